@@ -1,0 +1,558 @@
+//! The HTTP client for the three calls of the Trackline API.
+//!
+//! One `reqwest::Client` (rustls, a connection pool) per server. Redirects are
+//! followed only within the same origin, so the token never leaves the host it
+//! was meant for and https never drops to http. Idempotent GETs are retried on
+//! the errors [`ApiError::is_retryable`] names; `POST /login` never is.
+
+use super::error::ApiError;
+use super::model::{Process, ProcessQuery, parse_processes};
+use crate::text;
+use backon::{ExponentialBuilder, Retryable};
+use futures_util::StreamExt;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Response, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT: &str = concat!("trackline/", env!("CARGO_PKG_VERSION"));
+
+/// The most metadata the client reads before giving up (a process with
+/// 100,000 documents is about 10 MB).
+pub const MAX_METADATA_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How long to wait for a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long to wait for the next bytes of an answer. There is no total
+/// deadline: a large download may take an hour.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A byte range to resume a download from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeFrom {
+    /// The first byte wanted (`Range: bytes=N-`).
+    pub offset: u64,
+    /// The validator for `If-Range`: an ETag, else a Last-Modified date.
+    pub validator: Option<String>,
+}
+
+/// What a retry is about to do, for a progress line such as
+/// "retrying in 3 s (attempt 2 of 5)".
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// The attempt about to be made (2 for the first retry).
+    pub attempt: usize,
+    /// The most attempts that will be made.
+    pub max_attempts: usize,
+    /// The wait before it.
+    pub delay: Duration,
+    /// Why the previous attempt failed.
+    pub reason: String,
+}
+
+/// A callback told about every retry.
+pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
+
+/// How idempotent requests are retried.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    /// The most attempts, the first one included (1 = no retry).
+    pub max_attempts: usize,
+    /// The first wait; it doubles each time, with jitter.
+    pub min_delay: Duration,
+    /// The longest wait, also the cap on a server's `Retry-After`.
+    pub max_delay: Duration,
+    /// Told about every retry before its wait.
+    pub on_retry: Option<RetryHook>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            min_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(60),
+            on_retry: None,
+        }
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("min_delay", &self.min_delay)
+            .field("max_delay", &self.max_delay)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options that shape every request.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// Allow `http://` to hosts that are not loopback.
+    pub allow_insecure_http: bool,
+    /// How idempotent requests are retried.
+    pub retry: RetryPolicy,
+}
+
+/// A client for one server, optionally holding a session token. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Arc<Url>,
+    base_text: Arc<str>,
+    token: Option<SecretString>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_text)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `base_url` (the base includes `/api`; a trailing slash does not matter).
+    pub fn new(base_url: &str, options: ClientOptions) -> Result<Self, ApiError> {
+        let base = parse_base_url(base_url, options.allow_insecure_http)?;
+        let origin = base.origin();
+        let allow_insecure = options.allow_insecure_http;
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            let same_origin = attempt.url().origin() == origin;
+            let downgrade =
+                attempt.previous().iter().any(|u| u.scheme() == "https") && attempt.url().scheme() != "https";
+            if !same_origin || downgrade || (!allow_insecure && is_insecure(attempt.url())) {
+                attempt.stop()
+            } else if attempt.previous().len() >= 10 {
+                attempt.error("too many redirects")
+            } else {
+                attempt.follow()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(READ_TIMEOUT)
+            .redirect(policy)
+            .build()
+            .map_err(|e| ApiError::Http(e.to_string()))?;
+        let base_text: Arc<str> = base.as_str().trim_end_matches('/').into();
+        Ok(Client {
+            http,
+            base: Arc::new(base),
+            base_text,
+            token: None,
+            retry: options.retry,
+        })
+    }
+
+    /// The same client, sending `token` as `Authorization: Bearer` from now on.
+    pub fn with_token(&self, token: SecretString) -> Self {
+        Client {
+            token: Some(token),
+            ..self.clone()
+        }
+    }
+
+    /// Whether a token is set.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// The base URL, normalised (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_text
+    }
+
+    /// `POST /login`: exchange email and password for a token. Never retried.
+    pub async fn login(&self, email: &str, password: &SecretString) -> Result<SecretString, ApiError> {
+        let url = self.endpoint("login");
+        let body = serde_json::json!({ "email": email, "password": password.expose_secret() });
+        let response = self
+            .http
+            .post(url.clone())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| self.map_send_error(&e))?;
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            let message = error_message(response).await;
+            return Err(ApiError::BadCredentials { message });
+        }
+        let response = self.check_status(response, "login").await?;
+        let bytes = read_limited(response, 1024 * 1024).await?;
+        #[derive(serde::Deserialize)]
+        struct LoginReply {
+            token: String,
+        }
+        let reply: LoginReply =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::BadJson(format!("login answer: {e}")))?;
+        if reply.token.trim().is_empty() {
+            return Err(ApiError::BadJson("login answer has an empty token".into()));
+        }
+        Ok(SecretString::from(reply.token))
+    }
+
+    /// `GET /track-line/ext/track-path/metadata`: one or several processes.
+    pub async fn process(&self, query: &ProcessQuery) -> Result<Vec<Process>, ApiError> {
+        let what = query.to_string();
+        let (key, value) = query.param();
+        let mut url = self.endpoint("track-line/ext/track-path/metadata");
+        url.query_pairs_mut().append_pair(key, value);
+        let attempt = || async {
+            let response = self.authorized_get(url.clone(), None).await?;
+            let response = self.check_status(response, &what).await?;
+            expect_json(&response)?;
+            read_limited(response, MAX_METADATA_BYTES).await
+        };
+        let bytes = self.retrying(attempt).await?;
+        parse_processes(&bytes).map_err(|e| ApiError::BadJson(text::safe_text(&e.to_string(), 200)))
+    }
+
+    /// `GET /track-line/ext/attachment/file`: the response with status checked
+    /// (200, or 206 when `resume` was given and honoured), body not yet read.
+    /// Connecting and the status line are retried; the body is the caller's.
+    pub async fn attachment(&self, attachment_id: &str, resume: Option<&ResumeFrom>) -> Result<Response, ApiError> {
+        let what = format!("attachment {attachment_id}");
+        let mut url = self.endpoint("track-line/ext/attachment/file");
+        url.query_pairs_mut().append_pair("attachment_id", attachment_id);
+        let mut headers = HeaderMap::new();
+        if let Some(resume) = resume {
+            if let Ok(range) = HeaderValue::from_str(&format!("bytes={}-", resume.offset)) {
+                headers.insert(header::RANGE, range);
+            }
+            if let Some(validator) = resume.validator.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                headers.insert(header::IF_RANGE, validator);
+            }
+        }
+        let attempt = || async {
+            let response = self.authorized_get(url.clone(), Some(headers.clone())).await?;
+            self.check_status(response, &what).await
+        };
+        self.retrying(attempt).await
+    }
+
+    fn endpoint(&self, path: &str) -> Url {
+        let mut url = (*self.base).clone();
+        let joined = format!("{}/{}", url.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url.set_query(None);
+        url
+    }
+
+    async fn authorized_get(&self, url: Url, headers: Option<HeaderMap>) -> Result<Response, ApiError> {
+        let token = self.token.as_ref().ok_or(ApiError::NotLoggedIn)?;
+        let mut request = self.http.get(url).bearer_auth(token.expose_secret());
+        if let Some(headers) = headers {
+            request = request.headers(headers);
+        }
+        request.send().await.map_err(|e| self.map_send_error(&e))
+    }
+
+    /// Runs `attempt` under the retry policy.
+    async fn retrying<T, F, Fut>(&self, attempt: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let policy = &self.retry;
+        let max_attempts = policy.max_attempts.max(1);
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(policy.min_delay)
+            .with_max_delay(policy.max_delay)
+            .with_max_times(max_attempts - 1)
+            .with_jitter();
+        let mut attempt_no = 1usize;
+        let max_delay = policy.max_delay;
+        attempt
+            .retry(backoff)
+            .sleep(tokio::time::sleep)
+            .when(ApiError::is_retryable)
+            .adjust(move |error, delay| {
+                // Honour the server's Retry-After, capped, on top of the backoff.
+                let delay = delay?;
+                Some(match error.retry_after() {
+                    Some(asked) => asked.min(max_delay).max(delay.min(asked)),
+                    None => delay,
+                })
+            })
+            .notify(|error, delay| {
+                attempt_no += 1;
+                tracing::warn!(attempt = attempt_no, max_attempts, ?delay, %error, "retrying");
+                if let Some(hook) = &policy.on_retry {
+                    hook(&RetryNotice {
+                        attempt: attempt_no,
+                        max_attempts,
+                        delay,
+                        reason: error.to_string(),
+                    });
+                }
+            })
+            .await
+    }
+
+    async fn check_status(&self, response: Response, what: &str) -> Result<Response, ApiError> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|loc| {
+                    response
+                        .url()
+                        .join(loc)
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|_| loc.to_string())
+                })
+                .unwrap_or_else(|| "an unnamed location".into());
+            return Err(ApiError::RedirectRefused {
+                from: origin_text(response.url()),
+                to: text::safe_text(&to, 200),
+            });
+        }
+        let retry_after = parse_retry_after(response.headers());
+        let message = error_message(response).await;
+        Err(match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ApiError::Unauthorized { message },
+            StatusCode::NOT_FOUND => ApiError::NotFound {
+                what: what.to_string(),
+                message,
+            },
+            StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited { retry_after },
+            _ => ApiError::Server {
+                status: status.as_u16(),
+                message,
+                retry_after,
+            },
+        })
+    }
+
+    fn map_send_error(&self, error: &reqwest::Error) -> ApiError {
+        let host = error.url().map(origin_text).unwrap_or_else(|| origin_text(&self.base));
+        map_reqwest_error(error, host)
+    }
+}
+
+fn map_reqwest_error(error: &reqwest::Error, host: String) -> ApiError {
+    if error.is_timeout() {
+        ApiError::Timeout { host }
+    } else if error.is_connect() {
+        ApiError::Connect {
+            host,
+            reason: root_cause(error),
+        }
+    } else if error.is_redirect() {
+        ApiError::Http(format!("redirect loop at {host}"))
+    } else {
+        ApiError::Http(text::safe_text(&root_cause(error), 300))
+    }
+}
+
+/// The innermost error message, which says what actually went wrong
+/// ("Connection refused (os error 111)").
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+/// Reads a body of at most `limit` bytes.
+async fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, ApiError> {
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(ApiError::TooLarge { limit });
+    }
+    let host = origin_text(response.url());
+    let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| map_reqwest_error(&e, host.clone()))?;
+        if body.len() as u64 + chunk.len() as u64 > limit {
+            return Err(ApiError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Refuses a body whose Content-Type says it is not JSON (an HTML login page
+/// of a proxy, say), naming what came instead. A missing type is tolerated.
+fn expect_json(response: &Response) -> Result<(), ApiError> {
+    let Some(content_type) = response.headers().get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let content_type = content_type
+        .to_str()
+        .unwrap_or("an unreadable content type")
+        .to_ascii_lowercase();
+    if content_type.contains("json") {
+        Ok(())
+    } else {
+        Err(ApiError::UnexpectedBody {
+            content_type: text::safe_text(&content_type, 80),
+            snippet: String::new(),
+        })
+    }
+}
+
+/// The server's words from an error body: `{"message": …}`, `{"error": …}`, or
+/// plain text; made safe and cut short.
+async fn error_message(response: Response) -> Option<String> {
+    let bytes = read_limited(response, 64 * 1024).await.ok()?;
+    let raw = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(map)) => ["message", "error", "detail", "error_description"]
+            .iter()
+            .find_map(|k| map.get(*k))
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })?,
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::from_utf8_lossy(&bytes).trim().to_string(),
+    };
+    if raw.trim().is_empty() {
+        None
+    } else {
+        Some(text::safe_line(raw.trim(), 200))
+    }
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
+    let wait = when - time::OffsetDateTime::now_utc();
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+fn origin_text(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+fn parse_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Url, ApiError> {
+    let invalid = |reason: &str| ApiError::InvalidUrl {
+        url: text::safe_text(base_url, 200),
+        reason: reason.to_string(),
+    };
+    let trimmed = base_url.trim();
+    let mut url = Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || !is_insecure(&url) => {}
+        "http" => {
+            return Err(ApiError::InsecureUrl {
+                url: text::safe_text(trimmed, 200),
+            });
+        }
+        other => return Err(invalid(&format!("the scheme must be https, not {other}"))),
+    }
+    if url.host().is_none() {
+        return Err(invalid("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        url.set_query(None);
+        url.set_fragment(None);
+    }
+    let path = url.path().trim_end_matches('/').to_string();
+    url.set_path(&path);
+    Ok(url)
+}
+
+/// Plain http to a host that is not loopback.
+fn is_insecure(url: &Url) -> bool {
+    url.scheme() == "http" && !is_loopback(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(url: &str) -> Result<Client, ApiError> {
+        Client::new(url, ClientOptions::default())
+    }
+
+    #[test]
+    fn trailing_slash_does_not_matter() {
+        let a = client("https://api.example.com/api/").unwrap();
+        let b = client("https://api.example.com/api").unwrap();
+        assert_eq!(a.base_url(), "https://api.example.com/api");
+        assert_eq!(a.endpoint("login"), b.endpoint("login"));
+        assert_eq!(a.endpoint("login").as_str(), "https://api.example.com/api/login");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_to_loopback() {
+        let err = client("http://example.com/api").unwrap_err();
+        assert!(matches!(err, ApiError::InsecureUrl { .. }));
+        assert!(err.to_string().contains("--allow-insecure-http"));
+        assert!(client("http://127.0.0.1:8080/api").is_ok());
+        assert!(client("http://[::1]:8080/api").is_ok());
+        assert!(client("http://localhost:8080/api").is_ok());
+        let allowed = Client::new(
+            "http://example.com/api",
+            ClientOptions {
+                allow_insecure_http: true,
+                ..ClientOptions::default()
+            },
+        );
+        assert!(allowed.is_ok());
+    }
+
+    #[test]
+    fn nonsense_urls_are_explained() {
+        assert!(matches!(client("not a url"), Err(ApiError::InvalidUrl { .. })));
+        assert!(matches!(
+            client("ftp://example.com/api"),
+            Err(ApiError::InvalidUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let c = client("https://api.example.com/api")
+            .unwrap()
+            .with_token(SecretString::from("s3cr3t-token"));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(parse_retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(parse_retry_after(&headers), Some(Duration::ZERO));
+    }
+}

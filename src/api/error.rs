@@ -1,0 +1,235 @@
+//! Everything that can go wrong talking to the API, each with the exit code of
+//! SPEC.md and a message that says what to do next.
+
+use std::time::Duration;
+
+/// Exit codes of SPEC.md, like curl's, so that scripts can branch.
+pub mod exit {
+    /// Done.
+    pub const OK: u8 = 0;
+    /// Any other error.
+    pub const OTHER: u8 = 1;
+    /// Bad usage or a bad config file.
+    pub const USAGE: u8 = 2;
+    /// Not logged in, wrong credentials, or a session that cannot be renewed.
+    pub const AUTH: u8 = 3;
+    /// No such process or attachment.
+    pub const NOT_FOUND: u8 = 4;
+    /// Server or network unavailable after retries.
+    pub const UNAVAILABLE: u8 = 5;
+    /// Some files of a bulk download failed; the others are saved.
+    pub const PARTIAL: u8 = 6;
+}
+
+/// An error from the Trackline API or the way to it.
+///
+/// Every string a variant carries that came from the server has already been
+/// made safe to show (see [`crate::text`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// `POST /login` refused the email and password.
+    #[error("wrong email or password{}", detail(.message))]
+    BadCredentials {
+        /// The server's own words, if any.
+        message: Option<String>,
+    },
+    /// No token is stored for this profile.
+    #[error("not logged in: run `trackline login` (or set TRACKLINE_EMAIL and TRACKLINE_PASSWORD)")]
+    NotLoggedIn,
+    /// A call with a token was answered 401: the session expired or was revoked.
+    #[error("the session has expired or was refused{}: run `trackline login` again", detail(.message))]
+    Unauthorized {
+        /// The server's own words, if any.
+        message: Option<String>,
+    },
+    /// 404: no such process or attachment.
+    #[error("{what} was not found{}", detail(.message))]
+    NotFound {
+        /// What was looked up, such as "process 999" or "attachment 5".
+        what: String,
+        /// The server's own words, if any.
+        message: Option<String>,
+    },
+    /// 429: too many requests.
+    #[error("the server is rate limiting requests{}; try again later", retry_hint(.retry_after))]
+    RateLimited {
+        /// How long the server asked to wait.
+        retry_after: Option<Duration>,
+    },
+    /// 5xx, or another status the client does not expect.
+    #[error("the server answered {status}{}", detail(.message))]
+    Server {
+        /// The HTTP status code.
+        status: u16,
+        /// The server's own words, if any.
+        message: Option<String>,
+        /// How long the server asked to wait (503 with Retry-After).
+        retry_after: Option<Duration>,
+    },
+    /// No answer within the read or connect timeout.
+    #[error("the server at {host} did not answer in time; check the connection and try again")]
+    Timeout {
+        /// The host that timed out.
+        host: String,
+    },
+    /// The connection could not be made (refused, DNS, TLS, reset).
+    #[error("cannot reach {host}: {reason}")]
+    Connect {
+        /// The host that could not be reached.
+        host: String,
+        /// What went wrong, from the network stack.
+        reason: String,
+    },
+    /// The body is not what the call answers (HTML from a proxy, say).
+    #[error("expected JSON, got {content_type} (first 80 chars: {snippet})")]
+    UnexpectedBody {
+        /// The Content-Type header, or "no content type".
+        content_type: String,
+        /// The start of the body, made safe.
+        snippet: String,
+    },
+    /// JSON that does not fit the model.
+    #[error("the server sent JSON the client cannot read: {0}")]
+    BadJson(String),
+    /// A body larger than the client accepts for metadata.
+    #[error("the server sent more than {limit} bytes of metadata; refusing to read it")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// `http://` to a host that is not loopback.
+    #[error("refusing plain http to {url}: use https, or pass --allow-insecure-http if you trust the network")]
+    InsecureUrl {
+        /// The URL that was refused.
+        url: String,
+    },
+    /// The base URL cannot be parsed.
+    #[error("invalid server URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it is not a URL.
+        reason: String,
+    },
+    /// A redirect to another origin (or from https to http), which is never followed.
+    #[error("the server redirected to {to}, another origin; not following it so the token stays with {from}")]
+    RedirectRefused {
+        /// The origin the request went to.
+        from: String,
+        /// Where the server wanted it to go.
+        to: String,
+    },
+    /// Anything else from the HTTP stack.
+    #[error("request failed: {0}")]
+    Http(String),
+    /// The request was cancelled by the user.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+fn detail(message: &Option<String>) -> String {
+    match message {
+        Some(m) if !m.trim().is_empty() => format!(" ({m})"),
+        _ => String::new(),
+    }
+}
+
+fn retry_hint(retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(d) => format!(" (retry after {} s)", d.as_secs()),
+        None => String::new(),
+    }
+}
+
+impl ApiError {
+    /// The process exit code of SPEC.md for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ApiError::BadCredentials { .. } | ApiError::NotLoggedIn | ApiError::Unauthorized { .. } => exit::AUTH,
+            ApiError::NotFound { .. } => exit::NOT_FOUND,
+            ApiError::RateLimited { .. }
+            | ApiError::Server { .. }
+            | ApiError::Timeout { .. }
+            | ApiError::Connect { .. } => exit::UNAVAILABLE,
+            ApiError::InsecureUrl { .. } | ApiError::InvalidUrl { .. } => exit::USAGE,
+            ApiError::UnexpectedBody { .. }
+            | ApiError::BadJson(_)
+            | ApiError::TooLarge { .. }
+            | ApiError::RedirectRefused { .. }
+            | ApiError::Http(_)
+            | ApiError::Cancelled => exit::OTHER,
+        }
+    }
+
+    /// Whether repeating the same idempotent request may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::RateLimited { .. } | ApiError::Timeout { .. } | ApiError::Connect { .. } => true,
+            ApiError::Server { status, .. } => matches!(status, 502..=504),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before a retry, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ApiError::RateLimited { retry_after } | ApiError::Server { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether this error means the session is gone and a login would help.
+    pub fn needs_login(&self) -> bool {
+        matches!(self, ApiError::NotLoggedIn | ApiError::Unauthorized { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_spec() {
+        assert_eq!(ApiError::BadCredentials { message: None }.exit_code(), 3);
+        assert_eq!(ApiError::NotLoggedIn.exit_code(), 3);
+        assert_eq!(
+            ApiError::NotFound {
+                what: "process 9".into(),
+                message: None
+            }
+            .exit_code(),
+            4
+        );
+        assert_eq!(
+            ApiError::Connect {
+                host: "h".into(),
+                reason: "refused".into()
+            }
+            .exit_code(),
+            5
+        );
+        assert_eq!(
+            ApiError::Server {
+                status: 503,
+                message: None,
+                retry_after: None
+            }
+            .exit_code(),
+            5
+        );
+    }
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let insecure = ApiError::InsecureUrl {
+            url: "http://example.com/api".into(),
+        };
+        assert!(insecure.to_string().contains("--allow-insecure-http"));
+        assert!(ApiError::NotLoggedIn.to_string().contains("trackline login"));
+        let not_found = ApiError::NotFound {
+            what: "process 999".into(),
+            message: Some("no such".into()),
+        };
+        assert_eq!(not_found.to_string(), "process 999 was not found (no such)");
+    }
+}

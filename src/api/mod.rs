@@ -1,0 +1,9 @@
+//! The Trackline API: client, models, errors and sessions.
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod session;
+
+pub use client::{Client, ClientOptions, ResumeFrom, RetryNotice, RetryPolicy};
+pub use error::ApiError;
+pub use model::{Document, Id, Process, ProcessQuery};

@@ -1,0 +1,194 @@
+//! The command line: every command, flag and environment variable of SPEC.md.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Keyboard-driven terminal browser for the Trackline API of the Code Contract platform.
+///
+/// Run without a command to open the TUI; `trackline demo` opens it against a
+/// built-in sandbox with sample data.
+#[derive(Debug, Parser)]
+#[command(name = "trackline", version = crate::cli::LONG_VERSION, about, long_about = None)]
+#[command(
+    after_help = "Examples:\n  trackline demo\n  trackline login --email ana@example.com\n  trackline process --id 12345 --json\n  trackline download 98765 -o ~/Invoices"
+)]
+pub struct Cli {
+    /// Options that every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command; none opens the TUI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that every command takes, each with an environment variable.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// The API's base URL, `/api` included.
+    #[arg(long, env = "TRACKLINE_BASE_URL", global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The profile: a base URL, an email and its session.
+    #[arg(long, env = "TRACKLINE_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Where downloads go (default: the Downloads folder + /Trackline).
+    #[arg(long, env = "TRACKLINE_DOWNLOAD_DIR", global = true, value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
+    /// The config file (default: config.toml in the OS config dir).
+    #[arg(long, env = "TRACKLINE_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Allow plain http:// to hosts other than loopback.
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+    /// Log level for the log file (error, warn, info, debug, trace).
+    #[arg(long, env = "RUST_LOG", global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the TUI against a built-in sandbox server with sample data.
+    #[command(after_help = "Example:\n  trackline demo    (then press Enter to log in as the demo user)")]
+    Demo,
+    /// Log in and store the session for this profile.
+    #[command(
+        after_help = "Examples:\n  trackline login --email ana@example.com\n  echo \"$PASSWORD\" | trackline login --email ana@example.com --password-stdin"
+    )]
+    Login {
+        /// The email (default: the one remembered for this profile, or TRACKLINE_EMAIL).
+        #[arg(long, env = "TRACKLINE_EMAIL", value_name = "EMAIL")]
+        email: Option<String>,
+        /// Read the password from standard input (first line) instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Delete the stored session.
+    #[command(after_help = "Example:\n  trackline logout --all")]
+    Logout {
+        /// Log out of every profile.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Who is logged in, where, and when the session expires.
+    Status,
+    /// The profiles and their login state.
+    Profiles,
+    /// Look a process up by id or name and print it.
+    #[command(
+        after_help = "Examples:\n  trackline process --id 12345\n  trackline process --name \"Odoo Billing Process\" --json"
+    )]
+    Process(ProcessArgs),
+    /// Download attachments by id, or every document of a process.
+    #[command(
+        after_help = "Examples:\n  trackline download 98765\n  trackline download 98765 --output invoice.pdf\n  trackline download --process 12345 --all -o ~/Invoices"
+    )]
+    Download(DownloadArgs),
+    /// Download every document of every listed process.
+    #[command(after_help = "Example:\n  trackline export --ids-from ids.txt -o ~/Export --jobs 8")]
+    Export(ExportArgs),
+    /// Run the sandbox server with sample data.
+    #[cfg(feature = "sandbox")]
+    #[command(
+        after_help = "Example:\n  trackline sandbox --listen 127.0.0.1:8080\n  trackline --base-url http://127.0.0.1:8080/api login --email demo@trackline.local"
+    )]
+    Sandbox(crate::sandbox::SandboxArgs),
+    /// Show or create the config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  trackline completions bash > ~/.local/share/bash-completion/completions/trackline"
+    )]
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  trackline man | man -l -")]
+    Man,
+}
+
+/// `trackline process`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("query").required(true).args(["id", "name"])))]
+pub struct ProcessArgs {
+    /// The process id.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The process name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Print JSON with every field the server sent.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `trackline download`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["attachment_ids", "process"])))]
+pub struct DownloadArgs {
+    /// The attachments (a document's doc_id).
+    #[arg(value_name = "ATTACHMENT_ID", conflicts_with = "process")]
+    pub attachment_ids: Vec<String>,
+    /// Download the documents of this process instead.
+    #[arg(long, value_name = "ID")]
+    pub process: Option<String>,
+    /// With --process: every document.
+    #[arg(long, requires = "process", conflicts_with = "doc_type")]
+    pub all: bool,
+    /// With --process: only documents of this type.
+    #[arg(long = "type", value_name = "TYPE", requires = "process")]
+    pub doc_type: Option<String>,
+    /// The folder to save into (default: the download dir).
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+    /// Save one attachment as exactly this file (never overwritten).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Open each file once it is saved.
+    #[arg(long)]
+    pub open: bool,
+    /// One JSON object per line per file: attachment_id, path, bytes, sha256.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `trackline export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A file of process ids, one per line, or a CSV with a process_id column.
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: PathBuf,
+    /// The folder to export into (default: the download dir).
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Downloads at once.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+}
+
+/// `trackline config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where the config file is.
+    Path,
+    /// Print the effective settings.
+    Show,
+    /// Write a commented config template (never over an existing file).
+    Init,
+}
+
+/// Shells for `trackline completions`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
+}

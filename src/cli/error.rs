@@ -1,0 +1,43 @@
+//! The error of a headless command, with its exit code.
+
+use crate::api::ApiError;
+use crate::api::error::exit;
+use crate::api::session::SessionError;
+use crate::config::ConfigError;
+use crate::transfer::TransferError;
+
+/// Why a command failed; [`CliError::exit_code`] is SPEC.md's exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The API refused or could not be reached.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A download failed.
+    #[error(transparent)]
+    Transfer(#[from] TransferError),
+    /// The config file or a setting is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The session store failed.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The command line is wrong in a way clap cannot see.
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else, already phrased for the user.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl CliError {
+    /// The process exit code of SPEC.md.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Api(e) => e.exit_code(),
+            CliError::Transfer(e) => e.exit_code(),
+            CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
+            CliError::Session(e) => e.exit_code(),
+            CliError::Other(_) => exit::OTHER,
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The headless front end: parse the command line, then run one command with
+//! the `api` and `transfer` engines directly (no worker, no terminal UI).
+
+mod args;
+mod context;
+mod download;
+mod error;
+mod output;
+mod session;
+
+pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
+pub use error::CliError;
+
+use crate::api::error::exit;
+use clap::Parser;
+use context::Context;
+use std::process::ExitCode;
+
+/// The version line: the crate version, and the git commit when built from git.
+pub const LONG_VERSION: &str = env!("TRACKLINE_VERSION");
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version on stdout (exit 0), mistakes on stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            tracing::error!(%error, "command failed");
+            eprintln!("trackline: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// Runs a parsed command line; `Ok` carries the exit code (0, or 6 for a
+/// partly done bulk download).
+pub fn run(cli: Cli) -> Result<u8, CliError> {
+    let command = cli.command;
+    // Commands that need neither settings nor a runtime.
+    match &command {
+        Some(Command::Completions { shell }) => return output::completions(*shell).map(|()| exit::OK),
+        Some(Command::Man) => return output::man_page().map(|()| exit::OK),
+        _ => {}
+    }
+    let context = Context::new(&cli.global)?;
+    let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        match command {
+            None | Some(Command::Demo) => Err(CliError::Other("the TUI is not built yet".to_string())),
+            Some(Command::Login { email, password_stdin }) => session::login(&context, email, password_stdin).await,
+            Some(Command::Logout { all }) => session::logout(&context, all),
+            Some(Command::Status) => session::status(&context),
+            Some(Command::Profiles) => session::profiles(&context),
+            Some(Command::Process(args)) => output::process(&context, &args).await,
+            Some(Command::Download(args)) => download::download(&context, &args).await,
+            Some(Command::Export(args)) => download::export(&context, &args).await,
+            #[cfg(feature = "sandbox")]
+            Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
+                .await
+                .map(|()| exit::OK)
+                .map_err(|e| CliError::Other(format!("sandbox: {e}"))),
+            Some(Command::Config(sub)) => output::config(&context, &sub),
+            Some(Command::Completions { .. } | Command::Man) => Ok(exit::OK),
+        }
+    })
+}
+
+fn command_name(command: &Option<Command>) -> &'static str {
+    match command {
+        None => "tui",
+        Some(Command::Demo) => "demo",
+        Some(Command::Login { .. }) => "login",
+        Some(Command::Logout { .. }) => "logout",
+        Some(Command::Status) => "status",
+        Some(Command::Profiles) => "profiles",
+        Some(Command::Process(_)) => "process",
+        Some(Command::Download(_)) => "download",
+        Some(Command::Export(_)) => "export",
+        #[cfg(feature = "sandbox")]
+        Some(Command::Sandbox(_)) => "sandbox",
+        Some(Command::Config(_)) => "config",
+        Some(Command::Completions { .. }) => "completions",
+        Some(Command::Man) => "man",
+    }
+}

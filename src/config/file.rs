@@ -1,0 +1,435 @@
+//! `config.toml`: what a user may write in it, read strictly so that a typo is
+//! reported with its line rather than silently ignored.
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+use super::ConfigError;
+
+/// The colour theme.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    /// Light text on a dark terminal.
+    #[default]
+    Dark,
+    /// Dark text on a light terminal.
+    Light,
+    /// Strong colours and no dim text.
+    HighContrast,
+}
+
+impl fmt::Display for ThemeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::HighContrast => "high-contrast",
+        })
+    }
+}
+
+/// Where session tokens are kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenStoreKind {
+    /// One file per profile in the data dir, mode 0600.
+    #[default]
+    File,
+    /// The OS keychain.
+    Keyring,
+}
+
+impl fmt::Display for TokenStoreKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenStoreKind::File => "file",
+            TokenStoreKind::Keyring => "keyring",
+        })
+    }
+}
+
+/// The contents of `config.toml`; every key is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where downloads go, as written (`~` not yet expanded).
+    pub download_dir: Option<String>,
+    /// Downloads at once, 1 to 64.
+    #[serde(default, deserialize_with = "concurrency")]
+    pub concurrency: Option<usize>,
+    /// The colour theme.
+    pub theme: Option<ThemeName>,
+    /// The command that opens a downloaded file.
+    pub opener: Option<String>,
+    /// Where session tokens are kept.
+    pub token_store: Option<TokenStoreKind>,
+    /// The profile used when none is given.
+    pub default_profile: Option<String>,
+    /// The `[retry]` table.
+    #[serde(default)]
+    pub retry: RetryConfig,
+    /// The `[keys]` table: action → keys, not yet checked against the actions.
+    #[serde(default, deserialize_with = "keys")]
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// The `[profiles.NAME]` tables.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileConfig>,
+}
+
+/// The `[retry]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryConfig {
+    /// Attempts per request, 1 to 100 (1 means no retry).
+    #[serde(default, deserialize_with = "max_attempts")]
+    pub max_attempts: Option<u32>,
+    /// The longest wait between attempts, in seconds, 0 to 3600.
+    #[serde(default, deserialize_with = "max_delay_secs")]
+    pub max_delay_secs: Option<u64>,
+}
+
+/// One `[profiles.NAME]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileConfig {
+    /// The server, including `/api`.
+    pub base_url: Option<String>,
+    /// The email the login dialog starts with.
+    pub email: Option<String>,
+    /// Where this profile's downloads go, as written.
+    pub download_dir: Option<String>,
+}
+
+impl Config {
+    /// Parses the text of a config file; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((None, None), |span| {
+                let (l, c) = line_col(text, span.start);
+                (Some(l), Some(c))
+            });
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim_end().to_owned(),
+                snippet: line
+                    .and_then(|l| text.lines().nth(l - 1))
+                    .map(|s| crate::text::safe_line(s, 120)),
+            }
+        })
+    }
+
+    /// Reads and parses `path`; a file that does not exist gives `None`.
+    pub fn load(path: &Path) -> Result<Option<Self>, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path).map(Some),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    /// A commented `config.toml` for `trackline config init`: every setting is
+    /// there with its default, commented out.
+    pub fn template() -> &'static str {
+        TEMPLATE
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = text.get(..end).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+fn concurrency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let n = d.deserialize_any(WholeNumber { min: 1, max: 64 })?;
+    usize::try_from(n).map(Some).map_err(de::Error::custom)
+}
+
+fn max_attempts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n = d.deserialize_any(WholeNumber { min: 1, max: 100 })?;
+    u32::try_from(n).map(Some).map_err(de::Error::custom)
+}
+
+fn max_delay_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    d.deserialize_any(WholeNumber { min: 0, max: 3600 })
+        .map(Some)
+}
+
+/// A whole number within bounds, with an error that says which.
+struct WholeNumber {
+    min: u64,
+    max: u64,
+}
+
+impl WholeNumber {
+    fn check<E: de::Error>(&self, n: i128) -> Result<u64, E> {
+        match u64::try_from(n) {
+            Ok(n) if (self.min..=self.max).contains(&n) => Ok(n),
+            _ => Err(E::invalid_value(
+                de::Unexpected::Other(&format!("{n}")),
+                self,
+            )),
+        }
+    }
+}
+
+impl Visitor<'_> for WholeNumber {
+    type Value = u64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a whole number from {} to {}", self.min, self.max)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+        self.check(i128::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+        self.check(i128::from(v))
+    }
+}
+
+/// One key or an array of keys.
+struct Keys(Vec<String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key such as \"q\" or an array of keys such as [\"d\", \"Enter\"]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Keys, E> {
+                Ok(Keys(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<String>()? {
+                    keys.push(key);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_any(KeysVisitor)
+    }
+}
+
+fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
+    let raw = BTreeMap::<String, Keys>::deserialize(d)?;
+    Ok(raw
+        .into_iter()
+        .map(|(action, Keys(keys))| (action, keys))
+        .collect())
+}
+
+const TEMPLATE: &str = r#"## trackline configuration. Every key is optional: remove the `# ` in front
+## of a setting to change it. Precedence: built-in default < this file <
+## environment variable < command-line flag. `trackline config show` prints
+## the settings in effect and where each one came from.
+
+## Where downloads are saved; `~` is your home directory.
+## Default: the OS Downloads folder + /Trackline.
+# download_dir = "~/Downloads/Trackline"
+
+## How many downloads run at once (1 to 64).
+# concurrency = 3
+
+## Colours: "dark", "light" or "high-contrast".
+# theme = "dark"
+
+## The command that opens a downloaded file; it gets one argument, the file's
+## path. Default: the system's default application.
+# opener = "xdg-open"
+
+## Where session tokens are kept: "file" (one file per profile, mode 0600, in
+## the data dir) or "keyring".
+# token_store = "file"
+
+## The profile used when neither --profile nor TRACKLINE_PROFILE is given.
+# default_profile = "default"
+
+[retry]
+## Attempts for a request that timed out, was refused or got a 502-504 (1 to 100).
+# max_attempts = 5
+## The longest wait between two attempts, in seconds (0 to 3600).
+# max_delay_secs = 60
+
+[keys]
+## Rebind an action of the TUI: action = "key" or ["key", "key"].
+## Press ? in the TUI for the actions and their keys.
+# download = ["d", "Enter"]
+# quit = "q"
+
+## A profile is a server, an email and its own session; pick one with
+## --profile NAME (or TRACKLINE_PROFILE).
+# [profiles.prod]
+# base_url = "https://api.codecontractplattform.com/api"
+# email = "ana@example.com"
+# download_dir = "~/Invoices/prod"
+"#;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/home/ana/.config/trackline/config.toml"))
+    }
+
+    fn error(text: &str) -> String {
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        err.to_string()
+    }
+
+    #[test]
+    fn the_spec_example_parses() {
+        let config = parse(
+            r#"
+download_dir = "~/Downloads/Trackline"
+concurrency = 3              # downloads at once
+theme = "dark"               # dark | light | high-contrast
+opener = "xdg-open"
+token_store = "file"         # file | keyring
+default_profile = "default"
+
+[retry]
+max_attempts = 5
+max_delay_secs = 60
+
+[keys]                       # action = key or [keys]; actions as in the keys table
+download = ["d", "Enter"]
+quit = "q"
+
+[profiles.prod]
+base_url = "https://api.codecontractplattform.com/api"
+email = "ana@example.com"
+download_dir = "~/Invoices/prod"
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.concurrency, Some(3));
+        assert_eq!(config.theme, Some(ThemeName::Dark));
+        assert_eq!(config.token_store, Some(TokenStoreKind::File));
+        assert_eq!(config.retry.max_attempts, Some(5));
+        assert_eq!(config.keys["download"], ["d", "Enter"]);
+        assert_eq!(config.keys["quit"], ["q"]);
+        assert_eq!(
+            config.profiles["prod"].email.as_deref(),
+            Some("ana@example.com")
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_all_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(parse("# nothing\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn the_template_parses_as_it_is_and_uncommented() {
+        assert_eq!(parse(Config::template()).unwrap().concurrency, None);
+        let uncommented: String = Config::template()
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|_| !l.starts_with("## "))
+                    .unwrap_or(l)
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let config = parse(&uncommented).unwrap();
+        assert_eq!(config.concurrency, Some(3));
+        assert_eq!(config.theme, Some(ThemeName::Dark));
+        assert_eq!(config.retry.max_delay_secs, Some(60));
+        assert_eq!(config.keys["download"], ["d", "Enter"]);
+        assert_eq!(
+            config.profiles["prod"].download_dir.as_deref(),
+            Some("~/Invoices/prod")
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_file_line_and_column() {
+        let msg = error("concurrency = 3\ntheme = \"dark\n");
+        assert!(msg.contains("config.toml"), "{msg}");
+        assert!(msg.contains("line 2"), "{msg}");
+        assert!(msg.contains("column"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_key_names_its_line_and_the_known_keys() {
+        let msg = error("concurrency = 3\n\ncolour = \"dark\"\n");
+        assert!(msg.contains("line 3, column 1"), "{msg}");
+        assert!(msg.contains("colour"), "{msg}");
+        assert!(msg.contains("theme"), "{msg}");
+        let nested = error("[profiles.prod]\nbase_url = \"https://x/api\"\nemial = \"a@b\"\n");
+        assert!(nested.contains("line 3"), "{nested}");
+        assert!(nested.contains("emial"), "{nested}");
+        let retry = error("[retry]\nmax_attempt = 3\n");
+        assert!(
+            retry.contains("line 2") && retry.contains("max_attempts"),
+            "{retry}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_line_and_what_was_expected() {
+        let msg = error("theme = \"dark\"\nconcurrency = \"three\"\n");
+        assert!(msg.contains("line 2, column 15"), "{msg}");
+        assert!(
+            msg.contains("expected a whole number from 1 to 64"),
+            "{msg}"
+        );
+        assert!(msg.contains("concurrency = \"three\""), "{msg}");
+        let theme = error("theme = \"blue\"\n");
+        assert!(
+            theme.contains("line 1") && theme.contains("high-contrast"),
+            "{theme}"
+        );
+        let keys = error("[keys]\nquit = 5\n");
+        assert!(
+            keys.contains("line 2") && keys.contains("array of keys"),
+            "{keys}"
+        );
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_refused_with_their_line() {
+        let msg = error("\nconcurrency = 0\n");
+        assert!(msg.contains("line 2") && msg.contains("1 to 64"), "{msg}");
+        let retry = error("[retry]\nmax_attempts = 0\n");
+        assert!(
+            retry.contains("line 2") && retry.contains("1 to 100"),
+            "{retry}"
+        );
+        let delay = error("[retry]\nmax_delay_secs = -1\n");
+        assert!(
+            delay.contains("line 2") && delay.contains("0 to 3600"),
+            "{delay}"
+        );
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+        assert_eq!(line_col("x", 0), (1, 1));
+        assert_eq!(line_col("x", 99), (1, 2));
+    }
+}

@@ -1,0 +1,746 @@
+//! The effective settings of one run: default < config file < environment <
+//! command-line flag, with a record of where each one came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::file::{Config, ThemeName, TokenStoreKind};
+use super::{ConfigError, Paths};
+
+/// The server used when nothing else names one.
+pub const DEFAULT_BASE_URL: &str = "https://api.codecontractplattform.com/api";
+/// The profile used when nothing else names one.
+pub const DEFAULT_PROFILE: &str = "default";
+/// Downloads at once when nothing else says.
+pub const DEFAULT_CONCURRENCY: usize = 3;
+/// Attempts per request when nothing else says.
+pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
+/// The longest wait between attempts, in seconds, when nothing else says.
+pub const DEFAULT_RETRY_MAX_DELAY_SECS: u64 = 60;
+/// The log level when neither `--log-level` nor `RUST_LOG` is given.
+pub const DEFAULT_LOG_LEVEL: &str = "info";
+
+/// What the command line and the environment say, before the config file is read.
+///
+/// The CLI fills this from clap, whose `env = …` already merges each variable
+/// into its flag. A value equal to its environment variable is reported as
+/// coming from the environment, any other as a flag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--base-url` / `TRACKLINE_BASE_URL`.
+    pub base_url: Option<String>,
+    /// `--profile` / `TRACKLINE_PROFILE`.
+    pub profile: Option<String>,
+    /// `--download-dir` / `TRACKLINE_DOWNLOAD_DIR` (`~` is expanded).
+    pub download_dir: Option<PathBuf>,
+    /// `--config` / `TRACKLINE_CONFIG`.
+    pub config: Option<PathBuf>,
+    /// `--allow-insecure-http`.
+    pub allow_insecure_http: bool,
+    /// `--log-level` / `RUST_LOG`.
+    pub log_level: Option<String>,
+}
+
+impl Overrides {
+    /// The config file this run reads: `--config`, else the OS default.
+    pub fn config_file(&self, paths: &Paths) -> PathBuf {
+        self.config
+            .clone()
+            .unwrap_or_else(|| paths.config_file.clone())
+    }
+
+    /// Env if `value` is what `setting`'s environment variable holds, else Flag.
+    fn source(setting: Setting, value: impl AsRef<std::ffi::OsStr>) -> Source {
+        match setting.env_var().and_then(std::env::var_os) {
+            Some(env) if env.as_os_str() == value.as_ref() => Source::Env,
+            _ => Source::Flag,
+        }
+    }
+}
+
+/// One setting, for [`Settings::source`] and [`Settings::entries`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Setting {
+    /// The config file itself.
+    Config,
+    /// The profile.
+    Profile,
+    /// The server.
+    BaseUrl,
+    /// The email the login starts with.
+    Email,
+    /// Where downloads go.
+    DownloadDir,
+    /// Whether plain http to other hosts than loopback is allowed.
+    AllowInsecureHttp,
+    /// Downloads at once.
+    Concurrency,
+    /// The command that opens files.
+    Opener,
+    /// The colour theme.
+    Theme,
+    /// Where tokens are kept.
+    TokenStore,
+    /// Attempts per request.
+    RetryMaxAttempts,
+    /// The longest wait between attempts.
+    RetryMaxDelay,
+    /// The key bindings.
+    Keys,
+    /// The log level.
+    LogLevel,
+}
+
+impl Setting {
+    /// Every setting, in the order `config show` prints them.
+    pub const ALL: [Setting; 14] = [
+        Setting::Config,
+        Setting::Profile,
+        Setting::BaseUrl,
+        Setting::Email,
+        Setting::DownloadDir,
+        Setting::AllowInsecureHttp,
+        Setting::Concurrency,
+        Setting::Opener,
+        Setting::Theme,
+        Setting::TokenStore,
+        Setting::RetryMaxAttempts,
+        Setting::RetryMaxDelay,
+        Setting::Keys,
+        Setting::LogLevel,
+    ];
+
+    /// The setting's name, as in the config file where it has a key there.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Config => "config",
+            Setting::Profile => "profile",
+            Setting::BaseUrl => "base_url",
+            Setting::Email => "email",
+            Setting::DownloadDir => "download_dir",
+            Setting::AllowInsecureHttp => "allow_insecure_http",
+            Setting::Concurrency => "concurrency",
+            Setting::Opener => "opener",
+            Setting::Theme => "theme",
+            Setting::TokenStore => "token_store",
+            Setting::RetryMaxAttempts => "retry.max_attempts",
+            Setting::RetryMaxDelay => "retry.max_delay_secs",
+            Setting::Keys => "keys",
+            Setting::LogLevel => "log_level",
+        }
+    }
+
+    /// The environment variable that sets it, if one does.
+    pub fn env_var(self) -> Option<&'static str> {
+        match self {
+            Setting::Config => Some("TRACKLINE_CONFIG"),
+            Setting::Profile => Some("TRACKLINE_PROFILE"),
+            Setting::BaseUrl => Some("TRACKLINE_BASE_URL"),
+            Setting::DownloadDir => Some("TRACKLINE_DOWNLOAD_DIR"),
+            Setting::LogLevel => Some("RUST_LOG"),
+            _ => None,
+        }
+    }
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// The built-in default.
+    Default,
+    /// The profile's last login (its server and email).
+    Remembered,
+    /// The config file (top level or the profile's table).
+    File,
+    /// An environment variable.
+    Env,
+    /// A command-line flag.
+    Flag,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Default => "default",
+            Source::Remembered => "last login",
+            Source::File => "config file",
+            Source::Env => "environment",
+            Source::Flag => "command line",
+        })
+    }
+}
+
+/// The effective settings of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The profile in use.
+    pub profile: String,
+    /// The server, including `/api`, as given (the client normalises it).
+    pub base_url: String,
+    /// The email the login starts with: the profile's, else the last one used.
+    pub email: Option<String>,
+    /// Where downloads go, `~` expanded.
+    pub download_dir: PathBuf,
+    /// Allow `http://` to hosts that are not loopback.
+    pub allow_insecure_http: bool,
+    /// Downloads at once.
+    pub concurrency: usize,
+    /// The command that opens a downloaded file; `None` for the system default.
+    pub opener: Option<String>,
+    /// The colour theme.
+    pub theme: ThemeName,
+    /// Where session tokens are kept.
+    pub token_store: TokenStoreKind,
+    /// Attempts per request, at least 1 (1 means no retry).
+    pub retry_max_attempts: u32,
+    /// The longest wait between two attempts, in seconds.
+    pub retry_max_delay_secs: u64,
+    /// Key bindings from the config file, action → keys, not yet validated.
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// The log filter (`RUST_LOG` syntax).
+    pub log_level: String,
+    /// The config file that was (or would have been) read.
+    pub config_file: PathBuf,
+    /// Whether that file exists and was read.
+    pub config_loaded: bool,
+    /// Every profile there is, sorted: `default`, the config's, those that
+    /// logged in before, and the one in use.
+    pub profile_names: Vec<String>,
+    sources: BTreeMap<Setting, Source>,
+}
+
+impl Settings {
+    /// Reads the config file and applies `overrides` over it.
+    ///
+    /// The config file is [`Overrides::config_file`]; when it was named
+    /// explicitly it must exist, otherwise a missing file means all defaults.
+    /// A profile must be `default`, a `[profiles.NAME]` table, or one that has
+    /// logged in before; naming a new one is allowed together with a base URL
+    /// (that is how `login --profile NEW --base-url URL` creates it).
+    pub fn resolve(paths: &Paths, overrides: &Overrides) -> Result<Settings, ConfigError> {
+        let config_file = overrides.config_file(paths);
+        let config = Config::load(&config_file)?;
+        if config.is_none() && overrides.config.is_some() {
+            return Err(ConfigError::Missing { path: config_file });
+        }
+        let config_loaded = config.is_some();
+        let config = config.unwrap_or_default();
+        let mut sources = BTreeMap::new();
+        sources.insert(
+            Setting::Config,
+            match &overrides.config {
+                Some(path) => Overrides::source(Setting::Config, path),
+                None => Source::Default,
+            },
+        );
+
+        let (profile, profile_source) = match (&overrides.profile, &config.default_profile) {
+            (Some(p), _) => (p.clone(), Overrides::source(Setting::Profile, p)),
+            (None, Some(p)) => (p.clone(), Source::File),
+            (None, None) => (DEFAULT_PROFILE.to_owned(), Source::Default),
+        };
+        sources.insert(Setting::Profile, profile_source);
+        let memory = paths.profile_memory();
+        let profile_names = check_profile(&profile, &config, paths, overrides)?;
+        let table = config.profiles.get(&profile).cloned().unwrap_or_default();
+        let remembered = memory.get(&profile);
+
+        let base_url = pick(
+            &mut sources,
+            Setting::BaseUrl,
+            [
+                (
+                    overrides.base_url.clone(),
+                    origin(Setting::BaseUrl, overrides.base_url.as_ref()),
+                ),
+                (table.base_url.clone(), Source::File),
+                (
+                    remembered.as_ref().map(|r| r.base_url.clone()),
+                    Source::Remembered,
+                ),
+            ],
+        )
+        .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+
+        let email = pick(
+            &mut sources,
+            Setting::Email,
+            [
+                (table.email.clone(), Source::File),
+                (remembered.map(|r| r.email), Source::Remembered),
+            ],
+        );
+
+        let download_dir = pick(
+            &mut sources,
+            Setting::DownloadDir,
+            [
+                (
+                    overrides
+                        .download_dir
+                        .as_ref()
+                        .map(|d| expand_path(paths, d)),
+                    origin(Setting::DownloadDir, overrides.download_dir.as_ref()),
+                ),
+                (
+                    table.download_dir.as_deref().map(|d| paths.expand_tilde(d)),
+                    Source::File,
+                ),
+                (
+                    config
+                        .download_dir
+                        .as_deref()
+                        .map(|d| paths.expand_tilde(d)),
+                    Source::File,
+                ),
+            ],
+        )
+        .unwrap_or_else(|| paths.download_dir.clone());
+
+        if overrides.allow_insecure_http {
+            sources.insert(Setting::AllowInsecureHttp, Source::Flag);
+        }
+        let log_level = pick(
+            &mut sources,
+            Setting::LogLevel,
+            [(
+                overrides.log_level.clone().filter(|l| !l.trim().is_empty()),
+                origin(Setting::LogLevel, overrides.log_level.as_ref()),
+            )],
+        )
+        .unwrap_or_else(|| DEFAULT_LOG_LEVEL.to_owned());
+
+        let concurrency = from_file(&mut sources, Setting::Concurrency, config.concurrency)
+            .unwrap_or(DEFAULT_CONCURRENCY);
+        let opener = from_file(&mut sources, Setting::Opener, config.opener.clone());
+        let theme = from_file(&mut sources, Setting::Theme, config.theme).unwrap_or_default();
+        let token_store =
+            from_file(&mut sources, Setting::TokenStore, config.token_store).unwrap_or_default();
+        let retry_max_attempts = from_file(
+            &mut sources,
+            Setting::RetryMaxAttempts,
+            config.retry.max_attempts,
+        )
+        .unwrap_or(DEFAULT_RETRY_MAX_ATTEMPTS);
+        let retry_max_delay_secs = from_file(
+            &mut sources,
+            Setting::RetryMaxDelay,
+            config.retry.max_delay_secs,
+        )
+        .unwrap_or(DEFAULT_RETRY_MAX_DELAY_SECS);
+        if !config.keys.is_empty() {
+            sources.insert(Setting::Keys, Source::File);
+        }
+
+        Ok(Settings {
+            profile,
+            base_url,
+            email,
+            download_dir,
+            allow_insecure_http: overrides.allow_insecure_http,
+            concurrency,
+            opener,
+            theme,
+            token_store,
+            retry_max_attempts,
+            retry_max_delay_secs,
+            keys: config.keys,
+            log_level,
+            config_file,
+            config_loaded,
+            profile_names,
+            sources,
+        })
+    }
+
+    /// Where `setting`'s value came from.
+    pub fn source(&self, setting: Setting) -> Source {
+        self.sources
+            .get(&setting)
+            .copied()
+            .unwrap_or(Source::Default)
+    }
+
+    /// Every setting with its value as text and its source, for `config show`.
+    pub fn entries(&self) -> Vec<(Setting, String, Source)> {
+        Setting::ALL
+            .into_iter()
+            .map(|setting| {
+                let value = match setting {
+                    Setting::Config => {
+                        let missing = if self.config_loaded {
+                            ""
+                        } else {
+                            " (not found)"
+                        };
+                        format!("{}{missing}", self.config_file.display())
+                    }
+                    Setting::Profile => self.profile.clone(),
+                    Setting::BaseUrl => self.base_url.clone(),
+                    Setting::Email => self.email.clone().unwrap_or_else(|| "(none)".to_owned()),
+                    Setting::DownloadDir => self.download_dir.display().to_string(),
+                    Setting::AllowInsecureHttp => self.allow_insecure_http.to_string(),
+                    Setting::Concurrency => self.concurrency.to_string(),
+                    Setting::Opener => self
+                        .opener
+                        .clone()
+                        .unwrap_or_else(|| "(system default)".to_owned()),
+                    Setting::Theme => self.theme.to_string(),
+                    Setting::TokenStore => self.token_store.to_string(),
+                    Setting::RetryMaxAttempts => self.retry_max_attempts.to_string(),
+                    Setting::RetryMaxDelay => self.retry_max_delay_secs.to_string(),
+                    Setting::Keys => {
+                        let bindings: Vec<String> = self
+                            .keys
+                            .iter()
+                            .map(|(action, keys)| format!("{action} = {}", keys.join(" ")))
+                            .collect();
+                        if bindings.is_empty() {
+                            "(defaults)".to_owned()
+                        } else {
+                            bindings.join(", ")
+                        }
+                    }
+                    Setting::LogLevel => self.log_level.clone(),
+                };
+                (setting, value, self.source(setting))
+            })
+            .collect()
+    }
+}
+
+/// The first value present, recording its source.
+fn pick<T, const N: usize>(
+    sources: &mut BTreeMap<Setting, Source>,
+    setting: Setting,
+    candidates: [(Option<T>, Source); N],
+) -> Option<T> {
+    let (value, source) = candidates
+        .into_iter()
+        .find_map(|(value, source)| value.map(|v| (v, source)))?;
+    sources.insert(setting, source);
+    Some(value)
+}
+
+fn from_file<T>(
+    sources: &mut BTreeMap<Setting, Source>,
+    setting: Setting,
+    value: Option<T>,
+) -> Option<T> {
+    pick(sources, setting, [(value, Source::File)])
+}
+
+fn expand_path(paths: &Paths, path: &Path) -> PathBuf {
+    match path.to_str() {
+        Some(text) => paths.expand_tilde(text),
+        None => path.to_path_buf(),
+    }
+}
+
+/// The profile names, with `profile` among them, or an error if it is unknown.
+fn check_profile(
+    profile: &str,
+    config: &Config,
+    paths: &Paths,
+    overrides: &Overrides,
+) -> Result<Vec<String>, ConfigError> {
+    let mut known = known_profiles(config, paths);
+    if profile.trim().is_empty() {
+        return Err(ConfigError::UnknownProfile {
+            name: profile.to_owned(),
+            known,
+        });
+    }
+    if !known.iter().any(|k| k == profile) {
+        if overrides.base_url.is_none() {
+            return Err(ConfigError::UnknownProfile {
+                name: profile.to_owned(),
+                known,
+            });
+        }
+        known.push(profile.to_owned());
+        known.sort();
+    }
+    Ok(known)
+}
+
+fn origin<T: AsRef<std::ffi::OsStr>>(setting: Setting, value: Option<&T>) -> Source {
+    value.map_or(Source::Default, |v| Overrides::source(setting, v))
+}
+
+/// `default`, the config's profiles, and those that logged in before.
+pub fn known_profiles(config: &Config, paths: &Paths) -> Vec<String> {
+    let mut known: BTreeSet<String> = config.profiles.keys().cloned().collect();
+    known.insert(DEFAULT_PROFILE.to_owned());
+    known.extend(paths.token_store().list());
+    known.extend(paths.profile_memory().profiles());
+    known.into_iter().collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::api::session::Session;
+    use secrecy::SecretString;
+    use std::fs;
+
+    struct Fixture {
+        _root: tempfile::TempDir,
+        paths: Paths,
+    }
+
+    fn fixture(config: Option<&str>) -> Fixture {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        if let Some(text) = config {
+            fs::create_dir_all(paths.config_file.parent().unwrap()).unwrap();
+            fs::write(&paths.config_file, text).unwrap();
+        }
+        Fixture { _root: root, paths }
+    }
+
+    const FILE: &str = r#"
+download_dir = "~/Downloads/Trackline-file"
+concurrency = 7
+theme = "light"
+opener = "my-opener"
+default_profile = "prod"
+
+[retry]
+max_attempts = 2
+
+[keys]
+quit = ["q", "Q"]
+
+[profiles.prod]
+base_url = "https://prod.example.com/api"
+email = "ana@example.com"
+download_dir = "~/Invoices/prod"
+
+[profiles.test]
+base_url = "https://test.example.com/api"
+"#;
+
+    #[test]
+    fn without_a_config_file_everything_is_default() {
+        let f = fixture(None);
+        let s = Settings::resolve(&f.paths, &Overrides::default()).unwrap();
+        assert_eq!(s.profile, "default");
+        assert_eq!(s.base_url, DEFAULT_BASE_URL);
+        assert_eq!(s.email, None);
+        assert_eq!(s.download_dir, f.paths.download_dir);
+        assert_eq!(s.concurrency, 3);
+        assert_eq!(s.theme, ThemeName::Dark);
+        assert_eq!(s.token_store, TokenStoreKind::File);
+        assert_eq!((s.retry_max_attempts, s.retry_max_delay_secs), (5, 60));
+        assert_eq!(s.log_level, "info");
+        assert!(!s.allow_insecure_http);
+        assert!(!s.config_loaded);
+        assert_eq!(s.profile_names, ["default"]);
+        assert!(Setting::ALL.iter().all(|&k| s.source(k) == Source::Default));
+    }
+
+    #[test]
+    fn the_config_file_overrides_defaults_and_selects_its_profile() {
+        let f = fixture(Some(FILE));
+        let s = Settings::resolve(&f.paths, &Overrides::default()).unwrap();
+        let home = f.paths.home_dir.clone().unwrap();
+        assert_eq!(s.profile, "prod");
+        assert_eq!(s.base_url, "https://prod.example.com/api");
+        assert_eq!(s.email.as_deref(), Some("ana@example.com"));
+        assert_eq!(s.download_dir, home.join("Invoices/prod"));
+        assert_eq!(s.concurrency, 7);
+        assert_eq!(s.theme, ThemeName::Light);
+        assert_eq!(s.opener.as_deref(), Some("my-opener"));
+        assert_eq!((s.retry_max_attempts, s.retry_max_delay_secs), (2, 60));
+        assert_eq!(s.keys["quit"], ["q", "Q"]);
+        assert!(s.config_loaded);
+        assert_eq!(s.profile_names, ["default", "prod", "test"]);
+        for k in [
+            Setting::Profile,
+            Setting::BaseUrl,
+            Setting::DownloadDir,
+            Setting::Concurrency,
+            Setting::Keys,
+        ] {
+            assert_eq!(s.source(k), Source::File, "{}", k.name());
+        }
+        assert_eq!(s.source(Setting::RetryMaxDelay), Source::Default);
+    }
+
+    #[test]
+    fn the_top_level_download_dir_applies_to_a_profile_without_its_own() {
+        let f = fixture(Some(FILE));
+        let overrides = Overrides {
+            profile: Some("test".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&f.paths, &overrides).unwrap();
+        assert_eq!(s.base_url, "https://test.example.com/api");
+        assert_eq!(s.email, None);
+        assert_eq!(
+            s.download_dir,
+            f.paths
+                .home_dir
+                .clone()
+                .unwrap()
+                .join("Downloads/Trackline-file")
+        );
+    }
+
+    #[test]
+    fn overrides_beat_the_config_file() {
+        let f = fixture(Some(FILE));
+        let overrides = Overrides {
+            base_url: Some("http://127.0.0.1:9/api".into()),
+            profile: Some("test".into()),
+            download_dir: Some(PathBuf::from("~/elsewhere")),
+            config: None,
+            allow_insecure_http: true,
+            log_level: Some("debug".into()),
+        };
+        let s = Settings::resolve(&f.paths, &overrides).unwrap();
+        assert_eq!(s.profile, "test");
+        assert_eq!(s.base_url, "http://127.0.0.1:9/api");
+        assert_eq!(
+            s.download_dir,
+            f.paths.home_dir.clone().unwrap().join("elsewhere")
+        );
+        assert!(s.allow_insecure_http);
+        assert_eq!(s.log_level, "debug");
+        assert_eq!(s.concurrency, 7);
+        for k in [
+            Setting::Profile,
+            Setting::BaseUrl,
+            Setting::DownloadDir,
+            Setting::AllowInsecureHttp,
+            Setting::LogLevel,
+        ] {
+            assert_eq!(s.source(k), Source::Flag, "{}", k.name());
+        }
+    }
+
+    #[test]
+    fn an_explicit_config_file_is_read_and_must_exist() {
+        let f = fixture(None);
+        let other = f.paths.data_dir.parent().unwrap().join("other.toml");
+        let overrides = Overrides {
+            config: Some(other.clone()),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(&f.paths, &overrides).unwrap_err();
+        assert!(matches!(err, ConfigError::Missing { .. }));
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("other.toml"), "{err}");
+        fs::write(&other, "concurrency = 9\n").unwrap();
+        let s = Settings::resolve(&f.paths, &overrides).unwrap();
+        assert_eq!(s.concurrency, 9);
+        assert_eq!(s.config_file, other);
+        assert_eq!(s.source(Setting::Config), Source::Flag);
+    }
+
+    #[test]
+    fn a_mistake_in_the_config_file_is_an_error_with_its_line() {
+        let f = fixture(Some("concurrency = 3\nthme = \"dark\"\n"));
+        let err = Settings::resolve(&f.paths, &Overrides::default()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&f.paths.config_file.display().to_string()),
+            "{msg}"
+        );
+        assert!(msg.contains("line 2, column 1"), "{msg}");
+        assert!(msg.contains("thme"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_profile_lists_the_known_ones() {
+        let f = fixture(Some(FILE));
+        let overrides = Overrides {
+            profile: Some("prdo".into()),
+            ..Overrides::default()
+        };
+        let err = Settings::resolve(&f.paths, &overrides).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let msg = err.to_string();
+        assert!(msg.contains("\"prdo\""), "{msg}");
+        assert!(msg.contains("default, prod, test"), "{msg}");
+    }
+
+    #[test]
+    fn an_unknown_default_profile_in_the_file_is_an_error_too() {
+        let f = fixture(Some("default_profile = \"nope\"\n"));
+        let err = Settings::resolve(&f.paths, &Overrides::default()).unwrap_err();
+        assert!(
+            matches!(err, ConfigError::UnknownProfile { ref name, .. } if name == "nope"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_new_profile_may_be_named_together_with_a_server() {
+        let f = fixture(None);
+        let overrides = Overrides {
+            profile: Some("staging".into()),
+            base_url: Some("https://staging.example.com/api".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&f.paths, &overrides).unwrap();
+        assert_eq!(s.profile, "staging");
+        assert_eq!(s.profile_names, ["default", "staging"]);
+    }
+
+    #[test]
+    fn a_profile_that_logged_in_before_is_known_and_remembers_its_server_and_email() {
+        let f = fixture(None);
+        let session = Session::new(
+            "staging",
+            "https://staging.example.com/api",
+            "bo@example.com",
+            SecretString::from("t"),
+        );
+        f.paths.token_store().save(&session).unwrap();
+        f.paths
+            .profile_memory()
+            .remember(
+                "staging",
+                "bo@example.com",
+                "https://staging.example.com/api",
+            )
+            .unwrap();
+        let overrides = Overrides {
+            profile: Some("staging".into()),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&f.paths, &overrides).unwrap();
+        assert_eq!(s.base_url, "https://staging.example.com/api");
+        assert_eq!(s.email.as_deref(), Some("bo@example.com"));
+        assert_eq!(s.source(Setting::BaseUrl), Source::Remembered);
+        assert_eq!(s.profile_names, ["default", "staging"]);
+    }
+
+    #[test]
+    fn the_config_file_beats_what_was_remembered() {
+        let f = fixture(Some(FILE));
+        f.paths
+            .profile_memory()
+            .remember("prod", "old@example.com", "https://old.example.com/api")
+            .unwrap();
+        let s = Settings::resolve(&f.paths, &Overrides::default()).unwrap();
+        assert_eq!(s.base_url, "https://prod.example.com/api");
+        assert_eq!(s.email.as_deref(), Some("ana@example.com"));
+    }
+
+    #[test]
+    fn entries_show_every_setting_with_its_source() {
+        let f = fixture(Some(FILE));
+        let s = Settings::resolve(&f.paths, &Overrides::default()).unwrap();
+        let entries = s.entries();
+        assert_eq!(entries.len(), Setting::ALL.len());
+        assert!(entries.contains(&(Setting::Concurrency, "7".into(), Source::File)));
+        assert!(entries.contains(&(Setting::Keys, "quit = q Q".into(), Source::File)));
+        assert!(entries.contains(&(Setting::Opener, "my-opener".into(), Source::File)));
+    }
+}

@@ -1,0 +1,18 @@
+//! trackline: a keyboard-driven terminal browser for the Trackline API of the
+//! Code Contract platform, and the headless commands that share its engine.
+//!
+//! - [`api`] speaks HTTP and JSON to the Trackline API (or the sandbox).
+//! - [`transfer`] streams attachments to disk safely.
+//! - [`sandbox`] serves the same API from sample data, for demos and tests.
+//! - [`cli`] and [`config`] are the headless front end; [`tui`] and [`worker`] the interactive one.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod logging;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+pub mod text;
+pub mod transfer;
+pub mod tui;
+pub mod worker;

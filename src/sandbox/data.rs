@@ -1,0 +1,455 @@
+//! The sandbox's sample data: processes from `assets/sandbox/processes.json`,
+//! files from `assets/sandbox/files/` (embedded in the binary), and two
+//! processes made in code: one with 10,000 documents and one with a 1 GiB file
+//! whose bytes are computed from their offset, so it is never stored.
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The guides' example process.
+pub const GUIDE_PROCESS_ID: &str = "12345";
+/// The guides' example document (`Invoice_001.pdf`, a real PDF).
+pub const GUIDE_DOC_ID: &str = "98765";
+/// A process whose name `SHARED_NAME` is shared by two processes.
+pub const SHARED_NAME: &str = "Month-End Close";
+/// A process whose `process_id` (and its documents' `doc_id`s) are JSON numbers.
+pub const NUMERIC_PROCESS_ID: &str = "31337";
+/// The guides' minimal example: no name, status or created_at; a document without doc_type.
+pub const MINIMAL_PROCESS_ID: &str = "54321";
+/// A document listed in a process whose file the server does not have (download answers 404).
+pub const MISSING_ATTACHMENT_ID: &str = "98771";
+/// The process with hostile names (escape sequences, `../`, bidi, long, non-Latin).
+pub const HOSTILE_PROCESS_ID: &str = "66666";
+/// The process with 10,000 documents, made in code.
+pub const MANY_DOCS_PROCESS_ID: &str = "10000";
+/// How many documents [`MANY_DOCS_PROCESS_ID`] has.
+pub const MANY_DOCS_COUNT: u32 = 10_000;
+/// The process holding the large generated file.
+pub const LARGE_PROCESS_ID: &str = "20000";
+/// The large generated file's document id.
+pub const LARGE_DOC_ID: &str = "77777";
+/// The large generated file's length: 1 GiB.
+pub const LARGE_LEN: u64 = 1 << 30;
+
+const LARGE_SEED: u64 = 0x7472_6163_6b6c_696e;
+const FIRST_RECEIPT_ID: u32 = 1_000_000;
+const RECEIPT_TYPES: [&str; 4] = ["Receipt", "Invoice", "Credit Note", "Delivery Note"];
+
+const PROCESSES_JSON: &str = include_str!("../../assets/sandbox/processes.json");
+const ATTACHMENTS_JSON: &str = include_str!("../../assets/sandbox/attachments.json");
+
+/// Every file in `assets/sandbox/files/`, by name.
+const FILES: &[(&str, &[u8])] = &[
+    (
+        "Invoice_001.pdf",
+        include_bytes!("../../assets/sandbox/files/Invoice_001.pdf"),
+    ),
+    (
+        "Supplier_Contract.pdf",
+        include_bytes!("../../assets/sandbox/files/Supplier_Contract.pdf"),
+    ),
+    (
+        "XRechnung_2024_0042.xml",
+        include_bytes!("../../assets/sandbox/files/XRechnung_2024_0042.xml"),
+    ),
+    (
+        "Q1_Receipts.zip",
+        include_bytes!("../../assets/sandbox/files/Q1_Receipts.zip"),
+    ),
+    (
+        "Receipt_Photo.jpg",
+        include_bytes!("../../assets/sandbox/files/Receipt_Photo.jpg"),
+    ),
+    ("notes.txt", include_bytes!("../../assets/sandbox/files/notes.txt")),
+];
+
+/// Where a document's bytes come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// A file embedded from `assets/sandbox/files/`.
+    Embedded {
+        /// The file's name in `assets/sandbox/files/` (its extension gives the Content-Type).
+        file: &'static str,
+        /// The file's bytes.
+        bytes: &'static [u8],
+    },
+    /// A small text receipt of the 10,000-document process, made from its number.
+    Receipt(u32),
+    /// The large file, computed from each byte's offset.
+    Generated {
+        /// Its length in bytes.
+        len: u64,
+    },
+    /// Listed in a process, but the server has no file for it.
+    Missing,
+}
+
+/// One document of the sample data, with where its bytes come from.
+#[derive(Debug, Clone)]
+pub struct SampleDocument {
+    /// The id of the process that lists it.
+    pub process_id: String,
+    /// Its `doc_id`, as text.
+    pub doc_id: String,
+    /// Its `doc_name`, when the process lists one.
+    pub doc_name: Option<String>,
+    /// Its `doc_type`, when the process lists one.
+    pub doc_type: Option<String>,
+    /// Where its bytes come from.
+    pub content: Content,
+}
+
+impl SampleDocument {
+    /// The file's length, or `None` when the server has no file for it.
+    pub fn file_len(&self) -> Option<u64> {
+        match self.content {
+            Content::Embedded { bytes, .. } => Some(bytes.len() as u64),
+            Content::Receipt(n) => Some(receipt_text(n).len() as u64),
+            Content::Generated { len } => Some(len),
+            Content::Missing => None,
+        }
+    }
+
+    /// The Content-Type the server sends, from the stored file's extension.
+    pub fn content_type(&self) -> String {
+        let file = match self.content {
+            Content::Embedded { file, .. } => file,
+            Content::Receipt(_) => "receipt.txt",
+            Content::Generated { .. } | Content::Missing => "data.bin",
+        };
+        if file.ends_with(".xml") {
+            // mime_guess says text/xml; e-invoices are served as application/xml.
+            return "application/xml".to_owned();
+        }
+        mime_guess::from_path(file)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_owned()
+    }
+}
+
+/// All processes and documents the sandbox serves.
+#[derive(Debug, Default)]
+pub struct SampleData {
+    processes: Vec<Value>,
+    process_index: HashMap<String, usize>,
+    documents: Vec<SampleDocument>,
+    document_index: HashMap<String, usize>,
+    etags: HashMap<&'static str, String>,
+    large_sha256: OnceLock<String>,
+}
+
+/// The sample data, parsed once. Empty if the embedded assets are broken,
+/// which `tests` catch; [`super::Sandbox::start`] refuses to start then.
+pub fn sample_data() -> &'static SampleData {
+    static DATA: OnceLock<SampleData> = OnceLock::new();
+    DATA.get_or_init(|| match SampleData::load() {
+        Ok(data) => data,
+        Err(error) => {
+            tracing::error!("sandbox sample data is broken: {error}");
+            SampleData::default()
+        }
+    })
+}
+
+impl SampleData {
+    /// Parses the embedded assets and adds the generated processes.
+    fn load() -> Result<SampleData, String> {
+        let mut processes: Vec<Value> =
+            serde_json::from_str(PROCESSES_JSON).map_err(|e| format!("processes.json: {e}"))?;
+        let attachments: HashMap<String, String> =
+            serde_json::from_str(ATTACHMENTS_JSON).map_err(|e| format!("attachments.json: {e}"))?;
+        processes.push(many_documents_process());
+        processes.push(large_process());
+
+        let mut data = SampleData {
+            etags: FILES.iter().map(|(name, bytes)| (*name, etag_of(bytes))).collect(),
+            ..SampleData::default()
+        };
+        for (index, process) in processes.iter().enumerate() {
+            let process_id = process
+                .get("process_id")
+                .and_then(id_text)
+                .ok_or_else(|| format!("process #{index} has no process_id"))?;
+            if data.process_index.insert(process_id.clone(), index).is_some() {
+                return Err(format!("process id {process_id} appears twice"));
+            }
+            let documents = process.get("documents").and_then(Value::as_array);
+            for document in documents.into_iter().flatten() {
+                let doc_id = document
+                    .get("doc_id")
+                    .and_then(id_text)
+                    .ok_or_else(|| format!("a document of {process_id} has no doc_id"))?;
+                let content = content_for(&doc_id, &attachments)?;
+                let text = |key: &str| document.get(key).and_then(Value::as_str).map(String::from);
+                let entry = SampleDocument {
+                    process_id: process_id.clone(),
+                    doc_name: text("doc_name"),
+                    doc_type: text("doc_type"),
+                    doc_id: doc_id.clone(),
+                    content,
+                };
+                if data
+                    .document_index
+                    .insert(doc_id.clone(), data.documents.len())
+                    .is_some()
+                {
+                    return Err(format!("doc id {doc_id} appears twice"));
+                }
+                data.documents.push(entry);
+            }
+        }
+        data.processes = processes;
+        Ok(data)
+    }
+
+    /// Every process, as the server sends it (the two generated ones last).
+    pub fn processes(&self) -> &[Value] {
+        &self.processes
+    }
+
+    /// The process with this id, as the server sends it.
+    pub fn process(&self, process_id: &str) -> Option<&Value> {
+        self.process_index.get(process_id).and_then(|&i| self.processes.get(i))
+    }
+
+    /// Every process whose `name` is exactly `name`, in file order.
+    pub fn processes_named(&self, name: &str) -> Vec<&Value> {
+        self.processes
+            .iter()
+            .filter(|p| p.get("name").and_then(Value::as_str) == Some(name))
+            .collect()
+    }
+
+    /// Every document of every process.
+    pub fn documents(&self) -> &[SampleDocument] {
+        &self.documents
+    }
+
+    /// The document with this `doc_id`.
+    pub fn document(&self, doc_id: &str) -> Option<&SampleDocument> {
+        self.document_index.get(doc_id).and_then(|&i| self.documents.get(i))
+    }
+
+    /// The length of the document's file, or `None` when there is no such file.
+    pub fn document_len(&self, doc_id: &str) -> Option<u64> {
+        self.document(doc_id)?.file_len()
+    }
+
+    /// The bytes of a small document's file; `None` for the large generated
+    /// file (use [`SampleData::document_sha256`]) and for unknown ids.
+    pub fn document_bytes(&self, doc_id: &str) -> Option<Vec<u8>> {
+        match self.document(doc_id)?.content {
+            Content::Embedded { bytes, .. } => Some(bytes.to_vec()),
+            Content::Receipt(n) => Some(receipt_text(n).into_bytes()),
+            Content::Generated { .. } | Content::Missing => None,
+        }
+    }
+
+    /// `len` bytes of the document's file from `offset` (fewer at its end), for
+    /// any document with a file, the large one included.
+    pub fn document_range(&self, doc_id: &str, offset: u64, len: u64) -> Option<Vec<u8>> {
+        let document = self.document(doc_id)?;
+        let file_len = document.file_len()?;
+        let start = offset.min(file_len);
+        let end = offset.saturating_add(len).min(file_len);
+        match small_bytes(document.content) {
+            Some(bytes) => bytes.get(start as usize..end as usize).map(<[u8]>::to_vec),
+            None => {
+                let mut buf = vec![0u8; usize::try_from(end - start).ok()?];
+                fill_generated(start, &mut buf);
+                Some(buf)
+            }
+        }
+    }
+
+    /// The SHA-256 (lower-case hex) of the document's file. For the large file
+    /// it is computed by streaming its bytes once, then remembered.
+    pub fn document_sha256(&self, doc_id: &str) -> Option<String> {
+        let document = self.document(doc_id)?;
+        match document.content {
+            Content::Generated { len } => Some(
+                self.large_sha256
+                    .get_or_init(|| {
+                        let mut hasher = Sha256::new();
+                        let mut buf = vec![0u8; 1 << 20];
+                        let mut offset = 0;
+                        while offset < len {
+                            let n = (len - offset).min(buf.len() as u64) as usize;
+                            let chunk = &mut buf[..n];
+                            fill_generated(offset, chunk);
+                            hasher.update(&*chunk);
+                            offset += n as u64;
+                        }
+                        hex::encode(hasher.finalize())
+                    })
+                    .clone(),
+            ),
+            _ => self
+                .document_bytes(doc_id)
+                .map(|bytes| hex::encode(Sha256::digest(&bytes))),
+        }
+    }
+
+    /// The document's strong ETag (quoted), or `None` when there is no file.
+    pub fn etag(&self, document: &SampleDocument) -> Option<String> {
+        match document.content {
+            Content::Embedded { file, bytes } => Some(self.etags.get(file).cloned().unwrap_or_else(|| etag_of(bytes))),
+            Content::Receipt(n) => Some(etag_of(receipt_text(n).as_bytes())),
+            Content::Generated { len } => Some(format!("\"generated-{LARGE_SEED:x}-{len}\"")),
+            Content::Missing => None,
+        }
+    }
+}
+
+/// A JSON id (string or number) as text.
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!("\"{}\"", hex::encode(&digest[..16]))
+}
+
+fn content_for(doc_id: &str, attachments: &HashMap<String, String>) -> Result<Content, String> {
+    if doc_id == LARGE_DOC_ID {
+        return Ok(Content::Generated { len: LARGE_LEN });
+    }
+    if let Some(n) = receipt_number(doc_id) {
+        return Ok(Content::Receipt(n));
+    }
+    let Some(file) = attachments.get(doc_id) else {
+        return Ok(Content::Missing);
+    };
+    FILES
+        .iter()
+        .find(|(name, _)| name == file)
+        .map(|&(file, bytes)| Content::Embedded { file, bytes })
+        .ok_or_else(|| format!("attachments.json names {file}, which is not embedded"))
+}
+
+fn receipt_number(doc_id: &str) -> Option<u32> {
+    let id: u32 = doc_id.parse().ok()?;
+    let n = id.checked_sub(FIRST_RECEIPT_ID)?;
+    (n < MANY_DOCS_COUNT && doc_id == id.to_string()).then_some(n)
+}
+
+fn receipt_text(n: u32) -> String {
+    let cents = u64::from(n) * 7919 % 100_000 + 100;
+    format!(
+        "Receipt {number:05} of process {MANY_DOCS_PROCESS_ID} (Receipts Archive 2023)\n\
+         Type: {kind}\nAmount: {euros}.{cents:02} EUR\n",
+        number = n + 1,
+        kind = RECEIPT_TYPES[n as usize % RECEIPT_TYPES.len()],
+        euros = cents / 100,
+        cents = cents % 100,
+    )
+}
+
+fn many_documents_process() -> Value {
+    let documents: Vec<Value> = (0..MANY_DOCS_COUNT)
+        .map(|n| {
+            json!({
+                "doc_id": (FIRST_RECEIPT_ID + n).to_string(),
+                "doc_name": format!("Receipt_{:05}.txt", n + 1),
+                "doc_type": RECEIPT_TYPES[n as usize % RECEIPT_TYPES.len()],
+            })
+        })
+        .collect();
+    let mut process = Map::new();
+    process.insert("process_id".into(), MANY_DOCS_PROCESS_ID.into());
+    process.insert("name".into(), "Receipts Archive 2023".into());
+    process.insert("status".into(), "Completed".into());
+    process.insert("created_at".into(), "2024-01-02T08:00:00Z".into());
+    process.insert("document_count".into(), MANY_DOCS_COUNT.into());
+    process.insert("documents".into(), documents.into());
+    Value::Object(process)
+}
+
+fn large_process() -> Value {
+    json!({
+        "process_id": LARGE_PROCESS_ID,
+        "name": "Large export",
+        "status": "Completed",
+        "created_at": "2024-02-15T04:00:00Z",
+        "export_bytes": LARGE_LEN,
+        "documents": [
+            { "doc_id": LARGE_DOC_ID, "doc_name": "large_export.bin", "doc_type": "Export" }
+        ]
+    })
+}
+
+/// One 8-byte block of the large file: splitmix64 of its index.
+fn generated_block(index: u64) -> [u8; 8] {
+    let mut z = (index ^ LARGE_SEED).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)).to_le_bytes()
+}
+
+/// Fills `buf` with the large file's bytes from `offset` on.
+pub fn fill_generated(offset: u64, buf: &mut [u8]) {
+    let mut pos = offset;
+    let mut out = 0;
+    while out < buf.len() {
+        let block = generated_block(pos / 8);
+        let skip = (pos % 8) as usize;
+        let n = (8 - skip).min(buf.len() - out);
+        buf[out..out + n].copy_from_slice(&block[skip..skip + n]);
+        out += n;
+        pos += n as u64;
+    }
+}
+
+/// All bytes of a small document; `None` for the generated and missing ones.
+pub fn small_bytes(content: Content) -> Option<std::borrow::Cow<'static, [u8]>> {
+    match content {
+        Content::Embedded { bytes, .. } => Some(std::borrow::Cow::Borrowed(bytes)),
+        Content::Receipt(n) => Some(std::borrow::Cow::Owned(receipt_text(n).into_bytes())),
+        Content::Generated { .. } | Content::Missing => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_assets_load_and_every_listed_file_exists() {
+        let data = SampleData::load();
+        assert!(data.is_ok(), "{data:?}");
+        let data = sample_data();
+        assert!(data.process(GUIDE_PROCESS_ID).is_some());
+        assert_eq!(data.processes_named(SHARED_NAME).len(), 2);
+        assert_eq!(data.document_len(MISSING_ATTACHMENT_ID), None);
+        assert!(data.document(MISSING_ATTACHMENT_ID).is_some());
+        assert_eq!(data.document_len(LARGE_DOC_ID), Some(LARGE_LEN));
+    }
+
+    #[test]
+    fn generated_bytes_do_not_depend_on_where_a_read_starts() {
+        let mut whole = vec![0u8; 64];
+        fill_generated(1000, &mut whole);
+        for start in 0..64 {
+            let mut part = vec![0u8; 64 - start];
+            fill_generated(1000 + start as u64, &mut part);
+            assert_eq!(part, whole[start..]);
+        }
+    }
+
+    #[test]
+    fn receipts_are_numbered_from_one() {
+        let data = sample_data();
+        let first = data.document("1000000").and_then(|d| d.doc_name.clone());
+        assert_eq!(first.as_deref(), Some("Receipt_00001.txt"));
+        assert!(data.document("1010000").is_none());
+        assert!(data.document("01000000").is_none());
+    }
+}

@@ -1,0 +1,481 @@
+//! The HTTP side of the sandbox: routes, authentication, Range and faults.
+
+use super::data::{Content, SampleData, SampleDocument, fill_generated, small_bytes};
+use super::faults::FaultState;
+use super::{DEMO_EMAIL, DEMO_PASSWORD, RecordedRequest};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How many requests the log keeps (the oldest are dropped past it).
+const REQUEST_LOG_CAP: usize = 10_000;
+/// Chunk size of streamed bodies.
+const CHUNK: u64 = 64 * 1024;
+/// Last-Modified of every sandbox file (the guides' example date).
+pub const LAST_MODIFIED: &str = "Fri, 09 Feb 2024 10:30:00 GMT";
+
+/// RFC 8187 attr-char: what `filename*` may carry without percent-encoding.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// What every handler shares.
+pub(crate) struct Shared {
+    data: &'static SampleData,
+    faults: FaultState,
+    keys: Keys,
+    token_ttl: Duration,
+    log: Mutex<VecDeque<RecordedRequest>>,
+    logins: AtomicUsize,
+}
+
+struct Keys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    iat: u64,
+    exp: u64,
+}
+
+impl Shared {
+    pub(crate) fn new(data: &'static SampleData, faults: FaultState, token_ttl: Duration) -> Shared {
+        let secret = fresh_secret();
+        Shared {
+            data,
+            faults,
+            keys: Keys {
+                encoding: EncodingKey::from_secret(&secret),
+                decoding: DecodingKey::from_secret(&secret),
+            },
+            token_ttl,
+            log: Mutex::new(VecDeque::new()),
+            logins: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        match self.log.lock() {
+            Ok(log) => log.iter().cloned().collect(),
+            Err(poisoned) => poisoned.into_inner().iter().cloned().collect(),
+        }
+    }
+
+    pub(crate) fn login_count(&self) -> usize {
+        self.logins.load(Ordering::SeqCst)
+    }
+
+    /// Signs a token for the demo user that expires at `exp` (Unix seconds).
+    pub(crate) fn issue_token(&self, exp: u64) -> Result<String, jsonwebtoken::errors::Error> {
+        let claims = Claims {
+            sub: DEMO_EMAIL.to_owned(),
+            iat: unix_now(),
+            exp,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys.encoding)
+    }
+
+    fn record(&self, request: &Request) {
+        let headers = request.headers();
+        let text = |name: header::HeaderName| {
+            headers
+                .get(name)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        };
+        let entry = RecordedRequest {
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
+            query: request.uri().query().map(str::to_owned),
+            authorization: headers.contains_key(header::AUTHORIZATION),
+            range: text(header::RANGE),
+            if_range: text(header::IF_RANGE),
+        };
+        let mut log = match self.log.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if log.len() == REQUEST_LOG_CAP {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    /// Checks the bearer token; the error is the message of the 401 to send.
+    fn authorize(&self, headers: &HeaderMap) -> Result<(), &'static str> {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                let (scheme, token) = v.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .filter(|t| !t.is_empty())
+            .ok_or("Missing bearer token")?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        match jsonwebtoken::decode::<Claims>(token, &self.keys.decoding, &validation) {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Err("Token expired"),
+            Err(_) => Err("Invalid token"),
+        }
+    }
+}
+
+/// The router, every route under `/api`.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route("/login", post(login))
+        .route("/track-line/ext/track-path/metadata", get(metadata))
+        .route("/track-line/ext/attachment/file", get(file));
+    Router::new()
+        .nest("/api", api)
+        .fallback(|| async { message(StatusCode::NOT_FOUND, "Not found") })
+        .layer(middleware::from_fn_with_state(shared.clone(), faults))
+        .with_state(shared)
+}
+
+async fn faults(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    shared.record(&request);
+    tracing::debug!(method = %request.method(), path = request.uri().path(), "sandbox request");
+    shared.faults.delay().await;
+    if !shared.faults.admit() {
+        let mut response = message(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
+    if shared.faults.should_fail() {
+        return message(StatusCode::SERVICE_UNAVAILABLE, "Simulated server failure");
+    }
+    next.run(request).await
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+async fn login(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    shared.logins.fetch_add(1, Ordering::SeqCst);
+    let Ok(body) = serde_json::from_slice::<LoginBody>(&body) else {
+        return message(
+            StatusCode::BAD_REQUEST,
+            "Expected a JSON body with \"email\" and \"password\"",
+        );
+    };
+    if !(body.email.trim().eq_ignore_ascii_case(DEMO_EMAIL) && body.password == DEMO_PASSWORD) {
+        return message(StatusCode::UNAUTHORIZED, "Invalid email or password");
+    }
+    let exp = unix_now().saturating_add(shared.token_ttl.as_secs());
+    match shared.issue_token(exp) {
+        Ok(token) => axum::Json(json!({ "token": token })).into_response(),
+        Err(_) => message(StatusCode::INTERNAL_SERVER_ERROR, "Could not sign a token"),
+    }
+}
+
+async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    if let Err(text) = shared.authorize(&headers) {
+        return unauthorized(text);
+    }
+    let id = query_param(query.as_deref(), "process_id");
+    let name = query_param(query.as_deref(), "process_name");
+    let found: Vec<&Value> = match (id, name) {
+        (Some(id), None) => shared.data.process(&id).into_iter().collect(),
+        (None, Some(name)) => shared.data.processes_named(&name),
+        _ => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "Give exactly one of process_id and process_name",
+            );
+        }
+    };
+    match found.as_slice() {
+        [] => message(StatusCode::NOT_FOUND, "Process not found"),
+        [one] => axum::Json(one).into_response(),
+        many => axum::Json(many).into_response(),
+    }
+}
+
+async fn file(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if let Err(text) = shared.authorize(&headers) {
+        return unauthorized(text);
+    }
+    let Some(id) = query_param(query.as_deref(), "attachment_id") else {
+        return message(StatusCode::BAD_REQUEST, "attachment_id is required");
+    };
+    let Some(document) = shared.data.document(&id) else {
+        return message(StatusCode::NOT_FOUND, "Attachment not found");
+    };
+    let (Some(len), Some(etag)) = (document.file_len(), shared.data.etag(document)) else {
+        return message(StatusCode::NOT_FOUND, "Attachment not found");
+    };
+
+    let range = if shared.faults.no_range() {
+        RangeRequest::Full
+    } else {
+        requested_range(&headers, len, &etag)
+    };
+    let mut response_headers = HeaderMap::new();
+    let (status, start, end) = match range {
+        RangeRequest::Full => (StatusCode::OK, 0, len),
+        RangeRequest::Partial(start, last) => {
+            response_headers.insert(
+                header::CONTENT_RANGE,
+                header_value(&format!("bytes {start}-{last}/{len}")),
+            );
+            (StatusCode::PARTIAL_CONTENT, start, last + 1)
+        }
+        RangeRequest::Unsatisfiable => {
+            let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_RANGE, header_value(&format!("bytes */{len}")));
+            return response;
+        }
+    };
+
+    response_headers.insert(header::CONTENT_TYPE, header_value(&document.content_type()));
+    response_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
+    response_headers.insert(header::ETAG, header_value(&etag));
+    response_headers.insert(header::LAST_MODIFIED, HeaderValue::from_static(LAST_MODIFIED));
+    if !shared.faults.no_range() {
+        response_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
+    if let Some(disposition) = content_disposition(document) {
+        response_headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        body_for(document.content, start, end, shared.faults.cut_at(end - start))
+    };
+    (status, response_headers, body).into_response()
+}
+
+enum RangeRequest {
+    Full,
+    /// First and last byte, inclusive.
+    Partial(u64, u64),
+    Unsatisfiable,
+}
+
+/// Reads `Range` (one `bytes=` range) and `If-Range`. Anything it does not
+/// support (other units, several ranges, a malformed value) gets the whole file.
+fn requested_range(headers: &HeaderMap, len: u64, etag: &str) -> RangeRequest {
+    let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return RangeRequest::Full;
+    };
+    if let Some(if_range) = headers.get(header::IF_RANGE) {
+        let if_range = if_range.to_str().unwrap_or_default().trim();
+        if if_range != etag && if_range != LAST_MODIFIED {
+            return RangeRequest::Full;
+        }
+    }
+    parse_range(range, len)
+}
+
+fn parse_range(value: &str, len: u64) -> RangeRequest {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return RangeRequest::Full;
+    };
+    if spec.contains(',') {
+        return RangeRequest::Full;
+    }
+    let Some((first, last)) = spec.split_once('-') else {
+        return RangeRequest::Full;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    if first.is_empty() {
+        return match last.parse::<u64>() {
+            Ok(0) => RangeRequest::Unsatisfiable,
+            Ok(_) if len == 0 => RangeRequest::Unsatisfiable,
+            Ok(suffix) => RangeRequest::Partial(len.saturating_sub(suffix), len - 1),
+            Err(_) => RangeRequest::Full,
+        };
+    }
+    let Ok(start) = first.parse::<u64>() else {
+        return RangeRequest::Full;
+    };
+    let end = if last.is_empty() {
+        u64::MAX
+    } else {
+        match last.parse::<u64>() {
+            Ok(end) if end >= start => end,
+            _ => return RangeRequest::Full,
+        }
+    };
+    if start >= len {
+        return RangeRequest::Unsatisfiable;
+    }
+    RangeRequest::Partial(start, end.min(len - 1))
+}
+
+/// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>`,
+/// the name as the process lists it, hostile or not.
+fn content_disposition(document: &SampleDocument) -> Option<HeaderValue> {
+    let name = document.doc_name.as_deref()?;
+    let fallback: String = name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded = utf8_percent_encode(name, ATTR_CHAR);
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+    ))
+    .ok()
+}
+
+/// The body for bytes `start..end`, cut after `cut` bytes when that fault fires.
+fn body_for(content: Content, start: u64, end: u64, cut: Option<u64>) -> Body {
+    let small = small_bytes(content).map(|bytes| match bytes {
+        Cow::Borrowed(bytes) => Bytes::from_static(bytes),
+        Cow::Owned(bytes) => Bytes::from(bytes),
+    });
+    if let (Some(bytes), None) = (&small, cut) {
+        return match bytes.get(start as usize..end as usize) {
+            Some(_) => Body::from(bytes.slice(start as usize..end as usize)),
+            None => Body::empty(),
+        };
+    }
+    let stop = cut.map_or(end, |cut| end.min(start + cut));
+    let stream = futures_util::stream::unfold(Some(start), move |position| {
+        let small = small.clone();
+        async move {
+            let position = position?;
+            if position >= stop {
+                if stop == end {
+                    return None;
+                }
+                // Let the connection flush what was sent before the cut.
+                tokio::task::yield_now().await;
+                let error = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "sandbox fault: download cut on purpose",
+                );
+                return Some((Err(error), None));
+            }
+            let next = stop.min(position + CHUNK);
+            let chunk = match &small {
+                Some(bytes) => bytes.slice(position as usize..next as usize),
+                None => {
+                    let mut buf = vec![0u8; (next - position) as usize];
+                    fill_generated(position, &mut buf);
+                    Bytes::from(buf)
+                }
+            };
+            Some((Ok(chunk), Some(next)))
+        }
+    });
+    Body::from_stream(stream)
+}
+
+fn query_param(query: Option<&str>, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn message(status: StatusCode, text: &str) -> Response {
+    (status, axum::Json(json!({ "message": text }))).into_response()
+}
+
+fn unauthorized(text: &str) -> Response {
+    let mut response = message(StatusCode::UNAUTHORIZED, text);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// A secret that differs between server starts (and between servers in one
+/// process), so tokens of an earlier run are refused.
+fn fresh_secret() -> [u8; 32] {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let mut hasher = Sha256::new();
+    hasher.update(nanos.to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    hasher.update(COUNTER.fetch_add(1, Ordering::SeqCst).to_le_bytes());
+    let marker = 0u8;
+    hasher.update(format!("{:p}", &marker).as_bytes());
+    hasher.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(value: &str, len: u64) -> Option<(u64, u64)> {
+        match parse_range(value, len) {
+            RangeRequest::Partial(a, b) => Some((a, b)),
+            RangeRequest::Full => None,
+            RangeRequest::Unsatisfiable => Some((u64::MAX, u64::MAX)),
+        }
+    }
+
+    #[test]
+    fn single_byte_ranges_are_understood() {
+        assert_eq!(range("bytes=10-", 100), Some((10, 99)));
+        assert_eq!(range("bytes=10-19", 100), Some((10, 19)));
+        assert_eq!(range("bytes=90-500", 100), Some((90, 99)));
+        assert_eq!(range("bytes=-5", 100), Some((95, 99)));
+        assert_eq!(range("bytes=-500", 100), Some((0, 99)));
+        assert_eq!(range("bytes=100-", 100), Some((u64::MAX, u64::MAX)));
+        assert_eq!(range("bytes=0-", 0), Some((u64::MAX, u64::MAX)));
+    }
+
+    #[test]
+    fn unsupported_ranges_get_the_whole_file() {
+        assert_eq!(range("bytes=0-1,5-6", 100), None);
+        assert_eq!(range("items=0-1", 100), None);
+        assert_eq!(range("bytes=5-2", 100), None);
+        assert_eq!(range("bytes=x-", 100), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! Make untrusted text (anything a server sent) safe to show on a terminal.
+//!
+//! Every view and every error message that carries server text goes through
+//! [`safe_text`]: control characters (C0, C1, DEL) become visible `�`-free
+//! escapes, bidi overrides and other invisible format characters are dropped,
+//! and the result is bounded in length.
+
+/// The longest text, in characters, that [`safe_text`] returns by default.
+pub const DEFAULT_MAX_CHARS: usize = 500;
+
+/// Returns `input` made safe to print on a terminal, at most `max_chars`
+/// characters long (an ellipsis marks a cut).
+///
+/// - C0 controls (including ESC, CR, LF, TAB), DEL and C1 controls
+///   (U+0080–U+009F) are replaced by a visible escape such as `\x1b`;
+/// - bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+///   zero-width and other format characters that could hide or reorder text are
+///   replaced by `\u{…}`;
+/// - nothing else changes, so non-Latin names stay readable.
+pub fn safe_text(input: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(input.len().min(max_chars * 4));
+    for (count, ch) in input.chars().enumerate() {
+        if count >= max_chars {
+            out.push('…');
+            return out;
+        }
+        if is_control(ch) {
+            out.push_str(&format!("\\x{:02x}", ch as u32));
+        } else if is_invisible_format(ch) {
+            out.push_str(&format!("\\u{{{:x}}}", ch as u32));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// [`safe_text`] with [`DEFAULT_MAX_CHARS`].
+pub fn safe(input: &str) -> String {
+    safe_text(input, DEFAULT_MAX_CHARS)
+}
+
+/// Like [`safe_text`], but a line break or tab becomes a single space, for
+/// one-line fields such as names in a table.
+pub fn safe_line(input: &str, max_chars: usize) -> String {
+    let flattened: String = input
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect();
+    safe_text(&flattened, max_chars)
+}
+
+/// A time relative to `now` in words: "just now", "5 min ago", "3 days ago",
+/// "in 2 h", "in 59 min".
+pub fn relative_time(at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
+    let seconds = (at - now).whole_seconds();
+    let magnitude = seconds.unsigned_abs();
+    if magnitude < 60 {
+        return "just now".to_string();
+    }
+    let amount = match magnitude {
+        m if m < 3_600 => format!("{} min", m / 60),
+        m if m < 86_400 => format!("{} h", m / 3_600),
+        m if m < 86_400 * 60 => plural(m / 86_400, "day"),
+        m if m < 86_400 * 730 => plural(m / (86_400 * 30), "month"),
+        m => plural(m / (86_400 * 365), "year"),
+    };
+    if seconds < 0 {
+        format!("{amount} ago")
+    } else {
+        format!("in {amount}")
+    }
+}
+
+fn plural(n: u64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+fn is_control(ch: char) -> bool {
+    let c = ch as u32;
+    c < 0x20 || c == 0x7f || (0x80..=0x9f).contains(&c)
+}
+
+fn is_invisible_format(ch: char) -> bool {
+    matches!(ch as u32,
+        0x200b..=0x200f   // zero-width space/joiners, LRM, RLM
+        | 0x2028..=0x2029 // line/paragraph separators
+        | 0x202a..=0x202e // bidi embeddings and overrides
+        | 0x2060..=0x2064 // word joiner, invisible operators
+        | 0x2066..=0x2069 // bidi isolates
+        | 0xfeff          // byte order mark
+        | 0xfff9..=0xfffb // interlinear annotations
+        | 0x061c          // Arabic letter mark
+        | 0x180e          // Mongolian vowel separator
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escape_sequences_become_visible_text() {
+        assert_eq!(safe("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(safe("\x1b]52;c;ZXZpbA==\x07"), "\\x1b]52;c;ZXZpbA==\\x07");
+        assert_eq!(safe("x\u{9b}31m"), "x\\x9b31m");
+        assert_eq!(safe("line\r\nnext"), "line\\x0d\\x0anext");
+    }
+
+    #[test]
+    fn bidi_overrides_are_neutralised() {
+        assert_eq!(safe("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
+    }
+
+    #[test]
+    fn non_latin_text_is_kept() {
+        assert_eq!(safe("Счёт № 5 — 請求書"), "Счёт № 5 — 請求書");
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        let long = "x".repeat(1000);
+        let cut = safe_text(&long, 10);
+        assert_eq!(cut, format!("{}…", "x".repeat(10)));
+    }
+
+    #[test]
+    fn safe_line_flattens_line_breaks() {
+        assert_eq!(safe_line("a\nb\tc", 50), "a b c");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = time::macros::datetime!(2026-11-28 12:00 UTC);
+        assert_eq!(
+            relative_time(time::macros::datetime!(2026-11-25 12:00 UTC), now),
+            "3 days ago"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2026-11-28 12:59 UTC), now),
+            "in 59 min"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2026-11-28 11:59:30 UTC), now),
+            "just now"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2024-02-09 10:30 UTC), now),
+            "2 years ago"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2026-11-28 14:00 UTC), now),
+            "in 2 h"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn output_never_contains_controls_or_bidi(s in any::<String>()) {
+            let out = safe_text(&s, 200);
+            prop_assert!(out.chars().all(|c| !is_control(c) && !is_invisible_format(c)));
+            prop_assert!(out.chars().count() <= 200 * 8 + 1);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Small formatters for sizes, rates, durations and dates.
+
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+/// A byte count for people: `512 B`, `1.2 kB`, `3.4 MB` (powers of 1000).
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if value < 10.0 { format!("{value:.1} {}", UNITS[unit]) } else { format!("{value:.0} {}", UNITS[unit]) }
+}
+
+/// A transfer rate: `1.2 MB/s`.
+pub fn rate(bytes_per_sec: f64) -> String {
+    format!("{}/s", bytes(bytes_per_sec.max(0.0).round() as u64))
+}
+
+/// A short duration: `45s`, `3m 05s`, `2h 10m`, `3d 4h`.
+pub fn duration(d: Duration) -> String {
+    let secs = d.whole_seconds().max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m {:02}s", secs / 60, secs % 60),
+        3600..=86_399 => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
+        _ => format!("{}d {}h", secs / 86_400, (secs % 86_400) / 3600),
+    }
+}
+
+/// How long ago `then` was, seen from `now`: `just now`, `5 minutes ago`, `3 days ago`, `in 2 hours`.
+pub fn relative(then: OffsetDateTime, now: OffsetDateTime) -> String {
+    let diff = now - then;
+    let future = diff.is_negative();
+    let secs = diff.whole_seconds().unsigned_abs();
+    if secs < 60 {
+        return "just now".to_string();
+    }
+    let (n, unit) = match secs {
+        0..=3599 => (secs / 60, "minute"),
+        3600..=86_399 => (secs / 3600, "hour"),
+        86_400..=2_591_999 => (secs / 86_400, "day"),
+        2_592_000..=31_535_999 => (secs / 2_592_000, "month"),
+        _ => (secs / 31_536_000, "year"),
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    if future { format!("in {n} {unit}{plural}") } else { format!("{n} {unit}{plural} ago") }
+}
+
+/// A date and time in the given offset: `2024-02-09 11:30`.
+pub fn local_time(t: OffsetDateTime, offset: UtcOffset) -> String {
+    let t = t.to_offset(offset);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{datetime, offset};
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1_200), "1.2 kB");
+        assert_eq!(bytes(45_000), "45 kB");
+        assert_eq!(bytes(2_500_000), "2.5 MB");
+        assert_eq!(bytes(999_999), "1.0 MB");
+        assert_eq!(bytes(u64::MAX), "18447 PB");
+        assert_eq!(rate(1_500_000.0), "1.5 MB/s");
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(duration(Duration::seconds(5)), "5s");
+        assert_eq!(duration(Duration::seconds(185)), "3m 05s");
+        assert_eq!(duration(Duration::minutes(130)), "2h 10m");
+        assert_eq!(duration(Duration::hours(76)), "3d 4h");
+        assert_eq!(duration(Duration::seconds(-5)), "0s");
+    }
+
+    #[test]
+    fn relative_times_read_well() {
+        let now = datetime!(2024-02-12 10:30 UTC);
+        assert_eq!(relative(datetime!(2024-02-09 10:30 UTC), now), "3 days ago");
+        assert_eq!(relative(datetime!(2024-02-12 10:29:30 UTC), now), "just now");
+        assert_eq!(relative(datetime!(2024-02-12 9:30 UTC), now), "1 hour ago");
+        assert_eq!(relative(datetime!(2024-02-14 10:30 UTC), now), "in 2 days");
+        assert_eq!(relative(datetime!(2021-01-01 0:00 UTC), now), "3 years ago");
+    }
+
+    #[test]
+    fn local_time_uses_the_offset() {
+        let t = datetime!(2024-02-09 10:30 UTC);
+        assert_eq!(local_time(t, offset!(+1)), "2024-02-09 11:30");
+        assert_eq!(local_time(t, UtcOffset::UTC), "2024-02-09 10:30");
+    }
+}

@@ -1,0 +1,22 @@
+//! The interactive terminal UI.
+//!
+//! - [`app`]: the state and its pure update function ([`App::update`]);
+//! - [`view`]: drawing the state with ratatui;
+//! - [`keymap`] and [`theme`]: keys and colours, both configurable.
+//!
+//! The terminal lifecycle and the event loop live beside these and drive them:
+//! keys, resizes, ticks and worker events become [`Msg`]s, and the
+//! [`crate::worker::Command`]s that `update` returns go to the worker.
+
+pub mod app;
+pub mod documents;
+pub mod downloads;
+pub mod format;
+pub mod keymap;
+pub mod list;
+pub mod theme;
+pub mod view;
+
+pub use app::{App, AppInit, Focus, Msg, SessionInfo};
+pub use keymap::{Action, Keymap, KeymapError};
+pub use theme::{Theme, ThemeName};

@@ -1,0 +1,133 @@
+//! The documents table: only the visible rows are formatted, so 10,000
+//! documents draw as fast as ten.
+
+use super::{draw_input, pane};
+use crate::text::safe_line;
+use crate::tui::app::{App, Focus};
+use crate::tui::downloads::TransferState;
+use crate::tui::keymap::Action;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
+    let t = &app.theme;
+    let focused = app.focus == Focus::Documents && !app.login.visible && app.help.is_none();
+    let docs = &app.documents;
+    let mut info = Vec::new();
+    if app.current.is_some() {
+        let shown = docs.rows().len();
+        let total = docs.total();
+        let count = if shown == total { thousands(total) } else { format!("{} of {}", thousands(shown), thousands(total)) };
+        info.push(Span::styled(count, t.muted));
+        if docs.marked_count() > 0 {
+            info.push(Span::styled(format!(" · {} marked", thousands(docs.marked_count())), t.marked));
+        }
+    }
+    let mut block = pane(t, "Documents", focused, info);
+    if let Some(notice) = &app.documents_notice {
+        let style = if notice.error { t.error } else { t.info };
+        block = block.title_bottom(Line::from(Span::styled(format!(" {} ", safe_line(&notice.text, 200)), style)));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let Some(process) = &app.current else {
+        let text = if app.choices.is_empty() {
+            "Look up a process to see its documents."
+        } else {
+            "Choose a process above to see its documents."
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)), inner);
+        return;
+    };
+    let mut table_area = inner;
+    if docs.filtering || !docs.filter.value().is_empty() {
+        let [filter_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        table_area = rest;
+        let [label, field] = Layout::horizontal([Constraint::Length(8), Constraint::Fill(1)]).areas(filter_row);
+        let label_style = if docs.filtering { t.key } else { t.muted };
+        frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
+        let style = if docs.filtering { t.input } else { t.text };
+        draw_input(frame, field, &docs.filter, style, docs.filtering && focused, false);
+    }
+    if docs.total() == 0 {
+        frame.render_widget(Paragraph::new(Span::styled("This process has no documents.", t.muted)), table_area);
+        return;
+    }
+    if docs.rows().is_empty() {
+        let esc = super::search::first_key(app, Action::Cancel);
+        let text = format!("No document matches \"{}\" — edit the filter ({esc} leaves it)", safe_line(docs.filter.value(), 40));
+        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)), table_area);
+        return;
+    }
+    let height = table_area.height.saturating_sub(1) as usize;
+    let range = docs.cursor.visible(docs.rows().len(), height);
+    let selected = docs.cursor.selected();
+    let rows: Vec<Row> = range
+        .map(|row| {
+            let i = docs.rows()[row];
+            let doc = &process.documents[i];
+            let is_selected = row == selected;
+            let row_style = match (is_selected, focused) {
+                (true, true) => t.selected,
+                (true, false) => t.selected_unfocused,
+                _ => Style::new(),
+            };
+            let pick = |style: Style| if is_selected && focused { t.selected } else { style };
+            let mark = if docs.is_marked(i) { Span::styled("✓", pick(t.marked)) } else { Span::raw(" ") };
+            let transfer = app.downloads.for_doc(process.process_id.as_str(), doc.doc_id.as_str());
+            let state = match transfer {
+                None => Span::styled("", t.muted),
+                Some(tr) => match tr.state {
+                    TransferState::Running => match tr.ratio() {
+                        Some(r) => Span::styled(format!("{:>3.0}%", r * 100.0), pick(t.info)),
+                        None => Span::styled("running", pick(t.info)),
+                    },
+                    TransferState::Queued => Span::styled("queued", pick(t.warn)),
+                    TransferState::Done => Span::styled("✓ done", pick(t.ok)),
+                    TransferState::Failed => Span::styled("✗ failed", pick(t.error)),
+                    TransferState::Cancelled => Span::styled("cancelled", pick(t.muted)),
+                },
+            };
+            let name = Span::styled(safe_line(&doc.display_name(), 200), pick(t.text));
+            let kind = Span::styled(doc.doc_type.as_deref().map(|s| safe_line(s, 40)).unwrap_or_default(), pick(t.muted));
+            let id = Span::styled(safe_line(doc.doc_id.as_str(), 20), pick(t.muted));
+            let cells = if wide {
+                vec![Cell::from(mark), Cell::from(name), Cell::from(kind), Cell::from(id), Cell::from(state)]
+            } else {
+                vec![Cell::from(mark), Cell::from(name), Cell::from(kind), Cell::from(state)]
+            };
+            Row::new(cells).style(row_style)
+        })
+        .collect();
+    let header_cells: &[&str] = if wide { &["", "Name", "Type", "Id", "State"] } else { &["", "Name", "Type", "State"] };
+    let header = Row::new(header_cells.iter().map(|h| Cell::from(*h))).style(t.header);
+    let widths: Vec<Constraint> = if wide {
+        vec![
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(14),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ]
+    } else {
+        vec![Constraint::Length(1), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(9)]
+    };
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+}
+
+/// A count with thousands separators: `10,000`.
+pub(super) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,45 @@
+//! The help overlay, generated from the keymap.
+
+use super::centered;
+use crate::tui::app::App;
+use crate::tui::keymap::Action;
+use crate::tui::list::ListCursor;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Clear, Padding, Row, Table};
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor) {
+    let t = &app.theme;
+    let rows_total = Action::ALL.len();
+    let width = 76.min(area.width.saturating_sub(4));
+    let height = (rows_total as u16 + 4).min(area.height.saturating_sub(2));
+    let rect = centered(area, width, height);
+    let close: Vec<String> = [Action::Cancel, Action::Help]
+        .iter()
+        .filter_map(|a| app.keymap.keys_for(*a).into_iter().next())
+        .collect();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.border_focused)
+        .title(Line::from(Span::styled(" Keys ", t.title_focused)))
+        .title_bottom(Line::from(Span::styled(format!(" {} closes ", close.join(" or ")), t.muted)).right_aligned())
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let visible = cursor.visible(rows_total, inner.height.saturating_sub(1) as usize);
+    let rows: Vec<Row> = Action::ALL[visible]
+        .iter()
+        .map(|action| {
+            Row::new(vec![
+                Cell::from(Span::styled(app.keymap.keys_for(*action).join("  "), t.key)),
+                Cell::from(Span::styled(action.describe(), t.text)),
+                Cell::from(Span::styled(action.scope().describe(), t.muted)),
+            ])
+        })
+        .collect();
+    let header = Row::new(["Keys", "Action", "Where"]).style(t.header);
+    let widths = [Constraint::Length(16), Constraint::Fill(1), Constraint::Length(20)];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(2), inner);
+}

@@ -1,0 +1,75 @@
+//! The login dialog, centred over the screen.
+
+use super::{centered, draw_input};
+use crate::text::safe_line;
+use crate::tui::app::{App, LoginField};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let form = &app.login;
+    let width = 64.min(area.width.saturating_sub(2));
+    let reason_lines: u16 = if form.reason.is_some() { 2 } else { 0 };
+    let height = (11 + reason_lines).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.border_focused)
+        .title(Line::from(Span::styled(" Log in to Trackline ", t.title_focused)))
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [reason, _, email, password, server, _, status] = Layout::vertical([
+        Constraint::Length(reason_lines),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    if let Some(text) = &form.reason {
+        frame.render_widget(Paragraph::new(Span::styled(safe_line(text, 200), t.warn)).wrap(Wrap { trim: true }), reason);
+    }
+    for (row, field, label) in [
+        (email, LoginField::Email, "Email"),
+        (password, LoginField::Password, "Password"),
+        (server, LoginField::Server, "Server"),
+    ] {
+        let focused = form.field == field && !form.in_flight;
+        let [marker, label_area, value] =
+            Layout::horizontal([Constraint::Length(2), Constraint::Length(10), Constraint::Fill(1)]).areas(row);
+        let label_style = if form.field == field { t.key } else { t.muted };
+        frame.render_widget(Paragraph::new(if form.field == field { "▸" } else { " " }).style(t.key), marker);
+        frame.render_widget(Paragraph::new(label).style(label_style), label_area);
+        let input = match field {
+            LoginField::Email => &form.email,
+            LoginField::Password => &form.password,
+            LoginField::Server => &form.server,
+        };
+        let style = if form.field == field { t.input.patch(t.selected_unfocused) } else { t.text };
+        draw_input(frame, value, input, style, focused, field == LoginField::Password);
+    }
+    let line = if form.in_flight {
+        Line::from(Span::styled(format!("{} Logging in…", app.spinner_frame()), t.info))
+    } else if let Some(error) = &form.error {
+        Line::from(Span::styled(format!("✗ {}", safe_line(error, 300)), t.error))
+    } else {
+        let keys = |a| app.keymap.keys_for(a).into_iter().next().unwrap_or_default();
+        use crate::tui::keymap::Action;
+        Line::from(vec![
+            Span::styled(keys(Action::Submit), t.key),
+            Span::styled(" log in  ", t.muted),
+            Span::styled(keys(Action::NextPane), t.key),
+            Span::styled(" next field  ", t.muted),
+            Span::styled(keys(Action::Cancel), t.key),
+            Span::styled(" close", t.muted),
+        ])
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), status);
+}

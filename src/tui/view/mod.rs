@@ -1,0 +1,155 @@
+//! Drawing the app with ratatui: a top bar, the panes, a hint line, and the
+//! login and help overlays. Drawing reads the state only (scroll offsets are
+//! kept in `Cell`s) and costs by visible rows, not by list length.
+
+mod documents;
+mod downloads;
+mod help;
+mod hints;
+mod login;
+mod process;
+mod search;
+
+use super::app::{App, Focus};
+use super::theme::Theme;
+use crate::text::safe_line;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use time::OffsetDateTime;
+use tui_input::Input;
+
+/// The smallest terminal the panes fit in; below it a one-line message shows.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+
+/// Below this width the panes stack instead of sitting side by side.
+const WIDE: u16 = 80;
+
+/// Draws the whole screen for `app` at time `now`.
+pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let message = format!(
+            "Terminal too small ({}×{}): make it at least {}×{}, or press Ctrl-C to quit",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        );
+        frame.render_widget(Paragraph::new(message).style(app.theme.warn), area);
+        return;
+    }
+    let [top, body, hint] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    draw_top_bar(frame, top, app, now);
+    if area.width >= WIDE {
+        let upper = (body.height / 3).clamp(8, 12);
+        let lower = (body.height / 4).clamp(4, 8);
+        let [upper_area, docs, dls] =
+            Layout::vertical([Constraint::Length(upper), Constraint::Fill(1), Constraint::Length(lower)]).areas(body);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
+        let [search_box, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
+        search::draw_box(frame, search_box, app);
+        search::draw_recent(frame, recent, app);
+        process::draw(frame, right, app, now);
+        documents::draw(frame, docs, app, true);
+        downloads::draw(frame, dls, app, now, true);
+    } else {
+        let middle = (body.height / 3).max(5);
+        let lower = (body.height / 4).max(4);
+        let [search_box, top_pane, docs, dls] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(middle),
+            Constraint::Fill(1),
+            Constraint::Length(lower),
+        ])
+        .areas(body);
+        search::draw_box(frame, search_box, app);
+        let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
+            && app.current.is_none()
+            && app.choices.is_empty()
+            && !matches!(app.lookup, super::app::Lookup::Loading { .. } | super::app::Lookup::Failed { .. });
+        if show_recent || app.focus == Focus::Recent {
+            search::draw_recent(frame, top_pane, app);
+        } else {
+            process::draw(frame, top_pane, app, now);
+        }
+        documents::draw(frame, docs, app, false);
+        downloads::draw(frame, dls, app, now, false);
+    }
+    hints::draw(frame, hint, app);
+    if app.login.visible {
+        login::draw(frame, area, app);
+    } else if let Some(cursor) = &app.help {
+        help::draw(frame, area, app, cursor);
+    }
+}
+
+fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
+    let t = &app.theme;
+    let sep = Span::styled(" │ ", t.top_bar);
+    let mut spans = vec![Span::styled(" Trackline ", t.brand), sep.clone()];
+    spans.push(Span::styled(safe_line(&app.base_url, 80), t.top_bar));
+    spans.push(sep.clone());
+    match &app.session {
+        Some(s) => {
+            spans.push(Span::styled(safe_line(&s.email, 60), t.top_bar));
+            if let Some(at) = s.expires_at {
+                spans.push(sep);
+                let left = at - now;
+                if left.is_positive() {
+                    spans.push(Span::styled(format!("session {} left", super::format::duration(left)), t.top_bar));
+                } else {
+                    spans.push(Span::styled("session expired", t.top_bar.patch(t.error)));
+                }
+            }
+        }
+        None => spans.push(Span::styled("not signed in", t.top_bar)),
+    }
+    let left = Line::from(spans);
+    let left_width = left.width();
+    frame.render_widget(Paragraph::new(left).style(t.top_bar), area);
+    if let Some(key) = app.keymap.keys_for(super::keymap::Action::Help).first() {
+        let right = Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned();
+        if left_width + right.width() < area.width as usize {
+            frame.render_widget(right, area);
+        }
+    }
+}
+
+/// A pane's border: rounded, highlighted when focused, with a title and extra info.
+fn pane<'a>(theme: &Theme, title: &'a str, focused: bool, info: Vec<Span<'a>>) -> Block<'a> {
+    let (border, title_style) =
+        if focused { (theme.border_focused, theme.title_focused) } else { (theme.border, theme.title) };
+    let mut spans = vec![Span::styled(format!(" {title} "), title_style)];
+    for span in info {
+        spans.push(span);
+    }
+    if spans.len() > 1 {
+        spans.push(Span::raw(" "));
+    }
+    Block::bordered().border_type(BorderType::Rounded).border_style(border).title(Line::from(spans))
+}
+
+/// Draws a one-line text box's value (scrolled to keep the cursor in view) and
+/// places the terminal cursor when focused.
+fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focused: bool, mask: bool) {
+    let width = area.width.max(1) as usize;
+    let scroll = input.visual_scroll(width.saturating_sub(1));
+    let shown: String = if mask {
+        "•".repeat(input.value().chars().count().saturating_sub(scroll))
+    } else {
+        safe_line(input.value(), 4000).chars().skip(scroll).collect()
+    };
+    frame.render_widget(Paragraph::new(shown).style(style), area);
+    if focused {
+        let x = input.visual_cursor().saturating_sub(scroll) as u16;
+        frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+    }
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}

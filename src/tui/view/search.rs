@@ -1,0 +1,70 @@
+//! The search box and the recent processes under it.
+
+use super::{draw_input, pane};
+use crate::text::safe_line;
+use crate::tui::app::{App, Focus};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, Paragraph};
+
+pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.focus == Focus::Search && !app.login.visible && app.help.is_none();
+    let mut block = pane(t, "Search", focused, Vec::new());
+    if let Some(error) = &app.search_error {
+        block = block.title_bottom(Line::from(Span::styled(format!(" {} ", safe_line(error, 200)), t.error)));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [prompt, field] = Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
+    let prompt_style = if focused { t.key } else { t.muted };
+    frame.render_widget(Paragraph::new("›").style(prompt_style), prompt);
+    if app.search.value().is_empty() && !focused {
+        let placeholder = format!("press {} and type a process id or name", first_key(app, crate::tui::Action::FocusSearch));
+        frame.render_widget(Paragraph::new(placeholder).style(t.muted), field);
+    } else if app.search.value().is_empty() {
+        frame.render_widget(Paragraph::new("process id or name, then Enter").style(t.muted), field);
+        frame.set_cursor_position((field.x, field.y));
+    } else {
+        draw_input(frame, field, &app.search, t.input, focused, false);
+    }
+}
+
+pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.focus == Focus::Recent && !app.login.visible && app.help.is_none();
+    let count = if app.recent.is_empty() { String::new() } else { format!("{}", app.recent.len()) };
+    let block = pane(t, "Recent", focused, vec![Span::styled(count, t.muted)]);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.recent.is_empty() {
+        let lines = vec![
+            Line::from(Span::styled("No recent processes yet.", t.muted)),
+            Line::from(Span::styled("Type a process id or name and press Enter.", t.muted)),
+        ];
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    let range = app.recent_cursor.visible(app.recent.len(), inner.height as usize);
+    let id_width = app.recent[range.clone()].iter().map(|r| r.process_id.chars().count().min(12)).max().unwrap_or(0);
+    let items: Vec<ListItem> = range
+        .map(|i| {
+            let r = &app.recent[i];
+            let selected = i == app.recent_cursor.selected() && focused;
+            let pick = |style| if selected { t.selected } else { style };
+            let id = safe_line(&r.process_id, 12);
+            let mut spans = vec![Span::styled(format!("{id:<id_width$}  "), pick(t.key))];
+            if let Some(name) = &r.name {
+                spans.push(Span::styled(safe_line(name, 200), pick(t.text)));
+            }
+            let line = Line::from(spans);
+            if selected { ListItem::new(line).style(t.selected) } else { ListItem::new(line) }
+        })
+        .collect();
+    frame.render_widget(List::new(items), inner);
+}
+
+pub(super) fn first_key(app: &App, action: crate::tui::Action) -> String {
+    app.keymap.keys_for(action).into_iter().next().unwrap_or_default()
+}

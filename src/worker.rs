@@ -1,0 +1,169 @@
+//! The messages between the TUI and the worker that does its slow work.
+//!
+//! The TUI ([`crate::tui::app::App`]) never awaits the network or the disk: every slow
+//! thing it wants done is a [`Command`], and every result comes back as an [`Event`]
+//! that carries its data. Replies carry the id of the request they answer, so the
+//! app can drop a reply to a request the user has moved past.
+
+use crate::api::{ApiError, Document, Id, ProcessQuery};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+/// The id of one process lookup; a reply with an older id than the current one is stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReqId(pub u64);
+
+/// The id of one download attempt (a retry gets a new id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DownloadId(pub u64);
+
+/// The process a download belongs to, enough to name its folder
+/// (`<download dir>/<process_id> <process name>/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessRef {
+    /// The process id.
+    pub id: Id,
+    /// The process name, when the server sent one.
+    pub name: Option<String>,
+}
+
+/// One entry of the recent processes list, kept across runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentEntry {
+    /// The process id; choosing the entry looks this id up.
+    pub process_id: String,
+    /// The process name as last seen (untrusted: draw it through [`crate::text`]).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The status as last seen (untrusted).
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// Something slow the app wants done.
+#[derive(Debug)]
+pub enum Command {
+    /// Log in and store the session; answered by [`Event::LoggedIn`] or [`Event::LoginFailed`].
+    Login {
+        /// The account's email.
+        email: String,
+        /// The account's password.
+        password: SecretString,
+        /// The server's base URL (including `/api`).
+        base_url: String,
+    },
+    /// Forget the session; answered by [`Event::LoggedOut`].
+    Logout,
+    /// Look a process up; answered by [`Event::ProcessLoaded`] with the same `req`.
+    FetchProcess {
+        /// The request id the reply carries.
+        req: ReqId,
+        /// What to look up.
+        query: ProcessQuery,
+    },
+    /// Stop a lookup; no reply is expected (a late one is dropped as stale).
+    CancelRequest(ReqId),
+    /// Download one document; answered by `DownloadStarted`, `Progress`, then one of
+    /// `Downloaded`, `DownloadFailed` or `DownloadCancelled`.
+    Download {
+        /// The id every event about this transfer carries.
+        id: DownloadId,
+        /// The document to download (`doc_id` is the attachment id).
+        doc: Document,
+        /// The process it belongs to, for the folder name.
+        process: ProcessRef,
+    },
+    /// Stop a download, keeping its `.part` file; answered by [`Event::DownloadCancelled`].
+    CancelDownload(DownloadId),
+    /// Open a downloaded file with the configured opener.
+    Open(PathBuf),
+    /// Store the recent processes list (most recent first).
+    SaveRecent(Vec<RecentEntry>),
+    /// Suspend the program to the shell (Ctrl-Z); the runtime restores the terminal first.
+    Suspend,
+    /// Quit: stop every task; downloads in flight keep their `.part` files.
+    Quit,
+}
+
+/// A result of a [`Command`], or news from the worker.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The login worked.
+    LoggedIn {
+        /// The signed-in email.
+        email: String,
+        /// The server logged in to.
+        base_url: String,
+        /// When the session ends, if the token says.
+        expires_at: Option<OffsetDateTime>,
+    },
+    /// The login failed.
+    LoginFailed(ApiError),
+    /// The session was forgotten.
+    LoggedOut,
+    /// The session ended (expired or refused); the login dialog should return.
+    SessionExpired,
+    /// The answer to [`Command::FetchProcess`].
+    ProcessLoaded {
+        /// The request this answers.
+        req: ReqId,
+        /// The processes found (several when a name matches more than one), or why not.
+        result: Result<Vec<crate::api::Process>, ApiError>,
+    },
+    /// The server answered a download and the file is being written.
+    DownloadStarted {
+        /// The download.
+        id: DownloadId,
+        /// The file name being written, if known (untrusted).
+        path_hint: Option<String>,
+        /// The size, if the server said.
+        total: Option<u64>,
+    },
+    /// Bytes arrived (coalesced by the worker to about 10 a second).
+    Progress {
+        /// The download.
+        id: DownloadId,
+        /// Bytes received so far.
+        received: u64,
+        /// The size, if known.
+        total: Option<u64>,
+    },
+    /// The file is complete and renamed into place.
+    Downloaded {
+        /// The download.
+        id: DownloadId,
+        /// Where it was saved.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// Its SHA-256, hex.
+        sha256: String,
+    },
+    /// The download failed.
+    DownloadFailed {
+        /// The download.
+        id: DownloadId,
+        /// What went wrong, already safe to show.
+        error: String,
+        /// Whether trying again may help.
+        retryable: bool,
+        /// Whether the session is gone: the app asks for a login and then retries.
+        needs_login: bool,
+    },
+    /// The download was cancelled; its `.part` file stays for a resume.
+    DownloadCancelled {
+        /// The download.
+        id: DownloadId,
+    },
+    /// A file was handed to the opener.
+    Opened(PathBuf),
+    /// The opener failed.
+    OpenFailed {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong, already safe to show.
+        error: String,
+    },
+}

@@ -1,0 +1,121 @@
+//! Shared test rig: a sandbox on 127.0.0.1:0 in its own runtime, and the real
+//! binary run with every user directory redirected into a temp dir.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+use trackline::sandbox::{Faults, Sandbox, SandboxOptions};
+
+/// The demo account of the sandbox.
+pub const EMAIL: &str = "demo@trackline.local";
+/// Its password.
+pub const PASSWORD: &str = "demo";
+
+/// A running sandbox and an isolated home for the binary.
+pub struct Rig {
+    pub sandbox: Sandbox,
+    pub home: TempDir,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Rig {
+    pub fn new() -> Rig {
+        Rig::with_options(SandboxOptions::default())
+    }
+
+    pub fn with_faults(faults: Faults) -> Rig {
+        Rig::with_options(SandboxOptions {
+            faults,
+            ..SandboxOptions::default()
+        })
+    }
+
+    pub fn with_options(options: SandboxOptions) -> Rig {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sandbox = runtime.block_on(Sandbox::start(options)).unwrap();
+        Rig {
+            sandbox,
+            home: TempDir::new().unwrap(),
+            runtime,
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        self.sandbox.base_url()
+    }
+
+    pub fn downloads(&self) -> PathBuf {
+        self.home.path().join("downloads")
+    }
+
+    /// The XDG data dir the binary uses (sessions live below it).
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("xdg-data").join("trackline")
+    }
+
+    pub fn sessions_dir(&self) -> PathBuf {
+        self.data_dir().join("sessions")
+    }
+
+    /// The binary, with HOME and the XDG dirs in the temp dir, pointed at the sandbox.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = bare_cmd(self.home.path());
+        cmd.env("TRACKLINE_BASE_URL", self.base_url());
+        cmd
+    }
+
+    /// `trackline login` with the demo account; panics unless it succeeds.
+    pub fn login(&self) {
+        self.cmd()
+            .args(["login", "--email", EMAIL, "--password-stdin"])
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+            .success();
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+}
+
+/// The binary with every user directory under `home` and no trackline
+/// variables from the caller's environment.
+pub fn bare_cmd(home: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("trackline").unwrap();
+    for var in [
+        "TRACKLINE_BASE_URL",
+        "TRACKLINE_PROFILE",
+        "TRACKLINE_DOWNLOAD_DIR",
+        "TRACKLINE_CONFIG",
+        "TRACKLINE_EMAIL",
+        "TRACKLINE_PASSWORD",
+        "RUST_LOG",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
+        .env("XDG_DATA_HOME", home.join("xdg-data"))
+        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
+        .env("XDG_STATE_HOME", home.join("xdg-state"))
+        .env("TRACKLINE_DOWNLOAD_DIR", home.join("downloads"));
+    cmd
+}
+
+/// Hex SHA-256 of a file.
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).unwrap();
+    hex::encode(Sha256::digest(&bytes))
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
