@@ -167,3 +167,4 @@ pub enum Event {
         error: String,
     },
 }
+pub mod run;

@@ -21,6 +21,9 @@ pub enum CliError {
     /// The session store failed.
     #[error(transparent)]
     Session(#[from] SessionError),
+    /// The terminal UI failed.
+    #[error(transparent)]
+    Tui(#[from] crate::tui::run::TuiError),
     /// The command line is wrong in a way clap cannot see.
     #[error("{0}")]
     Usage(String),
@@ -37,6 +40,7 @@ impl CliError {
             CliError::Transfer(e) => e.exit_code(),
             CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
             CliError::Session(e) => e.exit_code(),
+            CliError::Tui(e) => e.exit_code(),
             CliError::Other(_) => exit::OTHER,
         }
     }

@@ -9,11 +9,11 @@ mod output;
 mod session;
 
 pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
+pub use context::{Context, same_server};
 pub use error::CliError;
 
 use crate::api::error::exit;
 use clap::Parser;
-use context::Context;
 use std::process::ExitCode;
 
 /// The version line: the crate version, and the git commit when built from git.
@@ -49,6 +49,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Man) => return output::man_page().map(|()| exit::OK),
         _ => {}
     }
+    crate::tui::run::capture_local_offset();
     let context = Context::new(&cli.global)?;
     let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
@@ -58,7 +59,22 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
         match command {
-            None | Some(Command::Demo) => Err(CliError::Other("the TUI is not built yet".to_string())),
+            None => {
+                let launch = crate::tui::run::Launch {
+                    settings: context.settings.clone(),
+                    paths: context.paths.clone(),
+                    password_prefill: None,
+                };
+                crate::tui::run::run(launch)
+                    .await
+                    .map(|()| exit::OK)
+                    .map_err(CliError::from)
+            }
+            #[cfg(feature = "sandbox")]
+            Some(Command::Demo) => crate::tui::run::run_demo(cli.global.download_dir.clone())
+                .await
+                .map(|()| exit::OK)
+                .map_err(CliError::from),
             Some(Command::Login { email, password_stdin }) => session::login(&context, email, password_stdin).await,
             Some(Command::Logout { all }) => session::logout(&context, all),
             Some(Command::Status) => session::status(&context),

@@ -17,6 +17,19 @@ pub fn bytes(n: u64) -> String {
     if value < 10.0 { format!("{value:.1} {}", UNITS[unit]) } else { format!("{value:.0} {}", UNITS[unit]) }
 }
 
+/// A count with thousands separators: `10,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A transfer rate: `1.2 MB/s`.
 pub fn rate(bytes_per_sec: f64) -> String {
     format!("{}/s", bytes(bytes_per_sec.max(0.0).round() as u64))
@@ -30,6 +43,16 @@ pub fn duration(d: Duration) -> String {
         60..=3599 => format!("{}m {:02}s", secs / 60, secs % 60),
         3600..=86_399 => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
         _ => format!("{}d {}h", secs / 86_400, (secs % 86_400) / 3600),
+    }
+}
+
+/// A coarse time left, for the session: `45s`, `58m`, `2h 05m`, `3d 4h`.
+pub fn remaining(d: Duration) -> String {
+    let secs = d.whole_seconds().max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m", secs / 60),
+        _ => duration(d),
     }
 }
 
@@ -80,6 +103,10 @@ mod tests {
         assert_eq!(bytes(999_999), "1.0 MB");
         assert_eq!(bytes(u64::MAX), "18447 PB");
         assert_eq!(rate(1_500_000.0), "1.5 MB/s");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]
@@ -89,6 +116,8 @@ mod tests {
         assert_eq!(duration(Duration::minutes(130)), "2h 10m");
         assert_eq!(duration(Duration::hours(76)), "3d 4h");
         assert_eq!(duration(Duration::seconds(-5)), "0s");
+        assert_eq!(remaining(Duration::seconds(3479)), "57m");
+        assert_eq!(remaining(Duration::seconds(3700)), "1h 01m");
     }
 
     #[test]

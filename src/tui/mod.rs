@@ -20,3 +20,6 @@ pub mod view;
 pub use app::{App, AppInit, Focus, Msg, SessionInfo};
 pub use keymap::{Action, Keymap, KeymapError};
 pub use theme::{Theme, ThemeName};
+
+pub mod run;
+pub mod terminal;

@@ -4,13 +4,14 @@
 use super::{draw_input, pane};
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
+use crate::tui::format::thousands;
 use crate::tui::downloads::TransferState;
 use crate::tui::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     let t = &app.theme;
@@ -40,14 +41,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         } else {
             "Choose a process above to see its documents."
         };
-        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)), inner);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }), inner);
         return;
     };
     let mut table_area = inner;
     if docs.filtering || !docs.filter.value().is_empty() {
         let [filter_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
         table_area = rest;
-        let [label, field] = Layout::horizontal([Constraint::Length(8), Constraint::Fill(1)]).areas(filter_row);
+        let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(filter_row);
         let label_style = if docs.filtering { t.key } else { t.muted };
         frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
         let style = if docs.filtering { t.input } else { t.text };
@@ -60,7 +61,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     if docs.rows().is_empty() {
         let esc = super::search::first_key(app, Action::Cancel);
         let text = format!("No document matches \"{}\" — edit the filter ({esc} leaves it)", safe_line(docs.filter.value(), 40));
-        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)), table_area);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }), table_area);
         return;
     }
     let height = table_area.height.saturating_sub(1) as usize;
@@ -77,7 +78,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
                 _ => Style::new(),
             };
             let pick = |style: Style| if is_selected && focused { t.selected } else { style };
-            let mark = if docs.is_marked(i) { Span::styled("✓", pick(t.marked)) } else { Span::raw(" ") };
+            let pointer = if is_selected && focused { "›" } else { " " };
+            let mark = if docs.is_marked(i) { "✓" } else { " " };
+            let mark = Span::styled(format!("{pointer}{mark}"), pick(t.marked));
             let transfer = app.downloads.for_doc(process.process_id.as_str(), doc.doc_id.as_str());
             let state = match transfer {
                 None => Span::styled("", t.muted),
@@ -107,27 +110,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     let header = Row::new(header_cells.iter().map(|h| Cell::from(*h))).style(t.header);
     let widths: Vec<Constraint> = if wide {
         vec![
-            Constraint::Length(1),
+            Constraint::Length(2),
             Constraint::Fill(1),
             Constraint::Length(14),
             Constraint::Length(10),
             Constraint::Length(10),
         ]
     } else {
-        vec![Constraint::Length(1), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(9)]
+        vec![Constraint::Length(2), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(9)]
     };
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
-}
-
-/// A count with thousands separators: `10,000`.
-pub(super) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

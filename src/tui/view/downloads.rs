@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use time::OffsetDateTime;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTime, wide: bool) {
@@ -55,7 +55,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
     if items.is_empty() {
         let keys = app.keymap.keys_for(Action::Download).join(" or ");
         let text = format!("No downloads yet — select a document and press {keys}.");
-        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)), inner);
+        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }), inner);
         return;
     }
     let range = app.downloads.cursor.visible(items.len(), inner.height as usize);
@@ -71,7 +71,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
                 _ => Style::new(),
             };
             let pick = |style: Style| if is_selected && focused { t.selected } else { style };
-            let name = Span::styled(safe_line(&tr.doc.display_name(), 200), pick(t.text));
+            let pointer = if is_selected && focused { "› " } else { "  " };
+            let name = Span::styled(format!("{pointer}{}", safe_line(&tr.doc.display_name(), 200)), pick(t.text));
             let bar = progress_bar(t, tr, bar_width as usize, app.spinner_frame());
             let bar = if is_selected && focused { Line::from(Span::styled(bar.to_string(), t.selected)) } else { bar };
             let pct = match tr.ratio() {
@@ -80,6 +81,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             };
             let bytes = match (tr.state, tr.total) {
                 (TransferState::Queued, _) => String::new(),
+                (TransferState::Failed | TransferState::Cancelled, _) if tr.received == 0 => String::new(),
                 (_, Some(total)) => format!("{} / {}", format::bytes(tr.received), format::bytes(total)),
                 (_, None) => format::bytes(tr.received),
             };

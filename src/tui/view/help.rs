@@ -29,17 +29,24 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let visible = cursor.visible(rows_total, inner.height.saturating_sub(1) as usize);
+    let wide = inner.width >= 66;
     let rows: Vec<Row> = Action::ALL[visible]
         .iter()
         .map(|action| {
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(Span::styled(app.keymap.keys_for(*action).join("  "), t.key)),
                 Cell::from(Span::styled(action.describe(), t.text)),
-                Cell::from(Span::styled(action.scope().describe(), t.muted)),
-            ])
+            ];
+            if wide {
+                cells.push(Cell::from(Span::styled(action.scope().describe(), t.muted)));
+            }
+            Row::new(cells)
         })
         .collect();
-    let header = Row::new(["Keys", "Action", "Where"]).style(t.header);
-    let widths = [Constraint::Length(16), Constraint::Fill(1), Constraint::Length(20)];
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(2), inner);
+    let (header, widths) = if wide {
+        (Row::new(["Keys", "Action", "Where"]), vec![Constraint::Length(14), Constraint::Fill(1), Constraint::Length(20)])
+    } else {
+        (Row::new(["Keys", "Action"]), vec![Constraint::Length(12), Constraint::Fill(1)])
+    };
+    frame.render_widget(Table::new(rows, widths).header(header.style(t.header)).column_spacing(2), inner);
 }

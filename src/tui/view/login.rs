@@ -12,8 +12,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let form = &app.login;
     let width = 64.min(area.width.saturating_sub(2));
-    let reason_lines: u16 = if form.reason.is_some() { 2 } else { 0 };
-    let height = (11 + reason_lines).min(area.height);
+    let reason_lines: u16 = if form.reason.is_some() { 2 } else { 1 };
+    let height = (9 + reason_lines).min(area.height);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -33,9 +33,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(1),
     ])
     .areas(inner);
-    if let Some(text) = &form.reason {
-        frame.render_widget(Paragraph::new(Span::styled(safe_line(text, 200), t.warn)).wrap(Wrap { trim: true }), reason);
-    }
+    let intro = match &form.reason {
+        Some(text) => Span::styled(safe_line(text, 200), t.warn),
+        None => Span::styled("Sign in to look up processes and their documents.", t.muted),
+    };
+    frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), reason);
     for (row, field, label) in [
         (email, LoginField::Email, "Email"),
         (password, LoginField::Password, "Password"),

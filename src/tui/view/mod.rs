@@ -17,7 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 use time::OffsetDateTime;
 use tui_input::Input;
 
@@ -32,10 +32,11 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let message = format!(
-            "Terminal too small ({}×{}): make it at least {}×{}, or press Ctrl-C to quit",
+            "Terminal too small ({}×{}): make it at least {}×{}",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         );
-        frame.render_widget(Paragraph::new(message).style(app.theme.warn), area);
+        let row = Rect::new(area.x, area.y + area.height / 2, area.width, area.height.min(1));
+        frame.render_widget(Paragraph::new(message).style(app.theme.warn).centered(), row);
         return;
     }
     let [top, body, hint] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
@@ -86,33 +87,44 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
 
 fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
-    let sep = Span::styled(" │ ", t.top_bar);
-    let mut spans = vec![Span::styled(" Trackline ", t.brand), sep.clone()];
-    spans.push(Span::styled(safe_line(&app.base_url, 80), t.top_bar));
-    spans.push(sep.clone());
+    let mut session = Vec::new();
     match &app.session {
         Some(s) => {
-            spans.push(Span::styled(safe_line(&s.email, 60), t.top_bar));
+            session.push(Span::styled(safe_line(&s.email, 60), t.top_bar));
             if let Some(at) = s.expires_at {
-                spans.push(sep);
+                session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
                 if left.is_positive() {
-                    spans.push(Span::styled(format!("session {} left", super::format::duration(left)), t.top_bar));
+                    session.push(Span::styled(format!("session {} left", super::format::remaining(left)), t.top_bar));
                 } else {
-                    spans.push(Span::styled("session expired", t.top_bar.patch(t.error)));
+                    session.push(Span::styled("session expired", t.top_bar.patch(t.error)));
                 }
             }
         }
-        None => spans.push(Span::styled("not signed in", t.top_bar)),
+        None => session.push(Span::styled("not signed in", t.top_bar)),
     }
+    let help = app
+        .keymap
+        .keys_for(super::keymap::Action::Help)
+        .first()
+        .map(|key| Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned());
+    let help_width = help.as_ref().map_or(0, Line::width);
+    let brand = Span::styled(" Trackline ", t.brand);
+    let server = Span::styled(format!("│ {} │ ", safe_line(&app.base_url, 80)), t.top_bar);
+    let session_width: usize = session.iter().map(Span::width).sum();
+    let full = brand.width() + server.width() + session_width;
+    let mut spans = vec![brand];
+    if full + help_width <= area.width as usize {
+        spans.push(server);
+    } else {
+        spans.push(Span::styled("│ ", t.top_bar));
+    }
+    spans.extend(session);
     let left = Line::from(spans);
     let left_width = left.width();
     frame.render_widget(Paragraph::new(left).style(t.top_bar), area);
-    if let Some(key) = app.keymap.keys_for(super::keymap::Action::Help).first() {
-        let right = Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned();
-        if left_width + right.width() < area.width as usize {
-            frame.render_widget(right, area);
-        }
+    if let Some(help) = help.filter(|_| left_width + help_width <= area.width as usize) {
+        frame.render_widget(help, area);
     }
 }
 
@@ -127,7 +139,11 @@ fn pane<'a>(theme: &Theme, title: &'a str, focused: bool, info: Vec<Span<'a>>) -
     if spans.len() > 1 {
         spans.push(Span::raw(" "));
     }
-    Block::bordered().border_type(BorderType::Rounded).border_style(border).title(Line::from(spans))
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(border)
+        .title(Line::from(spans))
+        .padding(Padding::horizontal(1))
 }
 
 /// Draws a one-line text box's value (scrolled to keep the cursor in view) and

@@ -79,7 +79,10 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
         let status = p.status.as_deref().map(|s| safe_line(s, 20)).unwrap_or_default();
         let status_style = p.status.as_deref().map_or(t.muted, |s| t.status(s));
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<10} ", safe_line(p.process_id.as_str(), 10)), pick(t.key)),
+            Span::styled(
+                format!("{}{:<10} ", if selected { "› " } else { "  " }, safe_line(p.process_id.as_str(), 10)),
+                pick(t.key),
+            ),
             Span::styled(format!("{status:<14} "), pick(status_style)),
             Span::styled(safe_line(&p.display_name(), 200), pick(t.text)),
         ]));
@@ -115,7 +118,7 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a
     let n = p.documents.len();
     lines.push(Line::from(vec![
         label("Documents"),
-        Span::styled(format!("{n} document{}", if n == 1 { "" } else { "s" }), t.text),
+        Span::styled(format!("{} document{}", format::thousands(n), if n == 1 { "" } else { "s" }), t.text),
     ]));
     for (key, value) in &p.extra {
         let shown = match value {

@@ -6,7 +6,7 @@ use crate::tui::app::{App, Focus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, Paragraph};
+use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
@@ -21,7 +21,7 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let prompt_style = if focused { t.key } else { t.muted };
     frame.render_widget(Paragraph::new("›").style(prompt_style), prompt);
     if app.search.value().is_empty() && !focused {
-        let placeholder = format!("press {} and type a process id or name", first_key(app, crate::tui::Action::FocusSearch));
+        let placeholder = format!("{} to search", first_key(app, crate::tui::Action::FocusSearch));
         frame.render_widget(Paragraph::new(placeholder).style(t.muted), field);
     } else if app.search.value().is_empty() {
         frame.render_widget(Paragraph::new("process id or name, then Enter").style(t.muted), field);
@@ -34,8 +34,8 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
 pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let focused = app.focus == Focus::Recent && !app.login.visible && app.help.is_none();
-    let count = if app.recent.is_empty() { String::new() } else { format!("{}", app.recent.len()) };
-    let block = pane(t, "Recent", focused, vec![Span::styled(count, t.muted)]);
+    let info = if app.recent.is_empty() { Vec::new() } else { vec![Span::styled(app.recent.len().to_string(), t.muted)] };
+    let block = pane(t, "Recent", focused, info);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.recent.is_empty() {
@@ -43,7 +43,7 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
             Line::from(Span::styled("No recent processes yet.", t.muted)),
             Line::from(Span::styled("Type a process id or name and press Enter.", t.muted)),
         ];
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         return;
     }
     let range = app.recent_cursor.visible(app.recent.len(), inner.height as usize);
@@ -54,7 +54,8 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
             let selected = i == app.recent_cursor.selected() && focused;
             let pick = |style| if selected { t.selected } else { style };
             let id = safe_line(&r.process_id, 12);
-            let mut spans = vec![Span::styled(format!("{id:<id_width$}  "), pick(t.key))];
+            let pointer = if selected { "› " } else { "  " };
+            let mut spans = vec![Span::styled(format!("{pointer}{id:<id_width$}  "), pick(t.key))];
             if let Some(name) = &r.name {
                 spans.push(Span::styled(safe_line(name, 200), pick(t.text)));
             }

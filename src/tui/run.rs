@@ -1,0 +1,333 @@
+//! The event loop: terminal events, worker events, signals and a tick that
+//! exists only while something animates become [`Msg`]s for [`App::update`];
+//! the [`Command`]s it returns go to the worker. The screen is drawn after
+//! each batch of messages, never on a timer, so an idle TUI uses no CPU.
+
+use super::app::{App, AppInit, Msg, SessionInfo};
+use super::keymap::Keymap;
+use super::terminal::TerminalGuard;
+use super::theme::{Theme, ThemeName};
+use super::view;
+use crate::api::{Client, ClientOptions, RetryPolicy};
+use crate::config::{self, Paths, Settings};
+use crate::worker::Command;
+use crate::worker::run::{self as worker, WorkerConfig, load_recent};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use secrecy::SecretString;
+use std::sync::OnceLock;
+use std::time::Duration;
+use time::{OffsetDateTime, UtcOffset};
+
+/// How often the spinner and download rows animate.
+const TICK: Duration = Duration::from_millis(100);
+
+static LOCAL_OFFSET: OnceLock<UtcOffset> = OnceLock::new();
+
+/// Reads the local UTC offset. Call it while the process has one thread
+/// (before the async runtime starts): the `time` crate refuses later.
+pub fn capture_local_offset() {
+    let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
+    let _ = LOCAL_OFFSET.set(offset);
+}
+
+/// Why the TUI could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    /// The terminal could not be set up or written.
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    /// The server URL or a setting is unusable.
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
+    /// The key bindings in the config file are wrong.
+    #[error("bad key bindings in the config file: {0}")]
+    Keys(String),
+    /// The session store failed.
+    #[error(transparent)]
+    Session(#[from] crate::api::session::SessionError),
+}
+
+impl TuiError {
+    /// The exit code of SPEC.md.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            TuiError::Api(e) => e.exit_code(),
+            TuiError::Keys(_) => crate::api::error::exit::USAGE,
+            TuiError::Terminal(_) | TuiError::Session(_) => crate::api::error::exit::OTHER,
+        }
+    }
+}
+
+/// What the TUI starts from.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    /// The effective settings.
+    pub settings: Settings,
+    /// Where files live.
+    pub paths: Paths,
+    /// A password to prefill in the login dialog (the demo's).
+    pub password_prefill: Option<SecretString>,
+}
+
+/// Opens the TUI for the configured profile: on the search box when its
+/// session is still valid, else on the login dialog.
+pub async fn run(launch: Launch) -> Result<(), TuiError> {
+    let settings = &launch.settings;
+    let keymap = Keymap::with_overrides(&settings.keys).map_err(|e| TuiError::Keys(e.to_string()))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::new(theme_name(settings.theme), no_color);
+    let retry = RetryPolicy {
+        max_attempts: settings.retry_max_attempts as usize,
+        max_delay: Duration::from_secs(settings.retry_max_delay_secs),
+        ..RetryPolicy::default()
+    };
+    let options = ClientOptions {
+        allow_insecure_http: settings.allow_insecure_http,
+        retry: retry.clone(),
+    };
+    let mut client = Client::new(&settings.base_url, options)?;
+    let now = OffsetDateTime::now_utc();
+    let stored = launch
+        .paths
+        .token_store()
+        .load(&settings.profile)?
+        .filter(|s| crate::cli::same_server(&s.base_url, client.base_url()) && !s.is_expired(now));
+    let session = stored.map(|s| {
+        client = client.with_token(s.token.clone());
+        SessionInfo {
+            email: s.email,
+            expires_at: s.expires_at,
+        }
+    });
+    let init = AppInit {
+        base_url: client.base_url().to_string(),
+        email: settings.email.clone(),
+        password_prefill: launch.password_prefill.clone(),
+        session,
+        recent: load_recent(&launch.paths.recent_file()),
+        keymap,
+        theme,
+        concurrency: settings.concurrency,
+        now,
+        local_offset: LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC),
+    };
+    let worker_config = WorkerConfig {
+        profile: settings.profile.clone(),
+        paths: launch.paths.clone(),
+        download_dir: settings.download_dir.clone(),
+        allow_insecure_http: settings.allow_insecure_http,
+        retry,
+        opener: settings.opener.clone(),
+    };
+    let worker = worker::spawn(worker_config, client);
+    let mut guard = TerminalGuard::enter()?;
+    let result = event_loop(&mut guard, App::new(init), worker).await;
+    drop(guard);
+    result
+}
+
+/// `trackline demo`: the sandbox in-process on 127.0.0.1:0 and the TUI
+/// against it, with a throwaway profile in a temporary folder and the login
+/// dialog filled in with the demo account.
+#[cfg(feature = "sandbox")]
+pub async fn run_demo(download_dir: Option<std::path::PathBuf>) -> Result<(), TuiError> {
+    use crate::sandbox::{DEMO_EMAIL, DEMO_PASSWORD, Sandbox, SandboxOptions};
+    let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+    let scratch = tempfile_dir()?;
+    let paths = Paths::under(scratch.path());
+    let download_dir = match download_dir {
+        Some(dir) => dir,
+        None => Paths::from_os()
+            .map(|p| p.download_dir)
+            .unwrap_or_else(|_| paths.download_dir.clone()),
+    };
+    let overrides = config::Overrides {
+        base_url: Some(sandbox.base_url()),
+        download_dir: Some(download_dir),
+        ..config::Overrides::default()
+    };
+    let mut settings =
+        Settings::resolve(&paths, &overrides).map_err(|e| TuiError::Terminal(std::io::Error::other(e.to_string())))?;
+    settings.email = Some(DEMO_EMAIL.to_string());
+    let launch = Launch {
+        settings,
+        paths,
+        password_prefill: Some(SecretString::from(DEMO_PASSWORD)),
+    };
+    let result = run(launch).await;
+    sandbox.shutdown().await;
+    drop(scratch);
+    result
+}
+
+/// A private temporary folder, removed when dropped.
+#[cfg(feature = "sandbox")]
+fn tempfile_dir() -> std::io::Result<ScratchDir> {
+    let base = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let dir = base.join(format!("trackline-demo-{}-{attempt}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(ScratchDir(dir)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("cannot create a temporary folder for the demo"))
+}
+
+#[cfg(feature = "sandbox")]
+struct ScratchDir(std::path::PathBuf);
+
+#[cfg(feature = "sandbox")]
+impl ScratchDir {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+#[cfg(feature = "sandbox")]
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn theme_name(name: config::ThemeName) -> ThemeName {
+    match name {
+        config::ThemeName::Dark => ThemeName::Dark,
+        config::ThemeName::Light => ThemeName::Light,
+        config::ThemeName::HighContrast => ThemeName::HighContrast,
+    }
+}
+
+async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker::WorkerHandle) -> Result<(), TuiError> {
+    let mut terminal_events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut signals = Signals::new()?;
+
+    let size = guard.terminal().size()?;
+    dispatch(
+        guard,
+        &mut app,
+        &worker,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    )?;
+    draw(guard, &app)?;
+    loop {
+        let animating = app.is_animating();
+        let msg = tokio::select! {
+            event = terminal_events.next() => match event {
+                Some(Ok(event)) => match terminal_msg(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(error)) => return Err(error.into()),
+                None => break,
+            },
+            event = worker.events.recv() => match event {
+                Some(event) => Msg::Event { event, now: OffsetDateTime::now_utc() },
+                None => break,
+            },
+            _ = tick.tick(), if animating => Msg::Tick { now: OffsetDateTime::now_utc() },
+            signal = signals.recv() => {
+                tracing::info!(signal, "quitting on a signal");
+                break;
+            }
+        };
+        dispatch(guard, &mut app, &worker, msg)?;
+        // Take whatever else is already waiting, then draw once for the batch.
+        while let Ok(event) = worker.events.try_recv() {
+            dispatch(
+                guard,
+                &mut app,
+                &worker,
+                Msg::Event {
+                    event,
+                    now: OffsetDateTime::now_utc(),
+                },
+            )?;
+        }
+        if app.should_quit() {
+            break;
+        }
+        draw(guard, &app)?;
+    }
+    worker.shutdown();
+    Ok(())
+}
+
+fn dispatch(guard: &mut TerminalGuard, app: &mut App, worker: &worker::WorkerHandle, msg: Msg) -> Result<(), TuiError> {
+    for command in app.update(msg) {
+        match command {
+            Command::Suspend => {
+                guard.suspend()?;
+                let size = guard.terminal().size()?;
+                for follow_up in app.update(Msg::Resize {
+                    width: size.width,
+                    height: size.height,
+                }) {
+                    worker.send(follow_up);
+                }
+            }
+            Command::Quit => worker.shutdown(),
+            other => worker.send(other),
+        }
+    }
+    Ok(())
+}
+
+fn draw(guard: &mut TerminalGuard, app: &App) -> Result<(), TuiError> {
+    let now = OffsetDateTime::now_utc();
+    guard.terminal().draw(|frame| view::draw(frame, app, now))?;
+    Ok(())
+}
+
+fn terminal_msg(event: TermEvent) -> Option<Msg> {
+    match event {
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        TermEvent::Paste(text) => Some(Msg::Paste(text)),
+        TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+/// SIGTERM and SIGHUP, which quit the TUI cleanly.
+struct Signals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                terminate: signal(SignalKind::terminate())?,
+                hangup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// Waits for the next signal and returns its number.
+    async fn recv(&mut self) -> i32 {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.terminate.recv() => 15,
+                _ = self.hangup.recv() => 1,
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
+}

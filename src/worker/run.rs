@@ -1,0 +1,337 @@
+//! The worker: owns the client and runs every [`Command`] as its own task,
+//! each cancellable, answering with [`Event`]s. The only place where the
+//! terminal UI and the network meet.
+
+use crate::api::session::{ProfileMemory, Session, TokenStore};
+use crate::api::{ApiError, Client, ClientOptions, RetryPolicy};
+use crate::config::Paths;
+use crate::transfer::{self, DownloadRequest, TransferError, naming::safe_file_name};
+use crate::worker::{Command, DownloadId, Event, ProcessRef, RecentEntry, ReqId};
+use secrecy::SecretString;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+/// What the worker needs to know: where things go and how to reach the server.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// The profile whose session the worker stores.
+    pub profile: String,
+    /// Where sessions, remembered emails and recent processes live.
+    pub paths: Paths,
+    /// Where downloads go (`<dir>/<process_id> <name>/<document>`).
+    pub download_dir: PathBuf,
+    /// Allow `http://` to hosts that are not loopback.
+    pub allow_insecure_http: bool,
+    /// How idempotent requests are retried.
+    pub retry: RetryPolicy,
+    /// The command that opens a file; `None` for the system's default application.
+    pub opener: Option<String>,
+}
+
+/// A running worker: send it commands, read its events.
+pub struct WorkerHandle {
+    commands: UnboundedSender<Command>,
+    /// Events from the worker, for the event loop.
+    pub events: UnboundedReceiver<Event>,
+    shutdown: CancellationToken,
+}
+
+impl WorkerHandle {
+    /// Queues a command; a worker that has stopped ignores it.
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// Stops every task in flight; downloads keep their `.part` files.
+    pub fn shutdown(&self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+/// Starts the worker on the current tokio runtime with `client` (which may
+/// already hold the stored session's token).
+pub fn spawn(config: WorkerConfig, client: Client) -> WorkerHandle {
+    let (command_tx, command_rx) = unbounded_channel();
+    let (event_tx, event_rx) = unbounded_channel();
+    let shutdown = CancellationToken::new();
+    let worker = Worker {
+        config: Arc::new(config),
+        client: Arc::new(Mutex::new(client)),
+        events: event_tx,
+        lookups: HashMap::new(),
+        downloads: Arc::new(Mutex::new(HashMap::new())),
+        shutdown: shutdown.clone(),
+    };
+    tokio::spawn(worker.run(command_rx));
+    WorkerHandle {
+        commands: command_tx,
+        events: event_rx,
+        shutdown,
+    }
+}
+
+struct Worker {
+    config: Arc<WorkerConfig>,
+    client: Arc<Mutex<Client>>,
+    events: UnboundedSender<Event>,
+    lookups: HashMap<ReqId, CancellationToken>,
+    downloads: Arc<Mutex<HashMap<DownloadId, CancellationToken>>>,
+    shutdown: CancellationToken,
+}
+
+impl Worker {
+    async fn run(mut self, mut commands: UnboundedReceiver<Command>) {
+        loop {
+            let command = tokio::select! {
+                () = self.shutdown.cancelled() => break,
+                command = commands.recv() => match command {
+                    Some(command) => command,
+                    None => break,
+                },
+            };
+            self.handle(command);
+        }
+        self.shutdown.cancel();
+    }
+
+    fn client(&self) -> Client {
+        self.client.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Login {
+                email,
+                password,
+                base_url,
+            } => self.login(email, password, base_url),
+            Command::Logout => self.logout(),
+            Command::FetchProcess { req, query } => {
+                let cancel = self.shutdown.child_token();
+                self.lookups.retain(|_, token| !token.is_cancelled());
+                self.lookups.insert(req, cancel.clone());
+                let client = self.client();
+                let events = self.events.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        result = client.process(&query) => {
+                            cancel.cancel();
+                            let _ = events.send(Event::ProcessLoaded { req, result });
+                        }
+                    }
+                });
+            }
+            Command::CancelRequest(req) => {
+                if let Some(token) = self.lookups.remove(&req) {
+                    token.cancel();
+                }
+            }
+            Command::Download { id, doc, process } => self.download(id, doc, process),
+            Command::CancelDownload(id) => {
+                let token = self
+                    .downloads
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&id);
+                match token {
+                    Some(token) => token.cancel(),
+                    None => {
+                        let _ = self.events.send(Event::DownloadCancelled { id });
+                    }
+                }
+            }
+            Command::Open(path) => {
+                let opener = self.config.opener.clone();
+                let events = self.events.clone();
+                tokio::task::spawn_blocking(move || {
+                    let event = match open_path(&path, opener.as_deref()) {
+                        Ok(()) => Event::Opened(path),
+                        Err(error) => Event::OpenFailed { path, error },
+                    };
+                    let _ = events.send(event);
+                });
+            }
+            Command::SaveRecent(entries) => {
+                let file = self.config.paths.recent_file();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(error) = save_recent(&file, &entries) {
+                        tracing::warn!(%error, file = %file.display(), "cannot save the recent processes");
+                    }
+                });
+            }
+            // The event loop handles these itself; nothing for the worker to do.
+            Command::Suspend | Command::Quit => {}
+        }
+    }
+
+    fn login(&mut self, email: String, password: SecretString, base_url: String) {
+        let config = self.config.clone();
+        let shared = self.client.clone();
+        let events = self.events.clone();
+        let cancel = self.shutdown.child_token();
+        tokio::spawn(async move {
+            let options = ClientOptions {
+                allow_insecure_http: config.allow_insecure_http,
+                retry: config.retry.clone(),
+            };
+            let result = async {
+                let client = Client::new(&base_url, options)?;
+                let token = client.login(email.trim(), &password).await?;
+                Ok::<_, ApiError>((client, token))
+            };
+            let (client, token) = tokio::select! {
+                () = cancel.cancelled() => return,
+                result = result => match result {
+                    Ok(pair) => pair,
+                    Err(error) => {
+                        let _ = events.send(Event::LoginFailed(error));
+                        return;
+                    }
+                },
+            };
+            let session = Session::new(config.profile.clone(), client.base_url(), email.trim(), token.clone());
+            if let Err(error) = TokenStore::new(config.paths.sessions_dir()).save(&session) {
+                tracing::warn!(%error, "cannot store the session");
+            }
+            if let Err(error) = ProfileMemory::new(config.paths.profiles_file()).remember(
+                &config.profile,
+                email.trim(),
+                client.base_url(),
+            ) {
+                tracing::warn!(%error, "cannot remember the email");
+            }
+            let base_url = client.base_url().to_string();
+            *shared.lock().unwrap_or_else(PoisonError::into_inner) = client.with_token(token);
+            let _ = events.send(Event::LoggedIn {
+                email: session.email.clone(),
+                base_url,
+                expires_at: session.expires_at,
+            });
+        });
+    }
+
+    fn logout(&mut self) {
+        let mut client = self.client.lock().unwrap_or_else(PoisonError::into_inner);
+        let bare = Client::new(
+            client.base_url(),
+            ClientOptions {
+                allow_insecure_http: self.config.allow_insecure_http,
+                retry: self.config.retry.clone(),
+            },
+        );
+        if let Ok(bare) = bare {
+            *client = bare;
+        }
+        drop(client);
+        if let Err(error) = TokenStore::new(self.config.paths.sessions_dir()).delete(&self.config.profile) {
+            tracing::warn!(%error, "cannot delete the session");
+        }
+        let _ = self.events.send(Event::LoggedOut);
+    }
+
+    fn download(&mut self, id: DownloadId, doc: crate::api::Document, process: ProcessRef) {
+        let cancel = self.shutdown.child_token();
+        self.downloads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, cancel.clone());
+        let registry = self.downloads.clone();
+        let client = self.client();
+        let events = self.events.clone();
+        let dir = self.config.download_dir.join(process_folder(&process));
+        tokio::spawn(async move {
+            let request = DownloadRequest {
+                doc_name: doc.doc_name.clone(),
+                ..DownloadRequest::new(doc.doc_id.as_str(), dir)
+            };
+            let mut started = false;
+            let progress_events = events.clone();
+            let result = transfer::download(&client, &request, &cancel, |progress| {
+                if !started {
+                    started = true;
+                    let _ = progress_events.send(Event::DownloadStarted {
+                        id,
+                        path_hint: None,
+                        total: progress.total,
+                    });
+                }
+                let _ = progress_events.send(Event::Progress {
+                    id,
+                    received: progress.received,
+                    total: progress.total,
+                });
+            })
+            .await;
+            registry.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+            let event = match result {
+                Ok(saved) => Event::Downloaded {
+                    id,
+                    path: saved.path,
+                    bytes: saved.bytes,
+                    sha256: saved.sha256,
+                },
+                Err(TransferError::Cancelled { .. }) => Event::DownloadCancelled { id },
+                Err(error) => Event::DownloadFailed {
+                    id,
+                    retryable: error.is_retryable(),
+                    needs_login: matches!(&error, TransferError::Api(api) if api.needs_login()),
+                    error: error.to_string(),
+                },
+            };
+            let _ = events.send(event);
+        });
+    }
+}
+
+/// The folder of a process's documents: `<process_id> <name>`, made safe.
+fn process_folder(process: &ProcessRef) -> String {
+    let raw = match process.name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => format!("{} {}", process.id, name),
+        _ => process.id.to_string(),
+    };
+    safe_file_name(&raw)
+}
+
+/// Opens `path` with `opener` (one argument: the path) or the system's
+/// default application.
+fn open_path(path: &Path, opener: Option<&str>) -> Result<(), String> {
+    match opener {
+        Some(opener) => std::process::Command::new(opener)
+            .arg(path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| format!("cannot run {opener}: {e}")),
+        None => open::that_detached(path).map_err(|e| format!("no application could open it ({e})")),
+    }
+}
+
+/// Loads the recent processes list; a missing or damaged file is an empty list.
+pub fn load_recent(file: &Path) -> Vec<RecentEntry> {
+    std::fs::read(file)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn save_recent(file: &Path, entries: &[RecentEntry]) -> std::io::Result<()> {
+    let dir = file
+        .parent()
+        .ok_or_else(|| std::io::Error::other("the recent file has no folder"))?;
+    std::fs::create_dir_all(dir)?;
+    let temp = file.with_extension("json.tmp");
+    std::fs::write(&temp, serde_json::to_vec_pretty(entries)?)?;
+    std::fs::rename(&temp, file)
+}
