@@ -3,20 +3,12 @@
 
 mod common;
 
-use common::{EMAIL, PASSWORD, Rig, bare_cmd, closed_port, sha256_file};
+use common::{EMAIL, PASSWORD, Rig, bare_cmd, closed_port, sha256_file, stdout_lines};
 use predicates::prelude::*;
 use secrecy::SecretString;
 use std::path::PathBuf;
 use trackline::api::session::{Session, TokenStore};
 use trackline::sandbox::sample_data;
-
-fn stdout_lines(output: &std::process::Output) -> Vec<String> {
-    String::from_utf8(output.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
 
 #[test]
 fn login_status_process_logout_round_trip() {

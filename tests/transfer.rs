@@ -3,24 +3,89 @@
 use secrecy::SecretString;
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
+use trackline::api::client::RetryPolicy;
 use trackline::api::error::exit;
 use trackline::api::{ApiError, Client, ClientOptions};
 use trackline::sandbox::{
     DEMO_EMAIL, DEMO_PASSWORD, Faults, GUIDE_DOC_ID, HOSTILE_PROCESS_ID, LARGE_DOC_ID, LARGE_LEN,
-    MISSING_ATTACHMENT_ID, Sandbox, SandboxOptions, sample_data,
+    MISSING_ATTACHMENT_ID, RecordedRequest, Sandbox, SandboxOptions, sample_data,
 };
-use trackline::transfer::{DownloadRequest, Progress, TransferError, download};
+use trackline::transfer::resume;
+use trackline::transfer::{DownloadRequest, Progress, TransferError, TransferOptions, download, download_with};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+/// The largest small sample file (`Receipt_Photo.jpg`), cut in the middle by the faults below.
+const PHOTO_DOC_ID: &str = "98768";
+
 async fn logged_in(sandbox: &Sandbox) -> Result<Client, ApiError> {
-    let client = Client::new(&sandbox.base_url(), ClientOptions::default())?;
+    logged_in_with(sandbox, fast_retry(5)).await
+}
+
+async fn logged_in_with(sandbox: &Sandbox, retry: RetryPolicy) -> Result<Client, ApiError> {
+    let options = ClientOptions {
+        retry,
+        ..ClientOptions::default()
+    };
+    let client = Client::new(&sandbox.base_url(), options)?;
     let token = client.login(DEMO_EMAIL, &SecretString::from(DEMO_PASSWORD)).await?;
     Ok(client.with_token(token))
 }
 
+/// A policy that retries `attempts` times with short waits (a server's
+/// Retry-After is capped at one second).
+fn fast_retry(attempts: usize) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: attempts,
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_secs(1),
+        on_retry: None,
+    }
+}
+
+fn options(attempts: usize) -> TransferOptions {
+    TransferOptions::with_retry(fast_retry(attempts))
+}
+
+fn sandbox_options(faults: Faults) -> SandboxOptions {
+    SandboxOptions {
+        faults,
+        ..SandboxOptions::default()
+    }
+}
+
+fn cut_in_half(doc_id: &str) -> Result<Faults, String> {
+    let len = sample_data().document_len(doc_id).ok_or("no such document")?;
+    Ok(Faults {
+        drop_after_bytes: Some(len / 2),
+        ..Faults::default()
+    })
+}
+
+/// The requests for attachment files the sandbox has seen.
+fn file_requests(sandbox: &Sandbox) -> Vec<RecordedRequest> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/attachment/file"))
+        .collect()
+}
+
+/// The files in `dir`, resume records left out.
 fn names_in(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.as_ref().map_or(true, |n| !resume::is_record_name(n)))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    names.sort();
+    Ok(names)
+}
+
+/// Every entry of `dir`, resume records included.
+fn everything_in(dir: &Path) -> std::io::Result<Vec<String>> {
     let mut names = fs::read_dir(dir)?
         .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect::<std::io::Result<Vec<_>>>()?;
@@ -98,42 +163,6 @@ async fn hostile_names_are_saved_safely_inside_the_directory() -> TestResult {
 }
 
 #[tokio::test]
-async fn a_cut_download_keeps_its_part_and_saves_nothing() -> TestResult {
-    // Cut after 1 MiB, more than a server buffers, so the headers have
-    // arrived and the body breaks in the middle.
-    let cut_at = 1 << 20;
-    let options = SandboxOptions {
-        faults: Faults {
-            drop_after_bytes: Some(cut_at),
-            ..Faults::default()
-        },
-        ..SandboxOptions::default()
-    };
-    let sandbox = Sandbox::start(options).await?;
-    let client = logged_in(&sandbox).await?;
-    let dir = tempfile::tempdir()?;
-    let request = DownloadRequest::new(LARGE_DOC_ID, dir.path());
-
-    let error = download(&client, &request, &CancellationToken::new(), |_| {})
-        .await
-        .err()
-        .ok_or("a cut download must fail")?;
-
-    assert!(matches!(error, TransferError::Interrupted { .. }), "{error}");
-    assert_eq!(error.exit_code(), exit::UNAVAILABLE, "{error}");
-    assert!(error.is_retryable());
-    let part = error.part_path().ok_or("the part must be kept")?;
-    assert!(fs::metadata(part)?.len() <= cut_at);
-    let part_name = part
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or("no name")?;
-    assert!(part_name.ends_with(".part"), "{part_name}");
-    assert_eq!(names_in(dir.path())?, [part_name]);
-    Ok(())
-}
-
-#[tokio::test]
 async fn a_missing_attachment_is_not_found_and_writes_nothing() -> TestResult {
     let sandbox = Sandbox::start(SandboxOptions::default()).await?;
     let client = logged_in(&sandbox).await?;
@@ -198,5 +227,246 @@ async fn cancelling_a_large_download_keeps_the_part() -> TestResult {
     let kept = fs::metadata(part)?.len();
     assert!(kept > 0 && kept < LARGE_LEN, "{kept}");
     assert_eq!(names_in(dir.path())?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_download_cut_in_half_resumes_with_range_and_the_sha256_matches() -> TestResult {
+    let sandbox = Sandbox::start(sandbox_options(cut_in_half(PHOTO_DOC_ID)?)).await?;
+    let client = logged_in(&sandbox).await?;
+    let dir = tempfile::tempdir()?;
+    let request = DownloadRequest::new(PHOTO_DOC_ID, dir.path());
+
+    let saved = download_with(&client, &request, &options(3), &CancellationToken::new(), |_| {}).await?;
+
+    assert_eq!(Some(saved.sha256.clone()), sample_data().document_sha256(PHOTO_DOC_ID));
+    assert_eq!(Some(saved.bytes), sample_data().document_len(PHOTO_DOC_ID));
+    assert_eq!(
+        fs::read(&saved.path)?,
+        sample_data().document_bytes(PHOTO_DOC_ID).ok_or("no bytes")?
+    );
+    let requests = file_requests(&sandbox);
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(requests[0].range, None);
+    let range = requests[1].range.as_deref().ok_or("the retry must ask for a range")?;
+    let offset: u64 = range
+        .strip_prefix("bytes=")
+        .and_then(|r| r.strip_suffix('-'))
+        .ok_or("not an open range")?
+        .parse()?;
+    let half = sample_data().document_len(PHOTO_DOC_ID).ok_or("no len")? / 2;
+    assert!(offset > 0 && offset <= half, "{range}");
+    let etag = sample_data()
+        .etag(sample_data().document(PHOTO_DOC_ID).ok_or("no doc")?)
+        .ok_or("no etag")?;
+    assert_eq!(requests[1].if_range.as_deref(), Some(etag.as_str()));
+    assert_eq!(everything_in(dir.path())?, ["Receipt_Photo.jpg"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_ranges_gets_a_clean_restart() -> TestResult {
+    let faults = Faults {
+        no_range: true,
+        ..cut_in_half(PHOTO_DOC_ID)?
+    };
+    let sandbox = Sandbox::start(sandbox_options(faults)).await?;
+    let client = logged_in(&sandbox).await?;
+    let dir = tempfile::tempdir()?;
+    let request = DownloadRequest::new(PHOTO_DOC_ID, dir.path());
+
+    let saved = download_with(&client, &request, &options(3), &CancellationToken::new(), |_| {}).await?;
+
+    // The whole file again from the first byte, not appended to the half.
+    assert_eq!(
+        fs::read(&saved.path)?,
+        sample_data().document_bytes(PHOTO_DOC_ID).ok_or("no bytes")?
+    );
+    assert_eq!(Some(saved.sha256), sample_data().document_sha256(PHOTO_DOC_ID));
+    let requests = file_requests(&sandbox);
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(requests[1].range.is_some(), "{requests:?}");
+    assert_eq!(everything_in(dir.path())?, ["Receipt_Photo.jpg"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_later_run_resumes_the_part_a_cut_run_left() -> TestResult {
+    let sandbox = Sandbox::start(sandbox_options(cut_in_half(PHOTO_DOC_ID)?)).await?;
+    let dir = tempfile::tempdir()?;
+    let mut request = DownloadRequest::new(PHOTO_DOC_ID, dir.path());
+    request.doc_name = Some("Receipt_Photo.jpg".into());
+
+    let first_run = logged_in(&sandbox).await?;
+    let error = download_with(&first_run, &request, &options(1), &CancellationToken::new(), |_| {})
+        .await
+        .err()
+        .ok_or("a cut download without retries must fail")?;
+    assert!(matches!(error, TransferError::Interrupted { .. }), "{error}");
+    assert_eq!(error.exit_code(), exit::UNAVAILABLE);
+    let part = error.part_path().ok_or("the part must be kept")?.to_path_buf();
+    let kept = fs::metadata(&part)?.len();
+    assert!(kept > 0, "the cut must come after some bytes");
+    assert_eq!(names_in(dir.path())?, ["Receipt_Photo.jpg.part"]);
+    assert!(resume::record_path(dir.path(), PHOTO_DOC_ID).exists());
+    drop(first_run);
+
+    let second_run = logged_in(&sandbox).await?;
+    let mut first_report = None;
+    let saved = download(&second_run, &request, &CancellationToken::new(), |p| {
+        first_report.get_or_insert(p);
+    })
+    .await?;
+
+    assert_eq!(Some(saved.sha256), sample_data().document_sha256(PHOTO_DOC_ID));
+    assert_eq!(first_report.map(|p| p.received), Some(kept));
+    let requests = file_requests(&sandbox);
+    assert_eq!(
+        requests.last().and_then(|r| r.range.clone()),
+        Some(format!("bytes={kept}-"))
+    );
+    assert_eq!(everything_in(dir.path())?, ["Receipt_Photo.jpg"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_flaky_server_still_delivers_every_file() -> TestResult {
+    let faults = Faults {
+        fail_rate: 0.4,
+        seed: 7,
+        ..Faults::default()
+    };
+    let sandbox = Sandbox::start(sandbox_options(faults)).await?;
+    let client = retrying_login(&sandbox).await?;
+    let dir = tempfile::tempdir()?;
+    for id in ["98765", "98766", "98767", PHOTO_DOC_ID] {
+        let saved = download(
+            &client,
+            &DownloadRequest::new(id, dir.path()),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await?;
+        assert_eq!(Some(saved.sha256), sample_data().document_sha256(id), "attachment {id}");
+    }
+    assert!(
+        file_requests(&sandbox).len() > 4,
+        "the faults must have failed some requests"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_rate_limited_server_still_delivers_every_file() -> TestResult {
+    let faults = Faults {
+        rate_limit: Some(2),
+        ..Faults::default()
+    };
+    let sandbox = Sandbox::start(sandbox_options(faults)).await?;
+    let client = retrying_login(&sandbox).await?;
+    let dir = tempfile::tempdir()?;
+    let ids = ["98765", "98766", "98767", "98770"];
+    for id in ids {
+        let saved = download(
+            &client,
+            &DownloadRequest::new(id, dir.path()),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await?;
+        assert_eq!(Some(saved.sha256), sample_data().document_sha256(id), "attachment {id}");
+    }
+    assert!(
+        file_requests(&sandbox).len() > ids.len(),
+        "the limit must have refused some requests"
+    );
+    Ok(())
+}
+
+/// Logs in through the faults (login is never retried by the client, so
+/// the test retries it).
+async fn retrying_login(sandbox: &Sandbox) -> Result<Client, ApiError> {
+    let mut last = None;
+    for _ in 0..20 {
+        match logged_in_with(sandbox, fast_retry(10)).await {
+            Ok(client) => return Ok(client),
+            Err(error) if error.is_retryable() => {
+                let wait = error
+                    .retry_after()
+                    .unwrap_or(Duration::from_millis(10))
+                    .min(Duration::from_secs(1));
+                tokio::time::sleep(wait).await;
+                last = Some(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Err(last.unwrap_or(ApiError::Cancelled))
+}
+
+/// A server on 127.0.0.1 that answers every request with `Content-Length:
+/// 100` and 50 bytes, then closes; returns its base URL and the requests'
+/// heads.
+async fn short_body_server() -> std::io::Result<(String, tokio::sync::mpsc::UnboundedReceiver<String>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}/api", listener.local_addr()?);
+    let (heads, received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let heads = heads.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = heads.send(String::from_utf8_lossy(&head).into_owned());
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: application/pdf\r\n\
+                     ETag: \"v1\"\r\nContent-Disposition: attachment; filename=short.pdf\r\n\r\n{}",
+                    "x".repeat(50)
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    Ok((base, received))
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_its_content_length_saves_no_file() -> TestResult {
+    let (base, mut heads) = short_body_server().await?;
+    let client = Client::new(&base, ClientOptions::default())?.with_token(SecretString::from("t".to_string()));
+    let dir = tempfile::tempdir()?;
+
+    let error = download_with(
+        &client,
+        &DownloadRequest::new("1", dir.path()),
+        &options(2),
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await
+    .err()
+    .ok_or("a short body must fail")?;
+
+    assert!(
+        matches!(
+            error,
+            TransferError::Incomplete { .. } | TransferError::Interrupted { .. }
+        ),
+        "{error}"
+    );
+    assert_eq!(error.exit_code(), exit::UNAVAILABLE);
+    assert_eq!(names_in(dir.path())?, ["short.pdf.part"]);
+    let first = heads.recv().await.ok_or("no first request")?.to_ascii_lowercase();
+    let second = heads.recv().await.ok_or("no retry")?.to_ascii_lowercase();
+    assert!(!first.contains("range:"), "{first}");
+    assert!(second.contains("range: bytes=50-"), "{second}");
+    assert!(second.contains("if-range: \"v1\""), "{second}");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Render snapshots of every pane in its states (empty, loading, loaded, error,
 //! 10,000 documents, narrow, too small), at 100×30 and 60×20, at a fixed time.
+#![allow(clippy::unwrap_used)] // test helpers
 
 mod tui_fixtures;
 
@@ -121,7 +122,10 @@ fn process_not_found() {
     let (mut app, req) = looked_up("999");
     app.update(ev(Event::ProcessLoaded {
         req,
-        result: Err(ApiError::NotFound { what: "process 999".into(), message: None }),
+        result: Err(ApiError::NotFound {
+            what: "process 999".into(),
+            message: None,
+        }),
     }));
     snapshot("process_not_found", &app);
 }
@@ -131,7 +135,11 @@ fn process_server_error() {
     let (mut app, req) = looked_up("12345");
     app.update(ev(Event::ProcessLoaded {
         req,
-        result: Err(ApiError::Server { status: 503, message: Some("maintenance".into()), retry_after: None }),
+        result: Err(ApiError::Server {
+            status: 503,
+            message: Some("maintenance".into()),
+            retry_after: None,
+        }),
     }));
     snapshot("process_server_error", &app);
 }
@@ -163,16 +171,20 @@ fn hostile_names_are_shown_escaped() {
     p.documents[0].doc_name = Some("invoice\u{202e}fdp.exe".into());
     p.documents[1].doc_name = Some("../../etc/passwd".into());
     p.documents[2].doc_name = Some("Счёт № 5 — 請求書.pdf".into());
-    p.extra.insert("note\x1b[31m".into(), serde_json::json!("line one\nline two\x07"));
+    p.extra
+        .insert("note\x1b[31m".into(), serde_json::json!("line one\nline two\x07"));
     let screen = render(&with_process(p), 100, 30);
     assert!(!screen.contains('\x1b') && !screen.contains('\x07') && !screen.contains('\u{202e}'));
-    snapshot("hostile_names", &with_process({
-        let mut p = guide_process();
-        p.name = Some("Evil\x1b[2J name".into());
-        p.documents[0].doc_name = Some("invoice\u{202e}fdp.exe".into());
-        p.documents[2].doc_name = Some("Счёт № 5 — 請求書.pdf".into());
-        p
-    }));
+    snapshot(
+        "hostile_names",
+        &with_process({
+            let mut p = guide_process();
+            p.name = Some("Evil\x1b[2J name".into());
+            p.documents[0].doc_name = Some("invoice\u{202e}fdp.exe".into());
+            p.documents[2].doc_name = Some("Счёт № 5 — 請求書.pdf".into());
+            p
+        }),
+    );
 }
 
 #[test]
@@ -246,5 +258,10 @@ fn no_color_theme_draws_the_same_text() {
     assert_eq!(render(&app, 100, 30), render(&with_process(guide_process()), 100, 30));
     let terminal = terminal(&app, 100, 30);
     let buffer = terminal.backend().buffer();
-    assert!(buffer.content.iter().all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset));
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+    );
 }

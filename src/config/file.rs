@@ -168,8 +168,7 @@ fn max_attempts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error
 }
 
 fn max_delay_secs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    d.deserialize_any(WholeNumber { min: 0, max: 3600 })
-        .map(Some)
+    d.deserialize_any(WholeNumber { min: 0, max: 3600 }).map(Some)
 }
 
 /// A whole number within bounds, with an error that says which.
@@ -182,10 +181,7 @@ impl WholeNumber {
     fn check<E: de::Error>(&self, n: i128) -> Result<u64, E> {
         match u64::try_from(n) {
             Ok(n) if (self.min..=self.max).contains(&n) => Ok(n),
-            _ => Err(E::invalid_value(
-                de::Unexpected::Other(&format!("{n}")),
-                self,
-            )),
+            _ => Err(E::invalid_value(de::Unexpected::Other(&format!("{n}")), self)),
         }
     }
 }
@@ -231,10 +227,7 @@ impl<'de> Deserialize<'de> for Keys {
 
 fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>>, D::Error> {
     let raw = BTreeMap::<String, Keys>::deserialize(d)?;
-    Ok(raw
-        .into_iter()
-        .map(|(action, Keys(keys))| (action, keys))
-        .collect())
+    Ok(raw.into_iter().map(|(action, Keys(keys))| (action, keys)).collect())
 }
 
 const TEMPLATE: &str = r#"## trackline configuration. Every key is optional: remove the `# ` in front
@@ -330,10 +323,7 @@ download_dir = "~/Invoices/prod"
         assert_eq!(config.retry.max_attempts, Some(5));
         assert_eq!(config.keys["download"], ["d", "Enter"]);
         assert_eq!(config.keys["quit"], ["q"]);
-        assert_eq!(
-            config.profiles["prod"].email.as_deref(),
-            Some("ana@example.com")
-        );
+        assert_eq!(config.profiles["prod"].email.as_deref(), Some("ana@example.com"));
     }
 
     #[test]
@@ -347,11 +337,7 @@ download_dir = "~/Invoices/prod"
         assert_eq!(parse(Config::template()).unwrap().concurrency, None);
         let uncommented: String = Config::template()
             .lines()
-            .map(|l| {
-                l.strip_prefix("# ")
-                    .filter(|_| !l.starts_with("## "))
-                    .unwrap_or(l)
-            })
+            .map(|l| l.strip_prefix("# ").filter(|_| !l.starts_with("## ")).unwrap_or(l))
             .map(|l| format!("{l}\n"))
             .collect();
         let config = parse(&uncommented).unwrap();
@@ -359,10 +345,7 @@ download_dir = "~/Invoices/prod"
         assert_eq!(config.theme, Some(ThemeName::Dark));
         assert_eq!(config.retry.max_delay_secs, Some(60));
         assert_eq!(config.keys["download"], ["d", "Enter"]);
-        assert_eq!(
-            config.profiles["prod"].download_dir.as_deref(),
-            Some("~/Invoices/prod")
-        );
+        assert_eq!(config.profiles["prod"].download_dir.as_deref(), Some("~/Invoices/prod"));
     }
 
     #[test]
@@ -383,31 +366,19 @@ download_dir = "~/Invoices/prod"
         assert!(nested.contains("line 3"), "{nested}");
         assert!(nested.contains("emial"), "{nested}");
         let retry = error("[retry]\nmax_attempt = 3\n");
-        assert!(
-            retry.contains("line 2") && retry.contains("max_attempts"),
-            "{retry}"
-        );
+        assert!(retry.contains("line 2") && retry.contains("max_attempts"), "{retry}");
     }
 
     #[test]
     fn a_wrong_type_names_its_line_and_what_was_expected() {
         let msg = error("theme = \"dark\"\nconcurrency = \"three\"\n");
         assert!(msg.contains("line 2, column 15"), "{msg}");
-        assert!(
-            msg.contains("expected a whole number from 1 to 64"),
-            "{msg}"
-        );
+        assert!(msg.contains("expected a whole number from 1 to 64"), "{msg}");
         assert!(msg.contains("concurrency = \"three\""), "{msg}");
         let theme = error("theme = \"blue\"\n");
-        assert!(
-            theme.contains("line 1") && theme.contains("high-contrast"),
-            "{theme}"
-        );
+        assert!(theme.contains("line 1") && theme.contains("high-contrast"), "{theme}");
         let keys = error("[keys]\nquit = 5\n");
-        assert!(
-            keys.contains("line 2") && keys.contains("array of keys"),
-            "{keys}"
-        );
+        assert!(keys.contains("line 2") && keys.contains("array of keys"), "{keys}");
     }
 
     #[test]
@@ -415,15 +386,9 @@ download_dir = "~/Invoices/prod"
         let msg = error("\nconcurrency = 0\n");
         assert!(msg.contains("line 2") && msg.contains("1 to 64"), "{msg}");
         let retry = error("[retry]\nmax_attempts = 0\n");
-        assert!(
-            retry.contains("line 2") && retry.contains("1 to 100"),
-            "{retry}"
-        );
+        assert!(retry.contains("line 2") && retry.contains("1 to 100"), "{retry}");
         let delay = error("[retry]\nmax_delay_secs = -1\n");
-        assert!(
-            delay.contains("line 2") && delay.contains("0 to 3600"),
-            "{delay}"
-        );
+        assert!(delay.contains("line 2") && delay.contains("0 to 3600"), "{delay}");
     }
 
     #[test]

@@ -9,9 +9,8 @@ mod settings;
 pub use file::{Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind};
 pub use paths::Paths;
 pub use settings::{
-    DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_LOG_LEVEL, DEFAULT_PROFILE,
-    DEFAULT_RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_DELAY_SECS, Overrides, Setting, Settings, Source,
-    known_profiles,
+    DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_LOG_LEVEL, DEFAULT_PROFILE, DEFAULT_RETRY_MAX_ATTEMPTS,
+    DEFAULT_RETRY_MAX_DELAY_SECS, Overrides, Setting, Settings, Source, known_profiles,
 };
 
 use crate::api::error::exit;

@@ -25,8 +25,7 @@ pub struct Paths {
 impl Paths {
     /// The paths of the current user, per the OS (on Linux the `XDG_*` variables apply).
     pub fn from_os() -> Result<Self, ConfigError> {
-        let project =
-            directories::ProjectDirs::from("", "", "trackline").ok_or(ConfigError::NoHomeDir)?;
+        let project = directories::ProjectDirs::from("", "", "trackline").ok_or(ConfigError::NoHomeDir)?;
         let user = directories::UserDirs::new();
         let home_dir = user.as_ref().map(|u| u.home_dir().to_path_buf());
         let downloads = match (&user, &home_dir) {
@@ -99,13 +98,9 @@ fn expand_tilde(raw: &str, home: Option<&Path>) -> PathBuf {
     if raw == "~" {
         return home.to_path_buf();
     }
-    let rest = raw.strip_prefix("~/").or_else(|| {
-        if cfg!(windows) {
-            raw.strip_prefix("~\\")
-        } else {
-            None
-        }
-    });
+    let rest = raw
+        .strip_prefix("~/")
+        .or_else(|| if cfg!(windows) { raw.strip_prefix("~\\") } else { None });
     match rest {
         Some(rest) => home.join(rest),
         None => PathBuf::from(raw),
@@ -126,10 +121,7 @@ mod tests {
             PathBuf::from("/home/ana/Invoices/prod")
         );
         assert_eq!(expand_tilde("~bob/x", Some(home)), PathBuf::from("~bob/x"));
-        assert_eq!(
-            expand_tilde("/abs/~/x", Some(home)),
-            PathBuf::from("/abs/~/x")
-        );
+        assert_eq!(expand_tilde("/abs/~/x", Some(home)), PathBuf::from("/abs/~/x"));
         assert_eq!(expand_tilde("rel", Some(home)), PathBuf::from("rel"));
         assert_eq!(expand_tilde("~/x", None), PathBuf::from("~/x"));
     }

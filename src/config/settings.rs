@@ -45,9 +45,7 @@ pub struct Overrides {
 impl Overrides {
     /// The config file this run reads: `--config`, else the OS default.
     pub fn config_file(&self, paths: &Paths) -> PathBuf {
-        self.config
-            .clone()
-            .unwrap_or_else(|| paths.config_file.clone())
+        self.config.clone().unwrap_or_else(|| paths.config_file.clone())
     }
 
     /// Env if `value` is what `setting`'s environment variable holds, else Flag.
@@ -255,10 +253,7 @@ impl Settings {
                     origin(Setting::BaseUrl, overrides.base_url.as_ref()),
                 ),
                 (table.base_url.clone(), Source::File),
-                (
-                    remembered.as_ref().map(|r| r.base_url.clone()),
-                    Source::Remembered,
-                ),
+                (remembered.as_ref().map(|r| r.base_url.clone()), Source::Remembered),
             ],
         )
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
@@ -277,10 +272,7 @@ impl Settings {
             Setting::DownloadDir,
             [
                 (
-                    overrides
-                        .download_dir
-                        .as_ref()
-                        .map(|d| expand_path(paths, d)),
+                    overrides.download_dir.as_ref().map(|d| expand_path(paths, d)),
                     origin(Setting::DownloadDir, overrides.download_dir.as_ref()),
                 ),
                 (
@@ -288,10 +280,7 @@ impl Settings {
                     Source::File,
                 ),
                 (
-                    config
-                        .download_dir
-                        .as_deref()
-                        .map(|d| paths.expand_tilde(d)),
+                    config.download_dir.as_deref().map(|d| paths.expand_tilde(d)),
                     Source::File,
                 ),
             ],
@@ -311,24 +300,15 @@ impl Settings {
         )
         .unwrap_or_else(|| DEFAULT_LOG_LEVEL.to_owned());
 
-        let concurrency = from_file(&mut sources, Setting::Concurrency, config.concurrency)
-            .unwrap_or(DEFAULT_CONCURRENCY);
+        let concurrency =
+            from_file(&mut sources, Setting::Concurrency, config.concurrency).unwrap_or(DEFAULT_CONCURRENCY);
         let opener = from_file(&mut sources, Setting::Opener, config.opener.clone());
         let theme = from_file(&mut sources, Setting::Theme, config.theme).unwrap_or_default();
-        let token_store =
-            from_file(&mut sources, Setting::TokenStore, config.token_store).unwrap_or_default();
-        let retry_max_attempts = from_file(
-            &mut sources,
-            Setting::RetryMaxAttempts,
-            config.retry.max_attempts,
-        )
-        .unwrap_or(DEFAULT_RETRY_MAX_ATTEMPTS);
-        let retry_max_delay_secs = from_file(
-            &mut sources,
-            Setting::RetryMaxDelay,
-            config.retry.max_delay_secs,
-        )
-        .unwrap_or(DEFAULT_RETRY_MAX_DELAY_SECS);
+        let token_store = from_file(&mut sources, Setting::TokenStore, config.token_store).unwrap_or_default();
+        let retry_max_attempts = from_file(&mut sources, Setting::RetryMaxAttempts, config.retry.max_attempts)
+            .unwrap_or(DEFAULT_RETRY_MAX_ATTEMPTS);
+        let retry_max_delay_secs = from_file(&mut sources, Setting::RetryMaxDelay, config.retry.max_delay_secs)
+            .unwrap_or(DEFAULT_RETRY_MAX_DELAY_SECS);
         if !config.keys.is_empty() {
             sources.insert(Setting::Keys, Source::File);
         }
@@ -356,10 +336,7 @@ impl Settings {
 
     /// Where `setting`'s value came from.
     pub fn source(&self, setting: Setting) -> Source {
-        self.sources
-            .get(&setting)
-            .copied()
-            .unwrap_or(Source::Default)
+        self.sources.get(&setting).copied().unwrap_or(Source::Default)
     }
 
     /// Every setting with its value as text and its source, for `config show`.
@@ -369,11 +346,7 @@ impl Settings {
             .map(|setting| {
                 let value = match setting {
                     Setting::Config => {
-                        let missing = if self.config_loaded {
-                            ""
-                        } else {
-                            " (not found)"
-                        };
+                        let missing = if self.config_loaded { "" } else { " (not found)" };
                         format!("{}{missing}", self.config_file.display())
                     }
                     Setting::Profile => self.profile.clone(),
@@ -382,10 +355,7 @@ impl Settings {
                     Setting::DownloadDir => self.download_dir.display().to_string(),
                     Setting::AllowInsecureHttp => self.allow_insecure_http.to_string(),
                     Setting::Concurrency => self.concurrency.to_string(),
-                    Setting::Opener => self
-                        .opener
-                        .clone()
-                        .unwrap_or_else(|| "(system default)".to_owned()),
+                    Setting::Opener => self.opener.clone().unwrap_or_else(|| "(system default)".to_owned()),
                     Setting::Theme => self.theme.to_string(),
                     Setting::TokenStore => self.token_store.to_string(),
                     Setting::RetryMaxAttempts => self.retry_max_attempts.to_string(),
@@ -423,11 +393,7 @@ fn pick<T, const N: usize>(
     Some(value)
 }
 
-fn from_file<T>(
-    sources: &mut BTreeMap<Setting, Source>,
-    setting: Setting,
-    value: Option<T>,
-) -> Option<T> {
+fn from_file<T>(sources: &mut BTreeMap<Setting, Source>, setting: Setting, value: Option<T>) -> Option<T> {
     pick(sources, setting, [(value, Source::File)])
 }
 
@@ -582,11 +548,7 @@ base_url = "https://test.example.com/api"
         assert_eq!(s.email, None);
         assert_eq!(
             s.download_dir,
-            f.paths
-                .home_dir
-                .clone()
-                .unwrap()
-                .join("Downloads/Trackline-file")
+            f.paths.home_dir.clone().unwrap().join("Downloads/Trackline-file")
         );
     }
 
@@ -604,10 +566,7 @@ base_url = "https://test.example.com/api"
         let s = Settings::resolve(&f.paths, &overrides).unwrap();
         assert_eq!(s.profile, "test");
         assert_eq!(s.base_url, "http://127.0.0.1:9/api");
-        assert_eq!(
-            s.download_dir,
-            f.paths.home_dir.clone().unwrap().join("elsewhere")
-        );
+        assert_eq!(s.download_dir, f.paths.home_dir.clone().unwrap().join("elsewhere"));
         assert!(s.allow_insecure_http);
         assert_eq!(s.log_level, "debug");
         assert_eq!(s.concurrency, 7);
@@ -647,10 +606,7 @@ base_url = "https://test.example.com/api"
         let err = Settings::resolve(&f.paths, &Overrides::default()).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let msg = err.to_string();
-        assert!(
-            msg.contains(&f.paths.config_file.display().to_string()),
-            "{msg}"
-        );
+        assert!(msg.contains(&f.paths.config_file.display().to_string()), "{msg}");
         assert!(msg.contains("line 2, column 1"), "{msg}");
         assert!(msg.contains("thme"), "{msg}");
     }
@@ -704,11 +660,7 @@ base_url = "https://test.example.com/api"
         f.paths.token_store().save(&session).unwrap();
         f.paths
             .profile_memory()
-            .remember(
-                "staging",
-                "bo@example.com",
-                "https://staging.example.com/api",
-            )
+            .remember("staging", "bo@example.com", "https://staging.example.com/api")
             .unwrap();
         let overrides = Overrides {
             profile: Some("staging".into()),

@@ -291,11 +291,10 @@ mod tests {
             "100",
             "--no-range",
         ]);
-        let options = SandboxOptions::from(
-            cli.map(|c| c.sandbox)
-                .map_err(|e| e.to_string())
-                .unwrap_or_else(|e| panic!("{e}")),
-        );
+        let options = match cli {
+            Ok(cli) => SandboxOptions::from(cli.sandbox),
+            Err(e) => panic!("{e}"),
+        };
         assert_eq!(options.token_ttl, Duration::from_secs(5));
         assert_eq!(options.faults.fail_rate, 0.25);
         assert_eq!(options.faults.rate_limit, Some(3));
@@ -305,9 +304,18 @@ mod tests {
 
     #[test]
     fn defaults_listen_on_8080_and_a_fail_rate_above_one_is_refused() {
-        let defaults = Cli::try_parse_from(["sandbox"]).map(|c| SandboxOptions::from(c.sandbox));
-        assert!(
-            matches!(defaults, Ok(ref o) if o.listen.port() == 8080 && o.faults == Faults { seed: 1, ..Faults::default() })
+        let defaults = match Cli::try_parse_from(["sandbox"]) {
+            Ok(cli) => SandboxOptions::from(cli.sandbox),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(defaults.listen, SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(defaults.token_ttl, Duration::from_secs(3600));
+        assert_eq!(
+            defaults.faults,
+            Faults {
+                seed: 1,
+                ..Faults::default()
+            }
         );
         assert!(Cli::try_parse_from(["sandbox", "--fail-rate", "1.5"]).is_err());
     }

@@ -1,5 +1,5 @@
-//! Streams one attachment to disk: the engine behind `trackline download`
-//! and the TUI's downloads pane.
+//! Streams one attachment to disk: the engine behind `trackline download`,
+//! `trackline export` and the TUI's downloads pane.
 //!
 //! The body goes to a `.part` file beside the final name (opened with
 //! `create_new`, so concurrent downloads never share one), through a
@@ -7,12 +7,25 @@
 //! file. A body shorter or longer than its `Content-Length` is an error and no
 //! final file appears. A finished file is synced to disk and then given its
 //! final name without ever replacing an existing file.
+//!
+//! A download that breaks keeps its `.part` file and a resume record (see
+//! [`super::resume`]). The next attempt, an automatic retry with backoff in
+//! the same run ([`download_with`]) or a later run, re-hashes the bytes
+//! already there and sends `Range: bytes=N-` with `If-Range`. It appends only
+//! to a `206` whose `Content-Range` starts at `N`; a `200` (the file changed,
+//! or the server ignores ranges) empties the `.part` and starts over.
 
 use super::naming::{choose_name, ensure_inside, part_name, persist_exact, persist_no_clobber};
+use super::resume::{self, Found, Part};
+use crate::api::client::{ResumeFrom, RetryNotice, RetryPolicy};
 use crate::api::error::exit;
 use crate::api::{ApiError, Client};
+use backon::{BackoffBuilder, ExponentialBuilder};
 use futures_util::StreamExt;
-use reqwest::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
+use reqwest::StatusCode;
+use reqwest::header::{
+    CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, LAST_MODIFIED,
+};
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -166,6 +179,27 @@ impl TransferError {
         }
     }
 
+    /// Whether the body broke off with the `.part` kept: a retry resumes it.
+    fn broke_off(&self) -> bool {
+        matches!(
+            self,
+            TransferError::Incomplete { .. } | TransferError::Interrupted { .. }
+        )
+    }
+
+    /// What went wrong, in a few words, for a "retrying" line.
+    fn short_reason(&self) -> String {
+        match self {
+            TransferError::Incomplete { expected, received, .. } => {
+                format!("the download ended after {received} of {expected} bytes")
+            }
+            TransferError::Interrupted { received, reason, .. } => {
+                format!("the connection broke after {received} bytes ({reason})")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// The `.part` file left behind, if any.
     pub fn part_path(&self) -> Option<&Path> {
         match self {
@@ -176,9 +210,27 @@ impl TransferError {
     }
 }
 
+/// How a download is retried when its body breaks off.
+#[derive(Debug, Clone, Default)]
+pub struct TransferOptions {
+    /// Attempts and waits: `max_attempts` counts every attempt at the whole
+    /// download, the first one included; each retry resumes the `.part`.
+    /// (Connecting and the status line are also retried by the client itself.)
+    pub retry: RetryPolicy,
+}
+
+impl TransferOptions {
+    /// Options that retry as `retry` says.
+    pub fn with_retry(retry: RetryPolicy) -> Self {
+        TransferOptions { retry }
+    }
+}
+
 /// Downloads one attachment: requests it, streams it to a `.part` file,
 /// verifies its length, and saves it under a safe name that does not
-/// overwrite anything.
+/// overwrite anything. Resumes an unfinished `.part` of the same attachment
+/// in the same folder, and retries a body that breaks off with the default
+/// [`RetryPolicy`] (see [`download_with`]).
 ///
 /// `on_progress` is called when the body starts, then at most about ten
 /// times a second, then once at the end. Cancelling `cancel` stops the
@@ -189,25 +241,193 @@ pub async fn download(
     cancel: &CancellationToken,
     on_progress: impl FnMut(Progress),
 ) -> Result<Downloaded, TransferError> {
+    download_with(client, request, &TransferOptions::default(), cancel, on_progress).await
+}
+
+/// [`download`] with the retry policy of `options` (the configured
+/// `retry.max_attempts` and `retry.max_delay_secs`): a body that breaks off
+/// is tried again after a backoff, resuming where it stopped.
+pub async fn download_with(
+    client: &Client,
+    request: &DownloadRequest,
+    options: &TransferOptions,
+    cancel: &CancellationToken,
+    mut on_progress: impl FnMut(Progress),
+) -> Result<Downloaded, TransferError> {
     if let Some(output) = &request.output {
         refuse_existing(output).await?;
     }
-    let response = tokio::select! {
-        biased;
-        () = cancel.cancelled() => return Err(TransferError::Cancelled { part: None }),
-        response = client.attachment(&request.attachment_id, None) => response?,
+    let policy = &options.retry;
+    let max_attempts = policy.max_attempts.max(1);
+    let mut delays = ExponentialBuilder::default()
+        .with_min_delay(policy.min_delay)
+        .with_max_delay(policy.max_delay)
+        .with_max_times(max_attempts - 1)
+        .with_jitter()
+        .build();
+    let mut attempt = 1;
+    loop {
+        let error = match attempt_once(client, request, cancel, &mut on_progress).await {
+            Ok(saved) => return Ok(saved),
+            Err(error) if error.broke_off() => error,
+            Err(error) => return Err(error),
+        };
+        let Some(delay) = delays.next() else {
+            return Err(error);
+        };
+        attempt += 1;
+        let reason = error.short_reason();
+        tracing::warn!(attempt, max_attempts, ?delay, %reason, "download broke off; resuming");
+        if let Some(hook) = &policy.on_retry {
+            hook(&RetryNotice {
+                attempt,
+                max_attempts,
+                delay,
+                reason,
+            });
+        }
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                return Err(TransferError::Cancelled { part: error.part_path().map(Path::to_path_buf) });
+            }
+            () = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+/// One request and its body: resumes the recorded `.part` when there is one.
+async fn attempt_once(
+    client: &Client,
+    request: &DownloadRequest,
+    cancel: &CancellationToken,
+    on_progress: &mut impl FnMut(Progress),
+) -> Result<Downloaded, TransferError> {
+    let dir = target_dir(request);
+    let (mut part, claim) = match resume::find(&dir, &request.attachment_id).await {
+        Found::Part(part) => (Some(*part), true),
+        Found::Busy => (None, false),
+        Found::Nothing => (None, true),
     };
-    save_response(response, request, cancel, on_progress).await
+    let mut resume_from = part.as_ref().and_then(resume_point);
+    loop {
+        let answer = tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                return Err(TransferError::Cancelled { part: part.map(|p| p.path) });
+            }
+            answer = client.attachment(&request.attachment_id, resume_from.as_ref()) => answer,
+        };
+        let response = match answer {
+            Ok(response) => response,
+            Err(ApiError::Server { status: 416, .. }) if resume_from.is_some() => {
+                // The part is as long as the file or longer: it changed. Start over.
+                resume_from = None;
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if response.status() == StatusCode::PARTIAL_CONTENT {
+            let expected_start = resume_from.as_ref().map_or(0, |r| r.offset);
+            if !content_range_fits(response.headers(), expected_start) {
+                if resume_from.take().is_some() {
+                    tracing::debug!("the server answered a resume with another range; starting over");
+                    continue;
+                }
+                return Err(ApiError::Http("the server sent only part of the file, unasked".into()).into());
+            }
+        } else if let Some(part) = part.as_mut() {
+            part.truncate().await.map_err(|source| TransferError::Io {
+                path: part.path.clone(),
+                source,
+            })?;
+        }
+        return save(response, request, part, claim, cancel, on_progress).await;
+    }
+}
+
+/// Where to resume `part` from: only when it holds bytes and a validator
+/// the server can check with `If-Range`.
+fn resume_point(part: &Part) -> Option<ResumeFrom> {
+    let validator = part.validator.as_deref()?;
+    (part.offset > 0 && HeaderValue::from_str(validator).is_ok()).then(|| ResumeFrom {
+        offset: part.offset,
+        validator: Some(validator.to_string()),
+    })
+}
+
+/// Whether a 206's `Content-Range` starts at `start` and runs to the end of
+/// the file.
+fn content_range_fits(headers: &HeaderMap, start: u64) -> bool {
+    let Some(value) = headers.get(CONTENT_RANGE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    parse_content_range(value).is_some_and(|(first, last, complete)| {
+        first == start && complete.is_none_or(|len| last.checked_add(1) == Some(len))
+    })
+}
+
+/// `bytes FIRST-LAST/LENGTH` (LENGTH may be `*`).
+fn parse_content_range(value: &str) -> Option<(u64, u64, Option<u64>)> {
+    let spec = value.trim().strip_prefix("bytes")?.trim_start();
+    let (range, complete) = spec.split_once('/')?;
+    let (first, last) = range.trim().split_once('-')?;
+    let first = first.trim().parse().ok()?;
+    let last = last.trim().parse().ok()?;
+    let complete = match complete.trim() {
+        "*" => None,
+        len => Some(len.parse().ok()?),
+    };
+    (first <= last).then_some((first, last, complete))
+}
+
+/// The validator to resume with: a strong `ETag`, else `Last-Modified`.
+fn validator_of(headers: &HeaderMap) -> Option<String> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::trim)
+    };
+    text(ETAG)
+        .filter(|etag| !etag.is_empty() && !etag.starts_with("W/"))
+        .or_else(|| text(LAST_MODIFIED).filter(|date| !date.is_empty()))
+        .map(str::to_string)
+}
+
+/// The folder the `.part` file and the final file go into.
+fn target_dir(request: &DownloadRequest) -> PathBuf {
+    match &request.output {
+        Some(output) => match output.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        },
+        None => request.dir.clone(),
+    }
 }
 
 /// The second half of [`download`], for a caller that made the request
-/// itself: saves the body of `response` (status already checked) as
-/// `request` says.
+/// itself: saves the body of `response` (status already checked, a whole
+/// file) as `request` says, into a new `.part` file.
 pub async fn save_response(
     response: reqwest::Response,
     request: &DownloadRequest,
     cancel: &CancellationToken,
     mut on_progress: impl FnMut(Progress),
+) -> Result<Downloaded, TransferError> {
+    let claim = !resume::has_live_record(&target_dir(request), &request.attachment_id).await;
+    save(response, request, None, claim, cancel, &mut on_progress).await
+}
+
+/// Saves the body of `response` into `part` (resumed or emptied), or a new
+/// `.part` file; `claim` says whether this download keeps the resume record.
+async fn save(
+    response: reqwest::Response,
+    request: &DownloadRequest,
+    part: Option<Part>,
+    claim: bool,
+    cancel: &CancellationToken,
+    on_progress: &mut impl FnMut(Progress),
 ) -> Result<Downloaded, TransferError> {
     let target = Target::new(request, response.headers()).await?;
     let dir = target.dir().to_path_buf();
@@ -217,29 +437,73 @@ pub async fn save_response(
             path: dir.clone(),
             source,
         })?;
-    let (part, file) = create_part(&dir, target.part_base()).await?;
+    let part = match part {
+        Some(part) => part,
+        None => {
+            let (path, file) = create_part(&dir, target.part_base()).await?;
+            Part {
+                path,
+                file,
+                offset: 0,
+                hasher: Sha256::new(),
+                validator: None,
+            }
+        }
+    };
     if let Target::Named { name, .. } = &target {
-        ensure_inside(&dir, &part).map_err(|source| TransferError::Io {
+        ensure_inside(&dir, &part.path).map_err(|source| TransferError::Io {
             path: dir.join(name),
             source,
         })?;
     }
-    let body = match write_body(response, file, &part, 0, Sha256::new(), cancel, &mut on_progress).await {
+    let Part {
+        path: part_path,
+        file,
+        offset,
+        hasher,
+        ..
+    } = part;
+    if claim {
+        let total = announced_length(&response).map(|len| offset.saturating_add(len));
+        let validator = validator_of(response.headers());
+        if let Err(error) =
+            resume::write_record(&dir, &request.attachment_id, &part_path, validator.as_deref(), total).await
+        {
+            tracing::debug!(dir = %dir.display(), %error, "cannot write the resume record");
+        }
+    }
+    let body = match write_body(response, file, &part_path, offset, hasher, cancel, on_progress).await {
         Ok(body) => body,
         Err(error) => {
             if matches!(error, TransferError::TooLong { .. }) {
-                let _ = tokio::fs::remove_file(&part).await;
+                let _ = tokio::fs::remove_file(&part_path).await;
+                if claim {
+                    resume::remove_record(&dir, &request.attachment_id, &part_path).await;
+                }
             }
             return Err(error);
         }
     };
-    let path = persist(part, target).await?;
+    let path = persist(part_path.clone(), target).await?;
+    if claim {
+        resume::remove_record(&dir, &request.attachment_id, &part_path).await;
+    }
     Ok(Downloaded {
         attachment_id: request.attachment_id.clone(),
         path: std::path::absolute(&path).unwrap_or(path),
         bytes: body.bytes,
         sha256: body.sha256,
     })
+}
+
+/// The body's length as the server announced it.
+fn announced_length(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .or_else(|| response.content_length())
 }
 
 /// Where a finished download goes.
@@ -318,12 +582,25 @@ async fn refuse_existing(output: &Path) -> Result<(), TransferError> {
 }
 
 /// Opens a new `.part` file for `name` in `dir`: `name.part`, or the first
-/// free `name (1).part`, …, so two downloads never write the same file.
+/// free `name (1).part`, …, so two downloads never write the same file;
+/// locked (see [`resume::lock`]) while this download writes it.
 async fn create_part(dir: &Path, name: &str) -> Result<(PathBuf, File), TransferError> {
     for n in 0..MAX_PART_NAMES {
         let path = dir.join(part_name(name, n));
-        match OpenOptions::new().write(true).create_new(true).open(&path).await {
-            Ok(file) => return Ok((path, file)),
+        match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+        {
+            Ok(file) => {
+                let std_file = file.into_std().await;
+                if let Err(error) = fs4::FileExt::try_lock(&std_file) {
+                    tracing::debug!(part = %path.display(), %error, "cannot lock a new .part file");
+                }
+                return Ok((path, File::from_std(std_file)));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(source) => return Err(TransferError::Io { path, source }),
         }
@@ -344,8 +621,8 @@ struct Body {
 }
 
 /// Streams the body of `response` into `file` (the `.part` at `part`, which
-/// already holds `offset` bytes that `hasher` has seen), checks the length,
-/// and syncs the file. The resume path will call this with a non-zero offset.
+/// already holds `offset` bytes that `hasher` has seen, and is positioned
+/// after them), checks the length, and syncs the file.
 async fn write_body(
     response: reqwest::Response,
     file: File,
@@ -355,13 +632,7 @@ async fn write_body(
     cancel: &CancellationToken,
     on_progress: &mut impl FnMut(Progress),
 ) -> Result<Body, TransferError> {
-    let announced = response
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .or_else(|| response.content_length());
-    let total = announced.map(|len| offset.saturating_add(len));
+    let total = announced_length(&response).map(|len| offset.saturating_add(len));
     let io_error = |source| TransferError::Io {
         path: part.to_path_buf(),
         source,
@@ -529,9 +800,11 @@ mod tests {
         hex::encode(Sha256::digest(bytes))
     }
 
+    /// The files in `dir`, resume records left out.
     fn names_in(dir: &Path) -> io::Result<Vec<String>> {
         let mut names = fs::read_dir(dir)?
             .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.as_ref().map_or(true, |n| !resume::is_record_name(n)))
             .collect::<io::Result<Vec<_>>>()?;
         names.sort();
         Ok(names)
@@ -671,6 +944,7 @@ mod tests {
         assert_eq!(names_in(dir.path())?, ["a.pdf.part"]);
         assert_eq!(fs::read(dir.path().join("a.pdf.part"))?, b"12345");
         assert_eq!(error.part_path(), Some(dir.path().join("a.pdf.part").as_path()));
+        assert!(resume::record_path(dir.path(), "1").exists());
         Ok(())
     }
 
@@ -691,7 +965,7 @@ mod tests {
         .err()
         .ok_or("a long body must fail")?;
         assert!(matches!(error, TransferError::TooLong { expected: 3 }), "{error}");
-        assert!(names_in(dir.path())?.is_empty());
+        assert_eq!(fs::read_dir(dir.path())?.count(), 0);
         Ok(())
     }
 

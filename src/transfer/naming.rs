@@ -434,6 +434,16 @@ pub fn ensure_inside(dir: &Path, path: &Path) -> io::Result<()> {
     }
 }
 
+/// The folder of a process's documents: `<process_id> <name>` (or just the
+/// id when there is no name), made a safe file name.
+pub fn process_folder_name(process_id: &str, name: Option<&str>) -> String {
+    let raw = match name.map(str::trim) {
+        Some(name) if !name.is_empty() => format!("{process_id} {name}"),
+        _ => process_id.to_string(),
+    };
+    safe_file_name(&raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,7 +102,13 @@ pub enum Focus {
     Downloads,
 }
 
-const FOCUS_ORDER: [Focus; 5] = [Focus::Search, Focus::Recent, Focus::Process, Focus::Documents, Focus::Downloads];
+const FOCUS_ORDER: [Focus; 5] = [
+    Focus::Search,
+    Focus::Recent,
+    Focus::Process,
+    Focus::Documents,
+    Focus::Downloads,
+];
 
 /// A field of the login dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +165,11 @@ pub(crate) enum Lookup {
         from: Focus,
     },
     /// The last lookup failed.
-    Failed { query: ProcessQuery, message: String, hint: String },
+    Failed {
+        query: ProcessQuery,
+        message: String,
+        hint: String,
+    },
 }
 
 /// A message shown in a pane until the next key.
@@ -208,8 +218,15 @@ impl App {
             use secrecy::ExposeSecret;
             Input::new(p.expose_secret().to_string())
         });
-        let email = init.email.or_else(|| session.as_ref().map(|s| s.email.clone())).unwrap_or_default();
-        let field = if email.is_empty() { LoginField::Email } else { LoginField::Password };
+        let email = init
+            .email
+            .or_else(|| session.as_ref().map(|s| s.email.clone()))
+            .unwrap_or_default();
+        let field = if email.is_empty() {
+            LoginField::Email
+        } else {
+            LoginField::Password
+        };
         let login = LoginForm {
             visible: session.is_none(),
             email: Input::new(email),
@@ -280,7 +297,9 @@ impl App {
 
     /// Whether keys go into a text box (so `q` types a q).
     pub fn is_typing(&self) -> bool {
-        self.login.visible || self.focus == Focus::Search || (self.focus == Focus::Documents && self.documents.filtering)
+        self.login.visible
+            || self.focus == Focus::Search
+            || (self.focus == Focus::Documents && self.documents.filtering)
     }
 
     /// The recent processes, most recent first.
@@ -449,7 +468,7 @@ impl App {
             Focus::Recent => self.recent_cursor.apply(mv, self.recent.len()),
             Focus::Process if !self.choices.is_empty() => self.choice_cursor.apply(mv, self.choices.len()),
             Focus::Process => {
-                let lines = self.current.as_ref().map_or(0, |p| p.extra.len() + 4);
+                let lines = self.current.as_ref().map_or(0, |p| p.extra.len() + 5);
                 self.details_scroll.apply(mv, lines);
             }
             Focus::Documents => self.documents.cursor.apply(mv, self.documents.rows().len()),
@@ -580,7 +599,10 @@ impl App {
         } else if self.login.password.value().is_empty() {
             Some((LoginField::Password, "Type your password"))
         } else if server.is_empty() {
-            Some((LoginField::Server, "Type the server's address, such as https://api.example.com/api"))
+            Some((
+                LoginField::Server,
+                "Type the server's address, such as https://api.example.com/api",
+            ))
         } else {
             None
         };
@@ -604,7 +626,11 @@ impl App {
         self.login.error = None;
         self.login.field = LoginField::Password;
         self.login.password.reset();
-        if self.session.take().is_some() { vec![Command::Logout] } else { Vec::new() }
+        if self.session.take().is_some() {
+            vec![Command::Logout]
+        } else {
+            Vec::new()
+        }
     }
 
     // ----- lookups ----------------------------------------------------------
@@ -629,7 +655,11 @@ impl App {
         }
         let req = ReqId(self.next_req);
         self.next_req += 1;
-        self.lookup = Lookup::Loading { req, query: query.clone(), from: self.focus };
+        self.lookup = Lookup::Loading {
+            req,
+            query: query.clone(),
+            from: self.focus,
+        };
         commands.push(Command::FetchProcess { req, query });
         commands
     }
@@ -659,21 +689,32 @@ impl App {
 
     fn loaded(&mut self, req: ReqId, result: Result<Vec<Process>, ApiError>) -> Vec<Command> {
         let (query, from) = match &self.lookup {
-            Lookup::Loading { req: current, query, from } if *current == req => (query.clone(), *from),
+            Lookup::Loading {
+                req: current,
+                query,
+                from,
+            } if *current == req => (query.clone(), *from),
             _ => return Vec::new(),
         };
         match result {
             Ok(mut processes) if processes.len() == 1 => {
                 let commands = processes.pop().map(|p| self.show_process(p)).unwrap_or_default();
                 if self.focus == from {
-                    self.focus = if self.documents.total() > 0 { Focus::Documents } else { Focus::Process };
+                    self.focus = if self.documents.total() > 0 {
+                        Focus::Documents
+                    } else {
+                        Focus::Process
+                    };
                 }
                 commands
             }
             Ok(processes) if processes.is_empty() => {
                 self.lookup = Lookup::Failed {
                     query: query.clone(),
-                    message: format!("No {} — check it, or search another way", safe_line(&query.to_string(), 120)),
+                    message: format!(
+                        "No {} — check it, or search another way",
+                        safe_line(&query.to_string(), 120)
+                    ),
                     hint: String::new(),
                 };
                 Vec::new()
@@ -719,16 +760,26 @@ impl App {
                 format!("Press {search} to search again"),
             ),
             (ApiError::NotFound { .. }, ProcessQuery::Name(name)) => (
-                format!("No process named \"{}\" — check the spelling, or search by id", safe_line(name, 60)),
+                format!(
+                    "No process named \"{}\" — check the spelling, or search by id",
+                    safe_line(name, 60)
+                ),
                 format!("Press {search} to search again"),
             ),
             (e, _) if e.is_retryable() => (safe_line(&e.to_string(), 300), format!("Press {retry} to try again")),
-            (e, _) => (safe_line(&e.to_string(), 300), format!("Press {retry} to try again, or {search} to search")),
+            (e, _) => (
+                safe_line(&e.to_string(), 300),
+                format!("Press {retry} to try again, or {search} to search"),
+            ),
         }
     }
 
     fn first_key(&self, action: Action) -> String {
-        self.keymap.keys_for(action).into_iter().next().unwrap_or_else(|| action.config_name().to_string())
+        self.keymap
+            .keys_for(action)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| action.config_name().to_string())
     }
 
     /// Shows a process: details, documents, and remembers it as recent.
@@ -756,14 +807,20 @@ impl App {
         self.login.visible = true;
         self.login.in_flight = false;
         self.login.reason = reason.map(str::to_string);
-        self.login.field =
-            if self.login.email.value().is_empty() { LoginField::Email } else { LoginField::Password };
+        self.login.field = if self.login.email.value().is_empty() {
+            LoginField::Email
+        } else {
+            LoginField::Password
+        };
     }
 
     // ----- downloads --------------------------------------------------------
 
     fn process_ref(&self) -> Option<ProcessRef> {
-        self.current.as_ref().map(|p| ProcessRef { id: p.process_id.clone(), name: p.name.clone() })
+        self.current.as_ref().map(|p| ProcessRef {
+            id: p.process_id.clone(),
+            name: p.name.clone(),
+        })
     }
 
     fn download_selected(&mut self) -> Vec<Command> {
@@ -775,14 +832,19 @@ impl App {
         };
         let name = safe_line(&document.display_name(), 80);
         if self.downloads.enqueue(document, process) == Enqueued::AlreadyActive {
-            self.documents_notice = Some(Notice { error: false, text: format!("{name} is already downloading") });
+            self.documents_notice = Some(Notice {
+                error: false,
+                text: format!("{name} is already downloading"),
+            });
             return Vec::new();
         }
         self.downloads.pump()
     }
 
     fn download_all(&mut self) -> Vec<Command> {
-        let Some(process) = self.process_ref() else { return Vec::new() };
+        let Some(process) = self.process_ref() else {
+            return Vec::new();
+        };
         let docs = self.documents.take_marked_or_shown();
         let mut added = 0usize;
         for i in docs {
@@ -795,7 +857,10 @@ impl App {
         }
         if added > 0 {
             let plural = if added == 1 { "" } else { "s" };
-            self.documents_notice = Some(Notice { error: false, text: format!("Queued {added} download{plural}") });
+            self.documents_notice = Some(Notice {
+                error: false,
+                text: format!("Queued {added} download{plural}"),
+            });
         }
         self.downloads.pump()
     }
@@ -804,26 +869,34 @@ impl App {
         let (Some(doc), Some(p)) = (self.documents.selected_doc(), self.current.as_ref()) else {
             return Vec::new();
         };
-        let Some(document) = p.documents.get(doc) else { return Vec::new() };
+        let Some(document) = p.documents.get(doc) else {
+            return Vec::new();
+        };
         let transfer = self.downloads.for_doc(p.process_id.as_str(), document.doc_id.as_str());
         match transfer.and_then(|t| t.path.clone().filter(|_| t.state == TransferState::Done)) {
             Some(path) => vec![Command::Open(path)],
             None => {
                 let key = self.first_key(Action::Download);
-                self.documents_notice =
-                    Some(Notice { error: false, text: format!("Not downloaded yet — press {key} to download it") });
+                self.documents_notice = Some(Notice {
+                    error: false,
+                    text: format!("Not downloaded yet — press {key} to download it"),
+                });
                 Vec::new()
             }
         }
     }
 
     fn open_selected_download(&mut self) -> Vec<Command> {
-        let Some(t) = self.downloads.selected() else { return Vec::new() };
+        let Some(t) = self.downloads.selected() else {
+            return Vec::new();
+        };
         match (&t.path, t.state) {
             (Some(path), TransferState::Done) => vec![Command::Open(path.clone())],
             _ => {
-                self.downloads_notice =
-                    Some(Notice { error: false, text: "That download has not finished yet".into() });
+                self.downloads_notice = Some(Notice {
+                    error: false,
+                    text: "That download has not finished yet".into(),
+                });
                 Vec::new()
             }
         }
@@ -833,7 +906,11 @@ impl App {
 
     fn on_event(&mut self, event: Event, now: OffsetDateTime) -> Vec<Command> {
         match event {
-            Event::LoggedIn { email, base_url, expires_at } => {
+            Event::LoggedIn {
+                email,
+                base_url,
+                expires_at,
+            } => {
                 self.session = Some(SessionInfo { email, expires_at });
                 self.base_url = base_url;
                 self.login.visible = false;
@@ -859,7 +936,10 @@ impl App {
                     }
                     e if e.exit_code() == crate::api::error::exit::UNAVAILABLE => {
                         self.login.field = LoginField::Server;
-                        format!("{} — check the Server field and try again", safe_line(&e.to_string(), 200))
+                        format!(
+                            "{} — check the Server field and try again",
+                            safe_line(&e.to_string(), 200)
+                        )
                     }
                     ApiError::InsecureUrl { .. } | ApiError::InvalidUrl { .. } => {
                         self.login.field = LoginField::Server;
@@ -891,16 +971,28 @@ impl App {
                 Vec::new()
             }
             Event::Downloaded { id, path, bytes, .. } => self.downloads.done(id, path, bytes),
-            Event::DownloadFailed { id, error, retryable, needs_login } => {
-                let commands = self.downloads.failed(id, safe_line(&error, 300), retryable, needs_login);
+            Event::DownloadFailed {
+                id,
+                error,
+                retryable,
+                needs_login,
+            } => {
+                let commands = self
+                    .downloads
+                    .failed(id, safe_line(&error, 300), retryable, needs_login);
                 if needs_login {
-                    self.ask_login(Some("Your session has ended. Log in again; the download continues after."));
+                    self.ask_login(Some(
+                        "Your session has ended. Log in again; the download continues after.",
+                    ));
                 }
                 commands
             }
             Event::DownloadCancelled { id } => self.downloads.cancelled(id),
             Event::Opened(path) => {
-                self.downloads_notice = Some(Notice { error: false, text: format!("Opened {}", file_name(&path)) });
+                self.downloads_notice = Some(Notice {
+                    error: false,
+                    text: format!("Opened {}", file_name(&path)),
+                });
                 Vec::new()
             }
             Event::OpenFailed { path, error } => {
@@ -938,5 +1030,11 @@ fn list_move(actions: &[Action]) -> Option<Move> {
 
 /// Edits a text box with a key; true if its text changed.
 fn edit(input: &mut Input, key: &KeyEvent) -> bool {
-    to_input_request(&TermEvent::Key(*key)).and_then(|req| input.handle(req)).is_some_and(|changed| changed.value)
+    to_input_request(&TermEvent::Key(*key))
+        .and_then(|req| input.handle(req))
+        .is_some_and(|changed| changed.value)
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

@@ -38,7 +38,11 @@ impl DocumentsPane {
                 key
             })
             .collect();
-        DocumentsPane { keys, filtered: (0..documents.len()).collect(), ..DocumentsPane::default() }
+        DocumentsPane {
+            keys,
+            filtered: (0..documents.len()).collect(),
+            ..DocumentsPane::default()
+        }
     }
 
     /// The number of documents (unfiltered).
@@ -62,7 +66,12 @@ impl DocumentsPane {
         self.filtered = if needle.is_empty() {
             (0..self.keys.len()).collect()
         } else {
-            self.keys.iter().enumerate().filter(|(_, k)| k.contains(&needle)).map(|(i, _)| i).collect()
+            self.keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.contains(&needle))
+                .map(|(i, _)| i)
+                .collect()
         };
         self.cursor.reset();
     }

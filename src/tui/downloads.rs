@@ -165,9 +165,9 @@ impl Downloads {
 
     /// Whether any transfer is queued (and not waiting for a login) or running.
     pub fn active(&self) -> bool {
-        self.items.iter().any(|t| {
-            t.state == TransferState::Running || (t.state == TransferState::Queued && !t.awaiting_login)
-        })
+        self.items
+            .iter()
+            .any(|t| t.state == TransferState::Running || (t.state == TransferState::Queued && !t.awaiting_login))
     }
 
     fn new_id(&mut self) -> DownloadId {
@@ -218,7 +218,11 @@ impl Downloads {
             if t.state == TransferState::Queued && !t.awaiting_login {
                 t.state = TransferState::Running;
                 running += 1;
-                commands.push(Command::Download { id: t.id, doc: t.doc.clone(), process: t.process.clone() });
+                commands.push(Command::Download {
+                    id: t.id,
+                    doc: t.doc.clone(),
+                    process: t.process.clone(),
+                });
             }
         }
         commands
@@ -343,7 +347,10 @@ mod tests {
     }
 
     fn process() -> ProcessRef {
-        ProcessRef { id: Id::new("1"), name: None }
+        ProcessRef {
+            id: Id::new("1"),
+            name: None,
+        }
     }
 
     #[test]

@@ -14,7 +14,11 @@ pub fn bytes(n: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if value < 10.0 { format!("{value:.1} {}", UNITS[unit]) } else { format!("{value:.0} {}", UNITS[unit]) }
+    if value < 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
 }
 
 /// A count with thousands separators: `10,000`.
@@ -72,7 +76,11 @@ pub fn relative(then: OffsetDateTime, now: OffsetDateTime) -> String {
         _ => (secs / 31_536_000, "year"),
     };
     let plural = if n == 1 { "" } else { "s" };
-    if future { format!("in {n} {unit}{plural}") } else { format!("{n} {unit}{plural} ago") }
+    if future {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
 }
 
 /// A date and time in the given offset: `2024-02-09 11:30`.

@@ -185,7 +185,7 @@ impl Action {
             Action::PrevPane => "previous pane or field",
             Action::FocusSearch => "focus the search box",
             Action::Submit => "look up / log in / choose",
-            Action::Cancel => "close, cancel the request, leave the box",
+            Action::Cancel => "close / cancel the request / leave the box",
             Action::Up => "move up",
             Action::Down => "move down",
             Action::PageUp => "page up",
@@ -213,9 +213,7 @@ impl Action {
             }
             Action::Quit | Action::Help | Action::FocusSearch | Action::Logout => Scope::NotTyping,
             Action::Submit => Scope::Input,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
-                Scope::Lists
-            }
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => Scope::Lists,
             Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => Scope::Documents,
             Action::Open => Scope::Files,
             Action::Retry => Scope::DownloadsAndProcess,
@@ -306,10 +304,7 @@ impl Key {
         }
         let mut mods = KeyModifiers::NONE;
         let mut rest = text;
-        loop {
-            let Some(sep) = rest.find(['-', '+']).filter(|&i| i > 0 && i + 1 < rest.len()) else {
-                break;
-            };
+        while let Some(sep) = rest.find(['-', '+']).filter(|&i| i > 0 && i + 1 < rest.len()) {
             let modifier = &rest[..sep];
             match modifier.to_ascii_lowercase().as_str() {
                 "ctrl" | "control" | "c" => mods |= KeyModifiers::CONTROL,
@@ -428,7 +423,11 @@ pub enum KeymapError {
 }
 
 fn known_actions() -> String {
-    Action::ALL.iter().map(|a| a.config_name()).collect::<Vec<_>>().join(", ")
+    Action::ALL
+        .iter()
+        .map(|a| a.config_name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Which keys trigger which actions.
@@ -441,7 +440,11 @@ impl Default for Keymap {
     fn default() -> Self {
         let mut bindings = BTreeMap::new();
         for action in Action::ALL {
-            let keys = action.default_keys().iter().filter_map(|k| Key::parse(k).ok()).collect();
+            let keys = action
+                .default_keys()
+                .iter()
+                .filter_map(|k| Key::parse(k).ok())
+                .collect();
             bindings.insert(action, keys);
         }
         Keymap { bindings }
@@ -454,14 +457,16 @@ impl Keymap {
     pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
         for (name, keys) in overrides {
-            let action =
-                Action::from_config_name(name).ok_or_else(|| KeymapError::UnknownAction(name.clone()))?;
+            let action = Action::from_config_name(name).ok_or_else(|| KeymapError::UnknownAction(name.clone()))?;
             if keys.is_empty() {
                 return Err(KeymapError::NoKeys(name.clone()));
             }
             let mut parsed = Vec::with_capacity(keys.len());
             for key in keys {
-                let key = Key::parse(key).map_err(|reason| KeymapError::BadKey { action: name.clone(), reason })?;
+                let key = Key::parse(key).map_err(|reason| KeymapError::BadKey {
+                    action: name.clone(),
+                    reason,
+                })?;
                 if !parsed.contains(&key) {
                     parsed.push(key);
                 }
@@ -473,12 +478,19 @@ impl Keymap {
     }
 
     fn check_conflicts(&self) -> Result<(), KeymapError> {
-        let pairs: Vec<(Action, Key)> =
-            self.bindings.iter().flat_map(|(a, keys)| keys.iter().map(move |k| (*a, *k))).collect();
+        let pairs: Vec<(Action, Key)> = self
+            .bindings
+            .iter()
+            .flat_map(|(a, keys)| keys.iter().map(move |k| (*a, *k)))
+            .collect();
         for (i, (first, key)) in pairs.iter().enumerate() {
             for (second, other) in &pairs[i + 1..] {
                 if key == other && first != second && first.scope().overlaps(second.scope()) {
-                    return Err(KeymapError::Conflict { key: key.to_string(), first: *first, second: *second });
+                    return Err(KeymapError::Conflict {
+                        key: key.to_string(),
+                        first: *first,
+                        second: *second,
+                    });
                 }
             }
         }
@@ -491,18 +503,28 @@ impl Keymap {
             return Vec::new();
         }
         let key = Key::from_event(event);
-        self.bindings.iter().filter(|(_, keys)| keys.contains(&key)).map(|(a, _)| *a).collect()
+        self.bindings
+            .iter()
+            .filter(|(_, keys)| keys.contains(&key))
+            .map(|(a, _)| *a)
+            .collect()
     }
 
     /// Whether the key event triggers `action`.
     pub fn is(&self, event: &KeyEvent, action: Action) -> bool {
         event.kind != KeyEventKind::Release
-            && self.bindings.get(&action).is_some_and(|keys| keys.contains(&Key::from_event(event)))
+            && self
+                .bindings
+                .get(&action)
+                .is_some_and(|keys| keys.contains(&Key::from_event(event)))
     }
 
     /// The keys of an action as shown to users (`Ctrl-C`, `↑`, `Shift-Tab`).
     pub fn keys_for(&self, action: Action) -> Vec<String> {
-        self.bindings.get(&action).map(|keys| keys.iter().map(Key::to_string).collect()).unwrap_or_default()
+        self.bindings
+            .get(&action)
+            .map(|keys| keys.iter().map(Key::to_string).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -515,7 +537,10 @@ mod tests {
     }
 
     fn overrides(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
-        pairs.iter().map(|(a, ks)| (a.to_string(), ks.iter().map(|k| k.to_string()).collect())).collect()
+        pairs
+            .iter()
+            .map(|(a, ks)| (a.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+            .collect()
     }
 
     #[test]
@@ -574,8 +599,11 @@ mod tests {
 
     #[test]
     fn overrides_replace_an_actions_keys() {
-        let km = Keymap::with_overrides(&overrides(&[("download", &["x", "Enter"]), ("cancel-download", &["c"])]))
-            .unwrap();
+        let km = Keymap::with_overrides(&overrides(&[
+            ("download", &["x", "Enter"]),
+            ("cancel-download", &["c"]),
+        ]))
+        .unwrap();
         assert_eq!(km.keys_for(Action::Download), ["x", "Enter"]);
         assert!(km.is(&ev(KeyCode::Char('x'), KeyModifiers::NONE), Action::Download));
         assert!(!km.is(&ev(KeyCode::Char('d'), KeyModifiers::NONE), Action::Download));
@@ -592,9 +620,22 @@ mod tests {
             Keymap::with_overrides(&overrides(&[("quit", &["Hyper-q"])])),
             Err(KeymapError::BadKey { .. })
         ));
-        assert_eq!(Keymap::with_overrides(&overrides(&[("quit", &[])])), Err(KeymapError::NoKeys("quit".into())));
+        assert_eq!(
+            Keymap::with_overrides(&overrides(&[("quit", &[])])),
+            Err(KeymapError::NoKeys("quit".into()))
+        );
         let err = Keymap::with_overrides(&overrides(&[("quit", &["d"])])).unwrap_err();
-        assert!(matches!(err, KeymapError::Conflict { first: Action::Quit, second: Action::Download, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                KeymapError::Conflict {
+                    first: Action::Quit,
+                    second: Action::Download,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("bound to both quit and download"), "{err}");
         // Keys may repeat where the actions never meet: Enter submits in boxes, downloads in the table.
         assert!(Keymap::with_overrides(&overrides(&[("open", &["d"])])).is_err());

@@ -22,6 +22,10 @@ use time::{OffsetDateTime, UtcOffset};
 /// How often the spinner and download rows animate.
 const TICK: Duration = Duration::from_millis(100);
 
+/// When this variable is set the TUI panics right after its first frame, so
+/// a test can check that the panic hook restores the terminal.
+pub const PANIC_FOR_TEST: &str = "TRACKLINE_PANIC_FOR_TEST";
+
 static LOCAL_OFFSET: OnceLock<UtcOffset> = OnceLock::new();
 
 /// Reads the local UTC offset. Call it while the process has one thread
@@ -218,6 +222,10 @@ async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker:
         },
     )?;
     draw(guard, &app)?;
+    // For the test that a panic inside the running TUI restores the terminal.
+    if std::env::var_os(PANIC_FOR_TEST).is_some() {
+        panic!("{PANIC_FOR_TEST} is set: panicking inside the running TUI");
+    }
     loop {
         let animating = app.is_animating();
         let msg = tokio::select! {

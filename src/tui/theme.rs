@@ -85,7 +85,11 @@ impl Default for Theme {
 impl Theme {
     /// The theme for a config name and the `NO_COLOR` setting (`NO_COLOR` wins).
     pub fn new(name: ThemeName, no_color: bool) -> Theme {
-        if no_color { Theme::no_color() } else { Theme::named(name) }
+        if no_color {
+            Theme::no_color()
+        } else {
+            Theme::named(name)
+        }
     }
 
     /// A coloured theme.
@@ -112,7 +116,7 @@ impl Theme {
                 header: Style::new().fg(Color::Gray).add_modifier(bold),
                 marked: Style::new().fg(Color::Yellow).add_modifier(bold),
                 gauge: Style::new().fg(Color::Cyan),
-                gauge_empty: Style::new().fg(Color::Indexed(238)),
+                gauge_empty: Style::new().fg(Color::Indexed(240)),
                 input: Style::new().fg(Color::White),
             },
             ThemeName::Light => Theme {
@@ -145,7 +149,9 @@ impl Theme {
                 border: Style::new().fg(Color::White),
                 border_focused: Style::new().fg(Color::LightYellow).add_modifier(bold),
                 title: Style::new().fg(Color::White).add_modifier(bold),
-                title_focused: Style::new().fg(Color::LightYellow).add_modifier(bold | Modifier::UNDERLINED),
+                title_focused: Style::new()
+                    .fg(Color::LightYellow)
+                    .add_modifier(bold | Modifier::UNDERLINED),
                 selected: Style::new().fg(Color::Black).bg(Color::LightYellow).add_modifier(bold),
                 selected_unfocused: Style::new().add_modifier(Modifier::REVERSED),
                 top_bar: Style::new().fg(Color::Black).bg(Color::White),
@@ -225,11 +231,23 @@ pub enum StatusKind {
 pub fn status_kind(status: &str) -> StatusKind {
     let s = status.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
-    if has(&["fail", "error", "cancel", "reject", "overdue", "declin", "abort", "expired"]) {
+    if has(&[
+        "fail", "error", "cancel", "reject", "overdue", "declin", "abort", "expired",
+    ]) {
         StatusKind::Failed
-    } else if has(&["complete", "done", "closed", "success", "paid", "approved", "finished", "archived"]) {
+    } else if has(&[
+        "complete", "done", "closed", "success", "paid", "approved", "finished", "archived",
+    ]) {
         StatusKind::Done
-    } else if has(&["progress", "running", "processing", "active", "open", "started", "review"]) {
+    } else if has(&[
+        "progress",
+        "running",
+        "processing",
+        "active",
+        "open",
+        "started",
+        "review",
+    ]) {
         StatusKind::Active
     } else if has(&["pending", "wait", "hold", "draft", "new", "queued", "scheduled"]) {
         StatusKind::Waiting

@@ -5,7 +5,7 @@
 use crate::api::session::{ProfileMemory, Session, TokenStore};
 use crate::api::{ApiError, Client, ClientOptions, RetryPolicy};
 use crate::config::Paths;
-use crate::transfer::{self, DownloadRequest, TransferError, naming::safe_file_name};
+use crate::transfer::{self, DownloadRequest, TransferError, TransferOptions, naming::process_folder_name};
 use crate::worker::{Command, DownloadId, Event, ProcessRef, RecentEntry, ReqId};
 use secrecy::SecretString;
 use std::collections::HashMap;
@@ -154,7 +154,7 @@ impl Worker {
                 let opener = self.config.opener.clone();
                 let events = self.events.clone();
                 tokio::task::spawn_blocking(move || {
-                    let event = match open_path(&path, opener.as_deref()) {
+                    let event = match transfer::open_path(&path, opener.as_deref()) {
                         Ok(()) => Event::Opened(path),
                         Err(error) => Event::OpenFailed { path, error },
                     };
@@ -248,7 +248,11 @@ impl Worker {
         let registry = self.downloads.clone();
         let client = self.client();
         let events = self.events.clone();
-        let dir = self.config.download_dir.join(process_folder(&process));
+        let dir = self
+            .config
+            .download_dir
+            .join(process_folder_name(process.id.as_str(), process.name.as_deref()));
+        let retry = self.config.retry.clone();
         tokio::spawn(async move {
             let request = DownloadRequest {
                 doc_name: doc.doc_name.clone(),
@@ -256,7 +260,8 @@ impl Worker {
             };
             let mut started = false;
             let progress_events = events.clone();
-            let result = transfer::download(&client, &request, &cancel, |progress| {
+            let options = TransferOptions::with_retry(retry);
+            let result = transfer::download_with(&client, &request, &options, &cancel, |progress| {
                 if !started {
                     started = true;
                     let _ = progress_events.send(Event::DownloadStarted {
@@ -290,31 +295,6 @@ impl Worker {
             };
             let _ = events.send(event);
         });
-    }
-}
-
-/// The folder of a process's documents: `<process_id> <name>`, made safe.
-fn process_folder(process: &ProcessRef) -> String {
-    let raw = match process.name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => format!("{} {}", process.id, name),
-        _ => process.id.to_string(),
-    };
-    safe_file_name(&raw)
-}
-
-/// Opens `path` with `opener` (one argument: the path) or the system's
-/// default application.
-fn open_path(path: &Path, opener: Option<&str>) -> Result<(), String> {
-    match opener {
-        Some(opener) => std::process::Command::new(opener)
-            .arg(path)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map(|_| ())
-            .map_err(|e| format!("cannot run {opener}: {e}")),
-        None => open::that_detached(path).map_err(|e| format!("no application could open it ({e})")),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Shared test rig: a sandbox on 127.0.0.1:0 in its own runtime, and the real
 //! binary run with every user directory redirected into a temp dir.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -118,4 +118,25 @@ pub fn sha256_file(path: &Path) -> String {
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
+}
+
+pub mod pty;
+
+/// The lines a command printed on stdout.
+pub fn stdout_lines(output: &std::process::Output) -> Vec<String> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Sends `signal` (a name such as "TERM") to the process `pid`.
+pub fn send_signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{signal} {pid} failed");
 }

@@ -1,6 +1,6 @@
 //! Apps in known states at a fixed time, shared by the TUI snapshot tests and
 //! `examples/screenshots.rs`.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -64,9 +64,21 @@ pub fn big_process(n: usize) -> Process {
 
 pub fn recent() -> Vec<RecentEntry> {
     vec![
-        RecentEntry { process_id: "12345".into(), name: Some("Odoo Billing Process".into()), status: None },
-        RecentEntry { process_id: "20001".into(), name: Some("Supplier onboarding".into()), status: None },
-        RecentEntry { process_id: "31337".into(), name: Some("Travel expenses March".into()), status: None },
+        RecentEntry {
+            process_id: "12345".into(),
+            name: Some("Odoo Billing Process".into()),
+            status: None,
+        },
+        RecentEntry {
+            process_id: "20001".into(),
+            name: Some("Supplier onboarding".into()),
+            status: None,
+        },
+        RecentEntry {
+            process_id: "31337".into(),
+            name: Some("Travel expenses March".into()),
+            status: None,
+        },
     ]
 }
 
@@ -75,8 +87,10 @@ pub fn init(logged_in: bool, recent: Vec<RecentEntry>) -> AppInit {
         base_url: BASE_URL.into(),
         email: Some(EMAIL.into()),
         password_prefill: None,
-        session: logged_in
-            .then(|| SessionInfo { email: EMAIL.into(), expires_at: Some(NOW + Duration::minutes(58)) }),
+        session: logged_in.then(|| SessionInfo {
+            email: EMAIL.into(),
+            expires_at: Some(NOW + Duration::minutes(58)),
+        }),
         recent,
         keymap: Keymap::default(),
         theme: Theme::default(),
@@ -103,7 +117,10 @@ pub fn ev(event: Event) -> Msg {
 }
 
 pub fn ev_at(event: Event, secs: i64) -> Msg {
-    Msg::Event { event, now: NOW + Duration::seconds(secs) }
+    Msg::Event {
+        event,
+        now: NOW + Duration::seconds(secs),
+    }
 }
 
 pub fn type_text(app: &mut App, text: &str) -> Vec<Command> {
@@ -143,7 +160,10 @@ pub fn with_process(process: Process) -> App {
 pub fn load(mut app: App, process: Process) -> App {
     type_text(&mut app, process.process_id.as_str());
     let req = fetched(&app.update(key(KeyCode::Enter))).unwrap();
-    app.update(ev(Event::ProcessLoaded { req, result: Ok(vec![process]) }));
+    app.update(ev(Event::ProcessLoaded {
+        req,
+        result: Ok(vec![process]),
+    }));
     app
 }
 
@@ -156,9 +176,24 @@ pub fn with_downloads() -> App {
     let commands = app.update(ch('D'));
     let ids = started(&commands);
     assert_eq!(ids.len(), 2);
-    app.update(ev(Event::DownloadStarted { id: ids[0], path_hint: None, total: Some(2_400_000) }));
-    app.update(ev_at(Event::Progress { id: ids[0], received: 1_100_000, total: Some(2_400_000) }, 2));
-    app.update(ev(Event::DownloadStarted { id: ids[1], path_hint: None, total: Some(48_213) }));
+    app.update(ev(Event::DownloadStarted {
+        id: ids[0],
+        path_hint: None,
+        total: Some(2_400_000),
+    }));
+    app.update(ev_at(
+        Event::Progress {
+            id: ids[0],
+            received: 1_100_000,
+            total: Some(2_400_000),
+        },
+        2,
+    ));
+    app.update(ev(Event::DownloadStarted {
+        id: ids[1],
+        path_hint: None,
+        total: Some(48_213),
+    }));
     let third = started(&app.update(ev_at(
         Event::Downloaded {
             id: ids[1],
@@ -175,15 +210,28 @@ pub fn with_downloads() -> App {
         needs_login: false,
     })));
     // The fourth started when the third failed; it runs without a known size. The fifth waits.
-    app.update(ev(Event::DownloadStarted { id: fourth[0], path_hint: None, total: None }));
-    app.update(ev_at(Event::Progress { id: fourth[0], received: 350_000, total: None }, 1));
+    app.update(ev(Event::DownloadStarted {
+        id: fourth[0],
+        path_hint: None,
+        total: None,
+    }));
+    app.update(ev_at(
+        Event::Progress {
+            id: fourth[0],
+            received: 350_000,
+            total: None,
+        },
+        1,
+    ));
     app
 }
 
 /// Draws the app into a test terminal.
 pub fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| trackline::tui::view::draw(f, app, NOW + Duration::seconds(2))).unwrap();
+    terminal
+        .draw(|f| trackline::tui::view::draw(f, app, NOW + Duration::seconds(2)))
+        .unwrap();
     terminal
 }
 

@@ -4,8 +4,8 @@
 use super::{draw_input, pane};
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
-use crate::tui::format::thousands;
 use crate::tui::downloads::TransferState;
+use crate::tui::format::thousands;
 use crate::tui::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,16 +21,26 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     if app.current.is_some() {
         let shown = docs.rows().len();
         let total = docs.total();
-        let count = if shown == total { thousands(total) } else { format!("{} of {}", thousands(shown), thousands(total)) };
+        let count = if shown == total {
+            thousands(total)
+        } else {
+            format!("{} of {}", thousands(shown), thousands(total))
+        };
         info.push(Span::styled(count, t.muted));
         if docs.marked_count() > 0 {
-            info.push(Span::styled(format!(" · {} marked", thousands(docs.marked_count())), t.marked));
+            info.push(Span::styled(
+                format!(" · {} marked", thousands(docs.marked_count())),
+                t.marked,
+            ));
         }
     }
     let mut block = pane(t, "Documents", focused, info);
     if let Some(notice) = &app.documents_notice {
         let style = if notice.error { t.error } else { t.info };
-        block = block.title_bottom(Line::from(Span::styled(format!(" {} ", safe_line(&notice.text, 200)), style)));
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {} ", safe_line(&notice.text, 200)),
+            style,
+        )));
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -41,7 +51,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         } else {
             "Choose a process above to see its documents."
         };
-        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }), inner);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     };
     let mut table_area = inner;
@@ -55,13 +68,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         draw_input(frame, field, &docs.filter, style, docs.filtering && focused, false);
     }
     if docs.total() == 0 {
-        frame.render_widget(Paragraph::new(Span::styled("This process has no documents.", t.muted)), table_area);
+        frame.render_widget(
+            Paragraph::new(Span::styled("This process has no documents.", t.muted)),
+            table_area,
+        );
         return;
     }
     if docs.rows().is_empty() {
         let esc = super::search::first_key(app, Action::Cancel);
-        let text = format!("No document matches \"{}\" — edit the filter ({esc} leaves it)", safe_line(docs.filter.value(), 40));
-        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }), table_area);
+        let text = format!(
+            "No document matches \"{}\" — edit the filter ({esc} leaves it)",
+            safe_line(docs.filter.value(), 40)
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
+            table_area,
+        );
         return;
     }
     let height = table_area.height.saturating_sub(1) as usize;
@@ -96,17 +118,30 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
                 },
             };
             let name = Span::styled(safe_line(&doc.display_name(), 200), pick(t.text));
-            let kind = Span::styled(doc.doc_type.as_deref().map(|s| safe_line(s, 40)).unwrap_or_default(), pick(t.muted));
+            let kind = Span::styled(
+                doc.doc_type.as_deref().map(|s| safe_line(s, 40)).unwrap_or_default(),
+                pick(t.muted),
+            );
             let id = Span::styled(safe_line(doc.doc_id.as_str(), 20), pick(t.muted));
             let cells = if wide {
-                vec![Cell::from(mark), Cell::from(name), Cell::from(kind), Cell::from(id), Cell::from(state)]
+                vec![
+                    Cell::from(mark),
+                    Cell::from(name),
+                    Cell::from(kind),
+                    Cell::from(id),
+                    Cell::from(state),
+                ]
             } else {
                 vec![Cell::from(mark), Cell::from(name), Cell::from(kind), Cell::from(state)]
             };
             Row::new(cells).style(row_style)
         })
         .collect();
-    let header_cells: &[&str] = if wide { &["", "Name", "Type", "Id", "State"] } else { &["", "Name", "Type", "State"] };
+    let header_cells: &[&str] = if wide {
+        &["", "Name", "Type", "Id", "State"]
+    } else {
+        &["", "Name", "Type", "State"]
+    };
     let header = Row::new(header_cells.iter().map(|h| Cell::from(*h))).style(t.header);
     let widths: Vec<Constraint> = if wide {
         vec![
@@ -117,7 +152,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             Constraint::Length(10),
         ]
     } else {
-        vec![Constraint::Length(2), Constraint::Fill(1), Constraint::Length(10), Constraint::Length(9)]
+        vec![
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(9),
+        ]
     };
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
 }

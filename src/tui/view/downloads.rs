@@ -39,7 +39,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
     info.extend(parts);
     let mut block = pane(t, "Downloads", focused, info);
     let bottom = match (&app.downloads_notice, app.downloads.selected()) {
-        (Some(notice), _) => Some((safe_line(&notice.text, 300), if notice.error { t.error } else { t.info })),
+        (Some(notice), _) => Some((
+            safe_line(&notice.text, 300),
+            if notice.error { t.error } else { t.info },
+        )),
         (None, Some(tr)) if focused && tr.state == TransferState::Failed => {
             let retry = super::search::first_key(app, Action::Retry);
             let error = tr.error.as_deref().map(|e| safe_line(e, 200)).unwrap_or_default();
@@ -54,8 +57,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
     frame.render_widget(block, area);
     if items.is_empty() {
         let keys = app.keymap.keys_for(Action::Download).join(" or ");
-        let text = format!("No downloads yet — select a document and press {keys}.");
-        frame.render_widget(Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }), inner);
+        let text = format!("No downloads yet: select a document, press {keys}.");
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     }
     let range = app.downloads.cursor.visible(items.len(), inner.height as usize);
@@ -72,9 +78,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             };
             let pick = |style: Style| if is_selected && focused { t.selected } else { style };
             let pointer = if is_selected && focused { "› " } else { "  " };
-            let name = Span::styled(format!("{pointer}{}", safe_line(&tr.doc.display_name(), 200)), pick(t.text));
+            let name = Span::styled(
+                format!("{pointer}{}", safe_line(&tr.doc.display_name(), 200)),
+                pick(t.text),
+            );
             let bar = progress_bar(t, tr, bar_width as usize, app.spinner_frame());
-            let bar = if is_selected && focused { Line::from(Span::styled(bar.to_string(), t.selected)) } else { bar };
+            let bar = if is_selected && focused {
+                Line::from(Span::styled(bar.to_string(), t.selected))
+            } else {
+                bar
+            };
             let pct = match tr.ratio() {
                 Some(r) if tr.state != TransferState::Queued => format!("{:>3.0}%", r * 100.0),
                 _ => String::new(),
@@ -88,7 +101,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             let (rate, eta) = if tr.state == TransferState::Running {
                 (
                     tr.rate().map(format::rate).unwrap_or_default(),
-                    tr.eta().map(|d| format!("ETA {}", format::duration(d))).unwrap_or_default(),
+                    tr.eta()
+                        .map(|d| format!("ETA {}", format::duration(d)))
+                        .unwrap_or_default(),
                 )
             } else {
                 (String::new(), String::new())
@@ -105,7 +120,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
                     Cell::from(state),
                 ]
             } else {
-                vec![Cell::from(name), Cell::from(bar), Cell::from(Span::styled(pct, pick(t.text))), Cell::from(state)]
+                vec![
+                    Cell::from(name),
+                    Cell::from(bar),
+                    Cell::from(Span::styled(pct, pick(t.text))),
+                    Cell::from(state),
+                ]
             };
             Row::new(cells).style(row_style)
         })
@@ -121,7 +141,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             Constraint::Length(9),
         ]
     } else {
-        vec![Constraint::Fill(1), Constraint::Length(bar_width), Constraint::Length(4), Constraint::Length(9)]
+        vec![
+            Constraint::Fill(1),
+            Constraint::Length(bar_width),
+            Constraint::Length(4),
+            Constraint::Length(9),
+        ]
     };
     frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
 }
@@ -147,9 +172,10 @@ fn progress_bar(t: &Theme, tr: &Transfer, width: usize, spinner: &str) -> Line<'
     };
     match (tr.state, tr.ratio()) {
         (TransferState::Queued, _) => Line::from(Span::styled(empty.repeat(width), t.gauge_empty)),
-        (TransferState::Running, None) => {
-            Line::from(vec![Span::styled(format!("{spinner} "), t.gauge), Span::styled(empty.repeat(width - 2), t.gauge_empty)])
-        }
+        (TransferState::Running, None) => Line::from(vec![
+            Span::styled(format!("{spinner} "), t.gauge),
+            Span::styled(empty.repeat(width - 2), t.gauge_empty),
+        ]),
         (_, ratio) => {
             let done = ((ratio.unwrap_or(0.0) * width as f64).round() as usize).min(width);
             Line::from(vec![

@@ -44,9 +44,20 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
         })
         .collect();
     let (header, widths) = if wide {
-        (Row::new(["Keys", "Action", "Where"]), vec![Constraint::Length(14), Constraint::Fill(1), Constraint::Length(20)])
+        (
+            Row::new(["Keys", "Action", "Where"]),
+            vec![Constraint::Length(14), Constraint::Fill(1), Constraint::Length(20)],
+        )
     } else {
-        (Row::new(["Keys", "Action"]), vec![Constraint::Length(12), Constraint::Fill(1)])
+        (
+            Row::new(["Keys", "Action"]),
+            vec![Constraint::Length(12), Constraint::Fill(1)],
+        )
     };
-    frame.render_widget(Table::new(rows, widths).header(header.style(t.header)).column_spacing(2), inner);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(header.style(t.header))
+            .column_spacing(2),
+        inner,
+    );
 }

@@ -12,7 +12,12 @@ use ratatui::widgets::Paragraph;
 pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
     use Action::*;
     let items: &[(&[Action], &'static str)] = if app.login.visible {
-        &[(&[Submit], "log in"), (&[NextPane], "next field"), (&[Cancel], "close"), (&[ForceQuit], "quit")]
+        &[
+            (&[Submit], "log in"),
+            (&[NextPane], "next field"),
+            (&[Cancel], "close"),
+            (&[ForceQuit], "quit"),
+        ]
     } else if app.help.is_some() {
         &[(&[Cancel], "close"), (&[Up, Down], "scroll"), (&[Quit], "quit")]
     } else {
@@ -24,9 +29,12 @@ pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
                 (&[Cancel], "leave box"),
                 (&[ForceQuit], "quit"),
             ],
-            Focus::Documents if app.documents.filtering => {
-                &[(&[Submit], "done"), (&[Up, Down], "move"), (&[Cancel], "leave filter"), (&[ForceQuit], "quit")]
-            }
+            Focus::Documents if app.documents.filtering => &[
+                (&[Submit], "done"),
+                (&[Up, Down], "move"),
+                (&[Cancel], "leave filter"),
+                (&[ForceQuit], "quit"),
+            ],
             Focus::Recent => &[
                 (&[Submit], "look up"),
                 (&[Up, Down], "move"),
@@ -76,8 +84,10 @@ pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
     items
         .iter()
         .filter_map(|(actions, label)| {
-            let keys: Vec<String> =
-                actions.iter().filter_map(|a| app.keymap.keys_for(*a).into_iter().next()).collect();
+            let keys: Vec<String> = actions
+                .iter()
+                .filter_map(|a| app.keymap.keys_for(*a).into_iter().next())
+                .collect();
             (!keys.is_empty()).then(|| (keys.join(""), *label))
         })
         .collect()

@@ -47,14 +47,21 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let [marker, label_area, value] =
             Layout::horizontal([Constraint::Length(2), Constraint::Length(10), Constraint::Fill(1)]).areas(row);
         let label_style = if form.field == field { t.key } else { t.muted };
-        frame.render_widget(Paragraph::new(if form.field == field { "▸" } else { " " }).style(t.key), marker);
+        frame.render_widget(
+            Paragraph::new(if form.field == field { "▸" } else { " " }).style(t.key),
+            marker,
+        );
         frame.render_widget(Paragraph::new(label).style(label_style), label_area);
         let input = match field {
             LoginField::Email => &form.email,
             LoginField::Password => &form.password,
             LoginField::Server => &form.server,
         };
-        let style = if form.field == field { t.input.patch(t.selected_unfocused) } else { t.text };
+        let style = if form.field == field {
+            t.input.patch(t.selected_unfocused)
+        } else {
+            t.text
+        };
         draw_input(frame, value, input, style, focused, field == LoginField::Password);
     }
     let line = if form.in_flight {

@@ -39,13 +39,18 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
         frame.render_widget(Paragraph::new(message).style(app.theme.warn).centered(), row);
         return;
     }
-    let [top, body, hint] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [top, body, hint] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     draw_top_bar(frame, top, app, now);
     if area.width >= WIDE {
         let upper = (body.height / 3).clamp(8, 12);
         let lower = (body.height / 4).clamp(4, 8);
-        let [upper_area, docs, dls] =
-            Layout::vertical([Constraint::Length(upper), Constraint::Fill(1), Constraint::Length(lower)]).areas(body);
+        let [upper_area, docs, dls] = Layout::vertical([
+            Constraint::Length(upper),
+            Constraint::Fill(1),
+            Constraint::Length(lower),
+        ])
+        .areas(body);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
         let [search_box, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
@@ -55,7 +60,12 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
         documents::draw(frame, docs, app, true);
         downloads::draw(frame, dls, app, now, true);
     } else {
-        let middle = (body.height / 3).max(5);
+        // The table gets the room when it (or the downloads) has the focus.
+        let middle = if matches!(app.focus, Focus::Documents | Focus::Downloads) {
+            4
+        } else {
+            (body.height / 3).max(5)
+        };
         let lower = (body.height / 4).max(4);
         let [search_box, top_pane, docs, dls] = Layout::vertical([
             Constraint::Length(3),
@@ -68,7 +78,10 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
         let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
             && app.current.is_none()
             && app.choices.is_empty()
-            && !matches!(app.lookup, super::app::Lookup::Loading { .. } | super::app::Lookup::Failed { .. });
+            && !matches!(
+                app.lookup,
+                super::app::Lookup::Loading { .. } | super::app::Lookup::Failed { .. }
+            );
         if show_recent || app.focus == Focus::Recent {
             search::draw_recent(frame, top_pane, app);
         } else {
@@ -95,7 +108,10 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
                 session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
                 if left.is_positive() {
-                    session.push(Span::styled(format!("session {} left", super::format::remaining(left)), t.top_bar));
+                    session.push(Span::styled(
+                        format!("session {} left", super::format::remaining(left)),
+                        t.top_bar,
+                    ));
                 } else {
                     session.push(Span::styled("session expired", t.top_bar.patch(t.error)));
                 }
@@ -130,8 +146,11 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
 
 /// A pane's border: rounded, highlighted when focused, with a title and extra info.
 fn pane<'a>(theme: &Theme, title: &'a str, focused: bool, info: Vec<Span<'a>>) -> Block<'a> {
-    let (border, title_style) =
-        if focused { (theme.border_focused, theme.title_focused) } else { (theme.border, theme.title) };
+    let (border, title_style) = if focused {
+        (theme.border_focused, theme.title_focused)
+    } else {
+        (theme.border, theme.title)
+    };
     let mut spans = vec![Span::styled(format!(" {title} "), title_style)];
     for span in info {
         spans.push(span);

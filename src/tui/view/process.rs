@@ -21,7 +21,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let mut info = Vec::new();
     if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
-            format!("{} looking up {}…", app.spinner_frame(), safe_line(&query.to_string(), 60)),
+            format!(
+                "{} looking up {}…",
+                app.spinner_frame(),
+                safe_line(&query.to_string(), 60)
+            ),
             t.info,
         ));
     }
@@ -31,7 +35,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
 
     let mut lines: Vec<Line> = Vec::new();
     if let Lookup::Failed { message, hint, .. } = &app.lookup {
-        lines.push(Line::from(Span::styled(format!("✗ {}", safe_line(message, 300)), t.error)));
+        lines.push(Line::from(Span::styled(
+            format!("✗ {}", safe_line(message, 300)),
+            t.error,
+        )));
         if !hint.is_empty() {
             lines.push(Line::from(Span::styled(safe_line(hint, 200), t.muted)));
         }
@@ -50,13 +57,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             lines.extend(details.into_iter().skip(skip));
         }
         None if matches!(app.lookup, Lookup::Loading { .. }) => {
-            lines.push(Line::from(Span::styled(format!("{} Looking it up…", app.spinner_frame()), t.info)));
+            lines.push(Line::from(Span::styled(
+                format!("{} Looking it up…", app.spinner_frame()),
+                t.info,
+            )));
             let esc = super::search::first_key(app, Action::Cancel);
             lines.push(Line::from(Span::styled(format!("{esc} cancels"), t.muted)));
         }
         None if lines.is_empty() => {
-            lines.push(Line::from(Span::styled("Type a process id or name and press Enter.", t.muted)));
-            lines.push(Line::from(Span::styled("Digits look up an id; id: or name: forces one.", t.muted)));
+            lines.push(Line::from(Span::styled(
+                "Type a process id or name and press Enter.",
+                t.muted,
+            )));
+            lines.push(Line::from(Span::styled(
+                "Digits look up an id; id: or name: forces one.",
+                t.muted,
+            )));
         }
         None => {}
     }
@@ -80,7 +96,11 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
         let status_style = p.status.as_deref().map_or(t.muted, |s| t.status(s));
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{}{:<10} ", if selected { "› " } else { "  " }, safe_line(p.process_id.as_str(), 10)),
+                format!(
+                    "{}{:<10} ",
+                    if selected { "› " } else { "  " },
+                    safe_line(p.process_id.as_str(), 10)
+                ),
                 pick(t.key),
             ),
             Span::styled(format!("{status:<14} "), pick(status_style)),
@@ -93,7 +113,13 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
 /// The detail lines of a process: status, name, id, created, then every extra field.
 fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a>> {
     let t = &app.theme;
-    let label_width = p.extra.keys().map(|k| k.chars().count().min(24)).max().unwrap_or(0).max(9);
+    let label_width = p
+        .extra
+        .keys()
+        .map(|k| k.chars().count().min(24))
+        .max()
+        .unwrap_or(0)
+        .max(9);
     let label = move |text: &str| Span::styled(format!("{:<label_width$} ", safe_line(text, 24)), t.muted);
     let mut lines = Vec::with_capacity(p.extra.len() + 6);
     let status_line = match &p.status {
@@ -101,9 +127,19 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a
         None => Span::styled("—", t.muted),
     };
     lines.push(Line::from(vec![label("Status"), status_line]));
-    let name_style = if p.name.is_some() { t.text.add_modifier(ratatui::style::Modifier::BOLD) } else { t.muted };
-    lines.push(Line::from(vec![label("Name"), Span::styled(safe_line(&p.display_name(), 300), name_style)]));
-    lines.push(Line::from(vec![label("Id"), Span::styled(safe_line(p.process_id.as_str(), 100), t.text)]));
+    let name_style = if p.name.is_some() {
+        t.text.add_modifier(ratatui::style::Modifier::BOLD)
+    } else {
+        t.muted
+    };
+    lines.push(Line::from(vec![
+        label("Name"),
+        Span::styled(safe_line(&p.display_name(), 300), name_style),
+    ]));
+    lines.push(Line::from(vec![
+        label("Id"),
+        Span::styled(safe_line(p.process_id.as_str(), 100), t.text),
+    ]));
     let created = match (p.created(), &p.created_at) {
         (Some(at), _) => vec![
             Span::styled(format::local_time(at, app.local_offset), t.text),
@@ -118,7 +154,10 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a
     let n = p.documents.len();
     lines.push(Line::from(vec![
         label("Documents"),
-        Span::styled(format!("{} document{}", format::thousands(n), if n == 1 { "" } else { "s" }), t.text),
+        Span::styled(
+            format!("{} document{}", format::thousands(n), if n == 1 { "" } else { "s" }),
+            t.text,
+        ),
     ]));
     for (key, value) in &p.extra {
         let shown = match value {

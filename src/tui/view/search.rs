@@ -13,7 +13,10 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Focus::Search && !app.login.visible && app.help.is_none();
     let mut block = pane(t, "Search", focused, Vec::new());
     if let Some(error) = &app.search_error {
-        block = block.title_bottom(Line::from(Span::styled(format!(" {} ", safe_line(error, 200)), t.error)));
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {} ", safe_line(error, 200)),
+            t.error,
+        )));
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -34,7 +37,11 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
 pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let focused = app.focus == Focus::Recent && !app.login.visible && app.help.is_none();
-    let info = if app.recent.is_empty() { Vec::new() } else { vec![Span::styled(app.recent.len().to_string(), t.muted)] };
+    let info = if app.recent.is_empty() {
+        Vec::new()
+    } else {
+        vec![Span::styled(app.recent.len().to_string(), t.muted)]
+    };
     let block = pane(t, "Recent", focused, info);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -47,7 +54,11 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let range = app.recent_cursor.visible(app.recent.len(), inner.height as usize);
-    let id_width = app.recent[range.clone()].iter().map(|r| r.process_id.chars().count().min(12)).max().unwrap_or(0);
+    let id_width = app.recent[range.clone()]
+        .iter()
+        .map(|r| r.process_id.chars().count().min(12))
+        .max()
+        .unwrap_or(0);
     let items: Vec<ListItem> = range
         .map(|i| {
             let r = &app.recent[i];
@@ -60,7 +71,11 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
                 spans.push(Span::styled(safe_line(name, 200), pick(t.text)));
             }
             let line = Line::from(spans);
-            if selected { ListItem::new(line).style(t.selected) } else { ListItem::new(line) }
+            if selected {
+                ListItem::new(line).style(t.selected)
+            } else {
+                ListItem::new(line)
+            }
         })
         .collect();
     frame.render_widget(List::new(items), inner);

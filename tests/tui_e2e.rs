@@ -1,0 +1,100 @@
+//! End to end: the built binary in a pseudo-terminal, keys typed, the screen
+//! read back with vt100, as a new user meets it.
+
+mod common;
+
+use common::pty::PtyApp;
+use common::sha256_file;
+use trackline::sandbox::sample_data;
+
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+fn ends_restored(raw: &[u8]) -> bool {
+    let tail = &raw[raw.len().saturating_sub(64)..];
+    let find = |needle: &[u8]| tail.windows(needle.len()).rposition(|w| w == needle);
+    matches!((find(LEAVE_ALTERNATE_SCREEN), find(SHOW_CURSOR)), (Some(_), Some(_)))
+}
+
+#[test]
+fn demo_login_lookup_download_quit() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 100, 30);
+
+    app.wait_for_text("Log in to Trackline");
+    app.wait_for_text("demo@trackline.local");
+    app.send("\r");
+    app.wait_for("the signed-in email in the top bar", |s| {
+        s.lines().next().is_some_and(|top| top.contains("demo@trackline.local"))
+    });
+
+    app.send("12345\r");
+    app.wait_for_text("Odoo Billing Process");
+    app.wait_for_text("Invoice_001.pdf");
+
+    app.send("\r");
+    app.wait_for_text("1 done");
+    let folder = home.path().join("downloads").join("12345 Odoo Billing Process");
+    let saved = folder.join("Invoice_001.pdf");
+    assert_eq!(sha256_file(&saved), sample_data().document_sha256("98765").unwrap());
+
+    app.send("q");
+    app.wait_closed();
+    assert_eq!(app.wait_exit(), 0);
+    assert!(
+        ends_restored(&app.raw_output()),
+        "the terminal was not restored at exit"
+    );
+    // The demo's throwaway profile left nothing in the user's data dir.
+    assert!(!home.path().join("xdg-data").join("trackline").join("sessions").exists());
+}
+
+#[test]
+fn a_panic_inside_the_tui_restores_the_terminal() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(
+        &["demo"],
+        home.path(),
+        &[(trackline::tui::run::PANIC_FOR_TEST, "1")],
+        100,
+        30,
+    );
+    app.wait_closed();
+    app.wait_exit();
+    let raw = app.raw_output();
+    let leave = raw
+        .windows(LEAVE_ALTERNATE_SCREEN.len())
+        .position(|w| w == LEAVE_ALTERNATE_SCREEN);
+    let message = raw.windows(8).position(|w| w == b"panicked");
+    match (leave, message) {
+        (Some(leave), Some(message)) => assert!(
+            leave < message,
+            "the panic message printed before the terminal was restored"
+        ),
+        _ => panic!(
+            "expected a restored terminal and then the panic message:\n{}",
+            String::from_utf8_lossy(&raw)
+        ),
+    }
+}
+
+#[test]
+fn sigterm_quits_cleanly_and_restores_the_terminal() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 100, 30);
+    app.wait_for_text("Log in to Trackline");
+    common::send_signal(app.pid(), "TERM");
+    app.wait_closed();
+    app.wait_exit();
+    assert!(ends_restored(&app.raw_output()));
+}
+
+#[test]
+fn a_small_terminal_gets_a_message_not_a_panic() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 50, 12);
+    app.wait_for_text("too small");
+    app.send("\x03");
+    app.wait_closed();
+    assert_eq!(app.wait_exit(), 0);
+}
