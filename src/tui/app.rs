@@ -970,7 +970,12 @@ impl App {
                 self.downloads.progress(id, received, total, now);
                 Vec::new()
             }
-            Event::Downloaded { id, path, bytes, .. } => self.downloads.done(id, path, bytes),
+            Event::Downloaded {
+                id,
+                path,
+                bytes,
+                sha256,
+            } => self.downloads.done(id, path, bytes, sha256),
             Event::DownloadFailed {
                 id,
                 error,

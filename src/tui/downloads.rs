@@ -56,6 +56,8 @@ pub struct Transfer {
     pub total: Option<u64>,
     /// Where the file was saved.
     pub path: Option<PathBuf>,
+    /// The saved file's SHA-256, hex.
+    pub sha256: Option<String>,
     /// Why it failed (already safe).
     pub error: Option<String>,
     /// Whether a retry may help.
@@ -196,6 +198,7 @@ impl Downloads {
             received: 0,
             total: None,
             path: None,
+            sha256: None,
             error: None,
             retryable: false,
             awaiting_login: false,
@@ -253,10 +256,11 @@ impl Downloads {
     }
 
     /// The file is saved (even after a late cancel: the file is there).
-    pub fn done(&mut self, id: DownloadId, path: PathBuf, bytes: u64) -> Vec<Command> {
+    pub fn done(&mut self, id: DownloadId, path: PathBuf, bytes: u64, sha256: String) -> Vec<Command> {
         if let Some(t) = self.get_mut(id) {
             t.state = TransferState::Done;
             t.path = Some(path);
+            t.sha256 = Some(sha256);
             t.received = bytes;
             t.total = Some(t.total.unwrap_or(bytes).max(bytes));
         }

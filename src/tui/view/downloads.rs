@@ -48,6 +48,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             let error = tr.error.as_deref().map(|e| safe_line(e, 200)).unwrap_or_default();
             Some((format!("{error} — {retry} retries"), t.error))
         }
+        (None, Some(tr)) if tr.state == TransferState::Done => tr.path.as_ref().map(|path| {
+            let sha = tr
+                .sha256
+                .as_deref()
+                .map(|s| format!(" · sha256 {s}"))
+                .unwrap_or_default();
+            (
+                format!("saved {}{sha}", safe_line(&path.to_string_lossy(), 300)),
+                t.muted,
+            )
+        }),
         _ => None,
     };
     if let Some((text, style)) = bottom {
