@@ -19,6 +19,15 @@ pub struct ReqId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DownloadId(pub u64);
 
+/// What a retry notice is about: a lookup or a download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetryTarget {
+    /// A process lookup.
+    Lookup(ReqId),
+    /// A download.
+    Download(DownloadId),
+}
+
 /// The process a download belongs to, enough to name its folder
 /// (`<download dir>/<process_id> <process name>/`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +51,15 @@ pub struct RecentEntry {
     pub status: Option<String>,
 }
 
+/// A valid stored session of a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// The signed-in email.
+    pub email: String,
+    /// When the session ends, if known.
+    pub expires_at: Option<OffsetDateTime>,
+}
+
 /// Something slow the app wants done.
 #[derive(Debug)]
 pub enum Command {
@@ -53,9 +71,18 @@ pub enum Command {
         password: SecretString,
         /// The server's base URL (including `/api`).
         base_url: String,
+        /// Keep the password in memory (only) to renew the session once when it ends.
+        remember_password: bool,
     },
-    /// Forget the session; answered by [`Event::LoggedOut`].
+    /// Forget the session and any password kept in memory; answered by [`Event::LoggedOut`].
     Logout,
+    /// Log in again with the password kept in memory (the session is about to end);
+    /// answered by [`Event::SessionRenewed`], or [`Event::SessionExpired`] when no
+    /// password is kept or it no longer works.
+    Renew,
+    /// Work for another profile from now on (its server, download dir and session);
+    /// answered by [`Event::ProfileSwitched`] or [`Event::ProfileSwitchFailed`].
+    SwitchProfile(String),
     /// Look a process up; answered by [`Event::ProcessLoaded`] with the same `req`.
     FetchProcess {
         /// The request id the reply carries.
@@ -105,6 +132,32 @@ pub enum Event {
     LoggedOut,
     /// The session ended (expired or refused); the login dialog should return.
     SessionExpired,
+    /// The session was renewed without the user, with the password kept in memory.
+    SessionRenewed {
+        /// When the new session ends, if the token says.
+        expires_at: Option<OffsetDateTime>,
+    },
+    /// Something the user should know that is not an error of a request
+    /// (the keyring was unavailable, say); already safe to show.
+    Warning(String),
+    /// The worker now works for another profile.
+    ProfileSwitched {
+        /// The profile.
+        profile: String,
+        /// Its server.
+        base_url: String,
+        /// The email its login starts with.
+        email: Option<String>,
+        /// Its stored session, if still valid for that server.
+        session: Option<SignedIn>,
+    },
+    /// The profile could not be switched to (its config is wrong, say).
+    ProfileSwitchFailed {
+        /// The profile asked for.
+        profile: String,
+        /// Why, already safe to show.
+        error: String,
+    },
     /// The answer to [`Command::FetchProcess`].
     ProcessLoaded {
         /// The request this answers.
@@ -152,6 +205,17 @@ pub enum Event {
         /// Whether the session is gone: the app asks for a login and then retries.
         needs_login: bool,
     },
+    /// A request failed in a way that may pass and will be tried again after `delay`.
+    Retrying {
+        /// The lookup or download concerned.
+        target: RetryTarget,
+        /// The attempt about to be made (2 for the first retry).
+        attempt: usize,
+        /// The most attempts that will be made.
+        max_attempts: usize,
+        /// The wait before it.
+        delay: std::time::Duration,
+    },
     /// The download was cancelled; its `.part` file stays for a resume.
     DownloadCancelled {
         /// The download.
@@ -167,4 +231,5 @@ pub enum Event {
         error: String,
     },
 }
+pub mod renew;
 pub mod run;

@@ -130,8 +130,11 @@ async fn the_guide_invoice_downloads_and_a_second_copy_gets_a_number() -> TestRe
 async fn hostile_names_are_saved_safely_inside_the_directory() -> TestResult {
     let sandbox = Sandbox::start(SandboxOptions::default()).await?;
     let client = logged_in(&sandbox).await?;
-    let dir = tempfile::tempdir()?;
-    let root = std::path::absolute(dir.path())?;
+    // Two levels down, so that `../../x` escaping would land in `outer`.
+    let outer = tempfile::tempdir()?;
+    let target = outer.path().join("a").join("b");
+    std::fs::create_dir_all(&target)?;
+    let root = std::path::absolute(&target)?;
     let cancel = CancellationToken::new();
     let documents: Vec<_> = sample_data()
         .documents()
@@ -141,14 +144,14 @@ async fn hostile_names_are_saved_safely_inside_the_directory() -> TestResult {
     assert!(documents.len() > 10);
 
     for document in &documents {
-        let mut request = DownloadRequest::new(document.doc_id.clone(), dir.path());
+        let mut request = DownloadRequest::new(document.doc_id.clone(), target.as_path());
         request.doc_name = document.doc_name.clone();
         let saved = download(&client, &request, &cancel, |_| {}).await?;
         assert_eq!(saved.path.parent(), Some(root.as_path()), "{saved:?}");
         assert_eq!(Some(saved.sha256), sample_data().document_sha256(&document.doc_id));
     }
 
-    let names = names_in(dir.path())?;
+    let names = names_in(target.as_path())?;
     assert_eq!(names.len(), documents.len());
     for name in &names {
         assert!(!name.starts_with('.') && !name.starts_with('-'), "{name:?}");
@@ -158,7 +161,7 @@ async fn hostile_names_are_saved_safely_inside_the_directory() -> TestResult {
     assert!(names.iter().any(|n| n == "_.._x"));
     assert!(names.iter().any(|n| n == "_etc_passwd"));
     assert!(names.iter().any(|n| n == "Счёт-фактура №17.pdf"));
-    assert!(dir.path().parent().is_some_and(|p| !p.join("x").exists()));
+    assert!(!outer.path().join("x").exists() && !outer.path().join("a").join("x").exists());
     Ok(())
 }
 

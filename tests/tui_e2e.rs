@@ -96,5 +96,30 @@ fn a_small_terminal_gets_a_message_not_a_panic() {
     app.wait_for_text("too small");
     app.send("\x03");
     app.wait_closed();
-    assert_eq!(app.wait_exit(), 0);
+    assert_eq!(app.wait_exit(), 130, "Ctrl-C exits like an interrupted program");
+}
+
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_redraws_on_return() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 100, 30);
+    app.wait_for_text("Log in to Trackline");
+    let before = app.raw_output().len();
+    app.send("\x1a");
+    // The app leaves the alternate screen before it stops, and takes it back
+    // (drawing the whole screen again) when it continues. Under a test's
+    // orphaned process group the stop itself is skipped by the kernel, so the
+    // round trip happens at once.
+    app.wait_for_raw("the screen drawn again after Ctrl-Z", |raw| {
+        let after = &raw[before..];
+        let leave = after
+            .windows(LEAVE_ALTERNATE_SCREEN.len())
+            .position(|w| w == LEAVE_ALTERNATE_SCREEN);
+        let enter = after.windows(8).rposition(|w| w == b"\x1b[?1049h");
+        matches!((leave, enter), (Some(l), Some(e)) if e > l)
+    });
+    app.wait_for_text("Log in to Trackline");
+    app.send("\x03");
+    app.wait_closed();
+    assert_eq!(app.wait_exit(), 130, "Ctrl-C exits like an interrupted program");
 }

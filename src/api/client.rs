@@ -23,8 +23,9 @@ use url::Url;
 pub const USER_AGENT: &str = concat!("trackline/", env!("CARGO_PKG_VERSION"));
 
 /// The most metadata the client reads before giving up (a process with
-/// 100,000 documents is about 10 MB).
-pub const MAX_METADATA_BYTES: u64 = 64 * 1024 * 1024;
+/// 100,000 documents is about 10 MB). Enforced while the body streams, so a
+/// server that sends more (or lies in `Content-Length`) costs at most this much memory.
+pub const MAX_METADATA_BYTES: u64 = 32 * 1024 * 1024;
 
 /// How long to wait for a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -54,6 +55,12 @@ pub struct RetryNotice {
     pub delay: Duration,
     /// Why the previous attempt failed.
     pub reason: String,
+}
+
+/// "retrying in 3 s (attempt 2 of 5)": a retry in words, the wait rounded up.
+pub fn retry_summary(attempt: usize, max_attempts: usize, delay: Duration) -> String {
+    let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+    format!("retrying in {secs} s (attempt {attempt} of {max_attempts})")
 }
 
 /// A callback told about every retry.
@@ -100,6 +107,9 @@ pub struct ClientOptions {
     pub allow_insecure_http: bool,
     /// How idempotent requests are retried.
     pub retry: RetryPolicy,
+    /// The longest wait for the next bytes of an answer; `None` is [`READ_TIMEOUT`].
+    /// It bounds each read, not the whole body, so a slow but moving download is never cut.
+    pub read_timeout: Option<Duration>,
 }
 
 /// A client for one server, optionally holding a session token. Cheap to clone.
@@ -128,10 +138,7 @@ impl Client {
         let origin = base.origin();
         let allow_insecure = options.allow_insecure_http;
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            let same_origin = attempt.url().origin() == origin;
-            let downgrade =
-                attempt.previous().iter().any(|u| u.scheme() == "https") && attempt.url().scheme() != "https";
-            if !same_origin || downgrade || (!allow_insecure && is_insecure(attempt.url())) {
+            if !may_follow(&origin, attempt.previous(), attempt.url(), allow_insecure) {
                 attempt.stop()
             } else if attempt.previous().len() >= 10 {
                 attempt.error("too many redirects")
@@ -139,13 +146,17 @@ impl Client {
                 attempt.follow()
             }
         });
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
-            .read_timeout(READ_TIMEOUT)
-            .redirect(policy)
-            .build()
-            .map_err(|e| ApiError::Http(e.to_string()))?;
+            .read_timeout(options.read_timeout.unwrap_or(READ_TIMEOUT))
+            .redirect(policy);
+        if base.scheme() == "http" {
+            // Redirects never leave the origin, so a plain-HTTP client never speaks TLS:
+            // skip loading the system's root certificates (a third of a short command's run).
+            builder = builder.tls_certs_only([]);
+        }
+        let http = builder.build().map_err(|e| ApiError::Http(e.to_string()))?;
         let base_text: Arc<str> = base.as_str().trim_end_matches('/').into();
         Ok(Client {
             http,
@@ -162,6 +173,19 @@ impl Client {
             token: Some(token),
             ..self.clone()
         }
+    }
+
+    /// The same client, telling `hook` (instead of the policy's own hook)
+    /// about every retry: lets one caller tag the notices of one request.
+    pub fn with_retry_hook(&self, hook: RetryHook) -> Self {
+        let mut client = self.clone();
+        client.retry.on_retry = Some(hook);
+        client
+    }
+
+    /// The retry policy of this client.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// Whether a token is set.
@@ -477,6 +501,15 @@ fn parse_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Url, ApiE
     Ok(url)
 }
 
+/// Whether a redirect to `next` keeps the token where it belongs: the same
+/// origin (scheme, host and port) as the base URL, never from https down to
+/// http, and never to plain http off loopback unless allowed.
+fn may_follow(origin: &url::Origin, previous: &[Url], next: &Url, allow_insecure: bool) -> bool {
+    let same_origin = next.origin() == *origin;
+    let downgrade = previous.iter().any(|u| u.scheme() == "https") && next.scheme() != "https";
+    same_origin && !downgrade && (allow_insecure || !is_insecure(next))
+}
+
 /// Plain http to a host that is not loopback.
 fn is_insecure(url: &Url) -> bool {
     url.scheme() == "http" && !is_loopback(url)
@@ -542,6 +575,53 @@ mod tests {
             .with_token(SecretString::from("s3cr3t-token"));
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
+    }
+
+    #[test]
+    fn redirects_leave_neither_the_origin_nor_https() {
+        let url = |s: &str| Url::parse(s).unwrap();
+        let base = url("https://api.example.com/api");
+        let origin = base.origin();
+        let from = [base.clone()];
+        assert!(may_follow(
+            &origin,
+            &from,
+            &url("https://api.example.com/api/other"),
+            false
+        ));
+        assert!(!may_follow(&origin, &from, &url("http://api.example.com/api/x"), true));
+        assert!(!may_follow(
+            &origin,
+            &from,
+            &url("https://api.example.com:8443/api/x"),
+            false
+        ));
+        assert!(!may_follow(
+            &origin,
+            &from,
+            &url("https://evil.example.com/api/x"),
+            false
+        ));
+        let local = url("http://127.0.0.1:8080/api");
+        assert!(!may_follow(
+            &local.origin(),
+            std::slice::from_ref(&local),
+            &url("http://127.0.0.1:9090/api"),
+            false
+        ));
+    }
+
+    #[test]
+    fn a_future_retry_after_date_is_a_wait_until_then() {
+        let when = time::OffsetDateTime::now_utc() + time::Duration::seconds(120);
+        let text = when.format(&time::format_description::well_known::Rfc2822).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_str(&text).unwrap());
+        let wait = parse_retry_after(&headers).unwrap();
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
     }
 
     #[test]

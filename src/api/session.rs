@@ -2,8 +2,9 @@
 //!
 //! A [`Session`] is what `POST /login` gives one profile: a token for one
 //! server and one email. [`TokenStore`] keeps one file per profile (mode 0600,
-//! never the password); [`ProfileMemory`] remembers the last email and server
-//! each profile logged in with, for the login dialog.
+//! never the password), or keeps the token in the OS keyring and only the rest
+//! in the file; [`ProfileMemory`] remembers the last email and server each
+//! profile logged in with, for the login dialog.
 
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -19,6 +20,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::error::exit;
+use crate::config::TokenStoreKind;
+
+/// The service name trackline's entries have in the OS keyring (the user is the profile).
+pub const KEYRING_SERVICE: &str = "trackline";
 
 /// A logged-in session of one profile.
 #[derive(Clone)]
@@ -144,27 +149,73 @@ impl SessionError {
     }
 }
 
-/// The session file on disk. The token is written in the clear (the file is 0600).
+/// The session file on disk. The token is written in the clear (the file is
+/// 0600), or is absent when it lives in the OS keyring.
 #[derive(Serialize, Deserialize)]
 struct StoredSession {
     profile: String,
     base_url: String,
     email: String,
-    token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
     #[serde(default)]
     expires_at: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    in_keyring: bool,
 }
 
-/// One session file per profile in a directory (`<data dir>/sessions`).
+/// Where [`TokenStore::save`] put the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// In the session file (mode 0600).
+    File,
+    /// In the OS keyring; the file holds the rest of the session.
+    Keyring,
+    /// The keyring was asked for but is unavailable, so the token went to the file.
+    FileInstead {
+        /// What to tell the user (holds no secret).
+        warning: String,
+    },
+}
+
+impl Stored {
+    /// The warning to show, if the token did not go where the user asked.
+    pub fn warning(&self) -> Option<&str> {
+        match self {
+            Stored::FileInstead { warning } => Some(warning),
+            Stored::File | Stored::Keyring => None,
+        }
+    }
+}
+
+/// One session file per profile in a directory (`<data dir>/sessions`), with
+/// the token in the file or, when configured, in the OS keyring.
 #[derive(Debug, Clone)]
 pub struct TokenStore {
     dir: PathBuf,
+    kind: TokenStoreKind,
 }
 
 impl TokenStore {
-    /// A store keeping its files in `dir` (created, mode 0700, on the first save).
+    /// A store keeping its files in `dir` (created, mode 0700, on the first save)
+    /// and the tokens in them.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        TokenStore { dir: dir.into() }
+        TokenStore {
+            dir: dir.into(),
+            kind: TokenStoreKind::File,
+        }
+    }
+
+    /// The same store, saving new tokens where `kind` says (`token_store` in the config).
+    /// Reading follows each file: a token saved to the keyring is read from there.
+    pub fn with_kind(mut self, kind: TokenStoreKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Where new tokens are saved.
+    pub fn kind(&self) -> TokenStoreKind {
+        self.kind
     }
 
     /// The file that holds `profile`'s session.
@@ -185,28 +236,66 @@ impl TokenStore {
             path: path.clone(),
             reason: e.to_string(),
         })?;
+        let token = match (stored.token, stored.in_keyring) {
+            (Some(token), _) => SecretString::from(token),
+            (None, true) => match keyring_get(profile) {
+                Ok(Some(token)) => token,
+                Ok(None) => {
+                    tracing::warn!(profile, "the session's token is no longer in the OS keyring");
+                    return Ok(None);
+                }
+                Err(error) => {
+                    tracing::warn!(profile, %error, "cannot read the token from the OS keyring");
+                    return Ok(None);
+                }
+            },
+            (None, false) => {
+                return Err(SessionError::Corrupt {
+                    path,
+                    reason: "no token".to_string(),
+                });
+            }
+        };
         let expires_at = match stored.expires_at.as_deref() {
             Some(raw) => Some(OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| SessionError::Corrupt {
                 path: path.clone(),
                 reason: format!("expires_at: {e}"),
             })?),
-            None => jwt_expiry(&stored.token),
+            None => jwt_expiry(token.expose_secret()),
         };
         Ok(Some(Session {
             profile: profile.to_owned(),
             base_url: stored.base_url,
             email: stored.email,
-            token: SecretString::from(stored.token),
+            token,
             expires_at,
         }))
     }
 
-    /// Stores `session` under its profile, replacing any earlier one atomically.
+    /// Stores `session` under its profile, replacing any earlier one atomically,
+    /// and says where the token went.
     ///
     /// The file is created with mode 0600 before a byte is written, and its mode
-    /// is set again explicitly, so a permissive umask cannot widen it.
-    pub fn save(&self, session: &Session) -> Result<(), SessionError> {
+    /// is set again explicitly, so a permissive umask cannot widen it. With the
+    /// keyring configured but unavailable, the token goes to the file and the
+    /// result carries a warning (also logged) instead of an error.
+    pub fn save(&self, session: &Session) -> Result<Stored, SessionError> {
         let path = self.path(&session.profile)?;
+        let outcome = match self.kind {
+            TokenStoreKind::File => Stored::File,
+            TokenStoreKind::Keyring => match keyring_set(&session.profile, &session.token) {
+                Ok(()) => Stored::Keyring,
+                Err(error) => {
+                    let warning = format!(
+                        "the OS keyring is not available ({error}); the token is kept in {} (mode 0600) instead",
+                        path.display()
+                    );
+                    tracing::warn!(profile = %session.profile, "{warning}");
+                    Stored::FileInstead { warning }
+                }
+            },
+        };
+        let in_keyring = outcome == Stored::Keyring;
         let expires_at = match session.expires_at {
             Some(at) => Some(at.format(&Rfc3339).map_err(|e| SessionError::Write {
                 path: path.clone(),
@@ -218,22 +307,35 @@ impl TokenStore {
             profile: session.profile.clone(),
             base_url: session.base_url.clone(),
             email: session.email.clone(),
-            token: session.token.expose_secret().to_owned(),
+            token: (!in_keyring).then(|| session.token.expose_secret().to_owned()),
             expires_at,
+            in_keyring,
         };
         let json = serde_json::to_vec_pretty(&stored).map_err(|e| SessionError::Write {
             path: path.clone(),
             source: e.into(),
         })?;
-        write_private(&path, &json).map_err(|source| SessionError::Write { path, source })
+        write_private(&path, &json).map_err(|source| SessionError::Write { path, source })?;
+        Ok(outcome)
     }
 
-    /// Deletes `profile`'s session; `false` if it had none.
+    /// Deletes `profile`'s session, its keyring entry included; `false` if it had none.
     pub fn delete(&self, profile: &str) -> Result<bool, SessionError> {
         let path = self.path(profile)?;
+        let in_keyring = fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<StoredSession>(&bytes).ok())
+            .is_some_and(|stored| stored.in_keyring);
+        let mut removed = false;
+        if in_keyring || self.kind == TokenStoreKind::Keyring {
+            match keyring_delete(profile) {
+                Ok(found) => removed |= found,
+                Err(error) => tracing::warn!(profile, %error, "cannot delete the token from the OS keyring"),
+            }
+        }
         match fs::remove_file(&path) {
             Ok(()) => Ok(true),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(removed),
             Err(source) => Err(SessionError::Write { path, source }),
         }
     }
@@ -255,6 +357,30 @@ impl TokenStore {
             .collect();
         profiles.sort();
         profiles
+    }
+}
+
+fn keyring_entry(profile: &str) -> keyring::Result<keyring::Entry> {
+    keyring::Entry::new(KEYRING_SERVICE, profile)
+}
+
+fn keyring_set(profile: &str, token: &SecretString) -> keyring::Result<()> {
+    keyring_entry(profile)?.set_password(token.expose_secret())
+}
+
+fn keyring_get(profile: &str) -> keyring::Result<Option<SecretString>> {
+    match keyring_entry(profile)?.get_password() {
+        Ok(token) => Ok(Some(SecretString::from(token))),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn keyring_delete(profile: &str) -> keyring::Result<bool> {
+    match keyring_entry(profile)?.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring::Error::NoEntry) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -571,6 +697,33 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         store.load("default").unwrap().unwrap();
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    /// Where no Secret Service runs (CI, a headless server) the token falls back
+    /// to the 0600 file with a warning; where one does, the file holds no token.
+    /// Either way the session reads back and logout removes it everywhere.
+    #[test]
+    fn a_keyring_store_keeps_working_with_or_without_a_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path()).with_kind(TokenStoreKind::Keyring);
+        let profile = format!("trackline-unit-test-{}", std::process::id());
+        let token = "keyring-test-token-value";
+        let outcome = store.save(&session(&profile, token)).unwrap();
+        let file = fs::read_to_string(store.path(&profile).unwrap()).unwrap();
+        match &outcome {
+            Stored::FileInstead { warning } => {
+                assert!(file.contains(token));
+                assert!(warning.contains("keyring is not available"), "{warning}");
+                assert!(!warning.contains(token));
+            }
+            Stored::Keyring => assert!(!file.contains(token), "{file}"),
+            Stored::File => panic!("the keyring was not tried"),
+        }
+        assert_eq!(store.load(&profile).unwrap().unwrap().token.expose_secret(), token);
+        assert_eq!(store.list(), vec![profile.clone()]);
+        assert!(store.delete(&profile).unwrap());
+        assert!(store.load(&profile).unwrap().is_none());
+        assert!(!store.delete(&profile).unwrap());
     }
 
     #[test]

@@ -39,9 +39,12 @@ pub struct GlobalArgs {
     /// Allow plain http:// to hosts other than loopback.
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
-    /// Log level for the log file (error, warn, info, debug, trace).
+    /// Log level for the log file (error, warn, info, debug, trace, or a RUST_LOG filter).
     #[arg(long, env = "RUST_LOG", global = true, value_name = "LEVEL")]
     pub log_level: Option<String>,
+    /// No colours in the TUI (as when NO_COLOR is set): selection and state show as bold, reverse and symbols.
+    #[arg(long, global = true)]
+    pub no_color: bool,
 }
 
 /// The commands.
@@ -69,9 +72,11 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Who is logged in, where, and when the session expires.
+    /// Who is logged in, where, when the session expires, and where the log is.
+    #[command(after_help = "Examples:\n  trackline status\n  trackline --profile prod status")]
     Status,
     /// The profiles and their login state.
+    #[command(after_help = "Example:\n  trackline profiles")]
     Profiles,
     /// Look a process up by id or name and print it.
     #[command(
@@ -93,11 +98,14 @@ pub enum Command {
     )]
     Sandbox(crate::sandbox::SandboxArgs),
     /// Show or create the config file.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  trackline config path\n  trackline config init && $EDITOR \"$(trackline config path)\"\n  trackline --profile prod config show"
+    )]
     Config(ConfigCommand),
     /// Print a shell completion script.
     #[command(
-        after_help = "Example:\n  trackline completions bash > ~/.local/share/bash-completion/completions/trackline"
+        after_help = "Examples:\n  trackline completions bash > ~/.local/share/bash-completion/completions/trackline\n  trackline completions zsh > ~/.zfunc/_trackline\n  trackline completions fish > ~/.config/fish/completions/trackline.fish\n  trackline completions powershell >> $PROFILE"
     )]
     Completions {
         /// The shell.
@@ -170,11 +178,16 @@ pub struct ExportArgs {
 /// `trackline config …`.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Print where the config file is.
+    /// Print where the config file is (works even when the file has a mistake).
+    #[command(after_help = "Example:\n  trackline config path")]
     Path,
-    /// Print the effective settings.
+    /// Print the effective settings and where each came from (default, config file, environment, command line).
+    #[command(
+        after_help = "Examples:\n  trackline config show\n  TRACKLINE_PROFILE=prod trackline --download-dir /tmp/x config show"
+    )]
     Show,
     /// Write a commented config template (never over an existing file).
+    #[command(after_help = "Examples:\n  trackline config init\n  trackline --config ./trackline.toml config init")]
     Init,
 }
 

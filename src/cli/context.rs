@@ -41,14 +41,15 @@ impl Context {
             config: global.config.clone(),
             allow_insecure_http: global.allow_insecure_http,
             log_level: global.log_level.clone(),
+            no_color: global.no_color,
         };
         let settings = Settings::resolve(&paths, &overrides)?;
         Ok(Context { paths, settings })
     }
 
-    /// The session files.
+    /// The session files (and the OS keyring when `token_store = "keyring"`).
     pub fn token_store(&self) -> TokenStore {
-        self.paths.token_store()
+        self.paths.token_store().with_kind(self.settings.token_store)
     }
 
     /// The remembered emails and servers.
@@ -75,6 +76,7 @@ impl Context {
         let options = ClientOptions {
             allow_insecure_http: self.settings.allow_insecure_http,
             retry,
+            ..ClientOptions::default()
         };
         Ok(Client::new(&self.settings.base_url, options)?)
     }
@@ -113,7 +115,9 @@ impl Context {
     pub async fn login(&self, client: &Client, email: &str, password: &SecretString) -> Result<Session, CliError> {
         let token = client.login(email, password).await?;
         let session = Session::new(self.settings.profile.clone(), client.base_url(), email, token);
-        self.token_store().save(&session)?;
+        if let Some(warning) = self.token_store().save(&session)?.warning() {
+            eprintln!("trackline: warning: {warning}");
+        }
         if let Err(e) = self.memory().remember(&self.settings.profile, email, client.base_url()) {
             tracing::warn!(error = %e, "cannot remember the email");
         }

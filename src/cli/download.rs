@@ -32,6 +32,10 @@ pub const MANIFEST_NAME: &str = "manifest.csv";
 
 /// The exit code after Ctrl-C (128 + SIGINT), as shells report it.
 const EXIT_INTERRUPTED: u8 = 130;
+/// The exit code after SIGTERM (128 + 15).
+const EXIT_TERMINATED: u8 = 143;
+/// The exit code after SIGHUP (128 + 1).
+const EXIT_HANGUP: u8 = 129;
 
 /// `trackline download ATTACHMENT_ID... | --process ID [--all | --type TYPE]`.
 pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliError> {
@@ -60,7 +64,8 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
         eprintln!("trackline: nothing to download");
         return Ok(exit::OK);
     }
-    let cancel = cancel_on_ctrl_c();
+    let stop = Stop::on_signals();
+    let cancel = stop.token.clone();
     let bars = Bars::new(jobs.len());
     let options = transfer_options(context, &bars);
     let concurrency = context.settings.concurrency.max(1);
@@ -89,7 +94,7 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
                 failures.push(error);
                 if cancelled {
                     bars.finish();
-                    return Ok(EXIT_INTERRUPTED);
+                    return Ok(stop.exit_code());
                 }
             }
         }
@@ -202,16 +207,85 @@ fn is_unauthorized(error: &CliError) -> bool {
     )
 }
 
-/// A token cancelled by Ctrl-C: downloads in flight stop and keep their `.part`.
-fn cancel_on_ctrl_c() -> CancellationToken {
-    let cancel = CancellationToken::new();
-    let on_signal = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
+/// A token cancelled by Ctrl-C, SIGTERM or SIGHUP: downloads in flight stop
+/// and keep their `.part`; the exit code is 128 + the signal.
+struct Stop {
+    token: CancellationToken,
+    code: Arc<std::sync::atomic::AtomicU8>,
+}
+
+impl Stop {
+    fn on_signals() -> Stop {
+        let token = CancellationToken::new();
+        let code = Arc::new(std::sync::atomic::AtomicU8::new(EXIT_INTERRUPTED));
+        let (on_signal, set_code) = (token.clone(), code.clone());
+        let signals = StopSignals::register();
+        tokio::spawn(async move {
+            let received = signals.next().await;
+            set_code.store(received, std::sync::atomic::Ordering::SeqCst);
             on_signal.cancel();
+        });
+        Stop { token, code }
+    }
+
+    fn exit_code(&self) -> u8 {
+        self.code.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Makes a write past the file size limit (`ulimit -f`) fail with an error
+/// (`EFBIG`, reported as a full disk) instead of killing the process with SIGXFSZ.
+#[cfg(unix)]
+pub(crate) fn ignore_file_size_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    // A handler, once installed, stays for the life of the process.
+    if let Err(error) = signal(SignalKind::from_raw(nix::libc::SIGXFSZ)) {
+        tracing::debug!(%error, "cannot handle SIGXFSZ");
+    }
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP, their handlers installed at once (so a signal
+/// that comes before the first wait is not lost, nor kills the process).
+struct StopSignals {
+    #[cfg(unix)]
+    unix: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+impl StopSignals {
+    fn register() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            ignore_file_size_signal();
+            let unix = match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+            ) {
+                (Ok(int), Ok(term), Ok(hup)) => Some([int, term, hup]),
+                _ => None,
+            };
+            StopSignals { unix }
         }
-    });
-    cancel
+        #[cfg(not(unix))]
+        StopSignals {}
+    }
+
+    /// Waits for one and returns the exit code it calls for.
+    async fn next(self) -> u8 {
+        #[cfg(unix)]
+        if let Some([mut int, mut term, mut hup]) = self.unix {
+            return tokio::select! {
+                _ = int.recv() => EXIT_INTERRUPTED,
+                _ = term.recv() => EXIT_TERMINATED,
+                _ = hup.recv() => EXIT_HANGUP,
+            };
+        }
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => EXIT_INTERRUPTED,
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 /// The retry policy of the settings, its notices printed above the bars.
@@ -440,7 +514,8 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<u8, CliError
         .collect();
     let session = Session::start(context).await?;
     let jobs = usize::from(args.jobs).max(1);
-    let cancel = cancel_on_ctrl_c();
+    let stop = Stop::on_signals();
+    let cancel = stop.token.clone();
 
     let lookups: Vec<(String, Result<Vec<Process>, CliError>)> = stream::iter(ids)
         .map(|id| {
@@ -551,7 +626,7 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<u8, CliError
         manifest_path.display()
     );
     if interrupted {
-        return Ok(EXIT_INTERRUPTED);
+        return Ok(stop.exit_code());
     }
     if errors.is_empty() {
         Ok(exit::OK)

@@ -47,6 +47,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     match &command {
         Some(Command::Completions { shell }) => return output::completions(*shell).map(|()| exit::OK),
         Some(Command::Man) => return output::man_page().map(|()| exit::OK),
+        // Needs the config file's path only (config show resolves the settings itself).
+        Some(Command::Config(sub)) => return output::config(&cli.global, sub),
         _ => {}
     }
     crate::tui::run::capture_local_offset();
@@ -65,15 +67,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     paths: context.paths.clone(),
                     password_prefill: None,
                 };
-                crate::tui::run::run(launch)
-                    .await
-                    .map(|()| exit::OK)
-                    .map_err(CliError::from)
+                crate::tui::run::run(launch).await.map_err(CliError::from)
             }
             #[cfg(feature = "sandbox")]
-            Some(Command::Demo) => crate::tui::run::run_demo(cli.global.download_dir.clone())
+            Some(Command::Demo) => crate::tui::run::run_demo(cli.global.download_dir.clone(), &context.settings)
                 .await
-                .map(|()| exit::OK)
                 .map_err(CliError::from),
             Some(Command::Login { email, password_stdin }) => session::login(&context, email, password_stdin).await,
             Some(Command::Logout { all }) => session::logout(&context, all),
@@ -87,8 +85,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 .await
                 .map(|()| exit::OK)
                 .map_err(|e| CliError::Other(format!("sandbox: {e}"))),
-            Some(Command::Config(sub)) => output::config(&context, &sub),
-            Some(Command::Completions { .. } | Command::Man) => Ok(exit::OK),
+            Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(exit::OK),
         }
     })
 }

@@ -1,14 +1,15 @@
 //! `process`, `config`, `completions` and `man`: commands that print.
 
 use super::CliError;
-use super::args::{Cli, ConfigCommand, ProcessArgs, Shell};
+use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
 use crate::api::error::exit;
 use crate::api::{Process, ProcessQuery};
-use crate::config::Config;
+use crate::config::{Config, Paths};
 use crate::text::{relative_time, safe_line};
 use clap::CommandFactory;
 use std::io::Write;
+use std::path::PathBuf;
 use time::OffsetDateTime;
 
 /// `trackline process (--id ID | --name NAME) [--json]`.
@@ -114,24 +115,25 @@ pub fn render_process(process: &Process, now: OffsetDateTime) -> String {
     out
 }
 
-/// `trackline config path|show|init`.
-pub fn config(context: &Context, command: &ConfigCommand) -> Result<u8, CliError> {
-    let path = &context.settings.config_file;
+/// The config file `--config` / `TRACKLINE_CONFIG` names, else the OS default;
+/// found without reading it, so `config path` and `config init` work even when
+/// the file has a mistake.
+pub fn config_file(global: &GlobalArgs) -> Result<PathBuf, CliError> {
+    match &global.config {
+        Some(path) => Ok(path.clone()),
+        None => Ok(Paths::from_os()?.config_file),
+    }
+}
+
+/// `trackline config path` and `trackline config init`, which need only the
+/// file's path; `config show` needs the settings ([`config_show`]).
+pub fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliError> {
+    let path = &config_file(global)?;
     match command {
         ConfigCommand::Path => println!("{}", path.display()),
         ConfigCommand::Show => {
-            println!(
-                "# {} ({})",
-                path.display(),
-                if context.settings.config_loaded {
-                    "read"
-                } else {
-                    "not present: defaults"
-                }
-            );
-            for (setting, value, source) in context.settings.entries() {
-                println!("{:<22} = {:<50} # {source}", setting.name(), value);
-            }
+            let context = Context::new(global)?;
+            config_show(&context);
         }
         ConfigCommand::Init => {
             if path.exists() {
@@ -151,9 +153,27 @@ pub fn config(context: &Context, command: &ConfigCommand) -> Result<u8, CliError
                 .and_then(|mut f| f.write_all(Config::template().as_bytes()))
                 .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
             println!("{}", path.display());
+            eprintln!("trackline: wrote a commented template; `trackline config show` prints the settings in effect");
         }
     }
     Ok(exit::OK)
+}
+
+/// `trackline config show`: every setting, its value and where it came from.
+pub fn config_show(context: &Context) {
+    let settings = &context.settings;
+    println!(
+        "# {} ({})",
+        settings.config_file.display(),
+        if settings.config_loaded {
+            "read"
+        } else {
+            "not present: defaults"
+        }
+    );
+    for (setting, value, source) in settings.entries() {
+        println!("{:<22} = {:<50} # {source}", setting.name(), value);
+    }
 }
 
 /// `trackline completions SHELL`: the script on stdout.
@@ -173,7 +193,83 @@ pub fn completions(shell: Shell) -> Result<(), CliError> {
 
 /// `trackline man`: the man page (roff) on stdout.
 pub fn man_page() -> Result<(), CliError> {
-    let page = clap_mangen::Man::new(Cli::command());
-    page.render(&mut std::io::stdout())
+    let mut page = Vec::new();
+    render_man(&mut page)
+        .and_then(|()| std::io::stdout().lock().write_all(&page))
         .map_err(|e| CliError::Other(format!("cannot write the man page: {e}")))
 }
+
+/// One page for the whole tool: the global options, then every command with
+/// its synopsis, options and examples, then the environment, files and exit
+/// status.
+pub fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
+    let command = Cli::command();
+    let man = clap_mangen::Man::new(command.clone());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    out.extend_from_slice(b".SH COMMANDS\n");
+    for sub in command.get_subcommands() {
+        render_man_command(out, sub, "trackline")?;
+    }
+    out.extend_from_slice(MAN_TAIL.as_bytes());
+    man.render_extra_section(out)?;
+    man.render_version_section(out)
+}
+
+/// A command as a `.SS` subsection: the headings clap_mangen writes for a
+/// whole page are dropped, so its synopsis, text, options and examples follow
+/// one another.
+fn render_man_command(out: &mut Vec<u8>, command: &clap::Command, parent: &str) -> std::io::Result<()> {
+    let name = format!("{parent} {}", command.get_name());
+    writeln!(out, ".SS \"{name}\"")?;
+    let man = clap_mangen::Man::new(command.clone().bin_name(name.clone()));
+    let mut part = Vec::new();
+    man.render_synopsis_section(&mut part)?;
+    if command.get_about().is_some() {
+        man.render_description_section(&mut part)?;
+    }
+    if command.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut part)?;
+    }
+    if command.get_after_help().is_some() {
+        man.render_extra_section(&mut part)?;
+    }
+    for line in String::from_utf8_lossy(&part).lines() {
+        let line = if line.starts_with(".SH ") { ".PP" } else { line };
+        writeln!(out, "{line}")?;
+    }
+    for sub in command.get_subcommands() {
+        render_man_command(out, sub, &name)?;
+    }
+    Ok(())
+}
+
+const MAN_TAIL: &str = r#".SH ENVIRONMENT
+.TP
+\fBTRACKLINE_BASE_URL\fR, \fBTRACKLINE_PROFILE\fR, \fBTRACKLINE_DOWNLOAD_DIR\fR, \fBTRACKLINE_CONFIG\fR
+The same as \-\-base\-url, \-\-profile, \-\-download\-dir and \-\-config; a flag wins over its variable.
+.TP
+\fBTRACKLINE_EMAIL\fR, \fBTRACKLINE_PASSWORD\fR
+Log in without a prompt when the stored session is missing or expired (scripts, cron, CI).
+.TP
+\fBRUST_LOG\fR
+The log level, as \-\-log\-level.
+.TP
+\fBNO_COLOR\fR
+When set and not empty, the TUI uses no colour, as \-\-no\-color.
+.SH FILES
+.TP
+\fIconfig.toml\fR
+In the OS config dir (~/.config/trackline/ on Linux); \fBtrackline config path\fR prints it and \fBtrackline config init\fR writes a commented template.
+.TP
+\fIsessions/\fR, \fIrecent.json\fR, \fIprofiles.json\fR
+In the OS data dir (~/.local/share/trackline/ on Linux): one session file per profile (mode 0600, never the password), the recent processes, each profile's last email and server.
+.TP
+\fItrackline.log\fR
+In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; \fBtrackline status\fR prints its path.
+.SH "EXIT STATUS"
+0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed.
+"#;

@@ -9,6 +9,8 @@ use std::io;
 use std::path::Path;
 
 use super::ConfigError;
+use crate::tui::keymap::{Action, KeymapError};
+use ratatui::style::Color;
 
 /// The colour theme.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,9 +75,12 @@ pub struct Config {
     /// The `[retry]` table.
     #[serde(default)]
     pub retry: RetryConfig,
-    /// The `[keys]` table: action → keys, not yet checked against the actions.
+    /// The `[keys]` table: action → keys, checked against the actions by [`Config::parse`].
     #[serde(default, deserialize_with = "keys")]
     pub keys: BTreeMap<String, Vec<String>>,
+    /// The `[colors]` table: colours that replace the theme's.
+    #[serde(default, alias = "colours")]
+    pub colors: Colors,
     /// The `[profiles.NAME]` tables.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
@@ -105,10 +110,151 @@ pub struct ProfileConfig {
     pub download_dir: Option<String>,
 }
 
+/// A colour of the `[colors]` table: `"red"` sets the foreground, `{ fg = "black",
+/// bg = "#ff8800" }` either or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ColorOverride {
+    /// The text colour.
+    pub fg: Option<Color>,
+    /// The background colour.
+    pub bg: Option<Color>,
+}
+
+impl fmt::Display for ColorOverride {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.fg, self.bg) {
+            (Some(fg), None) => write!(f, "{fg}"),
+            (fg, bg) => {
+                let parts: Vec<String> = [("fg", fg), ("bg", bg)]
+                    .into_iter()
+                    .filter_map(|(k, c)| c.map(|c| format!("{k} = {c}")))
+                    .collect();
+                write!(f, "{{ {} }}", parts.join(", "))
+            }
+        }
+    }
+}
+
+const COLOR_EXPECTED: &str =
+    "a colour: a name such as \"red\" or \"light-blue\", \"#ff8800\", or a number from 0 to 255";
+
+fn parse_color<E: de::Error>(text: &str) -> Result<Color, E> {
+    text.parse::<Color>()
+        .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &COLOR_EXPECTED))
+}
+
+impl<'de> Deserialize<'de> for ColorOverride {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OverrideVisitor;
+        impl<'de> Visitor<'de> for OverrideVisitor {
+            type Value = ColorOverride;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{COLOR_EXPECTED}, or a table {{ fg = \"…\", bg = \"…\" }}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ColorOverride, E> {
+                Ok(ColorOverride {
+                    fg: Some(parse_color(v)?),
+                    bg: None,
+                })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ColorOverride, A::Error> {
+                let mut out = ColorOverride::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: String = map.next_value()?;
+                    let color = parse_color(&value)?;
+                    match key.as_str() {
+                        "fg" => out.fg = Some(color),
+                        "bg" => out.bg = Some(color),
+                        other => return Err(de::Error::unknown_field(other, &["fg", "bg"])),
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(OverrideVisitor)
+    }
+}
+
+macro_rules! colors_table {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
+        /// The `[colors]` table: any colour of the theme, by the name of what it paints.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Colors {
+            $($(#[doc = $doc])* #[serde(default)] pub $name: Option<ColorOverride>,)*
+        }
+
+        impl Colors {
+            /// Every name the table takes, in the order they apply.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            /// The colours given, by name, in the order they apply (`accent` first).
+            pub fn given(&self) -> Vec<(&'static str, ColorOverride)> {
+                let mut out = Vec::new();
+                $(if let Some(c) = self.$name {
+                    out.push((stringify!($name), c));
+                })*
+                out
+            }
+        }
+    };
+}
+
+colors_table! {
+    /// Shorthand for the focused border and title, keys, the brand, progress bars and the selection.
+    accent,
+    /// Plain text.
+    text,
+    /// Labels, hints and empty states.
+    muted,
+    /// Borders of panes without the focus.
+    border,
+    /// The focused pane's border.
+    border_focused,
+    /// Pane titles.
+    title,
+    /// The focused pane's title.
+    title_focused,
+    /// The selected row of the focused list.
+    selected,
+    /// The selected row of a list without the focus.
+    selected_unfocused,
+    /// The top bar.
+    top_bar,
+    /// The app name in the top bar.
+    brand,
+    /// Keys in the hint line and help.
+    key,
+    /// Errors and failed states.
+    error,
+    /// Warnings, waiting and queued states.
+    warn,
+    /// Success and done states.
+    ok,
+    /// Things in progress.
+    info,
+    /// Table headers.
+    header,
+    /// Marked documents.
+    marked,
+    /// The filled part of a progress bar.
+    gauge,
+    /// The empty part of a progress bar.
+    gauge_empty,
+    /// Text being typed.
+    input,
+}
+
 impl Config {
     /// Parses the text of a config file; `path` only names the file in errors.
+    /// The `[keys]` table is checked too: unknown actions, unreadable keys and
+    /// conflicts are errors with the line of the binding.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let snippet = |line: Option<usize>| {
+            line.and_then(|l| text.lines().nth(l - 1))
+                .map(|s| crate::text::safe_line(s, 120))
+        };
+        let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |span| {
                 let (l, c) = line_col(text, span.start);
                 (Some(l), Some(c))
@@ -118,11 +264,20 @@ impl Config {
                 line,
                 column,
                 message: e.message().trim_end().to_owned(),
-                snippet: line
-                    .and_then(|l| text.lines().nth(l - 1))
-                    .map(|s| crate::text::safe_line(s, 120)),
+                snippet: snippet(line),
             }
-        })
+        })?;
+        if let Err(e) = crate::tui::keymap::Keymap::with_overrides(&config.keys) {
+            let line = key_error_line(text, &config, &e);
+            return Err(ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column: None,
+                message: e.to_string(),
+                snippet: snippet(line),
+            });
+        }
+        Ok(config)
     }
 
     /// Reads and parses `path`; a file that does not exist gives `None`.
@@ -141,6 +296,29 @@ impl Config {
     /// there with its default, commented out.
     pub fn template() -> &'static str {
         TEMPLATE
+    }
+}
+
+/// The line of the `[keys]` binding a keymap error is about (for a conflict,
+/// the later of the two bindings the file gives).
+fn key_error_line(text: &str, config: &Config, error: &KeymapError) -> Option<usize> {
+    #[derive(Deserialize)]
+    struct KeySpans {
+        #[serde(default)]
+        keys: BTreeMap<String, toml::Spanned<toml::Value>>,
+    }
+    let spans = toml::from_str::<KeySpans>(text).ok()?.keys;
+    let line_of = |name: &str| spans.get(name).map(|v| line_col(text, v.span().start).0);
+    match error {
+        KeymapError::UnknownAction(name) | KeymapError::NoKeys(name) | KeymapError::BadKey { action: name, .. } => {
+            line_of(name)
+        }
+        KeymapError::Conflict { first, second, .. } => config
+            .keys
+            .keys()
+            .filter(|name| Action::from_config_name(name).is_some_and(|a| a == *first || a == *second))
+            .filter_map(|name| line_of(name))
+            .max(),
     }
 }
 
@@ -230,7 +408,7 @@ fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>>
     Ok(raw.into_iter().map(|(action, Keys(keys))| (action, keys)).collect())
 }
 
-const TEMPLATE: &str = r#"## trackline configuration. Every key is optional: remove the `# ` in front
+const TEMPLATE: &str = r##"## trackline configuration. Every key is optional: remove the `# ` in front
 ## of a setting to change it. Precedence: built-in default < this file <
 ## environment variable < command-line flag. `trackline config show` prints
 ## the settings in effect and where each one came from.
@@ -268,13 +446,25 @@ const TEMPLATE: &str = r#"## trackline configuration. Every key is optional: rem
 # download = ["d", "Enter"]
 # quit = "q"
 
+[colors]
+## Replace any colour of the theme: a name ("red", "light-blue"), "#rrggbb" or
+## a number from 0 to 255 sets the text colour; { fg = "…", bg = "…" } sets
+## either or both. `accent` paints the focused border and title, keys, progress
+## bars and the selection at once. The other names: text, muted, border,
+## border_focused, title, title_focused, selected, selected_unfocused, top_bar,
+## brand, key, error, warn, ok, info, header, marked, gauge, gauge_empty, input.
+## NO_COLOR or --no-color turn every colour off.
+# accent = "#ff8800"
+# error = "red"
+# selected = { fg = "black", bg = "#ff8800" }
+
 ## A profile is a server, an email and its own session; pick one with
 ## --profile NAME (or TRACKLINE_PROFILE).
 # [profiles.prod]
 # base_url = "https://api.codecontractplattform.com/api"
 # email = "ana@example.com"
 # download_dir = "~/Invoices/prod"
-"#;
+"##;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -346,6 +536,36 @@ download_dir = "~/Invoices/prod"
         assert_eq!(config.retry.max_delay_secs, Some(60));
         assert_eq!(config.keys["download"], ["d", "Enter"]);
         assert_eq!(config.profiles["prod"].download_dir.as_deref(), Some("~/Invoices/prod"));
+        let accent = Color::Rgb(0xff, 0x88, 0);
+        assert_eq!(config.colors.accent.and_then(|c| c.fg), Some(accent));
+        assert_eq!(
+            config.colors.selected,
+            Some(ColorOverride {
+                fg: Some(Color::Black),
+                bg: Some(accent)
+            })
+        );
+    }
+
+    #[test]
+    fn key_mistakes_name_the_line_of_the_binding() {
+        let unknown = error("theme = \"dark\"\n\n[keys]\nquit = \"q\"\nexplode = \"e\"\n");
+        assert!(
+            unknown.contains("line 5") && unknown.contains("known actions"),
+            "{unknown}"
+        );
+        let conflict = error("[keys]\nquit = \"d\"\nhelp = \"h\"\n");
+        assert!(
+            conflict.contains("line 2") && conflict.contains("quit and download"),
+            "{conflict}"
+        );
+        let dotted = error("keys.help = \"Hyper-h\"\n");
+        assert!(dotted.contains("line 1") && dotted.contains("Hyper"), "{dotted}");
+        let empty = error("[keys]\nquit = []\n");
+        assert!(
+            empty.contains("line 2") && empty.contains("at least one key"),
+            "{empty}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod file;
 mod paths;
 mod settings;
 
-pub use file::{Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind};
+pub use file::{ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind};
 pub use paths::Paths;
 pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_LOG_LEVEL, DEFAULT_PROFILE, DEFAULT_RETRY_MAX_ATTEMPTS,

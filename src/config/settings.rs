@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::file::{Config, ThemeName, TokenStoreKind};
+use super::file::{Colors, Config, ThemeName, TokenStoreKind};
 use super::{ConfigError, Paths};
 
 /// The server used when nothing else names one.
@@ -20,6 +20,8 @@ pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
 pub const DEFAULT_RETRY_MAX_DELAY_SECS: u64 = 60;
 /// The log level when neither `--log-level` nor `RUST_LOG` is given.
 pub const DEFAULT_LOG_LEVEL: &str = "info";
+/// The environment variable that turns colours off when set and not empty (no-color.org).
+pub const NO_COLOR_ENV: &str = "NO_COLOR";
 
 /// What the command line and the environment say, before the config file is read.
 ///
@@ -40,6 +42,8 @@ pub struct Overrides {
     pub allow_insecure_http: bool,
     /// `--log-level` / `RUST_LOG`.
     pub log_level: Option<String>,
+    /// `--no-color` (`NO_COLOR` is read by [`Settings::resolve`]).
+    pub no_color: bool,
 }
 
 impl Overrides {
@@ -86,13 +90,17 @@ pub enum Setting {
     RetryMaxDelay,
     /// The key bindings.
     Keys,
+    /// Colours that replace the theme's.
+    Colors,
+    /// Whether the UI is monochrome.
+    NoColor,
     /// The log level.
     LogLevel,
 }
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 14] = [
+    pub const ALL: [Setting; 16] = [
         Setting::Config,
         Setting::Profile,
         Setting::BaseUrl,
@@ -106,6 +114,8 @@ impl Setting {
         Setting::RetryMaxAttempts,
         Setting::RetryMaxDelay,
         Setting::Keys,
+        Setting::Colors,
+        Setting::NoColor,
         Setting::LogLevel,
     ];
 
@@ -125,6 +135,8 @@ impl Setting {
             Setting::RetryMaxAttempts => "retry.max_attempts",
             Setting::RetryMaxDelay => "retry.max_delay_secs",
             Setting::Keys => "keys",
+            Setting::Colors => "colors",
+            Setting::NoColor => "no_color",
             Setting::LogLevel => "log_level",
         }
     }
@@ -137,6 +149,7 @@ impl Setting {
             Setting::BaseUrl => Some("TRACKLINE_BASE_URL"),
             Setting::DownloadDir => Some("TRACKLINE_DOWNLOAD_DIR"),
             Setting::LogLevel => Some("RUST_LOG"),
+            Setting::NoColor => Some(NO_COLOR_ENV),
             _ => None,
         }
     }
@@ -194,8 +207,12 @@ pub struct Settings {
     pub retry_max_attempts: u32,
     /// The longest wait between two attempts, in seconds.
     pub retry_max_delay_secs: u64,
-    /// Key bindings from the config file, action → keys, not yet validated.
+    /// Key bindings from the config file, action → keys, already checked by [`Config::parse`].
     pub keys: BTreeMap<String, Vec<String>>,
+    /// Colours from the config file that replace the theme's.
+    pub colors: Colors,
+    /// No colours at all (`--no-color`, or `NO_COLOR` set and not empty).
+    pub no_color: bool,
     /// The log filter (`RUST_LOG` syntax).
     pub log_level: String,
     /// The config file that was (or would have been) read.
@@ -312,6 +329,16 @@ impl Settings {
         if !config.keys.is_empty() {
             sources.insert(Setting::Keys, Source::File);
         }
+        if !config.colors.given().is_empty() {
+            sources.insert(Setting::Colors, Source::File);
+        }
+        let no_color_env = std::env::var_os(NO_COLOR_ENV).is_some_and(|v| !v.is_empty());
+        let no_color = overrides.no_color || no_color_env;
+        if overrides.no_color {
+            sources.insert(Setting::NoColor, Source::Flag);
+        } else if no_color_env {
+            sources.insert(Setting::NoColor, Source::Env);
+        }
 
         Ok(Settings {
             profile,
@@ -326,6 +353,8 @@ impl Settings {
             retry_max_attempts,
             retry_max_delay_secs,
             keys: config.keys,
+            colors: config.colors,
+            no_color,
             log_level,
             config_file,
             config_loaded,
@@ -372,6 +401,20 @@ impl Settings {
                             bindings.join(", ")
                         }
                     }
+                    Setting::Colors => {
+                        let given: Vec<String> = self
+                            .colors
+                            .given()
+                            .into_iter()
+                            .map(|(name, color)| format!("{name} = {color}"))
+                            .collect();
+                        if given.is_empty() {
+                            "(the theme's)".to_owned()
+                        } else {
+                            given.join(", ")
+                        }
+                    }
+                    Setting::NoColor => self.no_color.to_string(),
                     Setting::LogLevel => self.log_level.clone(),
                 };
                 (setting, value, self.source(setting))
@@ -562,6 +605,7 @@ base_url = "https://test.example.com/api"
             config: None,
             allow_insecure_http: true,
             log_level: Some("debug".into()),
+            no_color: true,
         };
         let s = Settings::resolve(&f.paths, &overrides).unwrap();
         assert_eq!(s.profile, "test");

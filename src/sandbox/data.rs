@@ -32,9 +32,24 @@ pub const LARGE_PROCESS_ID: &str = "20000";
 pub const LARGE_DOC_ID: &str = "77777";
 /// The large generated file's length: 1 GiB.
 pub const LARGE_LEN: u64 = 1 << 30;
+/// The process with exactly 1,000 small receipts (a copy of the first 1,000 of
+/// [`MANY_DOCS_PROCESS_ID`]), for timing bulk exports.
+pub const BENCH_RECEIPTS_PROCESS_ID: &str = "10001";
+/// How many documents [`BENCH_RECEIPTS_PROCESS_ID`] has.
+pub const BENCH_RECEIPTS_COUNT: u32 = 1_000;
+/// The process holding the 1 MiB generated file and three copies of the
+/// large one (to time three large downloads at once).
+pub const MEDIUM_PROCESS_ID: &str = "20001";
+/// The 1 MiB generated file's document id (the first MiB of the large file).
+pub const MEDIUM_DOC_ID: &str = "77778";
+/// The 1 MiB generated file's length.
+pub const MEDIUM_LEN: u64 = 1 << 20;
+/// The document ids of the three copies of the large file in [`MEDIUM_PROCESS_ID`].
+pub const LARGE_COPY_IDS: [&str; 3] = ["77779", "77780", "77781"];
 
 const LARGE_SEED: u64 = 0x7472_6163_6b6c_696e;
 const FIRST_RECEIPT_ID: u32 = 1_000_000;
+const FIRST_BENCH_RECEIPT_ID: u32 = 2_000_000;
 const RECEIPT_TYPES: [&str; 4] = ["Receipt", "Invoice", "Credit Note", "Delivery Note"];
 
 const PROCESSES_JSON: &str = include_str!("../../assets/sandbox/processes.json");
@@ -163,6 +178,8 @@ impl SampleData {
             serde_json::from_str(ATTACHMENTS_JSON).map_err(|e| format!("attachments.json: {e}"))?;
         processes.push(many_documents_process());
         processes.push(large_process());
+        processes.push(bench_receipts_process());
+        processes.push(medium_process());
 
         let mut data = SampleData {
             etags: FILES.iter().map(|(name, bytes)| (*name, etag_of(bytes))).collect(),
@@ -270,6 +287,11 @@ impl SampleData {
     pub fn document_sha256(&self, doc_id: &str) -> Option<String> {
         let document = self.document(doc_id)?;
         match document.content {
+            Content::Generated { len } if len != LARGE_LEN => {
+                let mut buf = vec![0u8; usize::try_from(len).ok()?];
+                fill_generated(0, &mut buf);
+                Some(hex::encode(Sha256::digest(&buf)))
+            }
             Content::Generated { len } => Some(
                 self.large_sha256
                     .get_or_init(|| {
@@ -319,8 +341,11 @@ fn etag_of(bytes: &[u8]) -> String {
 }
 
 fn content_for(doc_id: &str, attachments: &HashMap<String, String>) -> Result<Content, String> {
-    if doc_id == LARGE_DOC_ID {
+    if doc_id == LARGE_DOC_ID || LARGE_COPY_IDS.contains(&doc_id) {
         return Ok(Content::Generated { len: LARGE_LEN });
+    }
+    if doc_id == MEDIUM_DOC_ID {
+        return Ok(Content::Generated { len: MEDIUM_LEN });
     }
     if let Some(n) = receipt_number(doc_id) {
         return Ok(Content::Receipt(n));
@@ -337,8 +362,14 @@ fn content_for(doc_id: &str, attachments: &HashMap<String, String>) -> Result<Co
 
 fn receipt_number(doc_id: &str) -> Option<u32> {
     let id: u32 = doc_id.parse().ok()?;
+    if doc_id != id.to_string() {
+        return None;
+    }
+    if let Some(n) = id.checked_sub(FIRST_BENCH_RECEIPT_ID) {
+        return (n < BENCH_RECEIPTS_COUNT).then_some(n);
+    }
     let n = id.checked_sub(FIRST_RECEIPT_ID)?;
-    (n < MANY_DOCS_COUNT && doc_id == id.to_string()).then_some(n)
+    (n < MANY_DOCS_COUNT).then_some(n)
 }
 
 fn receipt_text(n: u32) -> String {
@@ -371,6 +402,40 @@ fn many_documents_process() -> Value {
     process.insert("document_count".into(), MANY_DOCS_COUNT.into());
     process.insert("documents".into(), documents.into());
     Value::Object(process)
+}
+
+fn bench_receipts_process() -> Value {
+    let documents: Vec<Value> = (0..BENCH_RECEIPTS_COUNT)
+        .map(|n| {
+            json!({
+                "doc_id": (FIRST_BENCH_RECEIPT_ID + n).to_string(),
+                "doc_name": format!("Receipt_{:05}.txt", n + 1),
+                "doc_type": RECEIPT_TYPES[n as usize % RECEIPT_TYPES.len()],
+            })
+        })
+        .collect();
+    json!({
+        "process_id": BENCH_RECEIPTS_PROCESS_ID,
+        "name": "Receipts sample (1,000)",
+        "status": "Completed",
+        "created_at": "2024-01-03T08:00:00Z",
+        "documents": documents,
+    })
+}
+
+fn medium_process() -> Value {
+    json!({
+        "process_id": MEDIUM_PROCESS_ID,
+        "name": "Benchmark files",
+        "status": "Completed",
+        "created_at": "2024-02-15T05:00:00Z",
+        "documents": [
+            { "doc_id": LARGE_COPY_IDS[0], "doc_name": "large_copy_1.bin", "doc_type": "Export" },
+            { "doc_id": LARGE_COPY_IDS[1], "doc_name": "large_copy_2.bin", "doc_type": "Export" },
+            { "doc_id": LARGE_COPY_IDS[2], "doc_name": "large_copy_3.bin", "doc_type": "Export" },
+            { "doc_id": MEDIUM_DOC_ID, "doc_name": "medium_export.bin", "doc_type": "Export" }
+        ]
+    })
 }
 
 fn large_process() -> Value {
@@ -431,6 +496,24 @@ mod tests {
         assert_eq!(data.document_len(MISSING_ATTACHMENT_ID), None);
         assert!(data.document(MISSING_ATTACHMENT_ID).is_some());
         assert_eq!(data.document_len(LARGE_DOC_ID), Some(LARGE_LEN));
+        assert_eq!(data.document_len(MEDIUM_DOC_ID), Some(MEDIUM_LEN));
+    }
+
+    #[test]
+    fn the_bench_processes_hold_a_thousand_receipts_and_the_first_mib_of_the_large_file() {
+        let data = sample_data();
+        let receipts = data
+            .documents()
+            .iter()
+            .filter(|d| d.process_id == BENCH_RECEIPTS_PROCESS_ID)
+            .count();
+        assert_eq!(receipts, BENCH_RECEIPTS_COUNT as usize);
+        assert_eq!(data.document_bytes("2000000"), data.document_bytes("1000000"));
+        assert!(data.document("2001000").is_none());
+        let first_mib = data
+            .document_range(LARGE_DOC_ID, 0, MEDIUM_LEN)
+            .map(|b| hex::encode(Sha256::digest(b)));
+        assert_eq!(data.document_sha256(MEDIUM_DOC_ID), first_mib);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Faults the sandbox can inject, each deterministic enough for tests: a fixed
-//! delay, seeded random failures, a per-second rate limit, one cut download and
-//! ignored Range headers.
+//! delay, seeded random failures, a per-second rate limit, one cut download, one
+//! stalled download, slow (trickled) downloads, redirects elsewhere and ignored
+//! Range headers.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,6 +24,15 @@ pub struct Faults {
     pub no_range: bool,
     /// Seed of the generator behind `fail_rate`.
     pub seed: u64,
+    /// Stall the first download whose body is longer than this many bytes:
+    /// send the headers and that many bytes, then nothing, with the connection
+    /// left open (`Some(0)`: headers, then nothing). Only once per server start.
+    pub stall_after_bytes: Option<u64>,
+    /// Send every download slowly: 1 KiB, then a pause of this many milliseconds, and so on.
+    pub trickle_ms: Option<u64>,
+    /// Answer metadata and attachment requests with `302 Found` to this origin
+    /// (e.g. `http://127.0.0.1:9999`), the path and query kept.
+    pub redirect_to: Option<String>,
 }
 
 /// The running state of the faults of one server.
@@ -32,6 +42,7 @@ pub(crate) struct FaultState {
     rng: Mutex<u64>,
     bucket: Mutex<Bucket>,
     drop_armed: AtomicBool,
+    stall_armed: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -50,12 +61,34 @@ impl FaultState {
                 refilled: Instant::now(),
             }),
             drop_armed: AtomicBool::new(faults.drop_after_bytes.is_some()),
+            stall_armed: AtomicBool::new(faults.stall_after_bytes.is_some()),
             faults,
         }
     }
 
     pub(crate) fn no_range(&self) -> bool {
         self.faults.no_range
+    }
+
+    pub(crate) fn redirect_to(&self) -> Option<&str> {
+        self.faults.redirect_to.as_deref()
+    }
+
+    /// The pause between two 1 KiB pieces of a download, when trickling.
+    pub(crate) fn trickle(&self) -> Option<Duration> {
+        self.faults.trickle_ms.map(Duration::from_millis)
+    }
+
+    /// Where to stall a body of `len` bytes, if this is the one download to stall.
+    pub(crate) fn stall_at(&self, len: u64) -> Option<u64> {
+        let after = self.faults.stall_after_bytes?;
+        if len <= after {
+            return None;
+        }
+        self.stall_armed
+            .compare_exchange(true, false, Ordering::SeqCst, Ordering::SeqCst)
+            .ok()
+            .map(|_| after)
     }
 
     pub(crate) async fn delay(&self) {
@@ -170,6 +203,17 @@ mod tests {
         assert_eq!(state.cut_at(50), None);
         assert_eq!(state.cut_at(500), Some(100));
         assert_eq!(state.cut_at(500), None);
+    }
+
+    #[test]
+    fn only_the_first_long_enough_body_stalls() {
+        let state = FaultState::new(Faults {
+            stall_after_bytes: Some(0),
+            ..Faults::default()
+        });
+        assert_eq!(state.stall_at(0), None);
+        assert_eq!(state.stall_at(10), Some(0));
+        assert_eq!(state.stall_at(10), None);
     }
 
     #[test]

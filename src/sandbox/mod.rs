@@ -3,16 +3,17 @@
 //! `trackline sandbox` runs it for people ([`run_cli`]); `trackline demo` and
 //! the tests start it in-process on `127.0.0.1:0` ([`Sandbox::start`]). The
 //! data is embedded in the binary ([`sample_data`]), so it works from any
-//! directory. [`Faults`] make it slow, flaky, rate-limited or cut a download,
-//! deterministically, so that the client's retries and resumes can be tested.
+//! directory. [`Faults`] make it slow, flaky, rate-limited, stall, trickle,
+//! redirect or cut a download, deterministically, so that the client's retries and resumes can be tested.
 
 mod data;
 mod faults;
 mod server;
 
 pub use data::{
-    Content, GUIDE_DOC_ID, GUIDE_PROCESS_ID, HOSTILE_PROCESS_ID, LARGE_DOC_ID, LARGE_LEN, LARGE_PROCESS_ID,
-    MANY_DOCS_COUNT, MANY_DOCS_PROCESS_ID, MINIMAL_PROCESS_ID, MISSING_ATTACHMENT_ID, NUMERIC_PROCESS_ID, SHARED_NAME,
+    BENCH_RECEIPTS_COUNT, BENCH_RECEIPTS_PROCESS_ID, Content, GUIDE_DOC_ID, GUIDE_PROCESS_ID, HOSTILE_PROCESS_ID,
+    LARGE_COPY_IDS, LARGE_DOC_ID, LARGE_LEN, LARGE_PROCESS_ID, MANY_DOCS_COUNT, MANY_DOCS_PROCESS_ID, MEDIUM_DOC_ID,
+    MEDIUM_LEN, MEDIUM_PROCESS_ID, MINIMAL_PROCESS_ID, MISSING_ATTACHMENT_ID, NUMERIC_PROCESS_ID, SHARED_NAME,
     SampleData, SampleDocument, sample_data,
 };
 pub use faults::Faults;
@@ -145,6 +146,23 @@ impl Sandbox {
         self.shared.issue_token(exp_unix_secs).map_err(io::Error::other)
     }
 
+    /// Lets another account log in: `email` with `password` (the demo account stays).
+    pub fn add_account(&self, email: &str, password: &str) {
+        self.shared.add_account(email, password);
+    }
+
+    /// Every token issued so far is refused as expired from now on, while new
+    /// logins get working tokens: a session's end, without waiting for it.
+    pub fn expire_issued_tokens(&self) {
+        self.shared.expire_issued_tokens();
+    }
+
+    /// Refuses every token with 401 (`true`), as a server that has locked the
+    /// account out of its API would, or goes back to normal (`false`).
+    pub fn refuse_all_tokens(&self, refuse: bool) {
+        self.shared.refuse_all_tokens(refuse);
+    }
+
     /// Stops accepting, lets requests in flight finish (up to 5 s), then stops.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -236,6 +254,15 @@ pub struct SandboxArgs {
     /// Seed of the random failures of --fail-rate
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
+    /// Stall the first download longer than N bytes after N bytes, connection left open (once)
+    #[arg(long, value_name = "N")]
+    pub stall_after_bytes: Option<u64>,
+    /// Send downloads slowly: 1 KiB every MS milliseconds
+    #[arg(long, value_name = "MS")]
+    pub trickle_ms: Option<u64>,
+    /// Answer metadata and attachment requests with a 302 to this origin (e.g. http://127.0.0.1:9)
+    #[arg(long, value_name = "ORIGIN")]
+    pub redirect_to: Option<String>,
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -259,6 +286,9 @@ impl From<SandboxArgs> for SandboxOptions {
                 drop_after_bytes: args.drop_after_bytes,
                 no_range: args.no_range,
                 seed: args.seed,
+                stall_after_bytes: args.stall_after_bytes,
+                trickle_ms: args.trickle_ms,
+                redirect_to: args.redirect_to,
             },
         }
     }

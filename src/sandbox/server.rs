@@ -51,6 +51,17 @@ pub(crate) struct Shared {
     token_ttl: Duration,
     log: Mutex<VecDeque<RecordedRequest>>,
     logins: AtomicUsize,
+    /// Test hooks for sessions: see [`super::Sandbox::expire_issued_tokens`] and friends.
+    sessions: SessionHooks,
+}
+
+/// Extra accounts and token refusals that tests switch on at run time.
+#[derive(Default)]
+struct SessionHooks {
+    accounts: Mutex<Vec<(String, String)>>,
+    next_serial: std::sync::atomic::AtomicU64,
+    min_serial: std::sync::atomic::AtomicU64,
+    refuse_all: std::sync::atomic::AtomicBool,
 }
 
 struct Keys {
@@ -63,6 +74,9 @@ struct Claims {
     sub: String,
     iat: u64,
     exp: u64,
+    /// Which token this is, in issue order (tokens below a threshold count as expired).
+    #[serde(default)]
+    serial: u64,
 }
 
 impl Shared {
@@ -78,6 +92,7 @@ impl Shared {
             token_ttl,
             log: Mutex::new(VecDeque::new()),
             logins: AtomicUsize::new(0),
+            sessions: SessionHooks::default(),
         }
     }
 
@@ -94,12 +109,55 @@ impl Shared {
 
     /// Signs a token for the demo user that expires at `exp` (Unix seconds).
     pub(crate) fn issue_token(&self, exp: u64) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_token_for(DEMO_EMAIL, exp)
+    }
+
+    /// Signs a token for `sub` that expires at `exp` (Unix seconds).
+    fn issue_token_for(&self, sub: &str, exp: u64) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
-            sub: DEMO_EMAIL.to_owned(),
+            sub: sub.to_owned(),
             iat: unix_now(),
             exp,
+            serial: self.sessions.next_serial.fetch_add(1, Ordering::SeqCst),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys.encoding)
+    }
+
+    /// The account `email` and `password` log in to (its email as the token's subject).
+    fn account(&self, email: &str, password: &str) -> Option<String> {
+        let email = email.trim();
+        if email.eq_ignore_ascii_case(DEMO_EMAIL) && password == DEMO_PASSWORD {
+            return Some(DEMO_EMAIL.to_owned());
+        }
+        let accounts = self
+            .sessions
+            .accounts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        accounts
+            .iter()
+            .find(|(e, p)| e.eq_ignore_ascii_case(email) && p == password)
+            .map(|(e, _)| e.clone())
+    }
+
+    /// Lets `email` log in with `password` too.
+    pub(crate) fn add_account(&self, email: &str, password: &str) {
+        self.sessions
+            .accounts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((email.to_owned(), password.to_owned()));
+    }
+
+    /// Every token issued so far is refused as expired from now on; new ones work.
+    pub(crate) fn expire_issued_tokens(&self) {
+        let next = self.sessions.next_serial.load(Ordering::SeqCst);
+        self.sessions.min_serial.store(next, Ordering::SeqCst);
+    }
+
+    /// Refuse every token (401), old and new, or stop refusing them.
+    pub(crate) fn refuse_all_tokens(&self, refuse: bool) {
+        self.sessions.refuse_all.store(refuse, Ordering::SeqCst);
     }
 
     fn record(&self, request: &Request) {
@@ -142,6 +200,8 @@ impl Shared {
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
         match jsonwebtoken::decode::<Claims>(token, &self.keys.decoding, &validation) {
+            Ok(_) if self.sessions.refuse_all.load(Ordering::SeqCst) => Err("Invalid token"),
+            Ok(data) if data.claims.serial < self.sessions.min_serial.load(Ordering::SeqCst) => Err("Token expired"),
             Ok(_) => Ok(()),
             Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Err("Token expired"),
             Err(_) => Err("Invalid token"),
@@ -176,6 +236,17 @@ async fn faults(State(shared): State<Arc<Shared>>, request: Request, next: Next)
     if shared.faults.should_fail() {
         return message(StatusCode::SERVICE_UNAVAILABLE, "Simulated server failure");
     }
+    if let Some(origin) = shared.faults.redirect_to()
+        && request.method() == Method::GET
+    {
+        let target = match request.uri().path_and_query() {
+            Some(pq) => format!("{}{}", origin.trim_end_matches('/'), pq.as_str()),
+            None => origin.to_string(),
+        };
+        let mut response = StatusCode::FOUND.into_response();
+        response.headers_mut().insert(header::LOCATION, header_value(&target));
+        return response;
+    }
     next.run(request).await
 }
 
@@ -193,11 +264,11 @@ async fn login(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
             "Expected a JSON body with \"email\" and \"password\"",
         );
     };
-    if !(body.email.trim().eq_ignore_ascii_case(DEMO_EMAIL) && body.password == DEMO_PASSWORD) {
+    let Some(sub) = shared.account(&body.email, &body.password) else {
         return message(StatusCode::UNAUTHORIZED, "Invalid email or password");
-    }
+    };
     let exp = unix_now().saturating_add(shared.token_ttl.as_secs());
-    match shared.issue_token(exp) {
+    match shared.issue_token_for(&sub, exp) {
         Ok(token) => axum::Json(json!({ "token": token })).into_response(),
         Err(_) => message(StatusCode::INTERNAL_SERVER_ERROR, "Could not sign a token"),
     }
@@ -283,7 +354,12 @@ async fn file(
     let body = if method == Method::HEAD {
         Body::empty()
     } else {
-        body_for(document.content, start, end, shared.faults.cut_at(end - start))
+        let fault = BodyFault {
+            cut: shared.faults.cut_at(end - start),
+            stall: shared.faults.stall_at(end - start),
+            trickle: shared.faults.trickle(),
+        };
+        body_for(document.content, start, end, fault)
     };
     (status, response_headers, body).into_response()
 }
@@ -364,23 +440,50 @@ fn content_disposition(document: &SampleDocument) -> Option<HeaderValue> {
     .ok()
 }
 
-/// The body for bytes `start..end`, cut after `cut` bytes when that fault fires.
-fn body_for(content: Content, start: u64, end: u64, cut: Option<u64>) -> Body {
+/// How one body misbehaves, as the faults decided for it.
+#[derive(Debug, Clone, Copy, Default)]
+struct BodyFault {
+    /// Break the connection after this many bytes.
+    cut: Option<u64>,
+    /// Send nothing more after this many bytes, keeping the connection open.
+    stall: Option<u64>,
+    /// Send 1 KiB pieces with this pause between them.
+    trickle: Option<Duration>,
+}
+
+/// The size of one trickled piece.
+const TRICKLE_CHUNK: u64 = 1024;
+
+/// The body for bytes `start..end`, misbehaving as `fault` says.
+fn body_for(content: Content, start: u64, end: u64, fault: BodyFault) -> Body {
     let small = small_bytes(content).map(|bytes| match bytes {
         Cow::Borrowed(bytes) => Bytes::from_static(bytes),
         Cow::Owned(bytes) => Bytes::from(bytes),
     });
-    if let (Some(bytes), None) = (&small, cut) {
+    let plain = fault.cut.is_none() && fault.stall.is_none() && fault.trickle.is_none();
+    if let (Some(bytes), true) = (&small, plain) {
         return match bytes.get(start as usize..end as usize) {
             Some(_) => Body::from(bytes.slice(start as usize..end as usize)),
             None => Body::empty(),
         };
     }
+    let BodyFault { cut, stall, trickle } = fault;
+    let stall_at = stall.map(|stall| end.min(start + stall));
     let stop = cut.map_or(end, |cut| end.min(start + cut));
+    let stop = stall_at.map_or(stop, |at| stop.min(at));
+    let piece = if trickle.is_some() { TRICKLE_CHUNK } else { CHUNK };
     let stream = futures_util::stream::unfold(Some(start), move |position| {
         let small = small.clone();
         async move {
             let position = position?;
+            if let Some(pause) = trickle
+                && position > start
+            {
+                tokio::time::sleep(pause).await;
+            }
+            if stall_at.is_some_and(|at| position >= at) {
+                return std::future::pending().await;
+            }
             if position >= stop {
                 if stop == end {
                     return None;
@@ -393,7 +496,7 @@ fn body_for(content: Content, start: u64, end: u64, cut: Option<u64>) -> Body {
                 );
                 return Some((Err(error), None));
             }
-            let next = stop.min(position + CHUNK);
+            let next = stop.min(position + piece);
             let chunk = match &small {
                 Some(bytes) => bytes.slice(position as usize..next as usize),
                 None => {

@@ -31,12 +31,11 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::fs::{File, OpenOptions};
-use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// The write buffer between the network and the `.part` file.
-const WRITE_BUFFER_BYTES: usize = 256 * 1024;
+/// How many bytes of the body [`BatchWriter`] hashes and writes at once.
+const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 
 /// The shortest time between two progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -101,7 +100,7 @@ pub enum TransferError {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// A file or directory could not be created, written or renamed.
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write {}: {source}{}", .path.display(), io_hint(.source))]
     Io {
         /// The file or directory concerned.
         path: PathBuf,
@@ -628,7 +627,7 @@ async fn write_body(
     file: File,
     part: &Path,
     offset: u64,
-    mut hasher: Sha256,
+    hasher: Sha256,
     cancel: &CancellationToken,
     on_progress: &mut impl FnMut(Progress),
 ) -> Result<Body, TransferError> {
@@ -637,7 +636,7 @@ async fn write_body(
         path: part.to_path_buf(),
         source,
     };
-    let mut writer = BufWriter::with_capacity(WRITE_BUFFER_BYTES, file);
+    let mut writer = BatchWriter::new(file.into_std().await, hasher);
     let mut stream = response.bytes_stream();
     let mut received = offset;
     let mut throttle = Throttle::new(Instant::now());
@@ -646,7 +645,7 @@ async fn write_body(
         let next = tokio::select! {
             biased;
             () = cancel.cancelled() => {
-                let _ = writer.flush().await;
+                let _ = writer.finish().await;
                 return Err(TransferError::Cancelled { part: Some(part.to_path_buf()) });
             }
             next = stream.next() => next,
@@ -655,7 +654,7 @@ async fn write_body(
             None => break,
             Some(Ok(chunk)) => chunk,
             Some(Err(error)) => {
-                let _ = writer.flush().await;
+                let _ = writer.finish().await;
                 return Err(TransferError::Interrupted {
                     received,
                     reason: error_chain(&error),
@@ -669,14 +668,13 @@ async fn write_body(
         {
             return Err(TransferError::TooLong { expected });
         }
-        hasher.update(&chunk);
-        writer.write_all(&chunk).await.map_err(io_error)?;
+        writer.push(chunk).await.map_err(io_error)?;
         received += len;
         if throttle.ready(Instant::now()) {
             on_progress(Progress { received, total });
         }
     }
-    writer.flush().await.map_err(io_error)?;
+    let (file, hasher) = writer.finish().await.map_err(io_error)?;
     if let Some(expected) = total
         && received < expected
     {
@@ -686,12 +684,35 @@ async fn write_body(
             part: part.to_path_buf(),
         });
     }
-    writer.into_inner().sync_all().await.map_err(io_error)?;
+    tokio::task::spawn_blocking(move || file.sync_all())
+        .await
+        .map_err(io::Error::other)
+        .and_then(|synced| synced)
+        .map_err(io_error)?;
     on_progress(Progress { received, total });
     Ok(Body {
         bytes: received,
         sha256: hex::encode(hasher.finalize()),
     })
+}
+
+/// What to do about a write error the user can fix.
+fn io_hint(error: &io::Error) -> &'static str {
+    match error.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded => {
+            " — the disk is full or a file size limit was reached; free some space (the partial download is \
+             kept and resumes) or choose another folder with --output-dir or download_dir in the config"
+        }
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            " — the folder is not writable; fix its permissions or choose another folder with --output-dir \
+             or download_dir in the config"
+        }
+        io::ErrorKind::NotADirectory => {
+            " — the download folder cannot be created there; choose another folder with --output-dir or \
+             download_dir in the config"
+        }
+        _ => "",
+    }
 }
 
 /// An error and its sources, made safe to show.
@@ -747,6 +768,74 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// Hashes and writes a body's chunks in the blocking pool, about
+/// [`WRITE_BUFFER_BYTES`] at a time, while the next batch arrives: the bytes
+/// are never copied, and neither SHA-256 nor the disk runs on the async
+/// threads that receive (and, in the TUI, deliver progress).
+struct BatchWriter<B> {
+    batch: Vec<B>,
+    batch_len: usize,
+    idle: Option<(std::fs::File, Sha256)>,
+    running: Option<tokio::task::JoinHandle<io::Result<(std::fs::File, Sha256)>>>,
+}
+
+impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
+    fn new(file: std::fs::File, hasher: Sha256) -> Self {
+        BatchWriter {
+            batch: Vec::new(),
+            batch_len: 0,
+            idle: Some((file, hasher)),
+            running: None,
+        }
+    }
+
+    async fn push(&mut self, chunk: B) -> io::Result<()> {
+        self.batch_len += chunk.as_ref().len();
+        self.batch.push(chunk);
+        if self.batch_len >= WRITE_BUFFER_BYTES {
+            self.submit().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the batch in flight, then starts writing the one gathered.
+    async fn submit(&mut self) -> io::Result<()> {
+        self.settle().await?;
+        let Some((mut file, mut hasher)) = self.idle.take() else {
+            return Err(io::Error::other("the download's file was lost after an earlier error"));
+        };
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_len = 0;
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            for chunk in &batch {
+                hasher.update(chunk.as_ref());
+                file.write_all(chunk.as_ref())?;
+            }
+            Ok((file, hasher))
+        }));
+        Ok(())
+    }
+
+    async fn settle(&mut self) -> io::Result<()> {
+        if let Some(running) = self.running.take() {
+            self.idle = Some(running.await.map_err(io::Error::other)??);
+        }
+        Ok(())
+    }
+
+    /// Writes what is left; gives the file (everything written) and the hasher back.
+    async fn finish(mut self) -> io::Result<(std::fs::File, Sha256)> {
+        if !self.batch.is_empty() {
+            self.submit().await?;
+        }
+        self.settle().await?;
+        self.idle
+            .take()
+            .ok_or_else(|| io::Error::other("the download's file was lost after an earlier error"))
+    }
 }
 
 /// Lets a progress report through at most once per [`PROGRESS_INTERVAL`].

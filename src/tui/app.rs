@@ -12,13 +12,16 @@ use super::list::{ListCursor, Move};
 use super::theme::Theme;
 use crate::api::{ApiError, Process, ProcessQuery};
 use crate::text::safe_line;
-use crate::worker::{Command, Event, ProcessRef, RecentEntry, ReqId};
+use crate::worker::{Command, Event, ProcessRef, RecentEntry, ReqId, RetryTarget, SignedIn};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind};
 use secrecy::SecretString;
 use std::path::Path;
 use time::{OffsetDateTime, UtcOffset};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
+
+/// How long before the session ends the top bar offers to log in again.
+pub const EXPIRY_NOTICE: time::Duration = time::Duration::minutes(5);
 
 /// How many recent processes are kept.
 pub const MAX_RECENT: usize = 20;
@@ -119,6 +122,8 @@ pub enum LoginField {
     Password,
     /// The server's base URL.
     Server,
+    /// The "keep password in memory" checkbox (Space toggles it).
+    KeepPassword,
 }
 
 /// The login dialog.
@@ -128,6 +133,8 @@ pub(crate) struct LoginForm {
     pub(crate) password: Input,
     pub(crate) server: Input,
     pub(crate) field: LoginField,
+    /// Keep the password in memory to renew the session silently once (off by default).
+    pub(crate) keep_password: bool,
     pub(crate) in_flight: bool,
     pub(crate) error: Option<String>,
     /// Why the dialog is back (a session that ended), shown above the fields.
@@ -135,20 +142,25 @@ pub(crate) struct LoginForm {
 }
 
 impl LoginForm {
-    fn input_mut(&mut self) -> &mut Input {
+    fn input_mut(&mut self) -> Option<&mut Input> {
         match self.field {
-            LoginField::Email => &mut self.email,
-            LoginField::Password => &mut self.password,
-            LoginField::Server => &mut self.server,
+            LoginField::Email => Some(&mut self.email),
+            LoginField::Password => Some(&mut self.password),
+            LoginField::Server => Some(&mut self.server),
+            LoginField::KeepPassword => None,
         }
     }
 
     fn cycle(&mut self, forward: bool) {
-        self.field = match (self.field, forward) {
-            (LoginField::Email, true) | (LoginField::Server, false) => LoginField::Password,
-            (LoginField::Password, true) | (LoginField::Email, false) => LoginField::Server,
-            (LoginField::Server, true) | (LoginField::Password, false) => LoginField::Email,
-        };
+        const ORDER: [LoginField; 4] = [
+            LoginField::Email,
+            LoginField::Password,
+            LoginField::KeepPassword,
+            LoginField::Server,
+        ];
+        let i = ORDER.iter().position(|f| *f == self.field).unwrap_or(0);
+        let next = if forward { i + 1 } else { i + ORDER.len() - 1 };
+        self.field = ORDER[next % ORDER.len()];
     }
 }
 
@@ -179,6 +191,27 @@ pub(crate) struct Notice {
     pub(crate) text: String,
 }
 
+/// The profiles and the session's lifetime, as the app sees them.
+#[derive(Debug, Default)]
+pub(crate) struct SessionState {
+    /// The active profile.
+    pub(crate) profile: String,
+    /// Every profile there is, for the chooser.
+    pub(crate) profiles: Vec<String>,
+    /// The profile chooser overlay and its cursor, when open.
+    pub(crate) chooser: Option<ListCursor>,
+    /// The profile being switched to.
+    pub(crate) switching: Option<String>,
+    /// The session was logged in with the password kept in memory, so the worker can renew it.
+    pub(crate) renewable: bool,
+    /// The session ends within [`EXPIRY_NOTICE`]: the top bar offers to log in again.
+    pub(crate) ending: bool,
+    /// The session's end has been dealt with (renewed, or the dialog shown).
+    pub(crate) ended: bool,
+    /// A message in the top bar until the next key (a warning, a renewal).
+    pub(crate) notice: Option<Notice>,
+}
+
 /// The whole state of the TUI.
 pub struct App {
     pub(crate) keymap: Keymap,
@@ -207,7 +240,13 @@ pub struct App {
     next_req: u64,
     /// Lookups to run again once the user has logged in.
     pending_after_login: Vec<ProcessQuery>,
+    /// The retry notice of the lookup in flight, e.g. "retrying in 3 s (attempt 2 of 5)".
+    pub(crate) lookup_retry: Option<(ReqId, String)>,
     quit: bool,
+    /// Whether the quit was Ctrl-C (an interrupt) rather than `q`.
+    interrupted: bool,
+    /// Profiles and the session's lifetime.
+    pub(crate) sessions: SessionState,
 }
 
 impl App {
@@ -233,6 +272,7 @@ impl App {
             password: password.unwrap_or_default(),
             server: Input::new(init.base_url.clone()),
             field,
+            keep_password: false,
             in_flight: false,
             error: None,
             reason: None,
@@ -265,13 +305,65 @@ impl App {
             size: (0, 0),
             next_req: 1,
             pending_after_login: Vec::new(),
+            lookup_retry: None,
             quit: false,
+            interrupted: false,
+            sessions: SessionState {
+                profile: crate::config::DEFAULT_PROFILE.to_string(),
+                ..SessionState::default()
+            },
+        }
+    }
+
+    /// The same app for `profile`, with `profiles` to switch between (`P`).
+    pub fn with_profiles(mut self, profile: impl Into<String>, profiles: Vec<String>) -> App {
+        self.sessions.profile = profile.into();
+        self.sessions.profiles = profiles;
+        self
+    }
+
+    /// The active profile.
+    pub fn profile(&self) -> &str {
+        &self.sessions.profile
+    }
+
+    /// Whether the profile chooser is showing.
+    pub fn profile_chooser_visible(&self) -> bool {
+        self.sessions.chooser.is_some()
+    }
+
+    /// When the app next needs to look at the clock without any input: five
+    /// minutes before the session ends (to offer a new login), then at its end
+    /// (to renew it or ask for a login). The runtime wakes up once at that
+    /// time with a [`Msg::Tick`]; between deadlines no timer runs.
+    pub fn next_deadline(&self) -> Option<OffsetDateTime> {
+        let at = self.session.as_ref()?.expires_at?;
+        if !self.sessions.ending {
+            Some(at - EXPIRY_NOTICE)
+        } else if !self.sessions.ended {
+            Some(at)
+        } else {
+            None
         }
     }
 
     /// Whether the user asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// Whether the user quit with the force-quit key (Ctrl-C): an interrupt,
+    /// which exits with 130 like a headless command stopped by Ctrl-C.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted
+    }
+
+    /// The retry notice of the lookup in flight, if it is being retried.
+    pub fn lookup_retry(&self) -> Option<&str> {
+        match (&self.lookup, &self.lookup_retry) {
+            (Lookup::Loading { req, .. }, Some((retried, text))) if req == retried => Some(text),
+            _ => None,
+        }
     }
 
     /// Whether something animates (a spinner, a running download), so the runtime
@@ -329,11 +421,15 @@ impl App {
                 self.size = (width, height);
                 Vec::new()
             }
-            Msg::Tick { .. } => {
+            Msg::Tick { now } => {
                 self.spinner = self.spinner.wrapping_add(1);
-                Vec::new()
+                self.check_expiry(now)
             }
-            Msg::Event { event, now } => self.on_event(event, now),
+            Msg::Event { event, now } => {
+                let mut commands = self.on_event(event, now);
+                commands.extend(self.check_expiry(now));
+                commands
+            }
         }
     }
 
@@ -346,6 +442,7 @@ impl App {
         let actions = self.keymap.actions(&key);
         if actions.contains(&Action::ForceQuit) {
             self.quit = true;
+            self.interrupted = true;
             return vec![Command::Quit];
         }
         if actions.contains(&Action::Suspend) {
@@ -353,8 +450,12 @@ impl App {
         }
         self.documents_notice = None;
         self.downloads_notice = None;
+        self.sessions.notice = None;
         if self.login.visible {
             return self.login_key(key, &actions);
+        }
+        if self.sessions.chooser.is_some() {
+            return self.chooser_key(&actions);
         }
         if let Some(help) = &mut self.help {
             if actions.contains(&Action::Help) || actions.contains(&Action::Cancel) {
@@ -388,7 +489,15 @@ impl App {
                     self.cycle_focus(*action == Action::NextPane);
                     return Vec::new();
                 }
+                Action::Logout if self.sessions.ending && self.session.is_some() => {
+                    self.ask_relogin();
+                    return Vec::new();
+                }
                 Action::Logout => return self.logout(),
+                Action::SwitchProfile => {
+                    self.open_chooser();
+                    return Vec::new();
+                }
                 Action::Cancel => return self.cancel_lookup().unwrap_or_default(),
                 _ => self.pane_action(*action),
             };
@@ -544,7 +653,10 @@ impl App {
         let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let flat = flat.trim();
         let input = if self.login.visible {
-            self.login.input_mut()
+            match self.login.input_mut() {
+                Some(input) => input,
+                None => return,
+            }
         } else if self.focus == Focus::Search {
             &mut self.search
         } else if self.focus == Focus::Documents && self.documents.filtering {
@@ -582,7 +694,13 @@ impl App {
         if has(Action::Submit) {
             return self.submit_login();
         }
-        if !self.login.in_flight && edit(self.login.input_mut(), &key) {
+        if self.login.field == LoginField::KeepPassword {
+            if key.code == KeyCode::Char(' ') && !self.login.in_flight {
+                self.login.keep_password = !self.login.keep_password;
+            }
+            return Vec::new();
+        }
+        if !self.login.in_flight && self.login.input_mut().is_some_and(|input| edit(input, &key)) {
             self.login.error = None;
         }
         Vec::new()
@@ -617,10 +735,13 @@ impl App {
             email,
             password: SecretString::from(self.login.password.value().to_string()),
             base_url: server,
+            remember_password: self.login.keep_password,
         }]
     }
 
     fn logout(&mut self) -> Vec<Command> {
+        self.sessions.renewable = false;
+        self.login.keep_password = false;
         self.login.visible = true;
         self.login.reason = None;
         self.login.error = None;
@@ -812,6 +933,125 @@ impl App {
         } else {
             LoginField::Password
         };
+        self.sessions.chooser = None;
+    }
+
+    /// The login dialog over a session that is about to end; the session stays
+    /// until the new login replaces it (Esc keeps the old one).
+    fn ask_relogin(&mut self) {
+        self.help = None;
+        self.login.visible = true;
+        self.login.in_flight = false;
+        self.login.error = None;
+        self.login.reason = Some("Your session ends soon. Log in again to start a new one.".to_string());
+        self.login.field = if self.login.email.value().is_empty() {
+            LoginField::Email
+        } else {
+            LoginField::Password
+        };
+    }
+
+    // ----- session lifetime and profiles -------------------------------------
+
+    /// Offers a new login shortly before the session ends, and at its end renews
+    /// it (when the password is kept in memory) or asks for a login.
+    fn check_expiry(&mut self, now: OffsetDateTime) -> Vec<Command> {
+        let Some(at) = self.session.as_ref().and_then(|s| s.expires_at) else {
+            return Vec::new();
+        };
+        if now >= at && !self.sessions.ended {
+            self.sessions.ending = true;
+            self.sessions.ended = true;
+            if self.sessions.renewable {
+                return vec![Command::Renew];
+            }
+            self.ask_login(Some("Your session has ended. Log in again to continue."));
+        } else if now >= at - EXPIRY_NOTICE && !self.sessions.ending {
+            self.sessions.ending = true;
+        }
+        Vec::new()
+    }
+
+    fn open_chooser(&mut self) {
+        if self.sessions.profiles.len() < 2 {
+            self.sessions.notice = Some(Notice {
+                error: false,
+                text: format!(
+                    "Only one profile ({}): add a [profiles.NAME] table to config.toml for more",
+                    safe_line(&self.sessions.profile, 40)
+                ),
+            });
+            return;
+        }
+        let mut cursor = ListCursor::default();
+        let current = self.sessions.profiles.iter().position(|p| *p == self.sessions.profile);
+        cursor.select(current.unwrap_or(0), self.sessions.profiles.len());
+        self.sessions.chooser = Some(cursor);
+    }
+
+    fn chooser_key(&mut self, actions: &[Action]) -> Vec<Command> {
+        let Some(cursor) = &mut self.sessions.chooser else {
+            return Vec::new();
+        };
+        if actions.contains(&Action::Cancel) || actions.contains(&Action::SwitchProfile) {
+            self.sessions.chooser = None;
+        } else if actions.contains(&Action::Submit) {
+            let chosen = self.sessions.profiles.get(cursor.selected()).cloned();
+            self.sessions.chooser = None;
+            if let Some(profile) = chosen.filter(|p| *p != self.sessions.profile) {
+                self.sessions.switching = Some(profile.clone());
+                return vec![Command::SwitchProfile(profile)];
+            }
+        } else if actions.contains(&Action::Quit) {
+            self.quit = true;
+            return vec![Command::Quit];
+        } else if let Some(mv) = list_move(actions) {
+            cursor.apply(mv, self.sessions.profiles.len());
+        }
+        Vec::new()
+    }
+
+    /// The worker now works for `profile`: its server, email and session replace
+    /// the old ones, and what was shown of the old server is cleared.
+    fn profile_switched(
+        &mut self,
+        profile: String,
+        base_url: String,
+        email: Option<String>,
+        session: Option<SignedIn>,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if let Some(command) = self.cancel_lookup() {
+            commands.extend(command);
+        }
+        self.sessions.switching = None;
+        self.sessions.profile = profile;
+        self.sessions.renewable = false;
+        self.sessions.ending = false;
+        self.sessions.ended = false;
+        self.base_url = base_url.clone();
+        self.current = None;
+        self.choices.clear();
+        self.documents = DocumentsPane::default();
+        self.lookup = Lookup::Idle;
+        self.pending_after_login.clear();
+        self.login.server = Input::new(base_url);
+        self.login.password.reset();
+        self.login.error = None;
+        let email = email.or_else(|| session.as_ref().map(|s| s.email.clone()));
+        self.login.email = Input::new(email.unwrap_or_default());
+        match session {
+            Some(s) => {
+                self.session = Some(SessionInfo {
+                    email: s.email,
+                    expires_at: s.expires_at,
+                });
+                self.login.visible = false;
+            }
+            None => self.ask_login(Some("This profile is not signed in. Log in to continue.")),
+        }
+        self.focus = Focus::Search;
+        commands
     }
 
     // ----- downloads --------------------------------------------------------
@@ -913,6 +1153,9 @@ impl App {
             } => {
                 self.session = Some(SessionInfo { email, expires_at });
                 self.base_url = base_url;
+                self.sessions.renewable = self.login.keep_password;
+                self.sessions.ending = false;
+                self.sessions.ended = false;
                 self.login.visible = false;
                 self.login.in_flight = false;
                 self.login.error = None;
@@ -961,6 +1204,43 @@ impl App {
                 self.ask_login(Some("Your session has ended. Log in again to continue."));
                 Vec::new()
             }
+            Event::SessionRenewed { expires_at } => {
+                if let Some(session) = &mut self.session {
+                    session.expires_at = expires_at;
+                }
+                self.sessions.ending = false;
+                self.sessions.ended = false;
+                self.sessions.notice = Some(Notice {
+                    error: false,
+                    text: "Session renewed with the password kept in memory".into(),
+                });
+                Vec::new()
+            }
+            Event::Warning(text) => {
+                self.sessions.notice = Some(Notice {
+                    error: true,
+                    text: safe_line(&text, 300),
+                });
+                Vec::new()
+            }
+            Event::ProfileSwitched {
+                profile,
+                base_url,
+                email,
+                session,
+            } => self.profile_switched(profile, base_url, email, session),
+            Event::ProfileSwitchFailed { profile, error } => {
+                self.sessions.switching = None;
+                self.sessions.notice = Some(Notice {
+                    error: true,
+                    text: format!(
+                        "Cannot switch to profile {}: {}",
+                        safe_line(&profile, 40),
+                        safe_line(&error, 200)
+                    ),
+                });
+                Vec::new()
+            }
             Event::ProcessLoaded { req, result } => self.loaded(req, result),
             Event::DownloadStarted { id, total, .. } => {
                 self.downloads.started(id, total, now);
@@ -991,6 +1271,19 @@ impl App {
                     ));
                 }
                 commands
+            }
+            Event::Retrying {
+                target,
+                attempt,
+                max_attempts,
+                delay,
+            } => {
+                let text = crate::api::client::retry_summary(attempt, max_attempts, delay);
+                match target {
+                    RetryTarget::Lookup(req) => self.lookup_retry = Some((req, text)),
+                    RetryTarget::Download(id) => self.downloads.retrying(id, text),
+                }
+                Vec::new()
             }
             Event::DownloadCancelled { id } => self.downloads.cancelled(id),
             Event::Opened(path) => {
@@ -1043,3 +1336,7 @@ fn edit(input: &mut Input, key: &KeyEvent) -> bool {
 #[cfg(test)]
 #[path = "app_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "app_session_tests.rs"]
+mod session_tests;

@@ -754,6 +754,7 @@ fn enter_in_the_login_dialog_logs_in() {
                 email,
                 password,
                 base_url,
+                remember_password: false,
             },
         ] => {
             use secrecy::ExposeSecret;
@@ -778,6 +779,8 @@ fn enter_in_the_login_dialog_logs_in() {
 fn tab_moves_between_login_fields_and_keys_type_into_them() {
     let mut app = App::new(init(false));
     assert_eq!(app.login.field, LoginField::Password);
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.login.field, LoginField::KeepPassword);
     app.update(key(KeyCode::Tab));
     assert_eq!(app.login.field, LoginField::Server);
     app.update(key(KeyCode::Tab));

@@ -64,6 +64,8 @@ pub struct Transfer {
     pub retryable: bool,
     /// Queued until the user logs in again.
     pub awaiting_login: bool,
+    /// While a failed attempt waits to be retried: "retrying in 3 s (attempt 2 of 5)".
+    pub retry_note: Option<String>,
     samples: VecDeque<(OffsetDateTime, u64)>,
 }
 
@@ -202,6 +204,7 @@ impl Downloads {
             error: None,
             retryable: false,
             awaiting_login: false,
+            retry_note: None,
             samples: VecDeque::new(),
         });
         let index = self.items.len() - 1;
@@ -246,9 +249,19 @@ impl Downloads {
         }
     }
 
+    /// An attempt failed and will be retried: `note` says when.
+    pub fn retrying(&mut self, id: DownloadId, note: String) {
+        if let Some(t) = self.get_mut(id).filter(|t| t.state == TransferState::Running) {
+            t.retry_note = Some(note);
+        }
+    }
+
     /// Bytes arrived.
     pub fn progress(&mut self, id: DownloadId, received: u64, total: Option<u64>, now: OffsetDateTime) {
         if let Some(t) = self.get_mut(id).filter(|t| t.state == TransferState::Running) {
+            if received > t.received {
+                t.retry_note = None;
+            }
             t.received = received;
             t.total = total.or(t.total);
             t.sample(now, received);

@@ -52,6 +52,8 @@ pub enum Action {
     Retry,
     /// Log out (or log in when signed out).
     Logout,
+    /// Switch to another profile.
+    SwitchProfile,
     /// Suspend to the shell.
     Suspend,
     /// Quit at once, even while typing.
@@ -115,7 +117,7 @@ impl Scope {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ForceQuit,
         Action::Quit,
         Action::Help,
@@ -138,6 +140,7 @@ impl Action {
         Action::CancelDownload,
         Action::Retry,
         Action::Logout,
+        Action::SwitchProfile,
         Action::Suspend,
     ];
 
@@ -165,6 +168,7 @@ impl Action {
             Action::CancelDownload => "cancel_download",
             Action::Retry => "retry",
             Action::Logout => "logout",
+            Action::SwitchProfile => "switch_profile",
             Action::Suspend => "suspend",
             Action::ForceQuit => "force_quit",
         }
@@ -200,6 +204,7 @@ impl Action {
             Action::CancelDownload => "cancel the download",
             Action::Retry => "retry download / reload process",
             Action::Logout => "log out (or in)",
+            Action::SwitchProfile => "switch profile",
             Action::Suspend => "suspend to the shell",
             Action::ForceQuit => "quit at once",
         }
@@ -211,7 +216,9 @@ impl Action {
             Action::ForceQuit | Action::Suspend | Action::NextPane | Action::PrevPane | Action::Cancel => {
                 Scope::Anywhere
             }
-            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout => Scope::NotTyping,
+            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout | Action::SwitchProfile => {
+                Scope::NotTyping
+            }
             Action::Submit => Scope::Input,
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => Scope::Lists,
             Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => Scope::Documents,
@@ -245,6 +252,7 @@ impl Action {
             Action::CancelDownload => &["x"],
             Action::Retry => &["r"],
             Action::Logout => &["L"],
+            Action::SwitchProfile => &["P"],
             Action::Suspend => &["Ctrl-z"],
         }
     }

@@ -74,13 +74,20 @@ pub struct Launch {
     pub password_prefill: Option<SecretString>,
 }
 
+/// The exit code after Ctrl-C (128 + SIGINT), as a shell reports an interrupt.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// How long quitting waits for downloads in flight to flush their `.part` files.
+const QUIT_GRACE: Duration = Duration::from_secs(3);
+
 /// Opens the TUI for the configured profile: on the search box when its
-/// session is still valid, else on the login dialog.
-pub async fn run(launch: Launch) -> Result<(), TuiError> {
+/// session is still valid, else on the login dialog. Returns the exit code:
+/// 0 after `q`, 130 after Ctrl-C, 128 + the signal after SIGTERM or SIGHUP
+/// (downloads in flight keep their `.part` files either way).
+pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     let settings = &launch.settings;
     let keymap = Keymap::with_overrides(&settings.keys).map_err(|e| TuiError::Keys(e.to_string()))?;
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::new(theme_name(settings.theme), no_color);
+    let theme = Theme::from_settings(theme_name(settings.theme), &settings.colors, settings.no_color);
     let retry = RetryPolicy {
         max_attempts: settings.retry_max_attempts as usize,
         max_delay: Duration::from_secs(settings.retry_max_delay_secs),
@@ -89,12 +96,14 @@ pub async fn run(launch: Launch) -> Result<(), TuiError> {
     let options = ClientOptions {
         allow_insecure_http: settings.allow_insecure_http,
         retry: retry.clone(),
+        ..ClientOptions::default()
     };
     let mut client = Client::new(&settings.base_url, options)?;
     let now = OffsetDateTime::now_utc();
     let stored = launch
         .paths
         .token_store()
+        .with_kind(settings.token_store)
         .load(&settings.profile)?
         .filter(|s| crate::cli::same_server(&s.base_url, client.base_url()) && !s.is_expired(now));
     let session = stored.map(|s| {
@@ -123,19 +132,27 @@ pub async fn run(launch: Launch) -> Result<(), TuiError> {
         allow_insecure_http: settings.allow_insecure_http,
         retry,
         opener: settings.opener.clone(),
+        token_store: settings.token_store,
+        overrides: config::Overrides {
+            config: settings.config_loaded.then(|| settings.config_file.clone()),
+            allow_insecure_http: settings.allow_insecure_http,
+            ..config::Overrides::default()
+        },
     };
     let worker = worker::spawn(worker_config, client);
+    let app = App::new(init).with_profiles(settings.profile.clone(), settings.profile_names.clone());
     let mut guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut guard, App::new(init), worker).await;
+    let result = event_loop(&mut guard, app, worker).await;
     drop(guard);
     result
 }
 
 /// `trackline demo`: the sandbox in-process on 127.0.0.1:0 and the TUI
 /// against it, with a throwaway profile in a temporary folder and the login
-/// dialog filled in with the demo account.
+/// dialog filled in with the demo account. The keys, theme and colours are
+/// the user's (`user`), so the demo is a place to try a config.
 #[cfg(feature = "sandbox")]
-pub async fn run_demo(download_dir: Option<std::path::PathBuf>) -> Result<(), TuiError> {
+pub async fn run_demo(download_dir: Option<std::path::PathBuf>, user: &Settings) -> Result<u8, TuiError> {
     use crate::sandbox::{DEMO_EMAIL, DEMO_PASSWORD, Sandbox, SandboxOptions};
     let sandbox = Sandbox::start(SandboxOptions::default()).await?;
     let scratch = tempfile_dir()?;
@@ -154,6 +171,10 @@ pub async fn run_demo(download_dir: Option<std::path::PathBuf>) -> Result<(), Tu
     let mut settings =
         Settings::resolve(&paths, &overrides).map_err(|e| TuiError::Terminal(std::io::Error::other(e.to_string())))?;
     settings.email = Some(DEMO_EMAIL.to_string());
+    settings.keys = user.keys.clone();
+    settings.theme = user.theme;
+    settings.colors = user.colors.clone();
+    settings.no_color = user.no_color;
     let launch = Launch {
         settings,
         paths,
@@ -205,11 +226,12 @@ fn theme_name(name: config::ThemeName) -> ThemeName {
     }
 }
 
-async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker::WorkerHandle) -> Result<(), TuiError> {
+async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker::WorkerHandle) -> Result<u8, TuiError> {
     let mut terminal_events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
+    let mut exit_code = 0u8;
 
     let size = guard.terminal().size()?;
     dispatch(
@@ -228,6 +250,11 @@ async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker:
     }
     loop {
         let animating = app.is_animating();
+        // One wake-up at the session's next deadline (see App::next_deadline), not a timer.
+        let deadline = app.next_deadline().map(|at| {
+            let wait = at - OffsetDateTime::now_utc();
+            Duration::try_from(wait).unwrap_or(Duration::ZERO)
+        });
         let msg = tokio::select! {
             event = terminal_events.next() => match event {
                 Some(Ok(event)) => match terminal_msg(event) {
@@ -242,8 +269,12 @@ async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker:
                 None => break,
             },
             _ = tick.tick(), if animating => Msg::Tick { now: OffsetDateTime::now_utc() },
+            () = tokio::time::sleep(deadline.unwrap_or_default()), if deadline.is_some() => {
+                Msg::Tick { now: OffsetDateTime::now_utc() }
+            }
             signal = signals.recv() => {
                 tracing::info!(signal, "quitting on a signal");
+                exit_code = 128u8.saturating_add(signal);
                 break;
             }
         };
@@ -261,12 +292,15 @@ async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker:
             )?;
         }
         if app.should_quit() {
+            if app.interrupted() {
+                exit_code = EXIT_INTERRUPTED;
+            }
             break;
         }
         draw(guard, &app)?;
     }
-    worker.shutdown();
-    Ok(())
+    worker.finish(QUIT_GRACE).await;
+    Ok(exit_code)
 }
 
 fn dispatch(guard: &mut TerminalGuard, app: &mut App, worker: &worker::WorkerHandle, msg: Msg) -> Result<(), TuiError> {
@@ -289,10 +323,14 @@ fn dispatch(guard: &mut TerminalGuard, app: &mut App, worker: &worker::WorkerHan
     Ok(())
 }
 
+/// Draws one frame inside a synchronized update (DEC mode 2026), so a
+/// terminal that supports it shows the whole frame at once, never half of it.
 fn draw(guard: &mut TerminalGuard, app: &App) -> Result<(), TuiError> {
     let now = OffsetDateTime::now_utc();
-    guard.terminal().draw(|frame| view::draw(frame, app, now))?;
-    Ok(())
+    crossterm::queue!(std::io::stdout(), crossterm::terminal::BeginSynchronizedUpdate)?;
+    let drawn = guard.terminal().draw(|frame| view::draw(frame, app, now)).map(|_| ());
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EndSynchronizedUpdate)?;
+    Ok(drawn?)
 }
 
 fn terminal_msg(event: TermEvent) -> Option<Msg> {
@@ -317,6 +355,9 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
+            // A write past `ulimit -f` then fails with an error shown in the
+            // downloads pane instead of killing the process.
+            let _ = signal(SignalKind::from_raw(nix::libc::SIGXFSZ));
             Ok(Signals {
                 terminate: signal(SignalKind::terminate())?,
                 hangup: signal(SignalKind::hangup())?,
@@ -327,7 +368,7 @@ impl Signals {
     }
 
     /// Waits for the next signal and returns its number.
-    async fn recv(&mut self) -> i32 {
+    async fn recv(&mut self) -> u8 {
         #[cfg(unix)]
         {
             tokio::select! {

@@ -5,7 +5,9 @@
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
@@ -45,7 +47,12 @@ impl TerminalGuard {
         restore();
         stop_self();
         setup()?;
-        self.terminal.clear()
+        // A fresh terminal has empty buffers, so the next draw paints every
+        // cell; `Terminal::clear` would ask the terminal for the cursor
+        // position, which not every terminal answers.
+        execute!(io::stdout(), Clear(ClearType::All))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(())
     }
 }
 

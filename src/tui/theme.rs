@@ -1,6 +1,7 @@
 //! Colours and styles: dark, light and high-contrast themes, and a monochrome one
 //! for `NO_COLOR` that marks selection with bold and reverse video only.
 
+use crate::config::Colors;
 use ratatui::style::{Color, Modifier, Style};
 use std::str::FromStr;
 
@@ -90,6 +91,74 @@ impl Theme {
         } else {
             Theme::named(name)
         }
+    }
+
+    /// The theme of the settings: the named theme with the config's `[colors]`
+    /// over it, or no colour at all when `no_color` is set (it wins over both).
+    pub fn from_settings(name: ThemeName, colors: &Colors, no_color: bool) -> Theme {
+        if no_color {
+            Theme::no_color()
+        } else {
+            Theme::named(name).with_colors(colors)
+        }
+    }
+
+    /// This theme with the colours of a `[colors]` table over it; `accent`
+    /// applies first, so a specific name beats it. A monochrome theme stays so.
+    pub fn with_colors(mut self, colors: &Colors) -> Theme {
+        if self.monochrome {
+            return self;
+        }
+        for (name, color) in colors.given() {
+            if name == "accent" {
+                let Some(accent) = color.fg.or(color.bg) else { continue };
+                for style in [
+                    &mut self.border_focused,
+                    &mut self.title_focused,
+                    &mut self.key,
+                    &mut self.brand,
+                    &mut self.gauge,
+                ] {
+                    style.fg = Some(accent);
+                }
+                self.selected.bg = Some(accent);
+            } else if let Some(style) = self.slot(name) {
+                if color.fg.is_some() {
+                    style.fg = color.fg;
+                }
+                if color.bg.is_some() {
+                    style.bg = color.bg;
+                }
+            }
+        }
+        self
+    }
+
+    /// The style a `[colors]` name paints.
+    fn slot(&mut self, name: &str) -> Option<&mut Style> {
+        Some(match name {
+            "text" => &mut self.text,
+            "muted" => &mut self.muted,
+            "border" => &mut self.border,
+            "border_focused" => &mut self.border_focused,
+            "title" => &mut self.title,
+            "title_focused" => &mut self.title_focused,
+            "selected" => &mut self.selected,
+            "selected_unfocused" => &mut self.selected_unfocused,
+            "top_bar" => &mut self.top_bar,
+            "brand" => &mut self.brand,
+            "key" => &mut self.key,
+            "error" => &mut self.error,
+            "warn" => &mut self.warn,
+            "ok" => &mut self.ok,
+            "info" => &mut self.info,
+            "header" => &mut self.header,
+            "marked" => &mut self.marked,
+            "gauge" => &mut self.gauge,
+            "gauge_empty" => &mut self.gauge_empty,
+            "input" => &mut self.input,
+            _ => return None,
+        })
     }
 
     /// A coloured theme.
@@ -279,6 +348,31 @@ mod tests {
             assert_eq!(style.bg, None);
         }
         assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn every_colors_name_paints_something() {
+        let mut theme = Theme::default();
+        for name in Colors::NAMES.iter().filter(|n| **n != "accent") {
+            assert!(theme.slot(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn colors_override_the_theme_and_accent_comes_first() {
+        let colors: Colors = toml::from_str(
+            "accent = \"#ff8800\"\nerror = \"red\"\nkey = \"blue\"\nselected = { fg = \"black\", bg = \"white\" }\n",
+        )
+        .unwrap();
+        let t = Theme::named(ThemeName::Dark).with_colors(&colors);
+        assert_eq!(t.border_focused.fg, Some(Color::Rgb(0xff, 0x88, 0)));
+        assert_eq!(t.gauge.fg, Some(Color::Rgb(0xff, 0x88, 0)));
+        assert_eq!(t.error.fg, Some(Color::Red));
+        assert_eq!(t.key.fg, Some(Color::Blue));
+        assert_eq!((t.selected.fg, t.selected.bg), (Some(Color::Black), Some(Color::White)));
+        assert_eq!(t.text, Theme::named(ThemeName::Dark).text);
+        let mono = Theme::from_settings(ThemeName::Dark, &colors, true);
+        assert_eq!(mono, Theme::no_color());
     }
 
     #[test]

@@ -121,6 +121,7 @@ pub fn closed_port() -> u16 {
 }
 
 pub mod pty;
+pub mod raw;
 
 /// The lines a command printed on stdout.
 pub fn stdout_lines(output: &std::process::Output) -> Vec<String> {

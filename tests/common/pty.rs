@@ -14,6 +14,23 @@ struct Shared {
     parser: vt100::Parser,
     raw: Vec<u8>,
     closed: bool,
+    /// Inside a synchronized update (a frame not yet whole).
+    in_frame: bool,
+}
+
+const BEGIN_FRAME: &[u8] = b"\x1b[?2026h";
+const END_FRAME: &[u8] = b"\x1b[?2026l";
+
+/// Whether the output is inside a frame after `chunk`, given whether it was before.
+fn still_in_frame(mut in_frame: bool, chunk: &[u8]) -> bool {
+    for i in 0..chunk.len() {
+        if chunk[i..].starts_with(BEGIN_FRAME) {
+            in_frame = true;
+        } else if chunk[i..].starts_with(END_FRAME) {
+            in_frame = false;
+        }
+    }
+    in_frame
 }
 
 /// A running program in a pseudo-terminal.
@@ -58,6 +75,7 @@ impl PtyApp {
                 parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
                 raw: Vec::new(),
                 closed: false,
+                in_frame: false,
             }),
             Condvar::new(),
         ));
@@ -75,7 +93,11 @@ impl PtyApp {
                     break;
                 }
                 state.parser.process(&buf[..n]);
+                // A marker cut between two reads is found on the joined tail.
+                let from = state.raw.len().saturating_sub(BEGIN_FRAME.len() - 1);
                 state.raw.extend_from_slice(&buf[..n]);
+                let in_frame = still_in_frame(state.in_frame, &state.raw[from..]);
+                state.in_frame = in_frame;
                 ready.notify_all();
             }
         });
@@ -84,12 +106,22 @@ impl PtyApp {
 
     /// Waits until the screen satisfies `test`; panics with the screen if it never does.
     pub fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, |screen, _raw| test(screen))
+    }
+
+    /// Waits until every byte written so far satisfies `test`.
+    pub fn wait_for_raw(&self, what: &str, test: impl Fn(&[u8]) -> bool) {
+        self.wait_until(what, |_screen, raw| test(raw));
+    }
+
+    fn wait_until(&self, what: &str, test: impl Fn(&str, &[u8]) -> bool) -> String {
         let (lock, ready) = &*self.shared;
         let deadline = Instant::now() + PATIENCE;
         let mut state = lock.lock().unwrap();
         loop {
             let screen = state.parser.screen().contents();
-            if test(&screen) {
+            // Only whole frames count: a half-drawn one can show old and new at once.
+            if !state.in_frame && test(&screen, &state.raw) {
                 return screen;
             }
             let now = Instant::now();

@@ -38,11 +38,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
     }
     info.extend(parts);
     let mut block = pane(t, "Downloads", focused, info);
+    let retrying = items
+        .iter()
+        .filter(|tr| tr.state == TransferState::Running)
+        .find_map(|tr| tr.retry_note.as_deref().map(|note| (tr, note)));
     let bottom = match (&app.downloads_notice, app.downloads.selected()) {
         (Some(notice), _) => Some((
             safe_line(&notice.text, 300),
             if notice.error { t.error } else { t.info },
         )),
+        (None, _) if retrying.is_some() => {
+            retrying.map(|(tr, note)| (format!("{}: {note}", safe_line(&tr.doc.display_name(), 60)), t.warn))
+        }
         (None, Some(tr)) if focused && tr.state == TransferState::Failed => {
             let retry = super::search::first_key(app, Action::Retry);
             let error = tr.error.as_deref().map(|e| safe_line(e, 200)).unwrap_or_default();

@@ -13,7 +13,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let form = &app.login;
     let width = 64.min(area.width.saturating_sub(2));
     let reason_lines: u16 = if form.reason.is_some() { 2 } else { 1 };
-    let height = (9 + reason_lines).min(area.height);
+    let height = (10 + reason_lines).min(area.height);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -23,8 +23,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .padding(Padding::horizontal(1));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [reason, _, email, password, server, _, status] = Layout::vertical([
+    let [reason, _, email, password, keep, server, _, status] = Layout::vertical([
         Constraint::Length(reason_lines),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -55,7 +56,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let input = match field {
             LoginField::Email => &form.email,
             LoginField::Password => &form.password,
-            LoginField::Server => &form.server,
+            LoginField::Server | LoginField::KeepPassword => &form.server,
         };
         let style = if form.field == field {
             t.input.patch(t.selected_unfocused)
@@ -64,6 +65,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         draw_input(frame, value, input, style, focused, field == LoginField::Password);
     }
+    draw_keep_password(frame, keep, app);
     let line = if form.in_flight {
         Line::from(Span::styled(format!("{} Logging in…", app.spinner_frame()), t.info))
     } else if let Some(error) = &form.error {
@@ -81,4 +83,25 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ])
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), status);
+}
+
+/// The "keep password in memory" checkbox: off unless the user ticks it.
+fn draw_keep_password(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let form = &app.login;
+    let focused = form.field == LoginField::KeepPassword;
+    let [marker, rest] = Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(Paragraph::new(if focused { "▸" } else { " " }).style(t.key), marker);
+    let box_style = if focused { t.key } else { t.muted };
+    let label = Line::from(vec![
+        Span::styled(if form.keep_password { "[x] " } else { "[ ] " }, box_style),
+        Span::styled(
+            "Keep password in memory to renew the session",
+            if focused { t.text } else { t.muted },
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(label), rest);
+    if focused && !form.in_flight {
+        frame.set_cursor_position((rest.x + 1, rest.y));
+    }
 }

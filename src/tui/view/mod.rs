@@ -8,6 +8,7 @@ mod help;
 mod hints;
 mod login;
 mod process;
+mod profiles;
 mod search;
 
 use super::app::{App, Focus};
@@ -93,6 +94,8 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     hints::draw(frame, hint, app);
     if app.login.visible {
         login::draw(frame, area, app);
+    } else if let Some(cursor) = &app.sessions.chooser {
+        profiles::draw(frame, area, app, cursor);
     } else if let Some(cursor) = &app.help {
         help::draw(frame, area, app, cursor);
     }
@@ -107,7 +110,23 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
             if let Some(at) = s.expires_at {
                 session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
-                if left.is_positive() {
+                if left.is_positive() && app.sessions.ending {
+                    let key = app
+                        .keymap
+                        .keys_for(super::keymap::Action::Logout)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    let offer = if app.sessions.renewable {
+                        "renews by itself".to_string()
+                    } else {
+                        format!("{key} to log in again")
+                    };
+                    session.push(Span::styled(
+                        format!("session ends in {} — {offer}", super::format::remaining(left)),
+                        t.top_bar.patch(t.warn),
+                    ));
+                } else if left.is_positive() {
                     session.push(Span::styled(
                         format!("session {} left", super::format::remaining(left)),
                         t.top_bar,
@@ -119,6 +138,11 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
         }
         None => session.push(Span::styled("not signed in", t.top_bar)),
     }
+    if let Some(notice) = &app.sessions.notice {
+        let style = if notice.error { t.warn } else { t.info };
+        session.push(Span::styled(" │ ", t.top_bar));
+        session.push(Span::styled(safe_line(&notice.text, 200), t.top_bar.patch(style)));
+    }
     let help = app
         .keymap
         .keys_for(super::keymap::Action::Help)
@@ -126,15 +150,26 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
         .map(|key| Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned());
     let help_width = help.as_ref().map_or(0, Line::width);
     let brand = Span::styled(" Trackline ", t.brand);
-    let server = Span::styled(format!("│ {} │ ", safe_line(&app.base_url, 80)), t.top_bar);
+    let server = Span::styled(
+        format!(
+            "│ {} │ {} │ ",
+            safe_line(&app.sessions.profile, 30),
+            safe_line(&app.base_url, 80)
+        ),
+        t.top_bar,
+    );
     let session_width: usize = session.iter().map(Span::width).sum();
     let full = brand.width() + server.width() + session_width;
-    let mut spans = vec![brand];
-    if full + help_width <= area.width as usize {
-        spans.push(server);
+    let profile_only = Span::styled(format!("│ {} │ ", safe_line(&app.sessions.profile, 30)), t.top_bar);
+    let fits = |middle: &Span| brand.width() + middle.width() + session_width + help_width <= area.width as usize;
+    let middle = if full + help_width <= area.width as usize {
+        server
+    } else if fits(&profile_only) {
+        profile_only
     } else {
-        spans.push(Span::styled("│ ", t.top_bar));
-    }
+        Span::styled("│ ", t.top_bar)
+    };
+    let mut spans = vec![brand, middle];
     spans.extend(session);
     let left = Line::from(spans);
     let left_width = left.width();

@@ -28,6 +28,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             ),
             t.info,
         ));
+        if let Some(retry) = app.lookup_retry() {
+            info.push(Span::styled(format!(" {retry}"), t.warn));
+        }
     }
     let block = pane(t, "Process", focused, info);
     let inner = block.inner(area);

@@ -1,0 +1,52 @@
+//! The profile chooser (`P`): every profile, the active one marked.
+
+use super::centered;
+use crate::text::safe_line;
+use crate::tui::app::App;
+use crate::tui::keymap::Action;
+use crate::tui::list::ListCursor;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor) {
+    let t = &app.theme;
+    let profiles = &app.sessions.profiles;
+    let width = 48.min(area.width.saturating_sub(4));
+    let height = (profiles.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let rect = centered(area, width, height);
+    let keys = |a: Action| app.keymap.keys_for(a).into_iter().next().unwrap_or_default();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.border_focused)
+        .title(Line::from(Span::styled(" Switch profile ", t.title_focused)))
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(" {} switch  {} close ", keys(Action::Submit), keys(Action::Cancel)),
+                t.muted,
+            ))
+            .right_aligned(),
+        )
+        .padding(Padding::horizontal(1));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let visible = cursor.visible(profiles.len(), inner.height as usize);
+    let lines: Vec<Line> = profiles[visible.clone()]
+        .iter()
+        .zip(visible)
+        .map(|(name, i)| {
+            let active = *name == app.sessions.profile;
+            let text = format!(
+                "{} {}{}",
+                if i == cursor.selected() { "▸" } else { " " },
+                safe_line(name, 60),
+                if active { "  (active)" } else { "" }
+            );
+            let style = if i == cursor.selected() { t.selected } else { t.text };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

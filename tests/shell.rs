@@ -1,0 +1,201 @@
+//! Shell integration through the real binary: completions for every shell, the
+//! man page, an example in every command's --help, --version with the commit,
+//! and the README's commands run as written against the sandbox.
+
+#![allow(clippy::unwrap_used)] // test helpers
+
+mod common;
+
+use clap::CommandFactory;
+use common::{Rig, bare_cmd};
+use std::path::Path;
+
+const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
+
+#[test]
+fn completions_generate_for_every_shell() {
+    let home = tempfile::TempDir::new().unwrap();
+    for shell in SHELLS {
+        let output = bare_cmd(home.path()).args(["completions", shell]).output().unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        for word in ["trackline", "export", "download", "completions", "ids-from", "no-color"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let bad = bare_cmd(home.path()).args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_man_page_renders() {
+    let home = tempfile::TempDir::new().unwrap();
+    let output = bare_cmd(home.path()).arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(page.contains("\n.TH trackline 1 "), "{page}");
+    for word in [
+        ".SS \"trackline export\"",
+        ".SS \"trackline config show\"",
+        "ids\\-from",
+        "TRACKLINE_BASE_URL",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(page.contains(word), "the man page lacks {word}");
+    }
+}
+
+/// Every command path: `[]`, `["login"]`, `["config", "show"]`, …
+fn command_paths(command: &clap::Command, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(prefix.clone());
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let mut path = prefix.clone();
+        path.push(sub.get_name().to_string());
+        command_paths(sub, path, out);
+    }
+}
+
+#[test]
+fn every_commands_help_has_an_example() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut paths = Vec::new();
+    command_paths(&trackline::cli::Cli::command(), Vec::new(), &mut paths);
+    assert!(paths.len() >= 15, "{paths:?}");
+    for path in paths {
+        let output = bare_cmd(home.path()).args(&path).arg("--help").output().unwrap();
+        assert!(output.status.success(), "{path:?}");
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            help.contains("Example"),
+            "trackline {} --help has no example:\n{help}",
+            path.join(" ")
+        );
+        let example = help.split("Example").nth(1).unwrap();
+        assert!(example.contains("trackline"), "{path:?}: {example}");
+    }
+}
+
+#[test]
+fn version_names_the_git_commit_when_built_from_git() {
+    let home = tempfile::TempDir::new().unwrap();
+    let output = bare_cmd(home.path()).arg("--version").output().unwrap();
+    assert!(output.status.success());
+    let version = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        version.starts_with(&format!("trackline {}", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8(o.stdout).unwrap().trim().to_string());
+    if let Some(commit) = commit {
+        // Built from this checkout: the commit (the build may predate the newest commit).
+        let shown = version.trim().rsplit_once('(').map(|(_, c)| c.trim_end_matches(')'));
+        assert!(
+            shown.is_some_and(|c| c.len() == commit.len() && c.chars().all(|ch| ch.is_ascii_hexdigit())),
+            "{version} (HEAD is {commit})"
+        );
+    }
+}
+
+/// The ```sh blocks of the README (those without `cargo`: the two commands
+/// and the install build the crate, which the test suite already does).
+fn readme_blocks() -> Vec<String> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match &mut current {
+            None if line.trim_end() == "```sh" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.starts_with("```") => {
+                let block = current.take().unwrap();
+                if !block.contains("cargo ") {
+                    blocks.push(block);
+                }
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_readmes_commands_run_as_written_against_the_sandbox() {
+    let rig = Rig::new();
+    let work = tempfile::TempDir::new().unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_trackline")).parent().unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let blocks = readme_blocks();
+    assert!(blocks.len() >= 5, "{blocks:?}");
+    let mut ran = 0;
+    for block in &blocks {
+        let output = std::process::Command::new("bash")
+            .args(["-euo", "pipefail", "-c", block])
+            .current_dir(work.path())
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", rig.home.path())
+            .env("XDG_CONFIG_HOME", rig.home.path().join("xdg-config"))
+            .env("XDG_DATA_HOME", rig.home.path().join("xdg-data"))
+            .env("XDG_CACHE_HOME", rig.home.path().join("xdg-cache"))
+            .env("XDG_STATE_HOME", rig.home.path().join("xdg-state"))
+            .env("TRACKLINE_BASE_URL", rig.base_url())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "this README block failed ({}):\n{block}\n--- stdout\n{}\n--- stderr\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += block.lines().filter(|l| l.contains("trackline ")).count();
+    }
+    assert!(ran >= 20, "only {ran} README commands ran");
+}
+
+#[test]
+fn the_readme_documents_every_key_colour_and_config_key() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let keymap = trackline::tui::Keymap::default();
+    for action in trackline::tui::Action::ALL {
+        let name = format!("`{}`", action.config_name());
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with('|') && l.trim_end().ends_with(&format!("{name} |")))
+            .unwrap_or_else(|| panic!("the keys table has no row for {name}"));
+        for key in keymap.keys_for(action) {
+            assert!(
+                row.contains(&key),
+                "the row of {name} lacks its default key {key}: {row}"
+            );
+        }
+    }
+    for color in trackline::config::Colors::NAMES {
+        assert!(
+            readme.contains(&format!("`{color}`")),
+            "the README lacks the colour {color}"
+        );
+    }
+    let template_keys = trackline::config::Config::template()
+        .lines()
+        .filter_map(|l| l.strip_prefix("# ")?.split_once(" = ").map(|(k, _)| k.trim()));
+    for key in template_keys {
+        assert!(
+            readme.contains(&format!("`{key}`")) || readme.contains(&format!("{key}`")),
+            "the README lacks {key}"
+        );
+    }
+}
