@@ -73,6 +73,10 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Demo) => crate::tui::run::run_demo(cli.global.download_dir.clone(), &context.settings)
                 .await
                 .map_err(CliError::from),
+            #[cfg(not(feature = "sandbox"))]
+            Some(Command::Demo) => Err(CliError::Other(
+                "this build has no sandbox: rebuild with the default features to use `trackline demo`".to_string(),
+            )),
             Some(Command::Login { email, password_stdin }) => session::login(&context, email, password_stdin).await,
             Some(Command::Logout { all }) => session::logout(&context, all),
             Some(Command::Status) => session::status(&context),
