@@ -19,4 +19,5 @@ fn main() {
     println!("cargo:rustc-env=TRACKLINE_VERSION={line}");
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs");
+    println!("cargo:rerun-if-changed=.git/packed-refs");
 }

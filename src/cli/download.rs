@@ -33,8 +33,10 @@ pub const MANIFEST_NAME: &str = "manifest.csv";
 /// The exit code after Ctrl-C (128 + SIGINT), as shells report it.
 const EXIT_INTERRUPTED: u8 = 130;
 /// The exit code after SIGTERM (128 + 15).
+#[cfg(unix)]
 const EXIT_TERMINATED: u8 = 143;
 /// The exit code after SIGHUP (128 + 1).
+#[cfg(unix)]
 const EXIT_HANGUP: u8 = 129;
 
 /// `trackline download ATTACHMENT_ID... | --process ID [--all | --type TYPE]`.

@@ -772,8 +772,9 @@ fn sync_dir(dir: &Path) {
 
 /// Hashes and writes a body's chunks in the blocking pool, about
 /// [`WRITE_BUFFER_BYTES`] at a time, while the next batch arrives: the bytes
-/// are never copied, and neither SHA-256 nor the disk runs on the async
-/// threads that receive (and, in the TUI, deliver progress).
+/// are never copied, SHA-256 and the disk write of a batch run side by side,
+/// and neither runs on the async threads that receive (and, in the TUI,
+/// deliver progress).
 struct BatchWriter<B> {
     batch: Vec<B>,
     batch_len: usize,
@@ -781,7 +782,7 @@ struct BatchWriter<B> {
     running: Option<tokio::task::JoinHandle<io::Result<(std::fs::File, Sha256)>>>,
 }
 
-impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
+impl<B: AsRef<[u8]> + Send + Sync + 'static> BatchWriter<B> {
     fn new(file: std::fs::File, hasher: Sha256) -> Self {
         BatchWriter {
             batch: Vec::new(),
@@ -806,15 +807,26 @@ impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
         let Some((mut file, mut hasher)) = self.idle.take() else {
             return Err(io::Error::other("the download's file was lost after an earlier error"));
         };
-        let batch = std::mem::take(&mut self.batch);
+        let batch = std::sync::Arc::new(std::mem::take(&mut self.batch));
         self.batch_len = 0;
-        self.running = Some(tokio::task::spawn_blocking(move || {
-            use std::io::Write;
-            for chunk in &batch {
+        let to_hash = batch.clone();
+        let hashing = tokio::task::spawn_blocking(move || {
+            for chunk in to_hash.iter() {
                 hasher.update(chunk.as_ref());
-                file.write_all(chunk.as_ref())?;
             }
-            Ok((file, hasher))
+            hasher
+        });
+        self.running = Some(tokio::spawn(async move {
+            let written = tokio::task::spawn_blocking(move || {
+                use std::io::Write;
+                for chunk in batch.iter() {
+                    file.write_all(chunk.as_ref())?;
+                }
+                Ok::<_, io::Error>(file)
+            })
+            .await;
+            let hasher = hashing.await.map_err(io::Error::other)?;
+            Ok((written.map_err(io::Error::other)??, hasher))
         }));
         Ok(())
     }
