@@ -63,6 +63,13 @@ pub fn retry_summary(attempt: usize, max_attempts: usize, delay: Duration) -> St
     format!("retrying in {secs} s (attempt {attempt} of {max_attempts})")
 }
 
+impl RetryNotice {
+    /// "retrying in 3 s (attempt 2 of 5)".
+    pub fn summary(&self) -> String {
+        retry_summary(self.attempt, self.max_attempts, self.delay)
+    }
+}
+
 /// A callback told about every retry.
 pub type RetryHook = Arc<dyn Fn(&RetryNotice) + Send + Sync>;
 

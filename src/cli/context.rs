@@ -3,6 +3,7 @@
 
 use super::CliError;
 use super::args::GlobalArgs;
+use crate::api::client::{RetryHook, RetryNotice};
 use crate::api::session::{ProfileMemory, Session, TokenStore};
 use crate::api::{ApiError, Client, ClientOptions, RetryPolicy};
 use crate::config::{Overrides, Paths, Settings};
@@ -57,22 +58,22 @@ impl Context {
         self.paths.profile_memory()
     }
 
-    /// A client for the configured server, without a token.
-    pub fn client(&self) -> Result<Client, CliError> {
-        let retry = RetryPolicy {
+    /// The retry policy of the settings, telling `on_retry` about each retry.
+    pub fn retry_policy(&self, on_retry: RetryHook) -> RetryPolicy {
+        RetryPolicy {
             max_attempts: self.settings.retry_max_attempts as usize,
             max_delay: Duration::from_secs(self.settings.retry_max_delay_secs),
-            on_retry: Some(std::sync::Arc::new(|notice: &crate::api::client::RetryNotice| {
-                eprintln!(
-                    "trackline: {}; retrying in {} s (attempt {} of {})",
-                    notice.reason,
-                    notice.delay.as_secs_f32().ceil() as u64,
-                    notice.attempt,
-                    notice.max_attempts
-                );
-            })),
+            on_retry: Some(on_retry),
             ..RetryPolicy::default()
-        };
+        }
+    }
+
+    /// A client for the configured server, without a token; retries are
+    /// announced on stderr.
+    pub fn client(&self) -> Result<Client, CliError> {
+        let retry = self.retry_policy(std::sync::Arc::new(|notice: &RetryNotice| {
+            eprintln!("trackline: {}; {}", notice.reason, notice.summary());
+        }));
         let options = ClientOptions {
             allow_insecure_http: self.settings.allow_insecure_http,
             retry,

@@ -12,7 +12,7 @@
 use super::CliError;
 use super::args::{DownloadArgs, ExportArgs};
 use super::context::{Context, ENV_EMAIL, ENV_PASSWORD};
-use crate::api::client::{RetryNotice, RetryPolicy};
+use crate::api::client::RetryNotice;
 use crate::api::error::exit;
 use crate::api::{ApiError, Client, Document, Process, ProcessQuery};
 use crate::text::safe_line;
@@ -24,7 +24,6 @@ use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Component, Path};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// The manifest's file name in the export folder.
@@ -293,20 +292,9 @@ impl StopSignals {
 /// The retry policy of the settings, its notices printed above the bars.
 fn transfer_options(context: &Context, bars: &Bars) -> TransferOptions {
     let bars = bars.clone();
-    TransferOptions::with_retry(RetryPolicy {
-        max_attempts: context.settings.retry_max_attempts as usize,
-        max_delay: Duration::from_secs(context.settings.retry_max_delay_secs),
-        on_retry: Some(Arc::new(move |notice: &RetryNotice| {
-            bars.println(&format!(
-                "trackline: {}; resuming in {} s (attempt {} of {})",
-                notice.reason,
-                notice.delay.as_secs_f32().ceil() as u64,
-                notice.attempt,
-                notice.max_attempts
-            ));
-        })),
-        ..RetryPolicy::default()
-    })
+    TransferOptions::with_retry(context.retry_policy(Arc::new(move |notice: &RetryNotice| {
+        bars.println(&format!("trackline: {}; {}", notice.reason, notice.summary()));
+    })))
 }
 
 /// One logged-in client shared by every download of a run (one connection
