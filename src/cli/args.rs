@@ -23,6 +23,7 @@ pub struct Cli {
 
 /// Options that every command takes, each with an environment variable.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The API's base URL, `/api` included.
     #[arg(long, env = "TRACKLINE_BASE_URL", global = true, value_name = "URL")]
