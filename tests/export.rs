@@ -435,17 +435,8 @@ fn a_download_killed_mid_file_resumes_in_the_next_run() {
         .unwrap();
     let out = home.path().join("out");
     let command = || {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_trackline"));
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", home.path().join("xdg-data"))
-            .env("XDG_CACHE_HOME", home.path().join("xdg-cache"))
-            .env("XDG_STATE_HOME", home.path().join("xdg-state"))
-            .args(["--base-url", &base, "download", "5", "-o"])
-            .arg(&out);
+        let mut command = common::isolated(env!("CARGO_BIN_EXE_trackline"), home.path());
+        command.args(["--base-url", &base, "download", "5", "-o"]).arg(&out);
         command
     };
 

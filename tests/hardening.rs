@@ -491,16 +491,9 @@ fn a_full_disk_fails_cleanly_with_no_final_file() {
         dir.display()
     );
     let home = rig.home.path();
-    let output = std::process::Command::new("sh")
+    let output = common::isolated("sh", home)
         .arg("-c")
         .arg(&script)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
-        .env("XDG_STATE_HOME", home.join("xdg-state"))
         .env("TRACKLINE_BASE_URL", rig.base_url())
         .output()
         .unwrap();

@@ -138,20 +138,11 @@ fn the_token_file_is_private_even_under_umask_000() {
     use std::os::unix::fs::PermissionsExt as _;
     let rig = Rig::new();
     let home = rig.home.path();
-    let output = std::process::Command::new("sh")
+    let output = common::isolated("sh", home)
         .arg("-c")
         .arg("umask 000; exec \"$0\" \"$@\"")
         .arg(env!("CARGO_BIN_EXE_trackline"))
         .args(["login", "--email", EMAIL, "--password-stdin"])
-        .env_remove("TRACKLINE_PROFILE")
-        .env_remove("TRACKLINE_CONFIG")
-        .env_remove("TRACKLINE_PASSWORD")
-        .env_remove("RUST_LOG")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
-        .env("XDG_STATE_HOME", home.join("xdg-state"))
         .env("TRACKLINE_BASE_URL", rig.base_url())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -140,16 +140,11 @@ fn the_readmes_commands_run_as_written_against_the_sandbox() {
     assert!(blocks.len() >= 5, "{blocks:?}");
     let mut ran = 0;
     for block in &blocks {
-        let output = std::process::Command::new("bash")
+        let output = common::isolated("bash", rig.home.path())
             .args(["-euo", "pipefail", "-c", block])
             .current_dir(work.path())
-            .env_clear()
             .env("PATH", &path)
-            .env("HOME", rig.home.path())
-            .env("XDG_CONFIG_HOME", rig.home.path().join("xdg-config"))
-            .env("XDG_DATA_HOME", rig.home.path().join("xdg-data"))
-            .env("XDG_CACHE_HOME", rig.home.path().join("xdg-cache"))
-            .env("XDG_STATE_HOME", rig.home.path().join("xdg-state"))
+            .env_remove("TRACKLINE_DOWNLOAD_DIR")
             .env("TRACKLINE_BASE_URL", rig.base_url())
             .stdin(std::process::Stdio::null())
             .output()

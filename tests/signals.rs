@@ -8,7 +8,7 @@ mod common;
 use common::pty::PtyApp;
 use common::{Rig, send_signal, sha256_file};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 use trackline::sandbox::{Faults, sample_data};
 
@@ -29,15 +29,8 @@ fn stalled(after: u64) -> Rig {
 /// The binary with the rig's environment, not waited for.
 fn spawn(rig: &Rig, args: &[&str]) -> Child {
     let home = rig.home.path();
-    Command::new(env!("CARGO_BIN_EXE_trackline"))
+    common::isolated(env!("CARGO_BIN_EXE_trackline"), home)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("XDG_CACHE_HOME", home.join("xdg-cache"))
-        .env("XDG_STATE_HOME", home.join("xdg-state"))
         .env("TRACKLINE_DOWNLOAD_DIR", rig.downloads())
         .env("TRACKLINE_BASE_URL", rig.base_url())
         .stdout(Stdio::null())

@@ -82,29 +82,24 @@ impl Rig {
     }
 }
 
-/// The binary with every user directory under `home` and no trackline
-/// variables from the caller's environment.
-pub fn bare_cmd(home: &Path) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("trackline").unwrap();
-    for var in [
-        "TRACKLINE_BASE_URL",
-        "TRACKLINE_PROFILE",
-        "TRACKLINE_DOWNLOAD_DIR",
-        "TRACKLINE_CONFIG",
-        "TRACKLINE_EMAIL",
-        "TRACKLINE_PASSWORD",
-        "RUST_LOG",
-        "NO_COLOR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", home)
+/// `program` with an empty environment but PATH, every user directory under
+/// `home`, and downloads going to `home/downloads`.
+pub fn isolated(program: impl AsRef<std::ffi::OsStr>, home: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("xdg-config"))
         .env("XDG_DATA_HOME", home.join("xdg-data"))
         .env("XDG_CACHE_HOME", home.join("xdg-cache"))
         .env("XDG_STATE_HOME", home.join("xdg-state"))
         .env("TRACKLINE_DOWNLOAD_DIR", home.join("downloads"));
     cmd
+}
+
+/// The binary, [`isolated`] under `home`.
+pub fn bare_cmd(home: &Path) -> assert_cmd::Command {
+    assert_cmd::Command::from_std(isolated(env!("CARGO_BIN_EXE_trackline"), home))
 }
 
 /// Hex SHA-256 of a file.
