@@ -449,12 +449,10 @@ fn a_download_killed_mid_file_resumes_in_the_next_run() {
     assert!(!first_head.contains("range:"), "{first_head}");
     // Wait until some of the body is on disk (the server hangs after 600 KiB), then kill.
     let part = out.join("big.bin.part");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::fs::metadata(&part).map_or(0, |m| m.len()) == 0 {
-        assert!(std::time::Instant::now() < deadline, "nothing reached {part:?}");
+    common::wait_until("some of the body on disk", || {
         assert!(first.try_wait().unwrap().is_none(), "the first run ended by itself");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+        std::fs::metadata(&part).map_or(0, |m| m.len()) > 0
+    });
     first.kill().unwrap();
     first.wait().unwrap();
     let kept = std::fs::metadata(&part).unwrap().len();

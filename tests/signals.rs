@@ -9,7 +9,6 @@ use common::pty::PtyApp;
 use common::{Rig, send_signal, sha256_file};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 use trackline::sandbox::{Faults, sample_data};
 
 /// The small photo (5,708 bytes), stalled after its first 2,000 bytes.
@@ -37,15 +36,6 @@ fn spawn(rig: &Rig, args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-/// Waits (a safety net of a minute) until `test` holds.
-fn wait_until(what: &str, test: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !test() {
-        assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn parts_in(dir: &Path) -> Vec<PathBuf> {
@@ -95,7 +85,7 @@ fn headless_download_keeps_the_part_and_exits_128_plus_the_signal() {
         let rig = stalled(2_000);
         let dir = rig.home.path().join("out");
         let mut child = spawn(&rig, &["download", PHOTO_DOC_ID, "--output-dir", dir.to_str().unwrap()]);
-        wait_until("the .part file", || !parts_in(&dir).is_empty());
+        common::wait_until("the .part file", || !parts_in(&dir).is_empty());
         send_signal(child.id(), signal);
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(code), "SIG{signal}");
@@ -126,7 +116,7 @@ fn tui_with_a_stalled_download(rig: &Rig) -> PtyApp {
     app.send("\r");
     app.wait_for_text("1 running");
     let folder = rig.downloads().join("12345 Odoo Billing Process");
-    wait_until("the .part file", || !parts_in(&folder).is_empty());
+    common::wait_until("the .part file", || !parts_in(&folder).is_empty());
     app
 }
 

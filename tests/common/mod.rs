@@ -136,3 +136,14 @@ pub fn send_signal(pid: u32, signal: &str) {
         .unwrap();
     assert!(status.success(), "kill -{signal} {pid} failed");
 }
+
+/// Waits until `test` holds, for a state another process writes (a file on
+/// disk) where there is no event to wait on: it looks again every 10 ms, and
+/// fails after a minute as a safety net against hanging.
+pub fn wait_until(what: &str, mut test: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !test() {
+        assert!(std::time::Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
