@@ -113,17 +113,21 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The most characters of an additional field's name shown as its label.
+const LABEL_CHARS: usize = 24;
+
 /// The detail lines of a process: status, name, id, created, then every extra field.
 fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a>> {
     let t = &app.theme;
+    // Widths are of the safe forms: an escaped control character is wider than itself.
     let label_width = p
         .extra
         .keys()
-        .map(|k| k.chars().count().min(24))
+        .map(|k| safe_line(k, LABEL_CHARS).chars().count())
         .max()
         .unwrap_or(0)
         .max(9);
-    let label = move |text: &str| Span::styled(format!("{:<label_width$} ", safe_line(text, 24)), t.muted);
+    let label = move |text: &str| Span::styled(format!("{:<label_width$} ", safe_line(text, LABEL_CHARS)), t.muted);
     let mut lines = Vec::with_capacity(p.extra.len() + 6);
     let status_line = match &p.status {
         Some(s) => Span::styled(format!("● {}", safe_line(s, 60)), t.status(s)),
