@@ -50,33 +50,26 @@ pub fn safe_line(input: &str, max_chars: usize) -> String {
     safe_text(&flattened, max_chars)
 }
 
-/// A time relative to `now` in words: "just now", "5 min ago", "3 days ago",
-/// "in 2 h", "in 59 min".
+/// A time relative to `now` in words: "just now", "5 minutes ago",
+/// "3 days ago", "in 2 hours".
 pub fn relative_time(at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
     let seconds = (at - now).whole_seconds();
     let magnitude = seconds.unsigned_abs();
     if magnitude < 60 {
         return "just now".to_string();
     }
-    let amount = match magnitude {
-        m if m < 3_600 => format!("{} min", m / 60),
-        m if m < 86_400 => format!("{} h", m / 3_600),
-        m if m < 86_400 * 60 => plural(m / 86_400, "day"),
-        m if m < 86_400 * 730 => plural(m / (86_400 * 30), "month"),
-        m => plural(m / (86_400 * 365), "year"),
+    let (n, unit) = match magnitude {
+        0..=3_599 => (magnitude / 60, "minute"),
+        3_600..=86_399 => (magnitude / 3_600, "hour"),
+        86_400..=2_591_999 => (magnitude / 86_400, "day"),
+        2_592_000..=31_535_999 => (magnitude / 2_592_000, "month"),
+        _ => (magnitude / 31_536_000, "year"),
     };
+    let plural = if n == 1 { "" } else { "s" };
     if seconds < 0 {
-        format!("{amount} ago")
+        format!("{n} {unit}{plural} ago")
     } else {
-        format!("in {amount}")
-    }
-}
-
-fn plural(n: u64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
+        format!("in {n} {unit}{plural}")
     }
 }
 
@@ -143,7 +136,7 @@ mod tests {
         );
         assert_eq!(
             relative_time(time::macros::datetime!(2026-11-28 12:59 UTC), now),
-            "in 59 min"
+            "in 59 minutes"
         );
         assert_eq!(
             relative_time(time::macros::datetime!(2026-11-28 11:59:30 UTC), now),
@@ -155,7 +148,19 @@ mod tests {
         );
         assert_eq!(
             relative_time(time::macros::datetime!(2026-11-28 14:00 UTC), now),
-            "in 2 h"
+            "in 2 hours"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2026-11-28 11:00 UTC), now),
+            "1 hour ago"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2026-11-30 12:00 UTC), now),
+            "in 2 days"
+        );
+        assert_eq!(
+            relative_time(time::macros::datetime!(2023-01-01 0:00 UTC), now),
+            "3 years ago"
         );
     }
 

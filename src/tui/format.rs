@@ -60,29 +60,6 @@ pub fn remaining(d: Duration) -> String {
     }
 }
 
-/// How long ago `then` was, seen from `now`: `just now`, `5 minutes ago`, `3 days ago`, `in 2 hours`.
-pub fn relative(then: OffsetDateTime, now: OffsetDateTime) -> String {
-    let diff = now - then;
-    let future = diff.is_negative();
-    let secs = diff.whole_seconds().unsigned_abs();
-    if secs < 60 {
-        return "just now".to_string();
-    }
-    let (n, unit) = match secs {
-        0..=3599 => (secs / 60, "minute"),
-        3600..=86_399 => (secs / 3600, "hour"),
-        86_400..=2_591_999 => (secs / 86_400, "day"),
-        2_592_000..=31_535_999 => (secs / 2_592_000, "month"),
-        _ => (secs / 31_536_000, "year"),
-    };
-    let plural = if n == 1 { "" } else { "s" };
-    if future {
-        format!("in {n} {unit}{plural}")
-    } else {
-        format!("{n} {unit}{plural} ago")
-    }
-}
-
 /// A date and time in the given offset: `2024-02-09 11:30`.
 pub fn local_time(t: OffsetDateTime, offset: UtcOffset) -> String {
     let t = t.to_offset(offset);
@@ -126,16 +103,6 @@ mod tests {
         assert_eq!(duration(Duration::seconds(-5)), "0s");
         assert_eq!(remaining(Duration::seconds(3479)), "57m");
         assert_eq!(remaining(Duration::seconds(3700)), "1h 01m");
-    }
-
-    #[test]
-    fn relative_times_read_well() {
-        let now = datetime!(2024-02-12 10:30 UTC);
-        assert_eq!(relative(datetime!(2024-02-09 10:30 UTC), now), "3 days ago");
-        assert_eq!(relative(datetime!(2024-02-12 10:29:30 UTC), now), "just now");
-        assert_eq!(relative(datetime!(2024-02-12 9:30 UTC), now), "1 hour ago");
-        assert_eq!(relative(datetime!(2024-02-14 10:30 UTC), now), "in 2 days");
-        assert_eq!(relative(datetime!(2021-01-01 0:00 UTC), now), "3 years ago");
     }
 
     #[test]

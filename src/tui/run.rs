@@ -6,7 +6,7 @@
 use super::app::{App, AppInit, Msg, SessionInfo};
 use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
-use super::theme::{Theme, ThemeName};
+use super::theme::Theme;
 use super::view;
 use crate::api::{Client, ClientOptions, RetryPolicy};
 use crate::config::{self, Paths, Settings};
@@ -87,7 +87,7 @@ const QUIT_GRACE: Duration = Duration::from_secs(3);
 pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     let settings = &launch.settings;
     let keymap = Keymap::with_overrides(&settings.keys).map_err(|e| TuiError::Keys(e.to_string()))?;
-    let theme = Theme::from_settings(theme_name(settings.theme), &settings.colors, settings.no_color);
+    let theme = Theme::from_settings(settings.theme, &settings.colors, settings.no_color);
     let retry = RetryPolicy {
         max_attempts: settings.retry_max_attempts as usize,
         max_delay: Duration::from_secs(settings.retry_max_delay_secs),
@@ -215,14 +215,6 @@ impl ScratchDir {
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn theme_name(name: config::ThemeName) -> ThemeName {
-    match name {
-        config::ThemeName::Dark => ThemeName::Dark,
-        config::ThemeName::Light => ThemeName::Light,
-        config::ThemeName::HighContrast => ThemeName::HighContrast,
     }
 }
 

@@ -2,33 +2,8 @@
 //! for `NO_COLOR` that marks selection with bold and reverse video only.
 
 use crate::config::Colors;
+pub use crate::config::ThemeName;
 use ratatui::style::{Color, Modifier, Style};
-use std::str::FromStr;
-
-/// A theme as named in the config (`theme = "dark"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ThemeName {
-    /// Light text on a dark terminal.
-    #[default]
-    Dark,
-    /// Dark text on a light terminal.
-    Light,
-    /// Strong colours and bold text.
-    HighContrast,
-}
-
-impl FromStr for ThemeName {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "dark" => Ok(ThemeName::Dark),
-            "light" => Ok(ThemeName::Light),
-            "high-contrast" | "highcontrast" => Ok(ThemeName::HighContrast),
-            other => Err(format!("unknown theme {other:?}: use dark, light or high-contrast")),
-        }
-    }
-}
 
 /// The styles every view draws with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -373,13 +348,5 @@ mod tests {
         assert_eq!(t.text, Theme::named(ThemeName::Dark).text);
         let mono = Theme::from_settings(ThemeName::Dark, &colors, true);
         assert_eq!(mono, Theme::no_color());
-    }
-
-    #[test]
-    fn theme_names_parse() {
-        assert_eq!("dark".parse(), Ok(ThemeName::Dark));
-        assert_eq!("High-Contrast".parse(), Ok(ThemeName::HighContrast));
-        assert_eq!("high_contrast".parse(), Ok(ThemeName::HighContrast));
-        assert!("neon".parse::<ThemeName>().is_err());
     }
 }

@@ -150,7 +150,7 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a
     let created = match (p.created(), &p.created_at) {
         (Some(at), _) => vec![
             Span::styled(format::local_time(at, app.local_offset), t.text),
-            Span::styled(format!(" · {}", format::relative(at, now)), t.muted),
+            Span::styled(format!(" · {}", crate::text::relative_time(at, now)), t.muted),
         ],
         (None, Some(raw)) => vec![Span::styled(safe_line(raw, 60), t.text)],
         (None, None) => vec![Span::styled("—", t.muted)],
