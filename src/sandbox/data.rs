@@ -451,7 +451,13 @@ fn large_process() -> Value {
     })
 }
 
-/// One 8-byte block of the large file: splitmix64 of its index.
+/// How often the large file's pattern repeats (each time under a new key).
+const PATTERN_LEN: usize = 64 * 1024;
+
+/// Set in the index of a repetition's key, so keys and pattern blocks differ.
+const KEY_MARK: u64 = 1 << 63;
+
+/// splitmix64 of `index`: 8 bytes that look random.
 fn generated_block(index: u64) -> [u8; 8] {
     let mut z = (index ^ LARGE_SEED).wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -459,17 +465,51 @@ fn generated_block(index: u64) -> [u8; 8] {
     (z ^ (z >> 31)).to_le_bytes()
 }
 
+/// The first [`PATTERN_LEN`] bytes before any key: [`generated_block`] of 0, 1, 2…
+fn pattern() -> &'static [u8] {
+    static PATTERN: OnceLock<Vec<u8>> = OnceLock::new();
+    PATTERN.get_or_init(|| (0..(PATTERN_LEN / 8) as u64).flat_map(generated_block).collect())
+}
+
 /// Fills `buf` with the large file's bytes from `offset` on.
+///
+/// The file is [`pattern`] over and over, each repetition XORed with an
+/// 8-byte key of its own, so every byte depends on where it is (a resume from
+/// the wrong offset shows) while the sandbox spends on it little more than a
+/// copy: the benchmarks run it on the cores of the client they time.
 pub fn fill_generated(offset: u64, buf: &mut [u8]) {
-    let mut pos = offset;
-    let mut out = 0;
-    while out < buf.len() {
-        let block = generated_block(pos / 8);
-        let skip = (pos % 8) as usize;
-        let n = (8 - skip).min(buf.len() - out);
-        buf[out..out + n].copy_from_slice(&block[skip..skip + n]);
-        out += n;
-        pos += n as u64;
+    let pattern = pattern();
+    let mut position = offset;
+    let mut done = 0;
+    while done < buf.len() {
+        let repetition = position / PATTERN_LEN as u64;
+        let within = (position % PATTERN_LEN as u64) as usize;
+        let len = (PATTERN_LEN - within).min(buf.len() - done);
+        let key = generated_block(repetition | KEY_MARK);
+        // The key lined up with this piece's first byte: byte `p` takes `key[p % 8]`.
+        let lined_up: [u8; 8] = std::array::from_fn(|j| key[(within + j) % 8]);
+        xor_into(&mut buf[done..done + len], &pattern[within..within + len], lined_up);
+        done += len;
+        position += len as u64;
+    }
+}
+
+/// `dst = src ^ key` with `key` repeated, 8 bytes at a time.
+fn xor_into(dst: &mut [u8], src: &[u8], key: [u8; 8]) {
+    let key_word = u64::from_ne_bytes(key);
+    let mut dst_words = dst.chunks_exact_mut(8);
+    let mut src_words = src.chunks_exact(8);
+    for (d, s) in (&mut dst_words).zip(&mut src_words) {
+        let word = s.try_into().map(u64::from_ne_bytes).unwrap_or_default();
+        d.copy_from_slice(&(word ^ key_word).to_ne_bytes());
+    }
+    for ((d, s), k) in dst_words
+        .into_remainder()
+        .iter_mut()
+        .zip(src_words.remainder())
+        .zip(key)
+    {
+        *d = s ^ k;
     }
 }
 
@@ -518,13 +558,28 @@ mod tests {
 
     #[test]
     fn generated_bytes_do_not_depend_on_where_a_read_starts() {
+        // Across a repetition of the pattern, from an odd offset.
+        let base = PATTERN_LEN as u64 - 29;
         let mut whole = vec![0u8; 64];
-        fill_generated(1000, &mut whole);
+        fill_generated(base, &mut whole);
         for start in 0..64 {
-            let mut part = vec![0u8; 64 - start];
-            fill_generated(1000 + start as u64, &mut part);
-            assert_eq!(part, whole[start..]);
+            for end in start..=64 {
+                let mut part = vec![0u8; end - start];
+                fill_generated(base + start as u64, &mut part);
+                assert_eq!(part, whole[start..end], "bytes {start}..{end}");
+            }
         }
+        assert_ne!(whole[..], [0u8; 64][..]);
+    }
+
+    #[test]
+    fn every_repetition_of_the_pattern_has_its_own_bytes() {
+        let mut first = vec![0u8; 4096];
+        let mut second = vec![0u8; 4096];
+        fill_generated(100, &mut first);
+        fill_generated(100 + PATTERN_LEN as u64, &mut second);
+        let same = first.iter().zip(&second).filter(|(a, b)| a == b).count();
+        assert!(same < 64, "{same} of 4096 bytes repeat one pattern length later");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 use super::naming::{choose_name, ensure_inside, part_name, persist_exact, persist_no_clobber};
 use super::resume::{self, Found, Part};
+use super::writeback::Writeback;
 use crate::api::client::{ResumeFrom, RetryNotice, RetryPolicy};
 use crate::api::error::exit;
 use crate::api::{ApiError, Client};
@@ -639,7 +640,7 @@ async fn write_body(
         path: part.to_path_buf(),
         source,
     };
-    let mut writer = BatchWriter::new(file.into_std().await, hasher);
+    let mut writer = BatchWriter::new(file.into_std().await, hasher, offset);
     let mut stream = response.bytes_stream();
     let mut received = offset;
     let mut throttle = Throttle::new(Instant::now());
@@ -793,16 +794,29 @@ fn sync_dir(dir: &Path) {
 struct BatchWriter<B> {
     batch: Vec<B>,
     batch_len: usize,
-    idle: Option<(std::fs::File, Sha256)>,
-    running: Option<tokio::task::JoinHandle<io::Result<(std::fs::File, Sha256)>>>,
+    idle: Option<Sink>,
+    running: Option<tokio::task::JoinHandle<io::Result<Sink>>>,
+}
+
+/// Where a batch goes: the file, the hash of everything written, and the
+/// writeback hints that keep the final `fsync` short.
+struct Sink {
+    file: std::fs::File,
+    hasher: Sha256,
+    writeback: Writeback,
 }
 
 impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
-    fn new(file: std::fs::File, hasher: Sha256) -> Self {
+    /// Appends to `file`, which already holds `offset` bytes that `hasher` has seen.
+    fn new(file: std::fs::File, hasher: Sha256, offset: u64) -> Self {
         BatchWriter {
             batch: Vec::new(),
             batch_len: 0,
-            idle: Some((file, hasher)),
+            idle: Some(Sink {
+                file,
+                hasher,
+                writeback: Writeback::new(offset),
+            }),
             running: None,
         }
     }
@@ -824,7 +838,7 @@ impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
     /// Waits for the batch in flight, then starts writing the one gathered.
     async fn submit(&mut self) -> io::Result<()> {
         self.settle().await?;
-        let Some((mut file, mut hasher)) = self.idle.take() else {
+        let Some(mut sink) = self.idle.take() else {
             return Err(io::Error::other("the download's file was lost after an earlier error"));
         };
         let batch = std::mem::take(&mut self.batch);
@@ -832,10 +846,12 @@ impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
         self.running = Some(tokio::task::spawn_blocking(move || {
             use std::io::Write;
             for chunk in &batch {
-                hasher.update(chunk.as_ref());
-                file.write_all(chunk.as_ref())?;
+                let bytes = chunk.as_ref();
+                sink.hasher.update(bytes);
+                sink.file.write_all(bytes)?;
+                sink.writeback.wrote(&sink.file, bytes.len());
             }
-            Ok((file, hasher))
+            Ok(sink)
         }));
         Ok(())
     }
@@ -855,6 +871,7 @@ impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
         self.settle().await?;
         self.idle
             .take()
+            .map(|sink| (sink.file, sink.hasher))
             .ok_or_else(|| io::Error::other("the download's file was lost after an earlier error"))
     }
 }

@@ -12,6 +12,7 @@ pub mod download;
 pub mod naming;
 pub mod open;
 pub mod resume;
+mod writeback;
 
 pub use download::{
     DownloadRequest, Downloaded, Progress, TransferError, TransferOptions, download, download_with, save_response,
