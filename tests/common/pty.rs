@@ -126,7 +126,13 @@ impl PtyApp {
             }
             let now = Instant::now();
             if now >= deadline || state.closed {
-                panic!("the screen never showed {what}:\n{screen}");
+                let tail = &state.raw[state.raw.len().saturating_sub(300)..];
+                panic!(
+                    "the screen never showed {what} (closed: {}, inside a frame: {}):\n{screen}\nlast bytes written: {}",
+                    state.closed,
+                    state.in_frame,
+                    tail.escape_ascii()
+                );
             }
             state = ready.wait_timeout(state, deadline - now).unwrap().0;
         }
