@@ -1,6 +1,8 @@
 //! End to end: the built binary in a pseudo-terminal, keys typed, the screen
 //! read back with vt100, as a new user meets it.
 
+#![allow(clippy::unwrap_used)] // test helpers
+
 mod common;
 
 use common::pty::PtyApp;
@@ -122,4 +124,41 @@ fn ctrl_z_gives_the_terminal_back_and_redraws_on_return() {
     app.send("\x03");
     app.wait_closed();
     assert_eq!(app.wait_exit(), 130, "Ctrl-C exits like an interrupted program");
+}
+
+/// The name and nice value in a `/proc/…/stat` file.
+#[cfg(target_os = "linux")]
+fn name_and_nice(stat_file: std::path::PathBuf) -> (String, i64) {
+    let stat = std::fs::read_to_string(stat_file).unwrap();
+    let (head, tail) = stat.rsplit_once(')').unwrap();
+    let name = head.split_once('(').unwrap().1.to_string();
+    // After the name come field 3 (the state) on; nice is field 19.
+    (name, tail.split_whitespace().nth(16).unwrap().parse().unwrap())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn downloads_run_below_the_thread_that_reads_keys_and_draws() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 100, 30);
+    app.wait_for_text("Log in to Trackline");
+    let (_, own) = name_and_nice("/proc/thread-self/stat".into());
+    let pid = app.pid();
+    let threads: Vec<_> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .map(|task| name_and_nice(task.unwrap().path().join("stat")))
+        .collect();
+    let runtime: Vec<_> = threads.iter().filter(|(name, _)| name == "tokio-rt-worker").collect();
+    assert!(!runtime.is_empty(), "no runtime threads in {threads:?}");
+    assert!(
+        runtime.iter().all(|(_, nice)| *nice == 10.max(own)),
+        "runtime threads should run at nice 10: {threads:?}"
+    );
+    let (_, interface) = name_and_nice(format!("/proc/{pid}/task/{pid}/stat").into());
+    assert_eq!(
+        interface, own,
+        "the interface thread keeps the priority it started with: {threads:?}"
+    );
+    app.send("\x03");
+    app.wait_closed();
 }

@@ -55,8 +55,13 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let context = Context::new(&cli.global)?;
     let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all();
+    if is_interactive(&command) {
+        // The interface runs on this thread (`block_on`); everything else yields to it.
+        builder.on_thread_start(crate::tui::priority::run_in_background);
+    }
+    let runtime = builder
         .build()
         .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
@@ -92,6 +97,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(exit::OK),
         }
     })
+}
+
+/// Whether the command opens the TUI.
+fn is_interactive(command: &Option<Command>) -> bool {
+    matches!(command, None | Some(Command::Demo))
 }
 
 fn command_name(command: &Option<Command>) -> &'static str {

@@ -4,7 +4,8 @@
 //! - [`view`]: drawing the state with ratatui;
 //! - [`keymap`] and [`theme`]: keys and colours, both configurable.
 //!
-//! The terminal lifecycle and the event loop live beside these and drive them:
+//! The terminal lifecycle ([`terminal`]), the event loop ([`run`]) and the
+//! runtime threads' priority ([`priority`]) live beside these and drive them:
 //! keys, resizes, ticks and worker events become [`Msg`]s, and the
 //! [`crate::worker::Command`]s that `update` returns go to the worker.
 
@@ -21,5 +22,6 @@ pub use app::{App, AppInit, Focus, Msg, SessionInfo};
 pub use keymap::{Action, Keymap, KeymapError};
 pub use theme::{Theme, ThemeName};
 
+pub mod priority;
 pub mod run;
 pub mod terminal;
