@@ -937,6 +937,34 @@ mod tests {
         Ok(names)
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_body_past_several_writeback_windows_is_saved_whole() -> TestResult {
+        // 40 MiB in 256 KiB chunks: the writer hints (and drops clean pages)
+        // twice while more is written; every byte must still reach the file.
+        let dir = tempfile::tempdir()?;
+        let body: Vec<u8> = (0..40u32 << 20)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
+        let len = body.len().to_string();
+        let headers = [
+            ("content-disposition", "attachment; filename=big.bin"),
+            ("content-length", &len),
+        ];
+        let parts: Vec<Vec<u8>> = body.chunks(256 << 10).map(<[u8]>::to_vec).collect();
+        let stream = stream::iter(parts.into_iter().map(Ok::<_, io::Error>));
+        let saved = save_response(
+            response(&headers, stream)?,
+            &DownloadRequest::new("1", dir.path()),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await?;
+        assert_eq!(saved.bytes, body.len() as u64);
+        assert_eq!(saved.sha256, sha256_hex(&body));
+        assert!(fs::read(&saved.path)? == body, "the saved bytes differ from the body");
+        Ok(())
+    }
+
     #[tokio::test]
     async fn saves_the_body_under_the_server_name() -> TestResult {
         let dir = tempfile::tempdir()?;
