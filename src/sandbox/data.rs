@@ -3,7 +3,7 @@
 //! processes made in code: one with 10,000 documents and one with a 1 GiB file
 //! whose bytes are computed from their offset, so it is never stored.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -384,42 +384,37 @@ fn receipt_text(n: u32) -> String {
     )
 }
 
-fn many_documents_process() -> Value {
-    let documents: Vec<Value> = (0..MANY_DOCS_COUNT)
+/// `count` receipts named `Receipt_00001.txt`… with ids from `first_id` on.
+fn receipt_documents(first_id: u32, count: u32) -> Vec<Value> {
+    (0..count)
         .map(|n| {
             json!({
-                "doc_id": (FIRST_RECEIPT_ID + n).to_string(),
+                "doc_id": (first_id + n).to_string(),
                 "doc_name": format!("Receipt_{:05}.txt", n + 1),
                 "doc_type": RECEIPT_TYPES[n as usize % RECEIPT_TYPES.len()],
             })
         })
-        .collect();
-    let mut process = Map::new();
-    process.insert("process_id".into(), MANY_DOCS_PROCESS_ID.into());
-    process.insert("name".into(), "Receipts Archive 2023".into());
-    process.insert("status".into(), "Completed".into());
-    process.insert("created_at".into(), "2024-01-02T08:00:00Z".into());
-    process.insert("document_count".into(), MANY_DOCS_COUNT.into());
-    process.insert("documents".into(), documents.into());
-    Value::Object(process)
+        .collect()
+}
+
+fn many_documents_process() -> Value {
+    json!({
+        "process_id": MANY_DOCS_PROCESS_ID,
+        "name": "Receipts Archive 2023",
+        "status": "Completed",
+        "created_at": "2024-01-02T08:00:00Z",
+        "document_count": MANY_DOCS_COUNT,
+        "documents": receipt_documents(FIRST_RECEIPT_ID, MANY_DOCS_COUNT),
+    })
 }
 
 fn bench_receipts_process() -> Value {
-    let documents: Vec<Value> = (0..BENCH_RECEIPTS_COUNT)
-        .map(|n| {
-            json!({
-                "doc_id": (FIRST_BENCH_RECEIPT_ID + n).to_string(),
-                "doc_name": format!("Receipt_{:05}.txt", n + 1),
-                "doc_type": RECEIPT_TYPES[n as usize % RECEIPT_TYPES.len()],
-            })
-        })
-        .collect();
     json!({
         "process_id": BENCH_RECEIPTS_PROCESS_ID,
         "name": "Receipts sample (1,000)",
         "status": "Completed",
         "created_at": "2024-01-03T08:00:00Z",
-        "documents": documents,
+        "documents": receipt_documents(FIRST_BENCH_RECEIPT_ID, BENCH_RECEIPTS_COUNT),
     })
 }
 

@@ -81,14 +81,7 @@ impl FaultState {
 
     /// Where to stall a body of `len` bytes, if this is the one download to stall.
     pub(crate) fn stall_at(&self, len: u64) -> Option<u64> {
-        let after = self.faults.stall_after_bytes?;
-        if len <= after {
-            return None;
-        }
-        self.stall_armed
-            .compare_exchange(true, false, Ordering::SeqCst, Ordering::SeqCst)
-            .ok()
-            .map(|_| after)
+        fire_once(self.faults.stall_after_bytes, &self.stall_armed, len)
     }
 
     pub(crate) async fn delay(&self) {
@@ -134,15 +127,18 @@ impl FaultState {
 
     /// Where to cut a body of `len` bytes, if this is the one download to cut.
     pub(crate) fn cut_at(&self, len: u64) -> Option<u64> {
-        let after = self.faults.drop_after_bytes?;
-        if len <= after {
-            return None;
-        }
-        self.drop_armed
-            .compare_exchange(true, false, Ordering::SeqCst, Ordering::SeqCst)
-            .ok()
-            .map(|_| after)
+        fire_once(self.faults.drop_after_bytes, &self.drop_armed, len)
     }
+}
+
+/// `after`, the first time a body of `len` bytes is longer than it (disarming
+/// `armed`); `None` for shorter bodies and every time after.
+fn fire_once(after: Option<u64>, armed: &AtomicBool, len: u64) -> Option<u64> {
+    let after = after.filter(|after| len > *after)?;
+    armed
+        .compare_exchange(true, false, Ordering::SeqCst, Ordering::SeqCst)
+        .ok()
+        .map(|_| after)
 }
 
 fn seed_state(seed: u64) -> u64 {
