@@ -129,39 +129,21 @@ mod tests {
 
     #[test]
     fn relative_times_read_naturally() {
-        let now = time::macros::datetime!(2026-11-28 12:00 UTC);
-        assert_eq!(
-            relative_time(time::macros::datetime!(2026-11-25 12:00 UTC), now),
-            "3 days ago"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2026-11-28 12:59 UTC), now),
-            "in 59 minutes"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2026-11-28 11:59:30 UTC), now),
-            "just now"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2024-02-09 10:30 UTC), now),
-            "2 years ago"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2026-11-28 14:00 UTC), now),
-            "in 2 hours"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2026-11-28 11:00 UTC), now),
-            "1 hour ago"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2026-11-30 12:00 UTC), now),
-            "in 2 days"
-        );
-        assert_eq!(
-            relative_time(time::macros::datetime!(2023-01-01 0:00 UTC), now),
-            "3 years ago"
-        );
+        use time::macros::datetime;
+        let now = datetime!(2026-11-28 12:00 UTC);
+        let cases = [
+            (datetime!(2026-11-25 12:00 UTC), "3 days ago"),
+            (datetime!(2026-11-28 12:59 UTC), "in 59 minutes"),
+            (datetime!(2026-11-28 11:59:30 UTC), "just now"),
+            (datetime!(2024-02-09 10:30 UTC), "2 years ago"),
+            (datetime!(2026-11-28 14:00 UTC), "in 2 hours"),
+            (datetime!(2026-11-28 11:00 UTC), "1 hour ago"),
+            (datetime!(2026-11-30 12:00 UTC), "in 2 days"),
+            (datetime!(2023-01-01 0:00 UTC), "3 years ago"),
+        ];
+        for (then, expected) in cases {
+            assert_eq!(relative_time(then, now), expected, "{then}");
+        }
     }
 
     proptest! {
