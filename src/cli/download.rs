@@ -234,17 +234,6 @@ impl Stop {
     }
 }
 
-/// Makes a write past the file size limit (`ulimit -f`) fail with an error
-/// (`EFBIG`, reported as a full disk) instead of killing the process with SIGXFSZ.
-#[cfg(unix)]
-pub(crate) fn ignore_file_size_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    // A handler, once installed, stays for the life of the process.
-    if let Err(error) = signal(SignalKind::from_raw(nix::libc::SIGXFSZ)) {
-        tracing::debug!(%error, "cannot handle SIGXFSZ");
-    }
-}
-
 /// Ctrl-C, SIGTERM and SIGHUP, their handlers installed at once (so a signal
 /// that comes before the first wait is not lost, nor kills the process).
 struct StopSignals {
@@ -257,7 +246,6 @@ impl StopSignals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            ignore_file_size_signal();
             let unix = match (
                 signal(SignalKind::interrupt()),
                 signal(SignalKind::terminate()),

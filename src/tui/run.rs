@@ -347,9 +347,6 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            // A write past `ulimit -f` then fails with an error shown in the
-            // downloads pane instead of killing the process.
-            let _ = signal(SignalKind::from_raw(nix::libc::SIGXFSZ));
             Ok(Signals {
                 terminate: signal(SignalKind::terminate())?,
                 hangup: signal(SignalKind::hangup())?,

@@ -91,8 +91,8 @@ fn install_panic_hook() {
 
 #[cfg(unix)]
 fn stop_self() {
-    use nix::sys::signal::{Signal, raise};
-    if let Err(error) = raise(Signal::SIGTSTP) {
+    use rustix::process::{Signal, getpid, kill_process};
+    if let Err(error) = kill_process(getpid(), Signal::TSTP) {
         tracing::warn!(%error, "cannot suspend");
     }
 }
