@@ -842,15 +842,14 @@ impl<B: AsRef<[u8]> + Send + 'static> BatchWriter<B> {
             return Err(io::Error::other("the download's file was lost after an earlier error"));
         };
         let batch = std::mem::take(&mut self.batch);
-        self.batch_len = 0;
+        let batch_len = std::mem::take(&mut self.batch_len);
         self.running = Some(tokio::task::spawn_blocking(move || {
             use std::io::Write;
             for chunk in &batch {
-                let bytes = chunk.as_ref();
-                sink.hasher.update(bytes);
-                sink.file.write_all(bytes)?;
-                sink.writeback.wrote(&sink.file, bytes.len());
+                sink.hasher.update(chunk.as_ref());
+                sink.file.write_all(chunk.as_ref())?;
             }
+            sink.writeback.wrote(&sink.file, batch_len);
             Ok(sink)
         }));
         Ok(())
