@@ -9,9 +9,12 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod engine;
+pub mod exit;
 pub mod logging;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub mod store;
 pub mod text;
 pub mod transfer;
 pub mod tui;

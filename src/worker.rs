@@ -7,7 +7,6 @@
 
 use crate::api::{ApiError, Document, Id, ProcessQuery};
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
@@ -38,18 +37,7 @@ pub struct ProcessRef {
     pub name: Option<String>,
 }
 
-/// One entry of the recent processes list, kept across runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecentEntry {
-    /// The process id; choosing the entry looks this id up.
-    pub process_id: String,
-    /// The process name as last seen (untrusted: draw it through [`crate::text`]).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The status as last seen (untrusted).
-    #[serde(default)]
-    pub status: Option<String>,
-}
+pub use crate::store::RecentEntry;
 
 /// A valid stored session of a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,5 +219,4 @@ pub enum Event {
         error: String,
     },
 }
-pub mod renew;
 pub mod run;

@@ -7,8 +7,8 @@ use common::{EMAIL, PASSWORD, Rig, bare_cmd, closed_port, sha256_file, stdout_li
 use predicates::prelude::*;
 use secrecy::SecretString;
 use std::path::PathBuf;
-use trackline::api::session::{Session, TokenStore};
 use trackline::sandbox::sample_data;
+use trackline::store::{Session, TokenStore};
 
 #[test]
 fn login_status_process_logout_round_trip() {

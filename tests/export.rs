@@ -420,7 +420,7 @@ async fn stalling_server(
 #[test]
 fn a_download_killed_mid_file_resumes_in_the_next_run() {
     use secrecy::SecretString;
-    use trackline::api::session::{Session, TokenStore};
+    use trackline::store::{Session, TokenStore};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (heads_tx, heads) = std::sync::mpsc::channel();
     let (base, _server) = runtime.block_on(stalling_server(heads_tx)).unwrap();

@@ -181,12 +181,12 @@ fn debug_output_hides_the_password_and_the_token() {
     };
     let shown = format!("{login:?}");
     assert!(!shown.contains(PASSWORD) && shown.contains(EMAIL), "{shown}");
-    let kept = trackline::worker::renew::Credentials {
+    let kept = trackline::engine::Credentials {
         email: EMAIL.into(),
         password: SecretString::from(PASSWORD),
     };
     assert!(!format!("{kept:?}").contains(PASSWORD));
-    let session = trackline::api::session::Session::new(
+    let session = trackline::store::Session::new(
         "default",
         "http://127.0.0.1:1/api",
         EMAIL,

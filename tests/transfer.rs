@@ -7,8 +7,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 use trackline::api::client::RetryPolicy;
-use trackline::api::error::exit;
 use trackline::api::{ApiError, Client, ClientOptions};
+use trackline::exit;
 use trackline::sandbox::{
     DEMO_EMAIL, DEMO_PASSWORD, Faults, GUIDE_DOC_ID, HOSTILE_PROCESS_ID, LARGE_DOC_ID, LARGE_LEN,
     MISSING_ATTACHMENT_ID, RecordedRequest, Sandbox, SandboxOptions, sample_data,

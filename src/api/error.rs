@@ -1,25 +1,8 @@
 //! Everything that can go wrong talking to the API, each with the exit code of
 //! SPEC.md and a message that says what to do next.
 
+use crate::exit;
 use std::time::Duration;
-
-/// Exit codes of SPEC.md, like curl's, so that scripts can branch.
-pub mod exit {
-    /// Done.
-    pub const OK: u8 = 0;
-    /// Any other error.
-    pub const OTHER: u8 = 1;
-    /// Bad usage or a bad config file.
-    pub const USAGE: u8 = 2;
-    /// Not logged in, wrong credentials, or a session that cannot be renewed.
-    pub const AUTH: u8 = 3;
-    /// No such process or attachment.
-    pub const NOT_FOUND: u8 = 4;
-    /// Server or network unavailable after retries.
-    pub const UNAVAILABLE: u8 = 5;
-    /// Some files of a bulk download failed; the others are saved.
-    pub const PARTIAL: u8 = 6;
-}
 
 /// An error from the Trackline API or the way to it.
 ///

@@ -2,7 +2,6 @@
 pub mod client;
 pub mod error;
 pub mod model;
-pub mod session;
 
 pub use client::{Client, ClientOptions, ResumeFrom, RetryNotice, RetryPolicy};
 pub use error::ApiError;

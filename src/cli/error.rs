@@ -1,9 +1,9 @@
 //! The error of a headless command, with its exit code.
 
 use crate::api::ApiError;
-use crate::api::error::exit;
-use crate::api::session::SessionError;
 use crate::config::ConfigError;
+use crate::exit;
+use crate::store::StoreError;
 use crate::transfer::TransferError;
 
 /// Why a command failed; [`CliError::exit_code`] is SPEC.md's exit code.
@@ -20,7 +20,10 @@ pub enum CliError {
     Config(#[from] ConfigError),
     /// The session store failed.
     #[error(transparent)]
-    Session(#[from] SessionError),
+    Store(#[from] StoreError),
+    /// The session could not be had.
+    #[error(transparent)]
+    Session(#[from] crate::engine::session::SessionError),
     /// The terminal UI failed.
     #[error(transparent)]
     Tui(#[from] crate::tui::run::TuiError),
@@ -39,7 +42,9 @@ impl CliError {
             CliError::Api(e) => e.exit_code(),
             CliError::Transfer(e) => e.exit_code(),
             CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
-            CliError::Session(e) => e.exit_code(),
+            CliError::Store(e) => e.exit_code(),
+            CliError::Session(crate::engine::session::SessionError::Api(e)) => e.exit_code(),
+            CliError::Session(crate::engine::session::SessionError::Store(e)) => e.exit_code(),
             CliError::Tui(e) => e.exit_code(),
             CliError::Other(_) => exit::OTHER,
         }

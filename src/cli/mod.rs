@@ -5,14 +5,19 @@ mod args;
 mod context;
 mod download;
 mod error;
+mod export;
+mod ids;
+mod keys;
+mod manifest;
 mod output;
+mod progress;
 mod session;
 
 pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
-pub use context::{Context, same_server};
+pub use context::Context;
 pub use error::CliError;
 
-use crate::api::error::exit;
+use crate::exit;
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -90,7 +95,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Profiles) => session::profiles(&context),
             Some(Command::Process(args)) => output::process(&context, &args).await,
             Some(Command::Download(args)) => download::download(&context, &args).await,
-            Some(Command::Export(args)) => download::export(&context, &args).await,
+            Some(Command::Export(args)) => export::export(&context, &args).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await

@@ -3,9 +3,9 @@
 use super::CliError;
 use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
-use crate::api::error::exit;
 use crate::api::{Process, ProcessQuery};
 use crate::config::{Config, Paths};
+use crate::exit;
 use crate::text::{relative_time, safe_line};
 use clap::CommandFactory;
 use std::io::Write;
@@ -19,12 +19,8 @@ pub async fn process(context: &Context, args: &ProcessArgs) -> Result<u8, CliErr
         (_, Some(name)) if !name.trim().is_empty() => ProcessQuery::Name(name.trim().to_string()),
         _ => return Err(CliError::Usage("give a non-empty --id or --name".to_string())),
     };
-    let processes = context
-        .with_session(|client| {
-            let query = query.clone();
-            async move { Ok(client.process(&query).await?) }
-        })
-        .await?;
+    let session = context.signed_in().await?;
+    let processes = crate::engine::lookup::process(&session, &query, None).await?;
     let mut stdout = std::io::stdout().lock();
     let written = if args.json {
         write_json(&mut stdout, &processes)

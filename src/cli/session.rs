@@ -1,8 +1,10 @@
 //! `login`, `logout`, `status` and `profiles`.
 
 use super::CliError;
-use super::context::{Context, ENV_PASSWORD, same_server};
-use crate::api::error::exit;
+use super::context::Context;
+use crate::engine::Credentials;
+use crate::engine::credentials::ENV_PASSWORD;
+use crate::exit;
 use crate::text::safe_line;
 use secrecy::SecretString;
 use std::io::{BufRead, IsTerminal, Write};
@@ -36,12 +38,19 @@ pub async fn login(context: &Context, email: Option<String>, password_stdin: boo
             "no password: pass --password-stdin, set TRACKLINE_PASSWORD, or run in a terminal".to_string(),
         ));
     };
-    let client = context.client()?;
-    let session = context.login(&client, email.trim(), &password).await?;
+    let credentials = Credentials {
+        email: email.trim().to_string(),
+        password,
+    };
+    let logged_in = context.session()?.login(None, &credentials).await?;
+    if let Some(warning) = logged_in.stored?.warning() {
+        eprintln!("trackline: warning: {warning}");
+    }
+    let session = logged_in.session;
     eprintln!(
         "Logged in as {} at {} (profile {}){}",
         safe_line(&session.email, 200),
-        safe_line(client.base_url(), 200),
+        safe_line(&session.base_url, 200),
         safe_line(profile, 100),
         match session.expires_at {
             Some(at) => format!(
@@ -117,7 +126,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
     println!("Server:   {}", safe_line(&settings.base_url, 300));
     println!("Log file: {}", context.paths.log_file.display());
     match context.token_store().load(&settings.profile)? {
-        Some(session) if !same_server(&session.base_url, &settings.base_url) => {
+        Some(session) if !session.is_for(&settings.base_url) => {
             println!(
                 "Session:  none for this server (the stored one is for {})",
                 safe_line(&session.base_url, 300)

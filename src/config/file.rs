@@ -9,7 +9,7 @@ use std::io;
 use std::path::Path;
 
 use super::ConfigError;
-use crate::tui::keymap::{Action, KeymapError};
+pub use crate::store::TokenStoreKind;
 use ratatui::style::Color;
 
 /// The colour theme.
@@ -31,26 +31,6 @@ impl fmt::Display for ThemeName {
             ThemeName::Dark => "dark",
             ThemeName::Light => "light",
             ThemeName::HighContrast => "high-contrast",
-        })
-    }
-}
-
-/// Where session tokens are kept.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TokenStoreKind {
-    /// One file per profile in the data dir, mode 0600.
-    #[default]
-    File,
-    /// The OS keychain.
-    Keyring,
-}
-
-impl fmt::Display for TokenStoreKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TokenStoreKind::File => "file",
-            TokenStoreKind::Keyring => "keyring",
         })
     }
 }
@@ -247,8 +227,8 @@ colors_table! {
 
 impl Config {
     /// Parses the text of a config file; `path` only names the file in errors.
-    /// The `[keys]` table is checked too: unknown actions, unreadable keys and
-    /// conflicts are errors with the line of the binding.
+    /// The `[keys]` table is read as text: the front end that owns the keys
+    /// checks it and reports a mistake with [`key_binding_error`].
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let snippet = |line: Option<usize>| {
             line.and_then(|l| text.lines().nth(l - 1))
@@ -267,16 +247,6 @@ impl Config {
                 snippet: snippet(line),
             }
         })?;
-        if let Err(e) = crate::tui::keymap::Keymap::with_overrides(&config.keys) {
-            let line = key_error_line(text, &config, &e);
-            return Err(ConfigError::Parse {
-                path: path.to_path_buf(),
-                line,
-                column: None,
-                message: e.to_string(),
-                snippet: snippet(line),
-            });
-        }
         Ok(config)
     }
 
@@ -299,26 +269,29 @@ impl Config {
     }
 }
 
-/// The line of the `[keys]` binding a keymap error is about (for a conflict,
-/// the later of the two bindings the file gives).
-fn key_error_line(text: &str, config: &Config, error: &KeymapError) -> Option<usize> {
+/// A mistake in the `[keys]` table of the config file at `path` (whose text is
+/// `text`), as [`ConfigError::Parse`] with the line of the binding it is about:
+/// `bindings` names the actions concerned, and the line is the later of theirs
+/// (for a conflict, the binding that made it).
+pub fn key_binding_error(text: &str, path: &Path, message: String, bindings: &[&str]) -> ConfigError {
     #[derive(Deserialize)]
     struct KeySpans {
         #[serde(default)]
         keys: BTreeMap<String, toml::Spanned<toml::Value>>,
     }
-    let spans = toml::from_str::<KeySpans>(text).ok()?.keys;
-    let line_of = |name: &str| spans.get(name).map(|v| line_col(text, v.span().start).0);
-    match error {
-        KeymapError::UnknownAction(name) | KeymapError::NoKeys(name) | KeymapError::BadKey { action: name, .. } => {
-            line_of(name)
-        }
-        KeymapError::Conflict { first, second, .. } => config
-            .keys
-            .keys()
-            .filter(|name| Action::from_config_name(name).is_some_and(|a| a == *first || a == *second))
-            .filter_map(|name| line_of(name))
-            .max(),
+    let spans = toml::from_str::<KeySpans>(text).map(|k| k.keys).unwrap_or_default();
+    let line = bindings
+        .iter()
+        .filter_map(|name| spans.get(*name).map(|v| line_col(text, v.span().start).0))
+        .max();
+    ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        column: None,
+        message,
+        snippet: line
+            .and_then(|l| text.lines().nth(l - 1))
+            .map(|s| crate::text::safe_line(s, 120)),
     }
 }
 
@@ -544,27 +517,6 @@ download_dir = "~/Invoices/prod"
                 fg: Some(Color::Black),
                 bg: Some(accent)
             })
-        );
-    }
-
-    #[test]
-    fn key_mistakes_name_the_line_of_the_binding() {
-        let unknown = error("theme = \"dark\"\n\n[keys]\nquit = \"q\"\nexplode = \"e\"\n");
-        assert!(
-            unknown.contains("line 5") && unknown.contains("known actions"),
-            "{unknown}"
-        );
-        let conflict = error("[keys]\nquit = \"d\"\nhelp = \"h\"\n");
-        assert!(
-            conflict.contains("line 2") && conflict.contains("quit and download"),
-            "{conflict}"
-        );
-        let dotted = error("keys.help = \"Hyper-h\"\n");
-        assert!(dotted.contains("line 1") && dotted.contains("Hyper"), "{dotted}");
-        let empty = error("[keys]\nquit = []\n");
-        assert!(
-            empty.contains("line 2") && empty.contains("at least one key"),
-            "{empty}"
         );
     }
 

@@ -6,14 +6,16 @@ mod file;
 mod paths;
 mod settings;
 
-pub use file::{ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind};
+pub use file::{
+    ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind, key_binding_error,
+};
 pub use paths::Paths;
 pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_LOG_LEVEL, DEFAULT_PROFILE, DEFAULT_RETRY_MAX_ATTEMPTS,
     DEFAULT_RETRY_MAX_DELAY_SECS, Overrides, Setting, Settings, Source, known_profiles,
 };
 
-use crate::api::error::exit;
+use crate::exit;
 use std::fmt;
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ConfigError;
-use crate::api::session::{ProfileMemory, TokenStore};
+use crate::store::{ProfileMemory, TokenStore};
 
 /// Every directory and file trackline reads or writes, outside the downloads themselves.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -207,7 +207,7 @@ pub struct Settings {
     pub retry_max_attempts: u32,
     /// The longest wait between two attempts, in seconds.
     pub retry_max_delay_secs: u64,
-    /// Key bindings from the config file, action → keys, already checked by [`Config::parse`].
+    /// Key bindings from the config file, action → keys, as written (the TUI checks them).
     pub keys: BTreeMap<String, Vec<String>>,
     /// Colours from the config file that replace the theme's.
     pub colors: Colors,
@@ -491,7 +491,7 @@ pub fn known_profiles(config: &Config, paths: &Paths) -> Vec<String> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::api::session::Session;
+    use crate::store::Session;
     use secrecy::SecretString;
     use std::fs;
 

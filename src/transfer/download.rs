@@ -19,8 +19,8 @@ use super::naming::{choose_name, ensure_inside, part_name, persist_exact, persis
 use super::resume::{self, Found, Part};
 use super::writeback::Writeback;
 use crate::api::client::{ResumeFrom, RetryNotice, RetryPolicy};
-use crate::api::error::exit;
 use crate::api::{ApiError, Client};
+use crate::exit;
 use backon::{BackoffBuilder, ExponentialBuilder};
 use futures_util::StreamExt;
 use reqwest::StatusCode;

@@ -1177,7 +1177,7 @@ impl App {
                         self.login.password.reset();
                         "Wrong email or password — check them and press Enter".to_string()
                     }
-                    e if e.exit_code() == crate::api::error::exit::UNAVAILABLE => {
+                    e if e.exit_code() == crate::exit::UNAVAILABLE => {
                         self.login.field = LoginField::Server;
                         format!(
                             "{} — check the Server field and try again",

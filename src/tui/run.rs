@@ -8,10 +8,9 @@ use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::view;
-use crate::api::{Client, ClientOptions, RetryPolicy};
 use crate::config::{self, Paths, Settings};
 use crate::worker::Command;
-use crate::worker::run::{self as worker, WorkerConfig, load_recent};
+use crate::worker::run::{self as worker, WorkerConfig};
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use secrecy::SecretString;
@@ -47,9 +46,12 @@ pub enum TuiError {
     /// The key bindings in the config file are wrong.
     #[error("bad key bindings in the config file: {0}")]
     Keys(String),
-    /// The session store failed.
+    /// The stored session could not be read.
     #[error(transparent)]
-    Session(#[from] crate::api::session::SessionError),
+    Session(#[from] crate::engine::session::SessionError),
+    /// The settings could not be resolved.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
 }
 
 impl TuiError {
@@ -57,8 +59,10 @@ impl TuiError {
     pub fn exit_code(&self) -> u8 {
         match self {
             TuiError::Api(e) => e.exit_code(),
-            TuiError::Keys(_) => crate::api::error::exit::USAGE,
-            TuiError::Terminal(_) | TuiError::Session(_) => crate::api::error::exit::OTHER,
+            TuiError::Keys(_) => crate::exit::USAGE,
+            TuiError::Session(crate::engine::session::SessionError::Api(e)) => e.exit_code(),
+            TuiError::Config(e) => e.exit_code(),
+            TuiError::Terminal(_) | TuiError::Session(_) => crate::exit::OTHER,
         }
     }
 }
@@ -88,58 +92,33 @@ pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     let settings = &launch.settings;
     let keymap = Keymap::with_overrides(&settings.keys).map_err(|e| TuiError::Keys(e.to_string()))?;
     let theme = Theme::from_settings(settings.theme, &settings.colors, settings.no_color);
-    let retry = RetryPolicy {
-        max_attempts: settings.retry_max_attempts as usize,
-        max_delay: Duration::from_secs(settings.retry_max_delay_secs),
-        ..RetryPolicy::default()
-    };
-    let options = ClientOptions {
-        allow_insecure_http: settings.allow_insecure_http,
-        retry: retry.clone(),
-        ..ClientOptions::default()
-    };
-    let mut client = Client::new(&settings.base_url, options)?;
-    let now = OffsetDateTime::now_utc();
-    let stored = launch
-        .paths
-        .token_store()
-        .with_kind(settings.token_store)
-        .load(&settings.profile)?
-        .filter(|s| crate::cli::same_server(&s.base_url, client.base_url()) && !s.is_expired(now));
-    let session = stored.map(|s| {
-        client = client.with_token(s.token.clone());
-        SessionInfo {
-            email: s.email,
-            expires_at: s.expires_at,
-        }
-    });
-    let init = AppInit {
-        base_url: client.base_url().to_string(),
-        email: settings.email.clone(),
-        password_prefill: launch.password_prefill.clone(),
-        session,
-        recent: load_recent(&launch.paths.recent_file()),
-        keymap,
-        theme,
-        concurrency: settings.concurrency,
-        now,
-        local_offset: LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC),
-    };
     let worker_config = WorkerConfig {
-        profile: settings.profile.clone(),
         paths: launch.paths.clone(),
-        download_dir: settings.download_dir.clone(),
-        allow_insecure_http: settings.allow_insecure_http,
-        retry,
-        opener: settings.opener.clone(),
-        token_store: settings.token_store,
+        settings: settings.clone(),
         overrides: config::Overrides {
             config: settings.config_loaded.then(|| settings.config_file.clone()),
             allow_insecure_http: settings.allow_insecure_http,
             ..config::Overrides::default()
         },
     };
-    let worker = worker::spawn(worker_config, client);
+    let now = OffsetDateTime::now_utc();
+    let (worker, stored) = worker::start(worker_config).await?;
+    let session = stored.map(|s| SessionInfo {
+        email: s.email,
+        expires_at: s.expires_at,
+    });
+    let init = AppInit {
+        base_url: settings.base_url.trim_end_matches('/').to_string(),
+        email: settings.email.clone(),
+        password_prefill: launch.password_prefill.clone(),
+        session,
+        recent: crate::store::recent::load(&launch.paths.recent_file()),
+        keymap,
+        theme,
+        concurrency: settings.concurrency,
+        now,
+        local_offset: LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC),
+    };
     let app = App::new(init).with_profiles(settings.profile.clone(), settings.profile_names.clone());
     let mut guard = TerminalGuard::enter()?;
     let result = event_loop(&mut guard, app, worker).await;
@@ -168,8 +147,7 @@ pub async fn run_demo(download_dir: Option<std::path::PathBuf>, user: &Settings)
         download_dir: Some(download_dir),
         ..config::Overrides::default()
     };
-    let mut settings =
-        Settings::resolve(&paths, &overrides).map_err(|e| TuiError::Terminal(std::io::Error::other(e.to_string())))?;
+    let mut settings = Settings::resolve(&paths, &overrides)?;
     settings.email = Some(DEMO_EMAIL.to_string());
     settings.keys = user.keys.clone();
     settings.theme = user.theme;

@@ -1,47 +1,34 @@
-//! The worker: owns the client and runs every [`Command`] as its own task,
-//! each cancellable, answering with [`Event`]s. The only place where the
-//! terminal UI and the network meet.
+//! The worker: a thin actor that turns each [`Command`] into a call to the
+//! engine, run as its own cancellable task, and answers with [`Event`]s. The
+//! command loop itself never waits for the network, the disk or the keyring.
 
 use crate::api::client::{RetryHook, RetryNotice};
-use crate::api::session::{ProfileMemory, Session, TokenStore};
-use crate::api::{ApiError, Client, ClientOptions, RetryPolicy};
-use crate::config::{Overrides, Paths, Settings, TokenStoreKind};
-use crate::transfer::{self, DownloadRequest, TransferError, TransferOptions, naming::process_folder_name};
-use crate::worker::renew::{Credentials, SessionState};
-use crate::worker::{Command, DownloadId, Event, ProcessRef, RecentEntry, ReqId, RetryTarget, SignedIn};
+use crate::api::{Document, ProcessQuery};
+use crate::config::{Overrides, Paths, Settings};
+use crate::engine::session::SessionError;
+use crate::engine::{
+    Credentials, DownloadEvent, DownloadQueue, KeptPassword, Profile, SessionManager, SessionNotice, lookup,
+};
+use crate::store::Session;
+use crate::transfer::{DownloadRequest, TransferError, naming::process_folder_name};
+use crate::worker::{Command, DownloadId, Event, ProcessRef, ReqId, RetryTarget, SignedIn};
 use secrecy::SecretString;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
-/// What the worker needs to know: where things go and how to reach the server.
+/// What the worker starts from: the run's paths, its settings, and the flags
+/// to resolve another profile's settings with when the user switches.
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
-    /// The profile whose session the worker stores.
-    pub profile: String,
     /// Where sessions, remembered emails and recent processes live.
     pub paths: Paths,
-    /// Where downloads go (`<dir>/<process_id> <name>/<document>`).
-    pub download_dir: PathBuf,
-    /// Allow `http://` to hosts that are not loopback.
-    pub allow_insecure_http: bool,
-    /// How idempotent requests are retried.
-    pub retry: RetryPolicy,
-    /// The command that opens a file; `None` for the system's default application.
-    pub opener: Option<String>,
-    /// Where new session tokens go (the file or the OS keyring).
-    pub token_store: TokenStoreKind,
-    /// The run's config file and flags, to resolve another profile's settings
-    /// when the user switches (its server and download dir replace these).
+    /// The effective settings of the profile in use.
+    pub settings: Settings,
+    /// The run's config file and flags (another profile's server and
+    /// download dir replace the profile's own).
     pub overrides: Overrides,
-}
-
-impl WorkerConfig {
-    fn token_store(&self) -> TokenStore {
-        self.paths.token_store().with_kind(self.token_store)
-    }
 }
 
 /// A running worker: send it commands, read its events.
@@ -80,43 +67,53 @@ impl Drop for WorkerHandle {
     }
 }
 
-/// Starts the worker on the current tokio runtime with `client` (which may
-/// already hold the stored session's token).
-pub fn spawn(config: WorkerConfig, client: Client) -> WorkerHandle {
+/// Starts the worker on the current tokio runtime, with the profile's stored
+/// session when it is still usable (returned, for the app's first screen).
+pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session>), SessionError> {
     let (command_tx, command_rx) = unbounded_channel();
     let (event_tx, event_rx) = unbounded_channel();
+    let kept = Arc::new(KeptPassword::default());
+    let notices = event_tx.clone();
+    let session = SessionManager::new(
+        crate::engine::ClientFactory::from_settings(&config.settings),
+        Profile::from_settings(&config.paths, &config.settings),
+        &config.settings.base_url,
+        kept.clone(),
+    )?
+    .with_notices(Arc::new(move |notice| {
+        let _ = notices.send(match notice {
+            SessionNotice::Renewed { expires_at } => Event::SessionRenewed { expires_at },
+            SessionNotice::Warning(warning) => Event::Warning(warning),
+        });
+    }));
+    let stored = session.resume().await?;
+    let session = Arc::new(session);
     let shutdown = CancellationToken::new();
-    let client = Arc::new(Mutex::new(client));
-    let session = Arc::new(SessionState::new(
-        client.clone(),
-        config.profile.clone(),
-        config.token_store(),
-        event_tx.clone(),
-    ));
     let worker = Worker {
-        config: Arc::new(config),
-        client,
+        queue: Arc::new(DownloadQueue::new(session.clone(), config.settings.concurrency)),
         session,
+        kept,
+        config: Arc::new(Mutex::new(config)),
         events: event_tx,
         lookups: HashMap::new(),
-        downloads: Arc::new(Mutex::new(HashMap::new())),
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(command_rx));
-    WorkerHandle {
+    let handle = WorkerHandle {
         commands: command_tx,
         events: event_rx,
         shutdown,
-    }
+    };
+    Ok((handle, stored))
 }
 
 struct Worker {
-    config: Arc<WorkerConfig>,
-    client: Arc<Mutex<Client>>,
-    session: Arc<SessionState>,
+    session: Arc<SessionManager>,
+    kept: Arc<KeptPassword>,
+    queue: Arc<DownloadQueue>,
+    config: Arc<Mutex<WorkerConfig>>,
     events: UnboundedSender<Event>,
     lookups: HashMap<ReqId, CancellationToken>,
-    downloads: Arc<Mutex<HashMap<DownloadId, CancellationToken>>>,
     shutdown: CancellationToken,
 }
 
@@ -132,11 +129,23 @@ impl Worker {
             };
             self.handle(command);
         }
+        self.queue.cancel_all();
         self.shutdown.cancel();
     }
 
-    fn client(&self) -> Client {
-        self.client.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    fn config(&self) -> WorkerConfig {
+        self.config.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Runs `task` until it ends or the worker shuts down.
+    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        let cancel = self.shutdown.child_token();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                () = task => {}
+            }
+        });
     }
 
     fn handle(&mut self, command: Command) {
@@ -147,51 +156,26 @@ impl Worker {
                 base_url,
                 remember_password,
             } => self.login(email, password, base_url, remember_password),
-            Command::Logout => self.logout(),
+            Command::Logout => {
+                let (session, events) = (self.session.clone(), self.events.clone());
+                self.spawn(async move {
+                    if let Err(error) = session.logout().await {
+                        tracing::warn!(%error, "cannot delete the session");
+                    }
+                    let _ = events.send(Event::LoggedOut);
+                });
+            }
             Command::Renew => {
-                let session = self.session.clone();
-                let events = self.events.clone();
-                let cancel = self.shutdown.child_token();
-                let seen = session.generation();
-                tokio::spawn(async move {
-                    tokio::select! {
-                        () = cancel.cancelled() => {}
-                        renewed = session.renew(seen) => if renewed.is_none() {
-                            let _ = events.send(Event::SessionExpired);
-                        },
+                let (session, events) = (self.session.clone(), self.events.clone());
+                let (_, seen) = session.snapshot();
+                self.spawn(async move {
+                    if session.renew(seen).await.is_none() {
+                        let _ = events.send(Event::SessionExpired);
                     }
                 });
             }
             Command::SwitchProfile(profile) => self.switch_profile(profile),
-            Command::FetchProcess { req, query } => {
-                let cancel = self.shutdown.child_token();
-                self.lookups.retain(|_, token| !token.is_cancelled());
-                self.lookups.insert(req, cancel.clone());
-                let events = self.events.clone();
-                let hook = retry_hook(events.clone(), RetryTarget::Lookup(req));
-                let session = self.session.clone();
-                let (client, seen) = session.snapshot();
-                let client = client.with_retry_hook(hook.clone());
-                tokio::spawn(async move {
-                    let lookup = async {
-                        let result = client.process(&query).await;
-                        match result {
-                            Err(e) if e.needs_login() => match session.renew(seen).await {
-                                Some(renewed) => renewed.with_retry_hook(hook).process(&query).await,
-                                None => Err(e),
-                            },
-                            other => other,
-                        }
-                    };
-                    tokio::select! {
-                        () = cancel.cancelled() => {}
-                        result = lookup => {
-                            cancel.cancel();
-                            let _ = events.send(Event::ProcessLoaded { req, result });
-                        }
-                    }
-                });
-            }
+            Command::FetchProcess { req, query } => self.fetch(req, query),
             Command::CancelRequest(req) => {
                 if let Some(token) = self.lookups.remove(&req) {
                     token.cancel();
@@ -199,23 +183,15 @@ impl Worker {
             }
             Command::Download { id, doc, process } => self.download(id, doc, process),
             Command::CancelDownload(id) => {
-                let token = self
-                    .downloads
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .remove(&id);
-                match token {
-                    Some(token) => token.cancel(),
-                    None => {
-                        let _ = self.events.send(Event::DownloadCancelled { id });
-                    }
+                if !self.queue.cancel(id.0) {
+                    let _ = self.events.send(Event::DownloadCancelled { id });
                 }
             }
             Command::Open(path) => {
-                let opener = self.config.opener.clone();
+                let opener = self.config().settings.opener;
                 let events = self.events.clone();
-                tokio::task::spawn_blocking(move || {
-                    let event = match transfer::open_path(&path, opener.as_deref()) {
+                self.spawn(async move {
+                    let event = match crate::engine::open::open(&path, opener.as_deref()).await {
                         Ok(()) => Event::Opened(path),
                         Err(error) => Event::OpenFailed { path, error },
                     };
@@ -223,9 +199,9 @@ impl Worker {
                 });
             }
             Command::SaveRecent(entries) => {
-                let file = self.config.paths.recent_file();
+                let file = self.config().paths.recent_file();
                 tokio::task::spawn_blocking(move || {
-                    if let Err(error) = save_recent(&file, &entries) {
+                    if let Err(error) = crate::store::recent::save(&file, &entries) {
                         tracing::warn!(%error, file = %file.display(), "cannot save the recent processes");
                     }
                 });
@@ -236,198 +212,144 @@ impl Worker {
     }
 
     fn login(&mut self, email: String, password: SecretString, base_url: String, remember_password: bool) {
-        let config = self.config.clone();
-        let state = self.session.clone();
-        let events = self.events.clone();
-        let cancel = self.shutdown.child_token();
-        tokio::spawn(async move {
-            let options = ClientOptions {
-                allow_insecure_http: config.allow_insecure_http,
-                retry: config.retry.clone(),
-                ..ClientOptions::default()
-            };
-            let result = async {
-                let client = Client::new(&base_url, options)?;
-                let token = client.login(email.trim(), &password).await?;
-                Ok::<_, ApiError>((client, token))
-            };
-            let (client, token) = tokio::select! {
-                () = cancel.cancelled() => return,
-                result = result => match result {
-                    Ok(pair) => pair,
-                    Err(error) => {
-                        let _ = events.send(Event::LoginFailed(error));
-                        return;
-                    }
-                },
-            };
-            let session = Session::new(config.profile.clone(), client.base_url(), email.trim(), token.clone());
-            state.save(&session);
-            if let Err(error) = ProfileMemory::new(config.paths.profiles_file()).remember(
-                &config.profile,
-                email.trim(),
-                client.base_url(),
-            ) {
-                tracing::warn!(%error, "cannot remember the email");
-            }
-            let base_url = client.base_url().to_string();
-            let kept = remember_password.then(|| Credentials {
+        let (session, kept, events) = (self.session.clone(), self.kept.clone(), self.events.clone());
+        self.spawn(async move {
+            let credentials = Credentials {
                 email: email.trim().to_string(),
                 password,
-            });
-            state.replace(client.with_token(token), kept);
-            let _ = events.send(Event::LoggedIn {
-                email: session.email.clone(),
-                base_url,
-                expires_at: session.expires_at,
-            });
-        });
-    }
-
-    fn logout(&mut self) {
-        let base_url = self.client().base_url().to_string();
-        let bare = Client::new(
-            &base_url,
-            ClientOptions {
-                allow_insecure_http: self.config.allow_insecure_http,
-                retry: self.config.retry.clone(),
-                ..ClientOptions::default()
-            },
-        );
-        match bare {
-            Ok(bare) => self.session.replace(bare, None),
-            Err(_) => {
-                let current = self.client();
-                self.session.replace(current, None);
-            }
-        }
-        if let Err(error) = self.config.token_store().delete(&self.config.profile) {
-            tracing::warn!(%error, "cannot delete the session");
-        }
-        let _ = self.events.send(Event::LoggedOut);
-    }
-
-    /// Resolves `profile`'s settings (its server, email and download dir, the
-    /// run's config file and flags otherwise) and works for it from now on, with
-    /// its stored session when that is still valid. Tasks in flight finish as
-    /// they started; a password kept for the old profile is forgotten.
-    fn switch_profile(&mut self, profile: String) {
-        let overrides = Overrides {
-            profile: Some(profile.clone()),
-            base_url: None,
-            download_dir: None,
-            ..self.config.overrides.clone()
-        };
-        let resolved = Settings::resolve(&self.config.paths, &overrides)
-            .map_err(|e| e.to_string())
-            .and_then(|settings| {
-                let options = ClientOptions {
-                    allow_insecure_http: settings.allow_insecure_http,
-                    retry: self.config.retry.clone(),
-                    ..ClientOptions::default()
-                };
-                let client = Client::new(&settings.base_url, options).map_err(|e| e.to_string())?;
-                Ok((settings, client))
-            });
-        let (settings, client) = match resolved {
-            Ok(pair) => pair,
-            Err(error) => {
-                tracing::warn!(profile, %error, "cannot switch profiles");
-                let _ = self.events.send(Event::ProfileSwitchFailed {
-                    profile,
-                    error: crate::text::safe_line(&error, 300),
-                });
-                return;
-            }
-        };
-        let config = WorkerConfig {
-            profile: profile.clone(),
-            download_dir: settings.download_dir.clone(),
-            allow_insecure_http: settings.allow_insecure_http,
-            token_store: settings.token_store,
-            ..(*self.config).clone()
-        };
-        let store = config.token_store();
-        let now = time::OffsetDateTime::now_utc();
-        let stored = match store.load(&profile) {
-            Ok(stored) => stored,
-            Err(error) => {
-                tracing::warn!(profile, %error, "cannot read the profile's session");
-                None
-            }
-        }
-        .filter(|s| crate::cli::same_server(&s.base_url, client.base_url()) && !s.is_expired(now));
-        let client = match &stored {
-            Some(s) => client.with_token(s.token.clone()),
-            None => client,
-        };
-        tracing::info!(profile, base_url = client.base_url(), "switched profiles");
-        self.session.set_owner(profile.clone(), store);
-        let base_url = client.base_url().to_string();
-        self.session.replace(client, None);
-        self.config = Arc::new(config);
-        let _ = self.events.send(Event::ProfileSwitched {
-            profile,
-            base_url,
-            email: settings.email.clone(),
-            session: stored.map(|s| SignedIn {
-                email: s.email,
-                expires_at: s.expires_at,
-            }),
-        });
-    }
-
-    fn download(&mut self, id: DownloadId, doc: crate::api::Document, process: ProcessRef) {
-        let cancel = self.shutdown.child_token();
-        self.downloads
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, cancel.clone());
-        let registry = self.downloads.clone();
-        let events = self.events.clone();
-        let hook = retry_hook(events.clone(), RetryTarget::Download(id));
-        let session = self.session.clone();
-        let (client, seen) = session.snapshot();
-        let client = client.with_retry_hook(hook.clone());
-        let dir = self
-            .config
-            .download_dir
-            .join(process_folder_name(process.id.as_str(), process.name.as_deref()));
-        let retry = RetryPolicy {
-            on_retry: Some(hook.clone()),
-            ..self.config.retry.clone()
-        };
-        tokio::spawn(async move {
-            let request = DownloadRequest {
-                doc_name: doc.doc_name.clone(),
-                ..DownloadRequest::new(doc.doc_id.as_str(), dir)
             };
-            let mut started = false;
-            let progress_events = events.clone();
-            let options = TransferOptions::with_retry(retry);
-            let mut on_progress = |progress: transfer::Progress| {
-                if !started {
-                    started = true;
-                    let _ = progress_events.send(Event::DownloadStarted {
-                        id,
-                        path_hint: None,
-                        total: progress.total,
+            match session.login(Some(&base_url), &credentials).await {
+                Ok(logged_in) => {
+                    match &logged_in.stored {
+                        Ok(stored) => {
+                            if let Some(warning) = stored.warning() {
+                                let _ = events.send(Event::Warning(warning.to_string()));
+                            }
+                        }
+                        Err(error) => tracing::warn!(%error, "cannot store the session"),
+                    }
+                    kept.keep(remember_password.then_some(credentials));
+                    let _ = events.send(Event::LoggedIn {
+                        email: logged_in.session.email.clone(),
+                        base_url: logged_in.session.base_url.clone(),
+                        expires_at: logged_in.session.expires_at,
                     });
                 }
-                let _ = progress_events.send(Event::Progress {
+                Err(error) => {
+                    let _ = events.send(Event::LoginFailed(error));
+                }
+            }
+        });
+    }
+
+    /// Resolves `profile`'s settings (its server, email and download dir; the
+    /// run's config file and flags otherwise) and works for it from now on,
+    /// with its stored session when that is still usable. Tasks in flight
+    /// finish as they started; a password kept for the old profile is forgotten.
+    fn switch_profile(&mut self, profile: String) {
+        let (session, events, shared) = (self.session.clone(), self.events.clone(), self.config.clone());
+        let current = self.config();
+        self.spawn(async move {
+            let overrides = Overrides {
+                profile: Some(profile.clone()),
+                base_url: None,
+                download_dir: None,
+                ..current.overrides.clone()
+            };
+            let paths = current.paths.clone();
+            let resolved = tokio::task::spawn_blocking(move || Settings::resolve(&paths, &overrides))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|settings| settings.map_err(|e| e.to_string()));
+            let switched = match resolved {
+                Ok(settings) => {
+                    let target = Profile::from_settings(&current.paths, &settings);
+                    session
+                        .switch(target, &settings.base_url)
+                        .await
+                        .map(|stored| (settings, stored))
+                        .map_err(|e| e.to_string())
+                }
+                Err(error) => Err(error),
+            };
+            match switched {
+                Ok((settings, stored)) => {
+                    tracing::info!(profile, base_url = %settings.base_url, "switched profiles");
+                    let event = Event::ProfileSwitched {
+                        profile,
+                        base_url: session.client().base_url().to_string(),
+                        email: settings.email.clone(),
+                        session: stored.map(|s| SignedIn {
+                            email: s.email,
+                            expires_at: s.expires_at,
+                        }),
+                    };
+                    shared.lock().unwrap_or_else(PoisonError::into_inner).settings = settings;
+                    let _ = events.send(event);
+                }
+                Err(error) => {
+                    tracing::warn!(profile, %error, "cannot switch profiles");
+                    let _ = events.send(Event::ProfileSwitchFailed {
+                        profile,
+                        error: crate::text::safe_line(&error, 300),
+                    });
+                }
+            }
+        });
+    }
+
+    fn fetch(&mut self, req: ReqId, query: ProcessQuery) {
+        let cancel = self.shutdown.child_token();
+        self.lookups.retain(|_, token| !token.is_cancelled());
+        self.lookups.insert(req, cancel.clone());
+        let (session, events) = (self.session.clone(), self.events.clone());
+        let hook = retry_hook(events.clone(), RetryTarget::Lookup(req));
+        tokio::spawn(async move {
+            tokio::select! {
+                () = cancel.cancelled() => {}
+                result = lookup::process(&session, &query, Some(hook)) => {
+                    cancel.cancel();
+                    let _ = events.send(Event::ProcessLoaded { req, result });
+                }
+            }
+        });
+    }
+
+    fn download(&mut self, id: DownloadId, doc: Document, process: ProcessRef) {
+        let cancel = self.queue.register(id.0);
+        let (queue, events) = (self.queue.clone(), self.events.clone());
+        let dir = self
+            .config()
+            .settings
+            .download_dir
+            .join(process_folder_name(process.id.as_str(), process.name.as_deref()));
+        let request = DownloadRequest {
+            doc_name: doc.doc_name.clone(),
+            ..DownloadRequest::new(doc.doc_id.as_str(), dir)
+        };
+        let progress_events = events.clone();
+        let on_event = Arc::new(move |event: DownloadEvent| {
+            let _ = progress_events.send(match event {
+                DownloadEvent::Started { total, .. } => Event::DownloadStarted {
+                    id,
+                    path_hint: None,
+                    total,
+                },
+                DownloadEvent::Progress(progress) => Event::Progress {
                     id,
                     received: progress.received,
                     total: progress.total,
-                });
-            };
-            let mut result = transfer::download_with(&client, &request, &options, &cancel, &mut on_progress).await;
-            if matches!(&result, Err(TransferError::Api(api)) if api.needs_login()) {
-                if let Some(renewed) = session.renew(seen).await {
-                    let renewed = renewed.with_retry_hook(hook);
-                    result = transfer::download_with(&renewed, &request, &options, &cancel, &mut on_progress).await;
-                }
-            }
-            registry.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+                },
+                DownloadEvent::Retrying(notice) => Event::Retrying {
+                    target: RetryTarget::Download(id),
+                    attempt: notice.attempt,
+                    max_attempts: notice.max_attempts,
+                    delay: notice.delay,
+                },
+            });
+        });
+        tokio::spawn(async move {
+            let result = queue.download(Some(id.0), &request, &cancel, on_event).await;
             let event = match result {
                 Ok(saved) => Event::Downloaded {
                     id,
@@ -458,22 +380,4 @@ fn retry_hook(events: UnboundedSender<Event>, target: RetryTarget) -> RetryHook 
             delay: notice.delay,
         });
     })
-}
-
-/// Loads the recent processes list; a missing or damaged file is an empty list.
-pub fn load_recent(file: &Path) -> Vec<RecentEntry> {
-    std::fs::read(file)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
-}
-
-fn save_recent(file: &Path, entries: &[RecentEntry]) -> std::io::Result<()> {
-    let dir = file
-        .parent()
-        .ok_or_else(|| std::io::Error::other("the recent file has no folder"))?;
-    std::fs::create_dir_all(dir)?;
-    let temp = file.with_extension("json.tmp");
-    std::fs::write(&temp, serde_json::to_vec_pretty(entries)?)?;
-    std::fs::rename(&temp, file)
 }

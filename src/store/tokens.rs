@@ -1,151 +1,39 @@
-//! Sessions: tokens, their expiry and where they are stored.
-//!
-//! A [`Session`] is what `POST /login` gives one profile: a token for one
-//! server and one email. [`TokenStore`] keeps one file per profile (mode 0600,
-//! never the password), or keeps the token in the OS keyring and only the rest
-//! in the file; [`ProfileMemory`] remembers the last email and server each
-//! profile logged in with, for the login dialog.
+//! The session of each profile on disk: one file per profile (mode 0600, never
+//! the password), with the token in the file or in the OS keyring.
 
-use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::error::exit;
-use crate::config::TokenStoreKind;
+use super::StoreError;
+use super::atomic;
+use super::session::{Session, jwt_expiry};
 
 /// The service name trackline's entries have in the OS keyring (the user is the profile).
 pub const KEYRING_SERVICE: &str = "trackline";
-
-/// A logged-in session of one profile.
-#[derive(Clone)]
-pub struct Session {
-    /// The profile this session belongs to.
-    pub profile: String,
-    /// The server the token was issued by (the base URL, including `/api`).
-    pub base_url: String,
-    /// The email that logged in.
-    pub email: String,
-    /// The bearer token. Never printed, logged or shown.
-    pub token: SecretString,
-    /// When the token expires, if it is a JWT with an `exp` claim.
-    pub expires_at: Option<OffsetDateTime>,
+/// Where session tokens are kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenStoreKind {
+    /// One file per profile in the data dir, mode 0600.
+    #[default]
+    File,
+    /// The OS keychain.
+    Keyring,
 }
 
-impl Session {
-    /// A session for `token`, its expiry read from the token when it is a JWT.
-    pub fn new(
-        profile: impl Into<String>,
-        base_url: impl Into<String>,
-        email: impl Into<String>,
-        token: SecretString,
-    ) -> Self {
-        let expires_at = jwt_expiry(token.expose_secret());
-        Session {
-            profile: profile.into(),
-            base_url: base_url.into(),
-            email: email.into(),
-            token,
-            expires_at,
-        }
-    }
-
-    /// Whether the token has expired at `now`. A token whose expiry is unknown never has.
-    pub fn is_expired(&self, now: OffsetDateTime) -> bool {
-        self.expires_at.is_some_and(|at| at <= now)
-    }
-
-    /// The time left at `now` (negative once expired), if the expiry is known.
-    pub fn time_left(&self, now: OffsetDateTime) -> Option<time::Duration> {
-        self.expires_at.map(|at| at - now)
-    }
-}
-
-impl fmt::Debug for Session {
+impl fmt::Display for TokenStoreKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Session")
-            .field("profile", &self.profile)
-            .field("base_url", &self.base_url)
-            .field("email", &self.email)
-            .field("token", &"***")
-            .field("expires_at", &self.expires_at)
-            .finish()
-    }
-}
-
-/// The `exp` claim of a JWT, read without checking the signature.
-///
-/// Anything that is not a three-part JWT with a JSON payload and a numeric
-/// `exp` (such as the guides' truncated `eyJ0eXAi...eyJmcmV...`) gives `None`:
-/// the token is still used, its expiry is just unknown.
-pub fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
-    let mut parts = token.trim().split('.');
-    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || payload.is_empty() {
-        return None;
-    }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT
-        .decode(payload)
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let exp = claims.get("exp")?;
-    let seconds = match exp.as_i64() {
-        Some(s) => s,
-        None => {
-            let f = exp.as_f64()?;
-            if !f.is_finite() {
-                return None;
-            }
-            f.floor() as i64
-        }
-    };
-    OffsetDateTime::from_unix_timestamp(seconds).ok()
-}
-
-/// What can go wrong reading or writing the session files.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    /// A session or profile file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// What the OS said.
-        source: io::Error,
-    },
-    /// A session or profile file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// What the OS said.
-        source: io::Error,
-    },
-    /// A file exists but does not hold what trackline wrote.
-    #[error("{} is damaged ({reason}); delete it (`trackline logout`) and log in again", path.display())]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// The empty string is not a profile name.
-    #[error("a profile name cannot be empty")]
-    EmptyProfile,
-}
-
-impl SessionError {
-    /// The exit code of SPEC.md: these are all "any other error".
-    pub fn exit_code(&self) -> u8 {
-        exit::OTHER
+        f.write_str(match self {
+            TokenStoreKind::File => "file",
+            TokenStoreKind::Keyring => "keyring",
+        })
     }
 }
 
@@ -219,20 +107,20 @@ impl TokenStore {
     }
 
     /// The file that holds `profile`'s session.
-    pub fn path(&self, profile: &str) -> Result<PathBuf, SessionError> {
+    pub fn path(&self, profile: &str) -> Result<PathBuf, StoreError> {
         Ok(self.dir.join(format!("{}.json", encode_profile(profile)?)))
     }
 
     /// The stored session of `profile`, or `None` when it has none.
-    pub fn load(&self, profile: &str) -> Result<Option<Session>, SessionError> {
+    pub fn load(&self, profile: &str) -> Result<Option<Session>, StoreError> {
         let path = self.path(profile)?;
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(SessionError::Read { path, source }),
+            Err(source) => return Err(StoreError::Read { path, source }),
         };
         tighten_permissions(&path);
-        let stored: StoredSession = serde_json::from_str(&text).map_err(|e| SessionError::Corrupt {
+        let stored: StoredSession = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
             path: path.clone(),
             reason: e.to_string(),
         })?;
@@ -250,14 +138,14 @@ impl TokenStore {
                 }
             },
             (None, false) => {
-                return Err(SessionError::Corrupt {
+                return Err(StoreError::Corrupt {
                     path,
                     reason: "no token".to_string(),
                 });
             }
         };
         let expires_at = match stored.expires_at.as_deref() {
-            Some(raw) => Some(OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| SessionError::Corrupt {
+            Some(raw) => Some(OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| StoreError::Corrupt {
                 path: path.clone(),
                 reason: format!("expires_at: {e}"),
             })?),
@@ -279,7 +167,7 @@ impl TokenStore {
     /// is set again explicitly, so a permissive umask cannot widen it. With the
     /// keyring configured but unavailable, the token goes to the file and the
     /// result carries a warning (also logged) instead of an error.
-    pub fn save(&self, session: &Session) -> Result<Stored, SessionError> {
+    pub fn save(&self, session: &Session) -> Result<Stored, StoreError> {
         let path = self.path(&session.profile)?;
         let outcome = match self.kind {
             TokenStoreKind::File => Stored::File,
@@ -297,7 +185,7 @@ impl TokenStore {
         };
         let in_keyring = outcome == Stored::Keyring;
         let expires_at = match session.expires_at {
-            Some(at) => Some(at.format(&Rfc3339).map_err(|e| SessionError::Write {
+            Some(at) => Some(at.format(&Rfc3339).map_err(|e| StoreError::Write {
                 path: path.clone(),
                 source: io::Error::other(e),
             })?),
@@ -311,16 +199,16 @@ impl TokenStore {
             expires_at,
             in_keyring,
         };
-        let json = serde_json::to_vec_pretty(&stored).map_err(|e| SessionError::Write {
+        let json = serde_json::to_vec_pretty(&stored).map_err(|e| StoreError::Write {
             path: path.clone(),
             source: e.into(),
         })?;
-        write_private(&path, &json).map_err(|source| SessionError::Write { path, source })?;
+        atomic::write(&path, &json, atomic::Access::Private).map_err(|source| StoreError::Write { path, source })?;
         Ok(outcome)
     }
 
     /// Deletes `profile`'s session, its keyring entry included; `false` if it had none.
-    pub fn delete(&self, profile: &str) -> Result<bool, SessionError> {
+    pub fn delete(&self, profile: &str) -> Result<bool, StoreError> {
         let path = self.path(profile)?;
         let in_keyring = fs::read(&path)
             .ok()
@@ -336,7 +224,7 @@ impl TokenStore {
         match fs::remove_file(&path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(removed),
-            Err(source) => Err(SessionError::Write { path, source }),
+            Err(source) => Err(StoreError::Write { path, source }),
         }
     }
 
@@ -383,154 +271,16 @@ fn keyring_delete(profile: &str) -> keyring::Result<bool> {
         Err(e) => Err(e),
     }
 }
-
-/// What the login dialog remembers of one profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Remembered {
-    /// The last email that logged in.
-    pub email: String,
-    /// The server it logged in to.
-    pub base_url: String,
-}
-
-/// The last email and server of each profile, in one file (`<data dir>/profiles.json`).
-#[derive(Debug, Clone)]
-pub struct ProfileMemory {
-    path: PathBuf,
-}
-
-impl ProfileMemory {
-    /// A memory kept in the file `path`.
-    pub fn new(path: impl Into<PathBuf>) -> Self {
-        ProfileMemory { path: path.into() }
-    }
-
-    /// What is remembered of `profile`. A missing or damaged file remembers nothing.
-    pub fn get(&self, profile: &str) -> Option<Remembered> {
-        self.read().remove(profile)
-    }
-
-    /// The last email `profile` logged in with.
-    pub fn last_email(&self, profile: &str) -> Option<String> {
-        self.get(profile).map(|r| r.email)
-    }
-
-    /// The profiles remembered, sorted.
-    pub fn profiles(&self) -> Vec<String> {
-        self.read().into_keys().collect()
-    }
-
-    /// Remembers that `profile` logged in as `email` to `base_url`.
-    pub fn remember(&self, profile: &str, email: &str, base_url: &str) -> Result<(), SessionError> {
-        let mut all = self.read();
-        all.insert(
-            profile.to_owned(),
-            Remembered {
-                email: email.to_owned(),
-                base_url: base_url.to_owned(),
-            },
-        );
-        let json = serde_json::to_vec_pretty(&all).map_err(|e| SessionError::Write {
-            path: self.path.clone(),
-            source: e.into(),
-        })?;
-        write_private(&self.path, &json).map_err(|source| SessionError::Write {
-            path: self.path.clone(),
-            source,
-        })
-    }
-
-    fn read(&self) -> BTreeMap<String, Remembered> {
-        fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
-    }
-}
-
 /// Every byte but ASCII letters, digits, `-` and `_` is escaped, so a profile
 /// name can never be a path, a hidden file or `..`.
 const PROFILE_FILE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
 
-fn encode_profile(profile: &str) -> Result<String, SessionError> {
+fn encode_profile(profile: &str) -> Result<String, StoreError> {
     if profile.is_empty() {
-        return Err(SessionError::EmptyProfile);
+        return Err(StoreError::EmptyProfile);
     }
     Ok(utf8_percent_encode(profile, PROFILE_FILE_SET).to_string())
 }
-
-/// Writes `bytes` to `path` through a 0600 temporary file in the same directory
-/// and a rename, so a reader sees the old file or the new one, never half of one.
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::other("the file has no parent directory"))?;
-    create_private_dir(dir)?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::other("no file name"))?
-        .to_string_lossy();
-    let mut attempt = 0;
-    let (tmp, mut file) = loop {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match create_private_file(&tmp) {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = set_private_mode(&file)
-        .and_then(|()| file.write_all(bytes))
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            fs::rename(&tmp, path)
-        });
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-#[cfg(unix)]
-fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
-}
-
-#[cfg(unix)]
-fn set_private_mode(file: &fs::File) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    file.set_permissions(fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn set_private_mode(_file: &fs::File) -> io::Result<()> {
-    Ok(())
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt as _;
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
 /// A session file readable by others (copied in, or written by an old version)
 /// is narrowed back to 0600 when it is read.
 #[cfg(unix)]
@@ -549,6 +299,7 @@ fn tighten_permissions(_path: &Path) {}
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn jwt(payload: &str) -> String {
@@ -564,59 +315,6 @@ mod tests {
             "ana@example.com",
             SecretString::from(token),
         )
-    }
-
-    #[test]
-    fn jwt_expiry_reads_exp_from_a_real_jwt() {
-        let token = jwt(r#"{"sub":"ana@example.com","exp":1893456000,"iat":1700000000}"#);
-        let exp = jwt_expiry(&token);
-        assert_eq!(exp, Some(time::macros::datetime!(2030-01-01 00:00 UTC)));
-    }
-
-    #[test]
-    fn jwt_expiry_accepts_a_fractional_exp() {
-        let token = jwt(r#"{"exp":1893456000.75}"#);
-        assert_eq!(jwt_expiry(&token), Some(time::macros::datetime!(2030-01-01 00:00 UTC)));
-    }
-
-    #[test]
-    fn the_guides_truncated_token_has_no_known_expiry() {
-        assert_eq!(jwt_expiry("eyJ0eXAi...eyJmcmV..."), None);
-    }
-
-    #[test]
-    fn garbage_tokens_have_no_known_expiry() {
-        for token in [
-            "",
-            "abc",
-            "a.b.c",
-            "a..c",
-            "a.b.c.d",
-            "x.!!!!.y",
-            &jwt("not json"),
-            &jwt(r#"{"exp":"soon"}"#),
-            &jwt(r#"{"sub":"x"}"#),
-        ] {
-            assert_eq!(jwt_expiry(token), None, "{token}");
-        }
-    }
-
-    #[test]
-    fn is_expired_compares_with_now() {
-        let s = session("default", &jwt(r#"{"exp":1000}"#));
-        assert!(!s.is_expired(OffsetDateTime::from_unix_timestamp(999).unwrap()));
-        assert!(s.is_expired(OffsetDateTime::from_unix_timestamp(1000).unwrap()));
-        let unknown = session("default", "eyJ0eXAi...eyJmcmV...");
-        assert!(!unknown.is_expired(OffsetDateTime::now_utc()));
-        assert_eq!(unknown.time_left(OffsetDateTime::now_utc()), None);
-    }
-
-    #[test]
-    fn debug_never_prints_the_token() {
-        let s = session("prod", "super-secret-token-value");
-        let shown = format!("{s:?}");
-        assert!(!shown.contains("super-secret-token-value"), "{shown}");
-        assert!(shown.contains("ana@example.com"));
     }
 
     #[test]
@@ -743,7 +441,7 @@ mod tests {
         let mut expected = vec!["../evil", ".hidden", "a/b", "con", "prod Ünï"];
         expected.sort();
         assert_eq!(store.list(), expected);
-        assert!(matches!(store.path(""), Err(SessionError::EmptyProfile)));
+        assert!(matches!(store.path(""), Err(StoreError::EmptyProfile)));
     }
 
     #[test]
@@ -752,37 +450,7 @@ mod tests {
         let store = TokenStore::new(dir.path());
         fs::write(store.path("default").unwrap(), "{not json").unwrap();
         let err = store.load("default").unwrap_err();
-        assert!(matches!(err, SessionError::Corrupt { .. }));
+        assert!(matches!(err, StoreError::Corrupt { .. }));
         assert!(err.to_string().contains("log in again"), "{err}");
-    }
-
-    #[test]
-    fn profile_memory_remembers_the_last_email_and_server() {
-        let dir = tempfile::tempdir().unwrap();
-        let memory = ProfileMemory::new(dir.path().join("data/profiles.json"));
-        assert_eq!(memory.last_email("prod"), None);
-        memory.remember("prod", "ana@example.com", "https://a/api").unwrap();
-        memory.remember("staging", "bo@example.com", "https://b/api").unwrap();
-        memory.remember("prod", "cy@example.com", "https://c/api").unwrap();
-        assert_eq!(memory.last_email("prod").as_deref(), Some("cy@example.com"));
-        assert_eq!(
-            memory.get("staging"),
-            Some(Remembered {
-                email: "bo@example.com".into(),
-                base_url: "https://b/api".into()
-            })
-        );
-        assert_eq!(memory.profiles(), ["prod", "staging"]);
-    }
-
-    #[test]
-    fn a_damaged_profile_memory_remembers_nothing_and_is_rewritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("profiles.json");
-        fs::write(&path, "garbage").unwrap();
-        let memory = ProfileMemory::new(&path);
-        assert_eq!(memory.last_email("default"), None);
-        memory.remember("default", "ana@example.com", "https://a/api").unwrap();
-        assert_eq!(memory.last_email("default").as_deref(), Some("ana@example.com"));
     }
 }

@@ -1,0 +1,93 @@
+//! Progress bars on stderr for `download` and `export`.
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+
+/// Progress bars on stderr, only when it is a terminal: one per file and,
+/// for more than one file, a total.
+#[derive(Clone)]
+pub(crate) struct Bars {
+    multi: Option<MultiProgress>,
+    total: Option<ProgressBar>,
+}
+
+impl Bars {
+    pub(crate) fn new(files: usize) -> Bars {
+        if !std::io::stderr().is_terminal() {
+            return Bars {
+                multi: None,
+                total: None,
+            };
+        }
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let total = (files > 1).then(|| {
+            let bar = multi.add(ProgressBar::new(files as u64));
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>30} [{bar:30}] {pos}/{len} files, {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message("total");
+            bar
+        });
+        Bars {
+            multi: Some(multi),
+            total,
+        }
+    }
+
+    pub(crate) fn file(&self, label: &str) -> Option<ProgressBar> {
+        let multi = self.multi.as_ref()?;
+        let bar = ProgressBar::new(0);
+        let bar = match &self.total {
+            Some(total) => multi.insert_before(total, bar),
+            None => multi.add(bar),
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>30} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(label.to_string());
+        Some(bar)
+    }
+
+    pub(crate) fn file_done(&self, bar: Option<ProgressBar>) {
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+            if let Some(multi) = &self.multi {
+                multi.remove(&bar);
+            }
+        }
+        if let Some(total) = &self.total {
+            total.inc(1);
+        }
+    }
+
+    /// A line on stderr, above the bars.
+    pub(crate) fn println(&self, line: &str) {
+        match &self.multi {
+            Some(multi) => {
+                if multi.println(line).is_err() {
+                    eprintln!("{line}");
+                }
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Runs `f` (which writes to stdout) with the bars hidden.
+    pub(crate) fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        match &self.multi {
+            Some(multi) => multi.suspend(f),
+            None => f(),
+        }
+    }
+
+    pub(crate) fn finish(&self) {
+        if let Some(total) = &self.total {
+            total.finish_and_clear();
+        }
+        if let Some(multi) = &self.multi {
+            let _ = multi.clear();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The one place where work is done, for both front ends: the headless
+//! commands call it directly, the TUI's worker turns its commands into calls
+//! to it.
+//!
+//! - [`client`]: the one builder of HTTP clients from the settings;
+//! - [`session`]: the session of a profile: the stored one, logging in, and
+//!   renewing once after a refusal, with the credentials from a pluggable
+//!   [`credentials`] source (the environment, a password kept in memory, none);
+//! - [`lookup`]: process lookups;
+//! - [`queue`]: the download queue (concurrency, cancellation, progress, retries);
+//! - [`open`]: handing a saved file to the user's application;
+//! - [`signals`]: the signals that end a command, and their exit codes.
+
+pub mod client;
+pub mod credentials;
+pub mod lookup;
+pub mod open;
+pub mod queue;
+pub mod session;
+pub mod signals;
+
+pub use client::ClientFactory;
+pub use credentials::{CredentialSource, Credentials, EnvCredentials, KeptPassword, NoCredentials};
+pub use queue::{DownloadEvent, DownloadQueue};
+pub use session::{LoggedIn, NeedsLogin, Profile, SessionManager, SessionNotice};
