@@ -178,3 +178,26 @@ async fn hostile_error_bodies_are_shown_as_text() {
     .await;
     assert!(!error.to_string().contains('\x1b'), "{error}");
 }
+
+/// A proxy's login page instead of JSON: the message says what came, and
+/// how it starts, made safe.
+#[tokio::test]
+async fn an_html_answer_says_what_came_and_how_it_starts() {
+    let error = lookup(reply(
+        "200 OK",
+        &[],
+        "text/html; charset=utf-8",
+        b"<html><title>Corporate \x1b[31mproxy</title> sign in, please, to continue browsing the web today</html>",
+    ))
+    .await;
+    let text = error.to_string();
+    assert!(text.contains("expected JSON, got text/html"), "{text}");
+    assert!(
+        text.contains("<html><title>Corporate"),
+        "the start of the body is shown: {text}"
+    );
+    assert!(
+        !text.contains('\x1b') && !text.contains("today</html>"),
+        "made safe, cut short: {text}"
+    );
+}

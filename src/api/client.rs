@@ -244,8 +244,7 @@ impl Client {
         let attempt = || async {
             let response = self.authorized_get(url.clone(), None).await?;
             let response = self.check_status(response, &what).await?;
-            expect_json(&response)?;
-            read_limited(response, MAX_METADATA_BYTES).await
+            json_body(response, MAX_METADATA_BYTES).await
         };
         let bytes = self.retrying(attempt).await?;
         parse_processes(&bytes).map_err(|e| ApiError::BadJson(text::safe_text(&e.to_string(), 200)))
@@ -422,24 +421,39 @@ async fn read_limited(response: Response, limit: u64) -> Result<Vec<u8>, ApiErro
     Ok(body)
 }
 
-/// Refuses a body whose Content-Type says it is not JSON (an HTML login page
-/// of a proxy, say), naming what came instead. A missing type is tolerated.
-fn expect_json(response: &Response) -> Result<(), ApiError> {
-    let Some(content_type) = response.headers().get(header::CONTENT_TYPE) else {
-        return Ok(());
-    };
-    let content_type = content_type
-        .to_str()
-        .unwrap_or("an unreadable content type")
-        .to_ascii_lowercase();
-    if content_type.contains("json") {
-        Ok(())
-    } else {
-        Err(ApiError::UnexpectedBody {
-            content_type: text::safe_text(&content_type, 80),
-            snippet: String::new(),
-        })
+/// The body of an answer that must be JSON, at most `limit` bytes. A body
+/// whose Content-Type says it is not JSON (an HTML login page of a proxy, say)
+/// is refused, naming its type and how it starts. A missing type is tolerated.
+async fn json_body(response: Response, limit: u64) -> Result<Vec<u8>, ApiError> {
+    let content_type = response.headers().get(header::CONTENT_TYPE).map(|value| {
+        value
+            .to_str()
+            .unwrap_or("an unreadable content type")
+            .to_ascii_lowercase()
+    });
+    match content_type {
+        Some(content_type) if !content_type.contains("json") => {
+            let start = read_prefix(response, 1024).await;
+            Err(ApiError::UnexpectedBody {
+                content_type: text::safe_text(&content_type, 80),
+                snippet: text::safe_line(String::from_utf8_lossy(&start).trim(), 80),
+            })
+        }
+        _ => read_limited(response, limit).await,
     }
+}
+
+/// The first `n` bytes of a body (fewer if it is shorter or breaks off).
+async fn read_prefix(response: Response, n: usize) -> Vec<u8> {
+    let mut start = Vec::with_capacity(n);
+    let mut stream = response.bytes_stream();
+    while start.len() < n {
+        match stream.next().await {
+            Some(Ok(chunk)) => start.extend_from_slice(chunk.get(..n - start.len()).unwrap_or(&chunk)),
+            _ => break,
+        }
+    }
+    start
 }
 
 /// The server's words from an error body: `{"message": …}`, `{"error": …}`, or

@@ -64,7 +64,7 @@ pub enum ApiError {
         reason: String,
     },
     /// The body is not what the call answers (HTML from a proxy, say).
-    #[error("expected JSON, got {content_type} (first 80 chars: {snippet})")]
+    #[error("expected JSON, got {content_type}{}", starts_with(snippet))]
     UnexpectedBody {
         /// The Content-Type header, or "no content type".
         content_type: String,
@@ -108,6 +108,14 @@ pub enum ApiError {
     /// The request was cancelled by the user.
     #[error("cancelled")]
     Cancelled,
+}
+
+fn starts_with(snippet: &str) -> String {
+    if snippet.is_empty() {
+        String::new()
+    } else {
+        format!(" starting {snippet:?}")
+    }
 }
 
 fn detail(message: &Option<String>) -> String {

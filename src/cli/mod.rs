@@ -70,8 +70,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         .build()
         .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
-        #[cfg(unix)]
-        ignore_file_size_signal();
+        crate::engine::signals::ignore_file_size_limit();
         match command {
             None => {
                 let launch = crate::tui::run::Launch {
@@ -104,18 +103,6 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(exit::OK),
         }
     })
-}
-
-/// Makes a write past the file size limit (`ulimit -f`) fail with an error
-/// (`EFBIG`, reported as a full disk, in the TUI's downloads pane as on the
-/// command line) instead of killing the process with SIGXFSZ. Needs the
-/// runtime; the handler stays for the life of the process.
-#[cfg(unix)]
-fn ignore_file_size_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    if let Err(error) = signal(SignalKind::from_raw(rustix::process::Signal::XFSZ.as_raw())) {
-        tracing::debug!(%error, "cannot handle SIGXFSZ");
-    }
 }
 
 /// Whether the command opens the TUI.

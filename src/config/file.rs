@@ -5,7 +5,6 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io;
 use std::path::Path;
 
 use super::ConfigError;
@@ -248,18 +247,6 @@ impl Config {
             }
         })?;
         Ok(config)
-    }
-
-    /// Reads and parses `path`; a file that does not exist gives `None`.
-    pub fn load(path: &Path) -> Result<Option<Self>, ConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&text, path).map(Some),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
-        }
     }
 
     /// A commented `config.toml` for `trackline config init`: every setting is

@@ -4,16 +4,20 @@
 
 mod file;
 mod paths;
+mod setting;
 mod settings;
+mod snapshot;
 
 pub use file::{
     ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind, key_binding_error,
 };
 pub use paths::Paths;
+pub use setting::{NO_COLOR_ENV, Setting, Source};
 pub use settings::{
     DEFAULT_BASE_URL, DEFAULT_CONCURRENCY, DEFAULT_LOG_LEVEL, DEFAULT_PROFILE, DEFAULT_RETRY_MAX_ATTEMPTS,
-    DEFAULT_RETRY_MAX_DELAY_SECS, Overrides, Setting, Settings, Source, known_profiles,
+    DEFAULT_RETRY_MAX_DELAY_SECS, Overrides, Settings,
 };
+pub use snapshot::Snapshot;
 
 use crate::exit;
 use std::fmt;

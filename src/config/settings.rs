@@ -2,10 +2,11 @@
 //! command-line flag, with a record of where each one came from.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::file::{Colors, Config, ThemeName, TokenStoreKind};
+use super::setting::{NO_COLOR_ENV, Setting, Source};
+use super::snapshot::Snapshot;
 use super::{ConfigError, Paths};
 
 /// The server used when nothing else names one.
@@ -20,8 +21,6 @@ pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
 pub const DEFAULT_RETRY_MAX_DELAY_SECS: u64 = 60;
 /// The log level when neither `--log-level` nor `RUST_LOG` is given.
 pub const DEFAULT_LOG_LEVEL: &str = "info";
-/// The environment variable that turns colours off when set and not empty (no-color.org).
-pub const NO_COLOR_ENV: &str = "NO_COLOR";
 
 /// What the command line and the environment say, before the config file is read.
 ///
@@ -50,135 +49,6 @@ impl Overrides {
     /// The config file this run reads: `--config`, else the OS default.
     pub fn config_file(&self, paths: &Paths) -> PathBuf {
         self.config.clone().unwrap_or_else(|| paths.config_file.clone())
-    }
-
-    /// Env if `value` is what `setting`'s environment variable holds, else Flag.
-    fn source(setting: Setting, value: impl AsRef<std::ffi::OsStr>) -> Source {
-        match setting.env_var().and_then(std::env::var_os) {
-            Some(env) if env.as_os_str() == value.as_ref() => Source::Env,
-            _ => Source::Flag,
-        }
-    }
-}
-
-/// One setting, for [`Settings::source`] and [`Settings::entries`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Setting {
-    /// The config file itself.
-    Config,
-    /// The profile.
-    Profile,
-    /// The server.
-    BaseUrl,
-    /// The email the login starts with.
-    Email,
-    /// Where downloads go.
-    DownloadDir,
-    /// Whether plain http to other hosts than loopback is allowed.
-    AllowInsecureHttp,
-    /// Downloads at once.
-    Concurrency,
-    /// The command that opens files.
-    Opener,
-    /// The colour theme.
-    Theme,
-    /// Where tokens are kept.
-    TokenStore,
-    /// Attempts per request.
-    RetryMaxAttempts,
-    /// The longest wait between attempts.
-    RetryMaxDelay,
-    /// The key bindings.
-    Keys,
-    /// Colours that replace the theme's.
-    Colors,
-    /// Whether the UI is monochrome.
-    NoColor,
-    /// The log level.
-    LogLevel,
-}
-
-impl Setting {
-    /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 16] = [
-        Setting::Config,
-        Setting::Profile,
-        Setting::BaseUrl,
-        Setting::Email,
-        Setting::DownloadDir,
-        Setting::AllowInsecureHttp,
-        Setting::Concurrency,
-        Setting::Opener,
-        Setting::Theme,
-        Setting::TokenStore,
-        Setting::RetryMaxAttempts,
-        Setting::RetryMaxDelay,
-        Setting::Keys,
-        Setting::Colors,
-        Setting::NoColor,
-        Setting::LogLevel,
-    ];
-
-    /// The setting's name, as in the config file where it has a key there.
-    pub fn name(self) -> &'static str {
-        match self {
-            Setting::Config => "config",
-            Setting::Profile => "profile",
-            Setting::BaseUrl => "base_url",
-            Setting::Email => "email",
-            Setting::DownloadDir => "download_dir",
-            Setting::AllowInsecureHttp => "allow_insecure_http",
-            Setting::Concurrency => "concurrency",
-            Setting::Opener => "opener",
-            Setting::Theme => "theme",
-            Setting::TokenStore => "token_store",
-            Setting::RetryMaxAttempts => "retry.max_attempts",
-            Setting::RetryMaxDelay => "retry.max_delay_secs",
-            Setting::Keys => "keys",
-            Setting::Colors => "colors",
-            Setting::NoColor => "no_color",
-            Setting::LogLevel => "log_level",
-        }
-    }
-
-    /// The environment variable that sets it, if one does.
-    pub fn env_var(self) -> Option<&'static str> {
-        match self {
-            Setting::Config => Some("TRACKLINE_CONFIG"),
-            Setting::Profile => Some("TRACKLINE_PROFILE"),
-            Setting::BaseUrl => Some("TRACKLINE_BASE_URL"),
-            Setting::DownloadDir => Some("TRACKLINE_DOWNLOAD_DIR"),
-            Setting::LogLevel => Some("RUST_LOG"),
-            Setting::NoColor => Some(NO_COLOR_ENV),
-            _ => None,
-        }
-    }
-}
-
-/// Where a setting's value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Source {
-    /// The built-in default.
-    Default,
-    /// The profile's last login (its server and email).
-    Remembered,
-    /// The config file (top level or the profile's table).
-    File,
-    /// An environment variable.
-    Env,
-    /// A command-line flag.
-    Flag,
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Source::Default => "default",
-            Source::Remembered => "last login",
-            Source::File => "config file",
-            Source::Env => "environment",
-            Source::Flag => "command line",
-        })
     }
 }
 
@@ -234,8 +104,17 @@ impl Settings {
     /// logged in before; naming a new one is allowed together with a base URL
     /// (that is how `login --profile NEW --base-url URL` creates it).
     pub fn resolve(paths: &Paths, overrides: &Overrides) -> Result<Settings, ConfigError> {
-        let config_file = overrides.config_file(paths);
-        let config = Config::load(&config_file)?;
+        Settings::from_snapshot(paths, overrides, &Snapshot::capture(paths, overrides)?)
+    }
+
+    /// [`Settings::resolve`] over what `snapshot` captured: no file, no
+    /// environment variable is read.
+    pub fn from_snapshot(paths: &Paths, overrides: &Overrides, snapshot: &Snapshot) -> Result<Settings, ConfigError> {
+        let config_file = snapshot.config_file.clone();
+        let config = match &snapshot.config_text {
+            Some(text) => Some(Config::parse(text, &config_file)?),
+            None => None,
+        };
         if config.is_none() && overrides.config.is_some() {
             return Err(ConfigError::Missing { path: config_file });
         }
@@ -245,21 +124,20 @@ impl Settings {
         sources.insert(
             Setting::Config,
             match &overrides.config {
-                Some(path) => Overrides::source(Setting::Config, path),
+                Some(path) => snapshot.source_of(Setting::Config, path),
                 None => Source::Default,
             },
         );
 
         let (profile, profile_source) = match (&overrides.profile, &config.default_profile) {
-            (Some(p), _) => (p.clone(), Overrides::source(Setting::Profile, p)),
+            (Some(p), _) => (p.clone(), snapshot.source_of(Setting::Profile, p)),
             (None, Some(p)) => (p.clone(), Source::File),
             (None, None) => (DEFAULT_PROFILE.to_owned(), Source::Default),
         };
         sources.insert(Setting::Profile, profile_source);
-        let memory = paths.profile_memory();
-        let profile_names = check_profile(&profile, &config, paths, overrides)?;
+        let profile_names = check_profile(&profile, &config, snapshot, overrides)?;
         let table = config.profiles.get(&profile).cloned().unwrap_or_default();
-        let remembered = memory.get(&profile);
+        let remembered = snapshot.remembered.get(&profile).cloned();
 
         let base_url = pick(
             &mut sources,
@@ -267,7 +145,7 @@ impl Settings {
             [
                 (
                     overrides.base_url.clone(),
-                    origin(Setting::BaseUrl, overrides.base_url.as_ref()),
+                    origin(snapshot, Setting::BaseUrl, overrides.base_url.as_ref()),
                 ),
                 (table.base_url.clone(), Source::File),
                 (remembered.as_ref().map(|r| r.base_url.clone()), Source::Remembered),
@@ -290,7 +168,7 @@ impl Settings {
             [
                 (
                     overrides.download_dir.as_ref().map(|d| expand_path(paths, d)),
-                    origin(Setting::DownloadDir, overrides.download_dir.as_ref()),
+                    origin(snapshot, Setting::DownloadDir, overrides.download_dir.as_ref()),
                 ),
                 (
                     table.download_dir.as_deref().map(|d| paths.expand_tilde(d)),
@@ -312,7 +190,7 @@ impl Settings {
             Setting::LogLevel,
             [(
                 overrides.log_level.clone().filter(|l| !l.trim().is_empty()),
-                origin(Setting::LogLevel, overrides.log_level.as_ref()),
+                origin(snapshot, Setting::LogLevel, overrides.log_level.as_ref()),
             )],
         )
         .unwrap_or_else(|| DEFAULT_LOG_LEVEL.to_owned());
@@ -332,7 +210,7 @@ impl Settings {
         if !config.colors.given().is_empty() {
             sources.insert(Setting::Colors, Source::File);
         }
-        let no_color_env = std::env::var_os(NO_COLOR_ENV).is_some_and(|v| !v.is_empty());
+        let no_color_env = snapshot.env(NO_COLOR_ENV).is_some_and(|v| !v.is_empty());
         let no_color = overrides.no_color || no_color_env;
         if overrides.no_color {
             sources.insert(Setting::NoColor, Source::Flag);
@@ -451,10 +329,10 @@ fn expand_path(paths: &Paths, path: &Path) -> PathBuf {
 fn check_profile(
     profile: &str,
     config: &Config,
-    paths: &Paths,
+    snapshot: &Snapshot,
     overrides: &Overrides,
 ) -> Result<Vec<String>, ConfigError> {
-    let mut known = known_profiles(config, paths);
+    let mut known = known_profiles(config, snapshot);
     if profile.trim().is_empty() {
         return Err(ConfigError::UnknownProfile {
             name: profile.to_owned(),
@@ -474,16 +352,16 @@ fn check_profile(
     Ok(known)
 }
 
-fn origin<T: AsRef<std::ffi::OsStr>>(setting: Setting, value: Option<&T>) -> Source {
-    value.map_or(Source::Default, |v| Overrides::source(setting, v))
+fn origin<T: AsRef<std::ffi::OsStr>>(snapshot: &Snapshot, setting: Setting, value: Option<&T>) -> Source {
+    value.map_or(Source::Default, |v| snapshot.source_of(setting, v))
 }
 
 /// `default`, the config's profiles, and those that logged in before.
-pub fn known_profiles(config: &Config, paths: &Paths) -> Vec<String> {
+fn known_profiles(config: &Config, snapshot: &Snapshot) -> Vec<String> {
     let mut known: BTreeSet<String> = config.profiles.keys().cloned().collect();
     known.insert(DEFAULT_PROFILE.to_owned());
-    known.extend(paths.token_store().list());
-    known.extend(paths.profile_memory().profiles());
+    known.extend(snapshot.stored_profiles.iter().cloned());
+    known.extend(snapshot.remembered.keys().cloned());
     known.into_iter().collect()
 }
 
@@ -738,5 +616,37 @@ base_url = "https://test.example.com/api"
         assert!(entries.contains(&(Setting::Concurrency, "7".into(), Source::File)));
         assert!(entries.contains(&(Setting::Keys, "quit = q Q".into(), Source::File)));
         assert!(entries.contains(&(Setting::Opener, "my-opener".into(), Source::File)));
+    }
+
+    #[test]
+    fn resolution_reads_only_its_snapshot() {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        let snapshot = |env: &[(&str, &str)]| Snapshot {
+            config_file: paths.config_file.clone(),
+            config_text: Some("concurrency = 4\n[profiles.prod]\nbase_url = \"https://prod/api\"\n".into()),
+            env: env.iter().map(|(k, v)| (k.to_string(), (*v).into())).collect(),
+            stored_profiles: vec!["old".into()],
+            remembered: BTreeMap::new(),
+        };
+        let overrides = Overrides {
+            profile: Some("prod".into()),
+            ..Overrides::default()
+        };
+        let from_env = Settings::from_snapshot(
+            &paths,
+            &overrides,
+            &snapshot(&[("TRACKLINE_PROFILE", "prod"), ("NO_COLOR", "1")]),
+        )
+        .unwrap();
+        assert_eq!(from_env.concurrency, 4);
+        assert_eq!(from_env.base_url, "https://prod/api");
+        assert_eq!(from_env.source(Setting::Profile), Source::Env);
+        assert!(from_env.no_color);
+        assert_eq!(from_env.profile_names, ["default", "old", "prod"]);
+        let from_flag = Settings::from_snapshot(&paths, &overrides, &snapshot(&[])).unwrap();
+        assert_eq!(from_flag.source(Setting::Profile), Source::Flag);
+        assert!(!from_flag.no_color);
+        assert!(!paths.config_file.exists(), "nothing was read from or written to disk");
     }
 }

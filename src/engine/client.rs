@@ -14,6 +14,14 @@ pub struct ClientFactory {
 }
 
 impl ClientFactory {
+    /// A factory with these options (tests, and callers that have no settings).
+    pub fn new(allow_insecure_http: bool, retry: RetryPolicy) -> Self {
+        ClientFactory {
+            allow_insecure_http,
+            retry,
+        }
+    }
+
     /// The options of `settings`: `--allow-insecure-http`, `[retry]`.
     pub fn from_settings(settings: &Settings) -> Self {
         ClientFactory {

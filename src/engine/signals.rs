@@ -80,3 +80,18 @@ impl Signals {
         }
     }
 }
+
+/// Makes a write past the file size limit (`ulimit -f`) fail with an error
+/// (`EFBIG`, reported as a full disk, in the TUI's downloads pane as on the
+/// command line) instead of killing the process with SIGXFSZ. Needs the
+/// runtime; the handler stays for the life of the process. Does nothing where
+/// there is no such signal.
+pub fn ignore_file_size_limit() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Err(error) = signal(SignalKind::from_raw(rustix::process::Signal::XFSZ.as_raw())) {
+            tracing::debug!(%error, "cannot handle SIGXFSZ");
+        }
+    }
+}

@@ -65,6 +65,11 @@ impl ProfileMemory {
         })
     }
 
+    /// Everything remembered, by profile. A missing or damaged file remembers nothing.
+    pub fn all(&self) -> BTreeMap<String, Remembered> {
+        self.read()
+    }
+
     fn read(&self) -> BTreeMap<String, Remembered> {
         fs::read(&self.path)
             .ok()
