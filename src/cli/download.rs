@@ -13,10 +13,11 @@ use crate::exit;
 use crate::text::safe_line;
 use crate::transfer::{DownloadRequest, Downloaded, TransferError, naming::process_folder_name};
 use futures_util::{StreamExt, stream};
+use indicatif::ProgressBar;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
 use tokio_util::sync::CancellationToken;
 
 /// `trackline download ATTACHMENT_ID... | --process ID [--all | --type TYPE]`.
@@ -52,9 +53,11 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
     let cancel = stop.token.clone();
     let bars = Bars::new(jobs.len());
     let total = jobs.len();
+    // The queue decides how many run at once; the stream only keeps the
+    // results in the order the ids were given.
     let mut results = stream::iter(jobs.iter())
         .map(|request| fetch(&queue, request, &cancel, &bars))
-        .buffered(concurrency);
+        .buffered(total);
     let mut failures: Vec<CliError> = Vec::new();
     let mut request_index = 0;
     while let Some(result) = results.next().await {
@@ -138,8 +141,8 @@ pub(crate) fn document_request(document: &Document, folder: &Path) -> DownloadRe
     }
 }
 
-/// Downloads one file through `queue` with a bar of its own; retries are
-/// announced above the bars.
+/// Downloads one file through `queue`, with a bar of its own once it starts;
+/// retries are announced above the bars.
 pub(crate) async fn fetch(
     queue: &DownloadQueue,
     request: &DownloadRequest,
@@ -150,12 +153,14 @@ pub(crate) async fn fetch(
         Some(name) if !name.trim().is_empty() => safe_line(name, 40),
         _ => format!("attachment {}", safe_line(&request.attachment_id, 30)),
     };
-    let bar = bars.file(&label);
+    let bar: Arc<OnceLock<Option<ProgressBar>>> = Arc::new(OnceLock::new());
     let (hook_bar, hook_bars) = (bar.clone(), bars.clone());
     let on_event: EventHook = Arc::new(move |event| match event {
-        DownloadEvent::Started { .. } => {}
+        DownloadEvent::Started { .. } => {
+            hook_bar.get_or_init(|| hook_bars.file(&label));
+        }
         DownloadEvent::Progress(progress) => {
-            if let Some(bar) = &hook_bar {
+            if let Some(Some(bar)) = hook_bar.get() {
                 if let Some(total) = progress.total {
                     bar.set_length(total);
                 }
@@ -167,7 +172,7 @@ pub(crate) async fn fetch(
         }
     });
     let result = queue.download(None, request, cancel, on_event).await;
-    bars.file_done(bar);
+    bars.file_done(bar.get().cloned().flatten());
     Ok(result?)
 }
 
