@@ -466,3 +466,36 @@ fn usage_mistakes_exit_2() {
         .success()
         .stdout(predicate::str::starts_with("trackline "));
 }
+
+/// `trackline config show | head -1` and friends: when the reader of stdout
+/// has gone, every command stops quietly (no panic, no message) with 141,
+/// 128 + SIGPIPE. The pipe's read end is closed before the command starts, so
+/// its first write meets the closed pipe.
+#[test]
+fn a_closed_stdout_ends_every_command_quietly() {
+    let rig = Rig::new();
+    rig.login();
+    let commands: [&[&str]; 8] = [
+        &["config", "show"],
+        &["config", "path"],
+        &["completions", "bash"],
+        &["man"],
+        &["status"],
+        &["profiles"],
+        &["process", "--id", "12345"],
+        &["download", "98765"],
+    ];
+    for args in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = common::isolated(env!("CARGO_BIN_EXE_trackline"), rig.home.path())
+            .env("TRACKLINE_BASE_URL", rig.base_url())
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} said something: {stderr}");
+    }
+}

@@ -220,9 +220,7 @@ pub(crate) fn print_saved(saved: &Downloaded, json: bool) -> Result<(), CliError
     } else {
         writeln!(stdout, "{}", saved.path.display())
     };
-    written
-        .and_then(|()| stdout.flush())
-        .map_err(|e| CliError::Other(format!("cannot write to standard output: {e}")))
+    written.and_then(|()| stdout.flush()).map_err(super::stdout::error)
 }
 
 /// Opens a saved file with the configured opener or the system's default

@@ -30,6 +30,10 @@ pub enum CliError {
     /// The command line is wrong in a way clap cannot see.
     #[error("{0}")]
     Usage(String),
+    /// Standard output was closed by its reader (`| head`): the command ends
+    /// quietly with 141 (128 + SIGPIPE), like a tool killed by that signal.
+    #[error("standard output was closed")]
+    StdoutClosed,
     /// Anything else, already phrased for the user.
     #[error("{0}")]
     Other(String),
@@ -47,6 +51,7 @@ impl CliError {
             CliError::Session(crate::engine::session::SessionError::Store(e)) => e.exit_code(),
             CliError::Tui(e) => e.exit_code(),
             CliError::Other(_) => exit::OTHER,
+            CliError::StdoutClosed => exit::from_signal(13),
         }
     }
 }

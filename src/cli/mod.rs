@@ -12,6 +12,7 @@ mod manifest;
 mod output;
 mod progress;
 mod session;
+mod stdout;
 
 pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
 pub use context::Context;
@@ -36,6 +37,10 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
+        Err(error @ CliError::StdoutClosed) => {
+            tracing::info!("standard output was closed; stopping");
+            ExitCode::from(error.exit_code())
+        }
         Err(error) => {
             tracing::error!(%error, "command failed");
             eprintln!("trackline: {error}");

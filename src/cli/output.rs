@@ -1,6 +1,7 @@
 //! `process`, `config`, `completions` and `man`: commands that print.
 
 use super::CliError;
+use super::stdout::outln;
 use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
 use crate::api::{Process, ProcessQuery};
@@ -33,7 +34,7 @@ pub async fn process(context: &Context, args: &ProcessArgs) -> Result<u8, CliErr
             stdout.write_all(render_process(p, now).as_bytes())
         })
     };
-    written.map_err(|e| CliError::Other(format!("cannot write to standard output: {e}")))?;
+    written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
     Ok(exit::OK)
 }
 
@@ -126,10 +127,10 @@ pub fn config_file(global: &GlobalArgs) -> Result<PathBuf, CliError> {
 pub fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliError> {
     let path = &config_file(global)?;
     match command {
-        ConfigCommand::Path => println!("{}", path.display()),
+        ConfigCommand::Path => outln!("{}", path.display())?,
         ConfigCommand::Show => {
             let context = Context::new(global)?;
-            config_show(&context);
+            config_show(&context)?;
         }
         ConfigCommand::Init => {
             if path.exists() {
@@ -148,7 +149,7 @@ pub fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliErr
                 .open(path)
                 .and_then(|mut f| f.write_all(Config::template().as_bytes()))
                 .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
-            println!("{}", path.display());
+            outln!("{}", path.display())?;
             eprintln!("trackline: wrote a commented template; `trackline config show` prints the settings in effect");
         }
     }
@@ -156,9 +157,9 @@ pub fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliErr
 }
 
 /// `trackline config show`: every setting, its value and where it came from.
-pub fn config_show(context: &Context) {
+pub fn config_show(context: &Context) -> Result<(), CliError> {
     let settings = &context.settings;
-    println!(
+    outln!(
         "# {} ({})",
         settings.config_file.display(),
         if settings.config_loaded {
@@ -166,10 +167,11 @@ pub fn config_show(context: &Context) {
         } else {
             "not present: defaults"
         }
-    );
+    )?;
     for (setting, value, source) in settings.entries() {
-        println!("{:<22} = {:<50} # {source}", setting.name(), value);
+        outln!("{:<22} = {:<50} # {source}", setting.name(), value)?;
     }
+    Ok(())
 }
 
 /// `trackline completions SHELL`: the script on stdout.
@@ -183,16 +185,16 @@ pub fn completions(shell: Shell) -> Result<(), CliError> {
         Shell::Elvish => S::Elvish,
     };
     let mut command = Cli::command();
-    clap_complete::generate(target, &mut command, "trackline", &mut std::io::stdout());
-    Ok(())
+    let mut script = Vec::new();
+    clap_complete::generate(target, &mut command, "trackline", &mut script);
+    super::stdout::bytes(&script)
 }
 
 /// `trackline man`: the man page (roff) on stdout.
 pub fn man_page() -> Result<(), CliError> {
     let mut page = Vec::new();
-    render_man(&mut page)
-        .and_then(|()| std::io::stdout().lock().write_all(&page))
-        .map_err(|e| CliError::Other(format!("cannot write the man page: {e}")))
+    render_man(&mut page).map_err(|e| CliError::Other(format!("cannot write the man page: {e}")))?;
+    super::stdout::bytes(&page)
 }
 
 /// One page for the whole tool: the global options, then every command with

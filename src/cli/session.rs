@@ -1,6 +1,7 @@
 //! `login`, `logout`, `status` and `profiles`.
 
 use super::CliError;
+use super::stdout::outln;
 use super::context::Context;
 use crate::engine::Credentials;
 use crate::engine::credentials::ENV_PASSWORD;
@@ -122,35 +123,35 @@ pub fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
 pub fn status(context: &Context) -> Result<u8, CliError> {
     let settings = &context.settings;
     let now = OffsetDateTime::now_utc();
-    println!("Profile:  {}", safe_line(&settings.profile, 100));
-    println!("Server:   {}", safe_line(&settings.base_url, 300));
-    println!("Log file: {}", context.paths.log_file.display());
+    outln!("Profile:  {}", safe_line(&settings.profile, 100))?;
+    outln!("Server:   {}", safe_line(&settings.base_url, 300))?;
+    outln!("Log file: {}", context.paths.log_file.display())?;
     match context.token_store().load(&settings.profile)? {
         Some(session) if !session.is_for(&settings.base_url) => {
-            println!(
+            outln!(
                 "Session:  none for this server (the stored one is for {})",
                 safe_line(&session.base_url, 300)
-            );
+            )?;
             Ok(exit::AUTH)
         }
         Some(session) if session.is_expired(now) => {
-            println!("Email:    {}", safe_line(&session.email, 200));
-            println!(
+            outln!("Email:    {}", safe_line(&session.email, 200))?;
+            outln!(
                 "Session:  expired {}; run `trackline login`",
                 describe_expiry_opt(session.expires_at, now)
-            );
+            )?;
             Ok(exit::AUTH)
         }
         Some(session) => {
-            println!("Email:    {}", safe_line(&session.email, 200));
-            println!(
+            outln!("Email:    {}", safe_line(&session.email, 200))?;
+            outln!(
                 "Session:  valid, expires {}",
                 describe_expiry_opt(session.expires_at, now)
-            );
+            )?;
             Ok(exit::OK)
         }
         None => {
-            println!("Session:  not logged in; run `trackline login`");
+            outln!("Session:  not logged in; run `trackline login`")?;
             Ok(exit::AUTH)
         }
     }
@@ -165,7 +166,7 @@ pub fn profiles(context: &Context) -> Result<u8, CliError> {
     names.push(context.settings.profile.clone());
     names.sort();
     names.dedup();
-    println!("{:<2}{:<16} {:<12} {:<32} SERVER", "", "PROFILE", "STATE", "EMAIL");
+    outln!("{:<2}{:<16} {:<12} {:<32} SERVER", "", "PROFILE", "STATE", "EMAIL")?;
     for name in names {
         let session = store.load(&name)?;
         let (state, email, server) = match &session {
@@ -174,14 +175,14 @@ pub fn profiles(context: &Context) -> Result<u8, CliError> {
             None => ("logged out", String::new(), String::new()),
         };
         let active = if name == context.settings.profile { "*" } else { "" };
-        println!(
+        outln!(
             "{:<2}{:<16} {:<12} {:<32} {}",
             active,
             safe_line(&name, 16),
             state,
             safe_line(&email, 32),
             safe_line(&server, 200)
-        );
+        )?;
     }
     Ok(exit::OK)
 }
