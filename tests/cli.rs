@@ -499,3 +499,38 @@ fn a_closed_stdout_ends_every_command_quietly() {
         assert!(stderr.is_empty(), "{args:?} said something: {stderr}");
     }
 }
+
+/// Every failure is said once: a missing attachment is one line (it used to
+/// be "attachment 98771: attachment 98771 was not found…" and then the same
+/// again), a download folder that is a file is refused up front with one line
+/// that says so (it used to fail five times as "cannot write").
+#[test]
+fn each_failure_is_said_once() {
+    let rig = Rig::new();
+    rig.login();
+    let missing = rig.cmd().args(["download", "98771"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(stderr.matches("98771").count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
+    let file = rig.home.path().join("afile");
+    std::fs::write(&file, "not a folder").unwrap();
+    let into_file = rig
+        .cmd()
+        .args(["download", "--process", "12346", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(into_file.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&into_file.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("afile is not a folder"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+
+    let both_missing = rig.cmd().args(["download", "98771", "98771"]).output().unwrap();
+    assert_eq!(both_missing.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&both_missing.stderr);
+    assert_eq!(stderr.matches("was not found").count(), 1, "{stderr}");
+    assert!(stderr.contains("all 2 downloads failed"), "{stderr}");
+}

@@ -31,6 +31,7 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
         .output_dir
         .clone()
         .unwrap_or_else(|| context.settings.download_dir.clone());
+    check_folder(&dir)?;
     let session = context.signed_in().await?;
     let jobs: Vec<DownloadRequest> = match &args.process {
         Some(process_id) => process_jobs(&session, process_id, args.doc_type.as_deref(), &dir).await?,
@@ -59,6 +60,7 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
         .map(|request| fetch(&queue, request, &cancel, &bars))
         .buffered(total);
     let mut failures: Vec<CliError> = Vec::new();
+    let mut told = Told::default();
     let mut request_index = 0;
     while let Some(result) = results.next().await {
         let attachment_id = jobs.get(request_index).map_or("", |r| r.attachment_id.as_str());
@@ -70,17 +72,15 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
                     open_saved(context, &saved.path, &bars).await;
                 }
             }
+            Err(error) if is_cancelled(&error) => {
+                bars.finish();
+                return Ok(stop.exit_code());
+            }
             Err(error) => {
-                bars.println(&format!(
-                    "trackline: attachment {}: {error}",
-                    safe_line(attachment_id, 100)
-                ));
-                let cancelled = is_cancelled(&error);
-                failures.push(error);
-                if cancelled {
-                    bars.finish();
-                    return Ok(stop.exit_code());
+                if total > 1 {
+                    told.once(&bars, attachment_id, &error);
                 }
+                failures.push(error);
             }
         }
     }
@@ -89,14 +89,46 @@ pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliE
         0 => Ok(exit::OK),
         n if n == total && n == 1 => Err(failures.remove(0)),
         n if n == total => {
-            let first = failures.remove(0);
             eprintln!("trackline: all {total} downloads failed");
-            Err(first)
+            Err(CliError::AlreadyReported(failures.remove(0).exit_code()))
         }
         n => {
             eprintln!("trackline: {n} of {total} downloads failed; the others are saved");
             Ok(exit::PARTIAL)
         }
+    }
+}
+
+/// The failures of a batch said on stderr, each message once: the same
+/// mistake for every file (a full disk, say) is one line, not one per file.
+#[derive(Default)]
+pub(crate) struct Told {
+    said: std::collections::HashSet<String>,
+}
+
+impl Told {
+    /// Says `error` of the download of `attachment_id`, unless it was said already.
+    pub(crate) fn once(&mut self, bars: &Bars, attachment_id: &str, error: &CliError) {
+        let message = error.to_string();
+        let line = if message.contains(attachment_id) {
+            format!("trackline: {message}")
+        } else {
+            format!("trackline: attachment {}: {message}", safe_line(attachment_id, 100))
+        };
+        if self.said.insert(message) {
+            bars.println(&line);
+        }
+    }
+}
+
+/// Refuses a download folder that is a file, before any request is made.
+pub(crate) fn check_folder(dir: &Path) -> Result<(), CliError> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err(CliError::Usage(format!(
+            "{} is not a folder: give -o an existing or new folder (or --output FILE for one attachment)",
+            dir.display()
+        ))),
+        _ => Ok(()),
     }
 }
 

@@ -34,6 +34,9 @@ pub enum CliError {
     /// quietly with 141 (128 + SIGPIPE), like a tool killed by that signal.
     #[error("standard output was closed")]
     StdoutClosed,
+    /// Failures already told on stderr one by one; ends with their exit code and no more words.
+    #[error("")]
+    AlreadyReported(u8),
     /// Anything else, already phrased for the user.
     #[error("{0}")]
     Other(String),
@@ -52,6 +55,7 @@ impl CliError {
             CliError::Tui(e) => e.exit_code(),
             CliError::Other(_) => exit::OTHER,
             CliError::StdoutClosed => exit::from_signal(13),
+            CliError::AlreadyReported(code) => *code,
         }
     }
 }

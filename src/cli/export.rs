@@ -5,7 +5,7 @@
 use super::CliError;
 use super::args::ExportArgs;
 use super::context::Context;
-use super::download::{Stop, document_request, fetch, is_cancelled, print_saved};
+use super::download::{Stop, check_folder, document_request, fetch, is_cancelled, print_saved};
 use super::ids::read_ids_file;
 use super::manifest::{
     MANIFEST_NAME, ManifestRow, STATUS_DOWNLOADED, STATUS_FAILED, STATUS_UNCHANGED, in_folder, read_manifest,
@@ -35,6 +35,7 @@ pub async fn export(context: &Context, args: &ExportArgs) -> Result<u8, CliError
         );
         return Ok(exit::OK);
     }
+    check_folder(&dir)?;
     std::fs::create_dir_all(&dir).map_err(|e| CliError::Other(format!("cannot create {}: {e}", dir.display())))?;
     let manifest_path = dir.join(MANIFEST_NAME);
     let previous = match read_manifest(&manifest_path) {

@@ -37,8 +37,8 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(error @ CliError::StdoutClosed) => {
-            tracing::info!("standard output was closed; stopping");
+        Err(error @ (CliError::StdoutClosed | CliError::AlreadyReported(_))) => {
+            tracing::info!(%error, "stopping quietly");
             ExitCode::from(error.exit_code())
         }
         Err(error) => {
