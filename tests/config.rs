@@ -183,7 +183,12 @@ fn every_kind_of_mistake_stops_with_exit_2_the_file_and_the_line() {
     for (kind, text, line, expected) in MISTAKES {
         let home = tempfile::TempDir::new().unwrap();
         let path = write_config(home.path(), text);
-        for args in [&["status"][..], &["config", "show"], &["process", "--id", "12345"], &["demo"]] {
+        for args in [
+            &["status"][..],
+            &["config", "show"],
+            &["process", "--id", "12345"],
+            &["demo"],
+        ] {
             let output = bare_cmd(home.path()).args(args).output().unwrap();
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert_eq!(output.status.code(), Some(2), "{kind} {args:?}: {stderr}");

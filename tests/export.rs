@@ -253,6 +253,60 @@ fn an_export_that_can_do_nothing_exits_with_the_reason() {
         .code(2);
 }
 
+/// An ids file as a spreadsheet saves it: UTF-16 with a BOM, CRLF, a header
+/// row, `;` between columns, and a note that is no id, which is warned about
+/// with its line number and never sent. Latin-1 is refused with its line and
+/// byte and what to do, before any request.
+#[test]
+fn an_ids_file_saved_by_a_spreadsheet_is_read() {
+    let rig = Rig::new();
+    rig.login();
+    let ids = rig.home.path().join("ids.csv");
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(
+        "Process ID;Name\r\n54321;Minimal\r\nhello world\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    std::fs::write(&ids, bytes).unwrap();
+    let out = rig.home.path().join("out");
+    let before = rig.sandbox.requests().len();
+    let output = rig
+        .cmd()
+        .args(["export", "--ids-from"])
+        .arg(&ids)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("line 3: \"hello world\" is not a process id"),
+        "{stderr}"
+    );
+    let rows = read_manifest(&out).unwrap();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r["process_id"] == "54321"),
+        "{rows:?}"
+    );
+    let asked: Vec<_> = rig.sandbox.requests()[before..]
+        .iter()
+        .filter_map(|r| r.query.clone())
+        .filter(|q| q.starts_with("process_id="))
+        .collect();
+    assert_eq!(asked, ["process_id=54321"]);
+
+    std::fs::write(&ids, b"12345\nNi\xf1o;12346\n").unwrap();
+    let latin1 = rig.cmd().args(["export", "--ids-from"]).arg(&ids).output().unwrap();
+    assert_eq!(latin1.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&latin1.stderr);
+    assert!(
+        stderr.contains("line 2, byte 3") && stderr.contains("CSV UTF-8"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_later_download_run_resumes_the_part_a_cut_run_left() {
     let len = sample_data().document_len("98768").unwrap();

@@ -1,9 +1,9 @@
 //! `process`, `config`, `completions` and `man`: commands that print.
 
 use super::CliError;
-use super::stdout::outln;
 use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
+use super::stdout::outln;
 use crate::api::{Process, ProcessQuery};
 use crate::config::{Config, Paths};
 use crate::exit;

@@ -1,8 +1,8 @@
 //! `login`, `logout`, `status` and `profiles`.
 
 use super::CliError;
-use super::stdout::outln;
 use super::context::Context;
+use super::stdout::outln;
 use crate::engine::Credentials;
 use crate::engine::credentials::ENV_PASSWORD;
 use crate::exit;
