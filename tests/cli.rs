@@ -184,12 +184,13 @@ fn an_expired_token_with_env_credentials_logs_in_again_by_itself() {
     session.expires_at = time::OffsetDateTime::from_unix_timestamp(past as i64).ok();
     store.save(&session).unwrap();
 
-    // Without credentials in the environment: exit 3, a message that says what to do.
-    rig.cmd()
-        .args(["process", "--id", "12345"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("trackline login"));
+    // Without credentials in the environment: exit 3, a message that says
+    // what happened (the session ended, not "not logged in") and what to do.
+    rig.cmd().args(["process", "--id", "12345"]).assert().code(3).stderr(
+        predicate::str::contains("trackline login")
+            .and(predicate::str::contains("the session of demo@trackline.local ended at"))
+            .and(predicate::str::contains("not logged in").not()),
+    );
     // With them: a fresh login, and the lookup succeeds.
     rig.cmd()
         .args(["process", "--id", "12345"])
@@ -533,4 +534,26 @@ fn each_failure_is_said_once() {
     let stderr = String::from_utf8_lossy(&both_missing.stderr);
     assert_eq!(stderr.matches("was not found").count(), 1, "{stderr}");
     assert!(stderr.contains("all 2 downloads failed"), "{stderr}");
+}
+
+/// `TRACKLINE_BASE_URL` keeps its precedence over a profile's server, but
+/// `status` says so, naming the profile's own server.
+#[test]
+fn status_says_when_the_server_is_not_the_profiles() {
+    let rig = Rig::new();
+    let config = rig.home.path().join("xdg-config").join("trackline").join("config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "[profiles.default]\nbase_url = \"https://prod.example/api\"\n").unwrap();
+    let output = rig.cmd().arg("status").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "Server:   {} (from TRACKLINE_BASE_URL, not the profile's https://prod.example/api)",
+            rig.base_url()
+        )),
+        "{stdout}"
+    );
+    let own = bare_cmd(rig.home.path()).arg("status").output().unwrap();
+    let stdout = String::from_utf8_lossy(&own.stdout);
+    assert!(stdout.contains("Server:   https://prod.example/api\n"), "{stdout}");
 }

@@ -124,7 +124,14 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
     let settings = &context.settings;
     let now = OffsetDateTime::now_utc();
     outln!("Profile:  {}", safe_line(&settings.profile, 100))?;
-    outln!("Server:   {}", safe_line(&settings.base_url, 300))?;
+    match settings.base_url_origin() {
+        Some(origin) => outln!(
+            "Server:   {} ({})",
+            safe_line(&settings.base_url, 300),
+            safe_line(&origin, 300)
+        )?,
+        None => outln!("Server:   {}", safe_line(&settings.base_url, 300))?,
+    }
     outln!("Log file: {}", context.paths.log_file.display())?;
     match context.token_store().load(&settings.profile)? {
         Some(session) if !session.is_for(&settings.base_url) => {

@@ -92,6 +92,9 @@ pub struct Settings {
     /// Every profile there is, sorted: `default`, the config's, those that
     /// logged in before, and the one in use.
     pub profile_names: Vec<String>,
+    /// The profile's own server (its config table, else its last login), which
+    /// `--base-url` or `TRACKLINE_BASE_URL` may have replaced.
+    pub profile_base_url: Option<String>,
     sources: BTreeMap<Setting, Source>,
 }
 
@@ -152,6 +155,10 @@ impl Settings {
             ],
         )
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let profile_base_url = table
+            .base_url
+            .clone()
+            .or_else(|| remembered.as_ref().map(|r| r.base_url.clone()));
 
         let email = pick(
             &mut sources,
@@ -237,7 +244,25 @@ impl Settings {
             config_file,
             config_loaded,
             profile_names,
+            profile_base_url,
             sources,
+        })
+    }
+
+    /// Where the server came from, when not from the profile itself: "from
+    /// TRACKLINE_BASE_URL" or "from --base-url", with the profile's own server
+    /// if it has one. `None` when the profile (or the default) named it.
+    pub fn base_url_origin(&self) -> Option<String> {
+        let from = match self.source(Setting::BaseUrl) {
+            Source::Env => "from TRACKLINE_BASE_URL",
+            Source::Flag => "from --base-url",
+            Source::Default | Source::Remembered | Source::File => return None,
+        };
+        Some(match &self.profile_base_url {
+            Some(own) if own.trim_end_matches('/') != self.base_url.trim_end_matches('/') => {
+                format!("{from}, not the profile's {own}")
+            }
+            _ => from.to_string(),
         })
     }
 
@@ -648,5 +673,32 @@ base_url = "https://test.example.com/api"
         assert_eq!(from_flag.source(Setting::Profile), Source::Flag);
         assert!(!from_flag.no_color);
         assert!(!paths.config_file.exists(), "nothing was read from or written to disk");
+    }
+
+    #[test]
+    fn the_server_says_where_it_came_from_when_not_from_the_profile() {
+        let f = fixture(Some("[profiles.prod]\nbase_url = \"https://prod.example/api\"\n"));
+        let own = Settings::resolve(
+            &f.paths,
+            &Overrides {
+                profile: Some("prod".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(own.base_url_origin(), None);
+        let replaced = Settings::resolve(
+            &f.paths,
+            &Overrides {
+                profile: Some("prod".into()),
+                base_url: Some("http://127.0.0.1:8080/api".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            replaced.base_url_origin().as_deref(),
+            Some("from --base-url, not the profile's https://prod.example/api")
+        );
     }
 }

@@ -73,6 +73,34 @@ pub enum SessionError {
     /// The session files could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The stored session has expired, and nothing can log in again.
+    #[error("the session of {email} ended {}; log in again with `trackline login`", describe(*.at))]
+    Expired {
+        /// Who was signed in.
+        email: String,
+        /// When the session ended.
+        at: OffsetDateTime,
+    },
+}
+
+impl SessionError {
+    /// The exit code of SPEC.md.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            SessionError::Api(e) => e.exit_code(),
+            SessionError::Store(e) => e.exit_code(),
+            SessionError::Expired { .. } => crate::exit::AUTH,
+        }
+    }
+}
+
+fn describe(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    let when = at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default();
+    format!(
+        "at {when} ({})",
+        crate::text::relative_time(at, OffsetDateTime::now_utc())
+    )
 }
 
 /// Errors that can mean "the session is gone; a login would help".
@@ -189,6 +217,12 @@ impl SessionManager {
     /// Uses the profile's stored session when it is for this server and has
     /// not expired; `None` (and no token) otherwise.
     pub async fn resume(&self) -> Result<Option<Session>, StoreError> {
+        Ok(self.resume_or_stored().await?.ok())
+    }
+
+    /// Like [`SessionManager::resume`]; when the stored session cannot be
+    /// used, it is given back (`Err`) for the caller to say why.
+    async fn resume_or_stored(&self) -> Result<Result<Session, Option<Session>>, StoreError> {
         let (profile, client) = {
             let current = self.lock();
             (current.profile.clone(), current.client.clone())
@@ -196,7 +230,10 @@ impl SessionManager {
         let name = profile.name.clone();
         let stored = blocking(move || profile.tokens.load(&name)).await?;
         let now = OffsetDateTime::now_utc();
-        let usable = stored.filter(|s| s.is_usable_for(client.base_url(), now));
+        let (usable, unusable) = match stored {
+            Some(s) if s.is_usable_for(client.base_url(), now) => (Some(s), None),
+            other => (None, other),
+        };
         match &usable {
             Some(session) => self.install(client.with_token(session.token.clone())),
             None if client.has_token() => {
@@ -206,17 +243,27 @@ impl SessionManager {
             }
             None => {}
         }
-        Ok(usable)
+        Ok(usable.ok_or(unusable))
     }
 
     /// Signs in for a headless command: the stored session, else a login with
     /// the credentials source (the environment); [`ApiError::NotLoggedIn`] when
     /// there is neither.
     pub async fn sign_in(&self) -> Result<Session, SessionError> {
-        if let Some(session) = self.resume().await? {
-            return Ok(session);
-        }
-        let credentials = self.credentials.credentials().ok_or(ApiError::NotLoggedIn)?;
+        let stored = match self.resume_or_stored().await? {
+            Ok(session) => return Ok(session),
+            Err(stored) => stored,
+        };
+        let Some(credentials) = self.credentials.credentials() else {
+            let base_url = self.client().base_url().to_string();
+            return Err(match stored {
+                Some(s) if s.is_for(&base_url) => match s.expires_at {
+                    Some(at) => SessionError::Expired { email: s.email, at },
+                    None => ApiError::NotLoggedIn.into(),
+                },
+                _ => ApiError::NotLoggedIn.into(),
+            });
+        };
         tracing::info!(profile = %self.profile().name, "logging in with the configured credentials");
         let logged_in = self.login(None, &credentials).await?;
         let stored = logged_in.stored?;

@@ -60,9 +60,9 @@ impl TuiError {
         match self {
             TuiError::Api(e) => e.exit_code(),
             TuiError::Keys(_) => crate::exit::USAGE,
-            TuiError::Session(crate::engine::session::SessionError::Api(e)) => e.exit_code(),
+            TuiError::Session(e) => e.exit_code(),
             TuiError::Config(e) => e.exit_code(),
-            TuiError::Terminal(_) | TuiError::Session(_) => crate::exit::OTHER,
+            TuiError::Terminal(_) => crate::exit::OTHER,
         }
     }
 }
