@@ -437,6 +437,16 @@ fn profiles_lists_login_state() {
         .assert()
         .success()
         .stdout(predicate::str::contains("default").and(predicate::str::contains("logged in")));
+
+    // After logout the row still says whose it was and where, not blank columns.
+    rig.cmd().arg("logout").assert().success();
+    let listed = rig.cmd().arg("profiles").output().unwrap();
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    let row = stdout.lines().find(|l| l.contains("default")).unwrap();
+    assert!(
+        row.contains("logged out") && row.contains(EMAIL) && row.contains(&rig.base_url()),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -40,9 +40,14 @@ fn the_man_page_renders() {
         "ids\\-from",
         "TRACKLINE_BASE_URL",
         ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES\n  trackline demo",
     ] {
         assert!(page.contains(word), "the man page lacks {word}");
     }
+    assert!(
+        !page.contains("EXTRA"),
+        "clap_mangen's heading is not a title for users"
+    );
 }
 
 /// Every command path: `[]`, `["login"]`, `["config", "show"]`, …

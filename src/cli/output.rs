@@ -213,7 +213,10 @@ pub fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
         render_man_command(out, sub, "trackline")?;
     }
     out.extend_from_slice(MAN_TAIL.as_bytes());
-    man.render_extra_section(out)?;
+    let mut extra = Vec::new();
+    man.render_extra_section(&mut extra)?;
+    let extra = String::from_utf8_lossy(&extra).replace(".SH EXTRA\nExamples:\n", ".SH EXAMPLES\n");
+    out.extend_from_slice(extra.as_bytes());
     man.render_version_section(out)
 }
 
@@ -269,5 +272,5 @@ In the OS data dir (~/.local/share/trackline/ on Linux): one session file per pr
 \fItrackline.log\fR
 In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; \fBtrackline status\fR prints its path.
 .SH "EXIT STATUS"
-0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed.
+0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 128 + N ended by signal N (130 Ctrl\-C, 143 SIGTERM, 141 the reader of standard output went away).
 "#;

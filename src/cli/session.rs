@@ -174,12 +174,17 @@ pub fn profiles(context: &Context) -> Result<u8, CliError> {
     names.sort();
     names.dedup();
     outln!("{:<2}{:<16} {:<12} {:<32} SERVER", "", "PROFILE", "STATE", "EMAIL")?;
+    let memory = context.memory().all();
     for name in names {
         let session = store.load(&name)?;
         let (state, email, server) = match &session {
             Some(s) if s.is_expired(now) => ("expired", s.email.clone(), s.base_url.clone()),
             Some(s) => ("logged in", s.email.clone(), s.base_url.clone()),
-            None => ("logged out", String::new(), String::new()),
+            // The last login's email and server, so a logged-out row still says whose it was.
+            None => match memory.get(&name) {
+                Some(last) => ("logged out", last.email.clone(), last.base_url.clone()),
+                None => ("logged out", "—".to_string(), "—".to_string()),
+            },
         };
         let active = if name == context.settings.profile { "*" } else { "" };
         outln!(
