@@ -1,16 +1,14 @@
 //! Downloads one attachment: what to fetch and where, what was saved, and
-//! the loop that retries a download, each attempt resuming the `.part` the
-//! one before left.
+//! the one loop that retries a download: every request it makes counts
+//! against one budget of attempts, and each retry resumes the `.part` the
+//! attempt before it left.
 
+use super::attempt::{Resume, attempt_once};
 use super::error::TransferError;
-use super::range::{content_range_fits, resume_point};
-use super::resume::{self, Found};
-use super::save::save;
-use super::target::{refuse_existing, target_dir};
+use super::target::refuse_existing;
+use crate::api::Client;
 use crate::api::client::{RetryNotice, RetryPolicy};
-use crate::api::{ApiError, Client};
-use backon::{BackoffBuilder, ExponentialBuilder};
-use reqwest::StatusCode;
+use backon::BackoffBuilder;
 use std::path::{Path, PathBuf};
 use tokio_util::sync::CancellationToken;
 
@@ -64,12 +62,14 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
-/// How a download is retried when its body breaks off.
+/// How a download is retried.
 #[derive(Debug, Clone, Default)]
 pub struct TransferOptions {
-    /// Attempts and waits: `max_attempts` counts every attempt at the whole
-    /// download, the first one included; each retry resumes the `.part`.
-    /// (Connecting and the status line are also retried by the client itself.)
+    /// Attempts and waits: `max_attempts` counts every request made for the
+    /// download, the first one included, whether it failed to connect, got a
+    /// retryable status (honouring `Retry-After`) or broke off in the body;
+    /// each retry resumes the `.part`. The client does not retry attachment
+    /// requests on its own.
     pub retry: RetryPolicy,
 }
 
@@ -83,7 +83,7 @@ impl TransferOptions {
 /// Downloads one attachment: requests it, streams it to a `.part` file,
 /// verifies its length, and saves it under a safe name that does not
 /// overwrite anything. Resumes an unfinished `.part` of the same attachment
-/// in the same folder, and retries a body that breaks off with the default
+/// in the same folder, and retries with the client's own
 /// [`RetryPolicy`] (see [`download_with`]).
 ///
 /// `on_progress` is called when the body starts, then at most about ten
@@ -95,12 +95,15 @@ pub async fn download(
     cancel: &CancellationToken,
     on_progress: impl FnMut(Progress),
 ) -> Result<Downloaded, TransferError> {
-    download_with(client, request, &TransferOptions::default(), cancel, on_progress).await
+    let options = TransferOptions::with_retry(client.retry_policy().clone());
+    download_with(client, request, &options, cancel, on_progress).await
 }
 
 /// [`download`] with the retry policy of `options` (the configured
-/// `retry.max_attempts` and `retry.max_delay_secs`): a body that breaks off
-/// is tried again after a backoff, resuming where it stopped.
+/// `retry.max_attempts` and `retry.max_delay_secs`): a request that fails
+/// in a way that may pass, or a body that breaks off, is tried again after
+/// a backoff, resuming where it stopped, until `max_attempts` requests
+/// have been made. Each retry is announced to the policy's `on_retry`.
 pub async fn download_with(
     client: &Client,
     request: &DownloadRequest,
@@ -113,25 +116,25 @@ pub async fn download_with(
     }
     let policy = &options.retry;
     let max_attempts = policy.max_attempts.max(1);
-    let mut delays = ExponentialBuilder::default()
-        .with_min_delay(policy.min_delay)
-        .with_max_delay(policy.max_delay)
-        .with_max_times(max_attempts - 1)
-        .with_jitter()
-        .build();
+    let mut delays = policy.backoff().build();
+    let mut resume: Option<Resume> = None;
     let mut attempt = 1;
     loop {
-        let error = match attempt_once(client, request, cancel, &mut on_progress).await {
+        let error = match attempt_once(client, request, &mut resume, cancel, &mut on_progress).await {
             Ok(saved) => return Ok(saved),
-            Err(error) if error.broke_off() => error,
+            Err(error) if error.is_retryable() => error,
             Err(error) => return Err(error),
         };
-        let Some(delay) = delays.next() else {
+        let Some(backoff) = delays.next() else {
             return Err(error);
+        };
+        let delay = match &error {
+            TransferError::Api(api) => policy.wait_after(api, backoff),
+            _ => backoff,
         };
         attempt += 1;
         let reason = error.short_reason();
-        tracing::warn!(attempt, max_attempts, ?delay, %reason, "download broke off; resuming");
+        tracing::warn!(attempt, max_attempts, ?delay, %reason, "retrying the download");
         if let Some(hook) = &policy.on_retry {
             hook(&RetryNotice {
                 attempt,
@@ -143,59 +146,14 @@ pub async fn download_with(
         tokio::select! {
             biased;
             () = cancel.cancelled() => {
-                return Err(TransferError::Cancelled { part: error.part_path().map(Path::to_path_buf) });
+                let part = resume
+                    .as_ref()
+                    .and_then(Resume::part_path)
+                    .or_else(|| error.part_path())
+                    .map(Path::to_path_buf);
+                return Err(TransferError::Cancelled { part });
             }
             () = tokio::time::sleep(delay) => {}
         }
-    }
-}
-
-/// One request and its body: resumes the recorded `.part` when there is one.
-async fn attempt_once(
-    client: &Client,
-    request: &DownloadRequest,
-    cancel: &CancellationToken,
-    on_progress: &mut impl FnMut(Progress),
-) -> Result<Downloaded, TransferError> {
-    let dir = target_dir(request);
-    let (mut part, claim) = match resume::find(&dir, &request.attachment_id).await {
-        Found::Part(part) => (Some(*part), true),
-        Found::Busy => (None, false),
-        Found::Nothing => (None, true),
-    };
-    let mut resume_from = part.as_ref().and_then(resume_point);
-    loop {
-        let answer = tokio::select! {
-            biased;
-            () = cancel.cancelled() => {
-                return Err(TransferError::Cancelled { part: part.map(|p| p.path) });
-            }
-            answer = client.attachment(&request.attachment_id, resume_from.as_ref()) => answer,
-        };
-        let response = match answer {
-            Ok(response) => response,
-            Err(ApiError::Server { status: 416, .. }) if resume_from.is_some() => {
-                // The part is as long as the file or longer: it changed. Start over.
-                resume_from = None;
-                continue;
-            }
-            Err(error) => return Err(error.into()),
-        };
-        if response.status() == StatusCode::PARTIAL_CONTENT {
-            let expected_start = resume_from.as_ref().map_or(0, |r| r.offset);
-            if !content_range_fits(response.headers(), expected_start) {
-                if resume_from.take().is_some() {
-                    tracing::debug!("the server answered a resume with another range; starting over");
-                    continue;
-                }
-                return Err(ApiError::Http("the server sent only part of the file, unasked".into()).into());
-            }
-        } else if let Some(part) = part.as_mut() {
-            part.truncate().await.map_err(|source| TransferError::Io {
-                path: part.path.clone(),
-                source,
-            })?;
-        }
-        return save(response, request, part, claim, cancel, on_progress).await;
     }
 }

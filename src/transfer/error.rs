@@ -91,14 +91,6 @@ impl TransferError {
         }
     }
 
-    /// Whether the body broke off with the `.part` kept: a retry resumes it.
-    pub(super) fn broke_off(&self) -> bool {
-        matches!(
-            self,
-            TransferError::Incomplete { .. } | TransferError::Interrupted { .. }
-        )
-    }
-
     /// What went wrong, in a few words, for a "retrying" line.
     pub(super) fn short_reason(&self) -> String {
         match self {

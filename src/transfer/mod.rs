@@ -18,13 +18,15 @@
 //! ignores ranges) empties the `.part` and starts over.
 //!
 //! The parts, each with one job: `download` (the request types and the
-//! retry loop), `save` (one answer from `.part` to final name), `sink` (the
-//! body: batches, hashing, writeback, progress), `range` (Content-Range,
-//! validators, If-Range), `target` (the folder, the `.part` name, the final
-//! rename), `error`, [`naming`] (safe file names), [`resume`] (finding the
-//! `.part` of an interrupted download) and `open` (handing a saved file to
-//! the user's application).
+//! retry loop), `attempt` (one request and whether it resumes), `save` (one
+//! answer from `.part` to final name), `sink` (the body: batches, hashing,
+//! writeback, progress), `range` (Content-Range, validators, If-Range),
+//! `target` (the folder, the `.part` name, the final rename), `error`,
+//! [`naming`] (safe file names), [`resume`] (finding the `.part` of an
+//! interrupted download) and `open` (handing a saved file to the user's
+//! application).
 
+mod attempt;
 mod download;
 mod error;
 pub mod naming;
