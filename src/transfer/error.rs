@@ -21,8 +21,8 @@ pub enum TransferError {
         #[source]
         source: io::Error,
     },
-    /// `--output` names a file that exists.
-    #[error("{} already exists; not overwriting it (remove it or choose another --output)", .path.display())]
+    /// The exact file asked for (`--output`) exists.
+    #[error("{} already exists; not overwriting it (remove it or choose another file name)", .path.display())]
     Exists {
         /// The existing file.
         path: PathBuf,
@@ -114,21 +114,66 @@ impl TransferError {
     }
 }
 
-/// What to do about a write error the user can fix.
+/// What to do about a write error the user can fix, in words every front
+/// end can show (no command-line flags: each front end adds its own way to
+/// choose a folder).
 fn io_hint(error: &io::Error) -> &'static str {
     match error.kind() {
         io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded => {
-            " — the disk is full or a file size limit was reached; free some space (the partial download is \
-             kept and resumes) or choose another folder with --output-dir or download_dir in the config"
+            " — the disk is full or a file size limit was reached: free some space (the partial download is kept \
+             and resumes) or choose another folder for downloads"
         }
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
-            " — the folder is not writable; fix its permissions or choose another folder with --output-dir \
-             or download_dir in the config"
+            " — the folder is not writable: fix its permissions or choose another folder for downloads"
         }
         io::ErrorKind::NotADirectory => {
-            " — the download folder cannot be created there; choose another folder with --output-dir or \
-             download_dir in the config"
+            " — the download folder cannot be created there: choose another folder for downloads"
         }
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io_error(kind: io::ErrorKind) -> TransferError {
+        TransferError::Io {
+            path: PathBuf::from("/downloads/a.pdf.part"),
+            source: io::Error::new(kind, "refused"),
+        }
+    }
+
+    #[test]
+    fn disk_errors_say_what_to_do_without_naming_a_flag() {
+        let kinds = [
+            io::ErrorKind::StorageFull,
+            io::ErrorKind::FileTooLarge,
+            io::ErrorKind::QuotaExceeded,
+            io::ErrorKind::PermissionDenied,
+            io::ErrorKind::ReadOnlyFilesystem,
+            io::ErrorKind::NotADirectory,
+        ];
+        for kind in kinds {
+            let message = io_error(kind).to_string();
+            assert!(message.contains("/downloads/a.pdf.part"), "{message}");
+            assert!(message.contains("choose another folder for downloads"), "{message}");
+            assert!(!message.contains("--"), "{message}");
+        }
+        let full = io_error(io::ErrorKind::StorageFull).to_string();
+        assert!(
+            full.contains("the disk is full") && full.contains("free some space"),
+            "{full}"
+        );
+    }
+
+    #[test]
+    fn an_existing_file_is_named_without_a_flag() {
+        let message = TransferError::Exists {
+            path: PathBuf::from("/downloads/mine.pdf"),
+        }
+        .to_string();
+        assert!(message.contains("/downloads/mine.pdf already exists"), "{message}");
+        assert!(!message.contains("--"), "{message}");
     }
 }

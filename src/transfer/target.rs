@@ -45,7 +45,7 @@ impl Target {
                 .map(|n| n.to_string_lossy().into_owned())
                 .ok_or_else(|| TransferError::Io {
                     path: output.clone(),
-                    source: io::Error::new(io::ErrorKind::InvalidInput, "--output must name a file"),
+                    source: io::Error::new(io::ErrorKind::InvalidInput, "the file to save to has no name"),
                 })?;
             return Ok(Target::Exact {
                 dir: target_dir(request),
