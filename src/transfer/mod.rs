@@ -40,6 +40,4 @@ mod writeback;
 
 pub use download::{DownloadRequest, Downloaded, Progress, TransferOptions, download, download_with};
 pub use error::TransferError;
-pub use naming::{choose_name, safe_file_name};
 pub use open::open_path;
-pub use save::save_response;

@@ -4,26 +4,13 @@
 
 use super::error::TransferError;
 use super::naming::ensure_inside;
-use super::range::{announced_length, validator_of};
+use super::range::validator_of;
 use super::resume::{self, Part};
 use super::sink::write_body;
-use super::target::{Target, create_part, persist, target_dir};
+use super::target::{Target, create_part, persist};
 use super::{DownloadRequest, Downloaded, Progress};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
-
-/// The second half of [`download`], for a caller that made the request
-/// itself: saves the body of `response` (status already checked, a whole
-/// file) as `request` says, into a new `.part` file.
-pub async fn save_response(
-    response: reqwest::Response,
-    request: &DownloadRequest,
-    cancel: &CancellationToken,
-    mut on_progress: impl FnMut(Progress),
-) -> Result<Downloaded, TransferError> {
-    let claim = !resume::has_live_record(&target_dir(request), &request.attachment_id).await;
-    save(response, request, None, claim, cancel, &mut on_progress).await
-}
 
 /// Saves the body of `response` into `part` (resumed or emptied), or a new
 /// `.part` file; `claim` says whether this download keeps the resume record.
@@ -70,11 +57,8 @@ pub(super) async fn save(
         ..
     } = part;
     if claim {
-        let total = announced_length(&response).map(|len| offset.saturating_add(len));
         let validator = validator_of(response.headers());
-        if let Err(error) =
-            resume::write_record(&dir, &request.attachment_id, &part_path, validator.as_deref(), total).await
-        {
+        if let Err(error) = resume::write_record(&dir, &request.attachment_id, &part_path, validator.as_deref()).await {
             tracing::debug!(dir = %dir.display(), %error, "cannot write the resume record");
         }
     }
@@ -106,12 +90,26 @@ pub(super) async fn save(
 mod tests {
     use super::*;
     use crate::api::error::exit;
+    use crate::transfer::target::target_dir;
     use futures_util::{StreamExt, stream};
     use std::fs;
     use std::io;
     use std::path::Path;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// Saves the body of `response` (status already checked, a whole file)
+    /// as `request` says, into a new `.part` file, as a download whose
+    /// request was answered does.
+    async fn save_response(
+        response: reqwest::Response,
+        request: &DownloadRequest,
+        cancel: &CancellationToken,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<Downloaded, TransferError> {
+        let claim = !resume::has_live_record(&target_dir(request), &request.attachment_id).await;
+        save(response, request, None, claim, cancel, &mut on_progress).await
+    }
 
     /// A response as reqwest would hand it over, with these headers and a
     /// body made of these chunks.

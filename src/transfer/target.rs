@@ -95,7 +95,8 @@ pub(super) async fn refuse_existing(output: &Path) -> Result<(), TransferError> 
 
 /// Opens a new `.part` file for `name` in `dir`: `name.part`, or the first
 /// free `name (1).part`, …, so two downloads never write the same file;
-/// locked (see [`resume::lock`]) while this download writes it.
+/// locked (like a resumed `.part`, see [`super::resume`]) while this
+/// download writes it.
 pub(super) async fn create_part(dir: &Path, name: &str) -> Result<(PathBuf, File), TransferError> {
     for n in 0..MAX_PART_NAMES {
         let path = dir.join(part_name(name, n));
