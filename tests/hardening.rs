@@ -363,7 +363,7 @@ async fn redirected(target_origin: impl Fn(&Sandbox) -> String) -> (Sandbox, Api
     let (policy, _) = recording(3, Duration::from_millis(10));
     let c = login(&s, &client(&s.base_url(), policy, None)).await;
     let lookup = c.process(&id("12345")).await.unwrap_err();
-    let file = c.attachment("98765", None).await.unwrap_err();
+    let file = c.attachment_once("98765", None).await.unwrap_err();
     (elsewhere, lookup, file)
 }
 

@@ -3,11 +3,12 @@
 use secrecy::SecretString;
 use std::fs;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
 use trackline::api::client::RetryPolicy;
-use trackline::api::{ApiError, Client, ClientOptions};
+use trackline::api::{ApiError, Client, ClientOptions, RetryNotice};
 use trackline::exit;
 use trackline::sandbox::{
     DEMO_EMAIL, DEMO_PASSWORD, Faults, GUIDE_DOC_ID, HOSTILE_PROCESS_ID, LARGE_DOC_ID, LARGE_LEN,
@@ -363,6 +364,80 @@ async fn a_rate_limited_server_still_delivers_every_file() -> TestResult {
         file_requests(&sandbox).len() > ids.len(),
         "the limit must have refused some requests"
     );
+    Ok(())
+}
+
+/// A policy of `attempts` with short waits that records every retry notice.
+fn recording(attempts: usize) -> (RetryPolicy, Arc<Mutex<Vec<RetryNotice>>>) {
+    let notices = Arc::new(Mutex::new(Vec::new()));
+    let seen = notices.clone();
+    let policy = RetryPolicy {
+        on_retry: Some(Arc::new(move |notice: &RetryNotice| {
+            seen.lock().unwrap_or_else(PoisonError::into_inner).push(notice.clone());
+        })),
+        ..fast_retry(attempts)
+    };
+    (policy, notices)
+}
+
+/// The attempt numbers of `notices`, as (attempt, max_attempts).
+fn attempts(notices: &Mutex<Vec<RetryNotice>>) -> Vec<(usize, usize)> {
+    let notices = notices.lock().unwrap_or_else(PoisonError::into_inner);
+    notices.iter().map(|n| (n.attempt, n.max_attempts)).collect()
+}
+
+#[tokio::test]
+async fn max_attempts_counts_every_request_of_a_download() -> TestResult {
+    let faults = Faults {
+        fail_rate: 1.0,
+        ..Faults::default()
+    };
+    let sandbox = Sandbox::start(sandbox_options(faults)).await?;
+    // The client's own policy would allow 5 attempts: a download must not
+    // multiply it by its own 3.
+    let (client_policy, client_notices) = recording(5);
+    let client = Client::new(
+        &sandbox.base_url(),
+        ClientOptions {
+            retry: client_policy,
+            ..ClientOptions::default()
+        },
+    )?;
+    let in_an_hour = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs()
+        + 3600;
+    let client = client.with_token(SecretString::from(sandbox.issue_token_expiring_at(in_an_hour)?));
+    let (policy, notices) = recording(3);
+    let dir = tempfile::tempdir()?;
+
+    let error = download_with(
+        &client,
+        &DownloadRequest::new(GUIDE_DOC_ID, dir.path()),
+        &TransferOptions::with_retry(policy),
+        &CancellationToken::new(),
+        |_| {},
+    )
+    .await
+    .err()
+    .ok_or("a server that always fails must fail the download")?;
+
+    assert!(
+        matches!(error, TransferError::Api(ApiError::Server { status: 503, .. })),
+        "{error}"
+    );
+    assert_eq!(error.exit_code(), exit::UNAVAILABLE);
+    assert_eq!(file_requests(&sandbox).len(), 3);
+    assert_eq!(attempts(&notices), [(2, 3), (3, 3)]);
+    assert!(
+        notices
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .all(|n| n.reason.contains("503"))
+    );
+    assert!(attempts(&client_notices).is_empty());
+    assert_eq!(everything_in(dir.path())?, Vec::<String>::new());
     Ok(())
 }
 

@@ -2,8 +2,9 @@
 //!
 //! One `reqwest::Client` (rustls, a connection pool) per server. Redirects are
 //! followed only within the same origin, so the token never leaves the host it
-//! was meant for and https never drops to http. Idempotent GETs are retried on
-//! the errors [`ApiError::is_retryable`] names; `POST /login` never is.
+//! was meant for and https never drops to http. Lookups are retried on the
+//! errors [`ApiError::is_retryable`] names; `POST /login` never is, and an
+//! attachment is requested once, its download retrying the whole request.
 
 use super::error::ApiError;
 use super::model::{Process, ProcessQuery, parse_processes};
@@ -93,6 +94,28 @@ impl Default for RetryPolicy {
             min_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(60),
             on_retry: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The waits between attempts: exponential from `min_delay` to
+    /// `max_delay`, with jitter, one fewer than `max_attempts`.
+    pub(crate) fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_min_delay(self.min_delay)
+            .with_max_delay(self.max_delay)
+            .with_max_times(self.max_attempts.max(1) - 1)
+            .with_jitter()
+    }
+
+    /// The wait before retrying after `error`: the `backoff` wait, or, when
+    /// the server sent `Retry-After`, what it asked (capped at `max_delay`)
+    /// on top of the backoff.
+    pub(crate) fn wait_after(&self, error: &ApiError, backoff: Duration) -> Duration {
+        match error.retry_after() {
+            Some(asked) => asked.min(self.max_delay).max(backoff.min(asked)),
+            None => backoff,
         }
     }
 }
@@ -250,10 +273,16 @@ impl Client {
         parse_processes(&bytes).map_err(|e| ApiError::BadJson(text::safe_text(&e.to_string(), 200)))
     }
 
-    /// `GET /track-line/ext/attachment/file`: the response with status checked
-    /// (200, or 206 when `resume` was given and honoured), body not yet read.
-    /// Connecting and the status line are retried; the body is the caller's.
-    pub async fn attachment(&self, attachment_id: &str, resume: Option<&ResumeFrom>) -> Result<Response, ApiError> {
+    /// `GET /track-line/ext/attachment/file`, once: the response with status
+    /// checked (200, or 206 when `resume` was given and honoured), body not
+    /// yet read. Never retried here: the download that reads the body
+    /// retries the whole request under one budget (see
+    /// [`crate::transfer::download_with`]).
+    pub async fn attachment_once(
+        &self,
+        attachment_id: &str,
+        resume: Option<&ResumeFrom>,
+    ) -> Result<Response, ApiError> {
         let what = format!("attachment {attachment_id}");
         let mut url = self.endpoint("track-line/ext/attachment/file");
         url.query_pairs_mut().append_pair("attachment_id", attachment_id);
@@ -266,11 +295,8 @@ impl Client {
                 headers.insert(header::IF_RANGE, validator);
             }
         }
-        let attempt = || async {
-            let response = self.authorized_get(url.clone(), Some(headers.clone())).await?;
-            self.check_status(response, &what).await
-        };
-        self.retrying(attempt).await
+        let response = self.authorized_get(url, Some(headers)).await?;
+        self.check_status(response, &what).await
     }
 
     fn endpoint(&self, path: &str) -> Url {
@@ -298,25 +324,12 @@ impl Client {
     {
         let policy = &self.retry;
         let max_attempts = policy.max_attempts.max(1);
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(policy.min_delay)
-            .with_max_delay(policy.max_delay)
-            .with_max_times(max_attempts - 1)
-            .with_jitter();
         let mut attempt_no = 1usize;
-        let max_delay = policy.max_delay;
         attempt
-            .retry(backoff)
+            .retry(policy.backoff())
             .sleep(tokio::time::sleep)
             .when(ApiError::is_retryable)
-            .adjust(move |error, delay| {
-                // Honour the server's Retry-After, capped, on top of the backoff.
-                let delay = delay?;
-                Some(match error.retry_after() {
-                    Some(asked) => asked.min(max_delay).max(delay.min(asked)),
-                    None => delay,
-                })
-            })
+            .adjust(|error, delay| delay.map(|delay| policy.wait_after(error, delay)))
             .notify(|error, delay| {
                 attempt_no += 1;
                 tracing::warn!(attempt = attempt_no, max_attempts, ?delay, %error, "retrying");

@@ -5,7 +5,7 @@
 //! into a single path component that cannot climb out of the download
 //! directory, hide behind a leading dot or dash, collide with a reserved
 //! Windows device name, or exceed the 255-byte limit of common file systems.
-//! [`persist_no_clobber`] moves a finished `.part` file to its final name with
+//! `persist_no_clobber` moves a finished `.part` file to its final name with
 //! a create-if-absent step, so two downloads racing for the same name both
 //! end up saved (`Invoice_001.pdf`, `Invoice_001 (1).pdf`).
 
@@ -15,13 +15,13 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// The longest file name, in bytes, that most file systems accept.
-pub const MAX_NAME_BYTES: usize = 255;
+pub(crate) const MAX_NAME_BYTES: usize = 255;
 
 /// The name used when nothing usable is left of the server's name.
-pub const DEFAULT_NAME: &str = "download";
+pub(crate) const DEFAULT_NAME: &str = "download";
 
 /// The suffix of a file that is still being downloaded.
-pub const PART_SUFFIX: &str = ".part";
+pub(crate) const PART_SUFFIX: &str = ".part";
 
 /// The longest extension (with its dot), in bytes, that truncation keeps.
 const MAX_EXT_BYTES: usize = 16;
@@ -146,9 +146,9 @@ fn decode_ext_value(value: &str) -> Option<String> {
 ///   trailing dots and spaces (Windows drops them silently);
 /// - reserved Windows device names (`CON`, `NUL.txt`, `com1.pdf`, …) get a
 ///   leading `_`;
-/// - at most [`MAX_NAME_BYTES`] bytes, cut on a character boundary while
+/// - at most `MAX_NAME_BYTES` (255) bytes, cut on a character boundary while
 ///   keeping the extension (`.pdf`);
-/// - letters of any script are kept; nothing usable left gives [`DEFAULT_NAME`].
+/// - letters of any script are kept; nothing usable left gives `DEFAULT_NAME` ("download").
 pub fn safe_file_name(name: &str) -> String {
     sanitize(name).unwrap_or_else(|| DEFAULT_NAME.to_string())
 }
@@ -264,7 +264,7 @@ pub(crate) fn part_name(name: &str, n: u32) -> String {
 
 /// The name for an attachment with no usable name: `attachment-<id>.<ext>`,
 /// the extension taken from the content type when it names one.
-pub fn fallback_name(attachment_id: &str, content_type: Option<&str>) -> String {
+fn fallback_name(attachment_id: &str, content_type: Option<&str>) -> String {
     let id: String = attachment_id
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))
@@ -311,7 +311,7 @@ fn extension_for(content_type: &str) -> Option<String> {
 ///
 /// A name ending in `.part` gets `_part` instead, so a finished file never
 /// looks like an unfinished one.
-pub fn choose_name(
+pub(crate) fn choose_name(
     content_disposition: Option<&str>,
     doc_name: Option<&str>,
     attachment_id: &str,
@@ -341,16 +341,6 @@ fn not_a_part_name(name: String) -> String {
     }
 }
 
-/// The first of `name`, `name (1).ext`, `name (2).ext`, … that does not exist
-/// in `dir` now. Only a hint (another process may take it a moment later):
-/// save with [`persist_no_clobber`], which is race-free.
-pub fn unique_path(dir: &Path, name: &str) -> PathBuf {
-    (0..MAX_NUMBERED)
-        .map(|n| dir.join(numbered(name, n)))
-        .find(|candidate| fs::symlink_metadata(candidate).is_err())
-        .unwrap_or_else(|| dir.join(numbered(name, MAX_NUMBERED)))
-}
-
 /// Moves the finished file `part` into `dir` as `name`, or the first free
 /// `name (1).ext`, `name (2).ext`, …; never replaces an existing file, even
 /// when another download or program creates one at the same moment.
@@ -359,7 +349,7 @@ pub fn unique_path(dir: &Path, name: &str) -> PathBuf {
 /// name is taken); where the file system has no hard links, by creating an
 /// empty file with `create_new` and renaming `part` over it. Returns the
 /// final path.
-pub fn persist_no_clobber(part: &Path, dir: &Path, name: &str) -> io::Result<PathBuf> {
+pub(crate) fn persist_no_clobber(part: &Path, dir: &Path, name: &str) -> io::Result<PathBuf> {
     for n in 0..MAX_NUMBERED {
         let candidate = dir.join(numbered(name, n));
         match claim(part, &candidate) {
@@ -376,7 +366,7 @@ pub fn persist_no_clobber(part: &Path, dir: &Path, name: &str) -> io::Result<Pat
 
 /// Moves `part` to exactly `target`, failing with `AlreadyExists` if
 /// `target` exists.
-pub fn persist_exact(part: &Path, target: &Path) -> io::Result<()> {
+pub(crate) fn persist_exact(part: &Path, target: &Path) -> io::Result<()> {
     claim(part, target)
 }
 
@@ -408,7 +398,7 @@ fn claim(part: &Path, target: &Path) -> io::Result<()> {
 /// Checks that `path` is a plain file name directly inside `dir` (after
 /// resolving symlinks and `..` in both), so a name can never escape the
 /// download directory.
-pub fn ensure_inside(dir: &Path, path: &Path) -> io::Result<()> {
+pub(crate) fn ensure_inside(dir: &Path, path: &Path) -> io::Result<()> {
     let outside = || {
         io::Error::new(
             io::ErrorKind::PermissionDenied,
@@ -626,10 +616,6 @@ mod tests {
         assert_eq!(fs::read_to_string(&second)?, "two");
         assert_eq!(fs::read_to_string(&third)?, "three");
         assert!(!dir.path().join("one.part").exists());
-        assert_eq!(
-            unique_path(dir.path(), "Invoice_001.pdf"),
-            dir.path().join("Invoice_001 (3).pdf")
-        );
         Ok(())
     }
 

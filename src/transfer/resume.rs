@@ -27,10 +27,10 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use super::naming::PART_SUFFIX;
 
 /// The start of every resume record's file name.
-pub const RECORD_PREFIX: &str = ".trackline-";
+const RECORD_PREFIX: &str = ".trackline-";
 
 /// The end of every resume record's file name.
-pub const RECORD_SUFFIX: &str = ".resume.json";
+const RECORD_SUFFIX: &str = ".resume.json";
 
 /// The read buffer used to re-hash the bytes already in a `.part` file.
 const REHASH_BUFFER_BYTES: usize = 256 * 1024;
@@ -44,7 +44,6 @@ struct Record {
     attachment_id: String,
     part: String,
     validator: Option<String>,
-    total: Option<u64>,
 }
 
 /// The resume record of `attachment_id` in `dir`.
@@ -75,22 +74,22 @@ fn id_key(attachment_id: &str) -> String {
 
 /// A `.part` file that this download holds the lock of.
 #[derive(Debug)]
-pub struct Part {
+pub(crate) struct Part {
     /// The file's path.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The open, locked file, positioned at its end.
-    pub file: File,
+    pub(crate) file: File,
     /// The bytes already in it.
-    pub offset: u64,
+    pub(crate) offset: u64,
     /// SHA-256 of those bytes.
-    pub hasher: Sha256,
+    pub(crate) hasher: Sha256,
     /// The validator of the answer that wrote them, if the server sent one.
-    pub validator: Option<String>,
+    pub(crate) validator: Option<String>,
 }
 
 impl Part {
     /// Empties the file, to be written again from the first byte.
-    pub async fn truncate(&mut self) -> io::Result<()> {
+    pub(crate) async fn truncate(&mut self) -> io::Result<()> {
         self.file.set_len(0).await?;
         self.file.seek(SeekFrom::Start(0)).await?;
         self.offset = 0;
@@ -101,7 +100,7 @@ impl Part {
 
 /// What [`find`] found.
 #[derive(Debug)]
-pub enum Found {
+pub(crate) enum Found {
     /// Nothing to resume.
     Nothing,
     /// A `.part` file exists, but another download is writing it.
@@ -111,7 +110,7 @@ pub enum Found {
 }
 
 /// Looks for an unfinished download of `attachment_id` in `dir`.
-pub async fn find(dir: &Path, attachment_id: &str) -> Found {
+pub(crate) async fn find(dir: &Path, attachment_id: &str) -> Found {
     let Some(record) = read_record(dir, attachment_id).await else {
         return Found::Nothing;
     };
@@ -144,7 +143,8 @@ pub async fn find(dir: &Path, attachment_id: &str) -> Found {
 }
 
 /// Whether a record for `attachment_id` in `dir` names a `.part` that exists.
-pub async fn has_live_record(dir: &Path, attachment_id: &str) -> bool {
+#[cfg(test)]
+pub(crate) async fn has_live_record(dir: &Path, attachment_id: &str) -> bool {
     match read_record(dir, attachment_id).await {
         Some(record) => tokio::fs::symlink_metadata(dir.join(record.part)).await.is_ok(),
         None => false,
@@ -170,7 +170,7 @@ fn is_part_name(name: &str) -> bool {
 
 /// Takes the advisory lock of `file` without waiting: `None` when another
 /// download holds it.
-pub async fn lock(file: File) -> io::Result<Option<File>> {
+async fn lock(file: File) -> io::Result<Option<File>> {
     let file = file.into_std().await;
     match fs4::FileExt::try_lock(&file) {
         Ok(()) => Ok(Some(File::from_std(file))),
@@ -200,12 +200,11 @@ async fn rehash(mut file: File) -> io::Result<(File, u64, Sha256)> {
 
 /// Records that `part` (in `dir`) holds the unfinished download of
 /// `attachment_id`, written by an answer with `validator`.
-pub async fn write_record(
+pub(crate) async fn write_record(
     dir: &Path,
     attachment_id: &str,
     part: &Path,
     validator: Option<&str>,
-    total: Option<u64>,
 ) -> io::Result<()> {
     let name = part
         .file_name()
@@ -215,7 +214,6 @@ pub async fn write_record(
         attachment_id: attachment_id.to_string(),
         part: name,
         validator: validator.map(str::to_string),
-        total,
     };
     let bytes = serde_json::to_vec(&record).map_err(io::Error::other)?;
     let target = record_path(dir, attachment_id);
@@ -230,7 +228,7 @@ pub async fn write_record(
 }
 
 /// Removes the record of `attachment_id` in `dir` if it still names `part`.
-pub async fn remove_record(dir: &Path, attachment_id: &str, part: &Path) {
+pub(crate) async fn remove_record(dir: &Path, attachment_id: &str, part: &Path) {
     let Some(record) = read_record(dir, attachment_id).await else {
         return;
     };
@@ -284,7 +282,7 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let part = dir.path().join("a.pdf.part");
         fs::write(&part, b"hello ")?;
-        write_record(dir.path(), "7", &part, Some("\"v1\""), Some(11)).await?;
+        write_record(dir.path(), "7", &part, Some("\"v1\"")).await?;
 
         let Found::Part(mut found) = find(dir.path(), "7").await else {
             return Err("the part must be found".into());
@@ -314,7 +312,7 @@ mod tests {
     #[tokio::test]
     async fn a_record_whose_part_is_gone_finds_nothing() -> TestResult {
         let dir = tempfile::tempdir()?;
-        write_record(dir.path(), "7", &dir.path().join("gone.part"), None, None).await?;
+        write_record(dir.path(), "7", &dir.path().join("gone.part"), None).await?;
         assert!(matches!(find(dir.path(), "7").await, Found::Nothing));
         assert!(!has_live_record(dir.path(), "7").await);
         Ok(())

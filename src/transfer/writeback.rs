@@ -3,13 +3,12 @@
 //!
 //! Left alone, the kernel keeps a fresh 1 GiB download dirty in the page cache
 //! (it is below the background-writeback threshold) and the final `fsync`
-//! writes all of it while the user waits: 0.35 s per GiB on the benchmark
-//! machine. Every [`WINDOW`] bytes, [`Writeback::wrote`] advises the kernel
-//! that the window written before the last one is not needed
-//! (`POSIX_FADV_DONTNEED`): Linux starts writing that range back without
-//! waiting for it and drops the pages already clean, so a long download
-//! neither stalls on its last `fsync` nor pushes the user's files out of the
-//! cache. Elsewhere this does nothing.
+//! writes all of it while the user waits. Every [`WINDOW`] bytes,
+//! [`Writeback::wrote`] advises the kernel that the window written before the
+//! last one is not needed (`POSIX_FADV_DONTNEED`): Linux starts writing that
+//! range back without waiting for it and drops the pages already clean, so a
+//! long download neither stalls on its last `fsync` nor pushes the user's
+//! files out of the cache. Elsewhere this does nothing.
 
 /// How many bytes are written between two hints.
 const WINDOW: u64 = 16 * 1024 * 1024;
