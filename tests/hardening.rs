@@ -181,6 +181,21 @@ async fn connect_errors_and_timeouts_are_retried() {
     assert_eq!(attempts(&notices), [(2, 2)]);
 }
 
+/// A login the server answered (even with a 503) is never sent again; one that
+/// never reached it (the connection was refused) is retried like every other
+/// request, so `TRACKLINE_EMAIL` logins ride out a server that is starting.
+#[tokio::test]
+async fn a_login_is_retried_only_when_it_never_reached_the_server() {
+    let (policy, notices) = recording(3, Duration::from_millis(10));
+    let url = format!("http://127.0.0.1:{}/api", closed_port());
+    let error = client(&url, policy, None)
+        .login(DEMO_EMAIL, &SecretString::from(DEMO_PASSWORD))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Connect { .. }), "{error}");
+    assert_eq!(attempts(&notices), [(2, 3), (3, 3)]);
+}
+
 #[tokio::test]
 async fn login_is_never_retried() {
     let s = sandbox(Faults {

@@ -17,7 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use url::Url;
 
 /// The `User-Agent` every request carries.
@@ -230,15 +230,20 @@ impl Client {
 
     /// `POST /login`: exchange email and password for a token. Never retried.
     pub async fn login(&self, email: &str, password: &SecretString) -> Result<SecretString, ApiError> {
+        self.retrying_when(never_reached_the_server, || self.login_once(email, password))
+            .await
+    }
+
+    /// One `POST /login`. It is tried again only when it never reached the
+    /// server (the connection was refused, say), like every other request; an
+    /// answer, even a 503, is final, so a login is never sent twice.
+    async fn login_once(&self, email: &str, password: &SecretString) -> Result<SecretString, ApiError> {
         let url = self.endpoint("login");
         let body = serde_json::json!({ "email": email, "password": password.expose_secret() });
-        let response = self
-            .http
-            .post(url.clone())
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| self.map_send_error(&e))?;
+        let started = Instant::now();
+        let sent = self.http.post(url.clone()).json(&body).send().await;
+        log_request("POST", &url, &sent, started);
+        let response = sent.map_err(|e| self.map_send_error(&e))?;
         let status = response.status();
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             let message = error_message(response).await;
@@ -309,15 +314,27 @@ impl Client {
 
     async fn authorized_get(&self, url: Url, headers: Option<HeaderMap>) -> Result<Response, ApiError> {
         let token = self.token.as_ref().ok_or(ApiError::NotLoggedIn)?;
-        let mut request = self.http.get(url).bearer_auth(token.expose_secret());
+        let mut request = self.http.get(url.clone()).bearer_auth(token.expose_secret());
         if let Some(headers) = headers {
             request = request.headers(headers);
         }
-        request.send().await.map_err(|e| self.map_send_error(&e))
+        let started = Instant::now();
+        let sent = request.send().await;
+        log_request("GET", &url, &sent, started);
+        sent.map_err(|e| self.map_send_error(&e))
     }
 
     /// Runs `attempt` under the retry policy.
     async fn retrying<T, F, Fut>(&self, attempt: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        self.retrying_when(ApiError::is_retryable, attempt).await
+    }
+
+    /// Runs `attempt` under the retry policy, retrying the errors `retryable` picks.
+    async fn retrying_when<T, F, Fut>(&self, retryable: fn(&ApiError) -> bool, attempt: F) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,
@@ -328,7 +345,7 @@ impl Client {
         attempt
             .retry(policy.backoff())
             .sleep(tokio::time::sleep)
-            .when(ApiError::is_retryable)
+            .when(retryable)
             .adjust(|error, delay| delay.map(|delay| policy.wait_after(error, delay)))
             .notify(|error, delay| {
                 attempt_no += 1;
@@ -491,6 +508,49 @@ async fn error_message(response: Response) -> Option<String> {
     }
 }
 
+/// Whether a request failed before the server could see it.
+fn never_reached_the_server(error: &ApiError) -> bool {
+    matches!(error, ApiError::Connect { .. })
+}
+
+/// Logs one request: method, path and query (a parameter that could hold a
+/// secret shows no value; the token travels in a header and is never logged),
+/// the status or the error, and how long it took.
+fn log_request(method: &str, url: &Url, sent: &Result<Response, reqwest::Error>, started: Instant) {
+    let ms = started.elapsed().as_millis();
+    let target = log_target(url);
+    match sent {
+        Ok(response) => tracing::info!(method, target = %target, status = response.status().as_u16(), ms, "request"),
+        Err(error) => tracing::warn!(method, target = %target, error = %root_cause(error), ms, "request failed"),
+    }
+}
+
+/// The path and query of `url` for the log, with the values of parameters
+/// whose names suggest a secret left out.
+fn log_target(url: &Url) -> String {
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["token", "password", "secret", "key", "auth"]
+            .iter()
+            .any(|s| name.contains(s))
+    };
+    let query: Vec<String> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            if secret(&name) {
+                format!("{name}=***")
+            } else {
+                format!("{name}={}", text::safe_line(&value, 100))
+            }
+        })
+        .collect();
+    if query.is_empty() {
+        url.path().to_string()
+    } else {
+        format!("{}?{}", url.path(), query.join("&"))
+    }
+}
+
 /// `Retry-After` in seconds or as an HTTP date.
 pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
@@ -564,6 +624,16 @@ mod tests {
 
     fn client(url: &str) -> Result<Client, ApiError> {
         Client::new(url, ClientOptions::default())
+    }
+
+    #[test]
+    fn the_log_shows_the_query_but_no_secret() {
+        let url = Url::parse("http://127.0.0.1:9/api/x?process_id=12345&api_key=s3cr3t&token=t0k").unwrap();
+        assert_eq!(log_target(&url), "/api/x?process_id=12345&api_key=***&token=***");
+        assert_eq!(
+            log_target(&Url::parse("http://127.0.0.1:9/api/login").unwrap()),
+            "/api/login"
+        );
     }
 
     #[test]

@@ -38,6 +38,9 @@ impl Resume {
             Found::Nothing => (None, true),
         };
         let from = part.as_ref().and_then(resume_point);
+        if let Some(from) = &from {
+            tracing::info!(attachment = %request.attachment_id, offset = from.offset, "resuming a partial download");
+        }
         Resume { part, claim, from }
     }
 
