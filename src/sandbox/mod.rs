@@ -13,7 +13,7 @@ mod server;
 pub use data::{
     BENCH_RECEIPTS_COUNT, BENCH_RECEIPTS_PROCESS_ID, Content, GUIDE_DOC_ID, GUIDE_PROCESS_ID, HOSTILE_PROCESS_ID,
     LARGE_COPY_IDS, LARGE_DOC_ID, LARGE_LEN, LARGE_PROCESS_ID, MANY_DOCS_COUNT, MANY_DOCS_PROCESS_ID, MEDIUM_DOC_ID,
-    MEDIUM_LEN, MEDIUM_PROCESS_ID, MINIMAL_PROCESS_ID, MISSING_ATTACHMENT_ID, NUMERIC_PROCESS_ID, SHARED_NAME,
+    MEDIUM_LEN, MEDIUM_PROCESS_ID, MINIMAL_PROCESS_ID, MISSING_ATTACHMENT_ID, NUMERIC_PROCESS_ID, SAMPLES, SHARED_NAME,
     SampleData, SampleDocument, sample_data,
 };
 pub use faults::Faults;
@@ -198,6 +198,10 @@ pub async fn run_cli(options: SandboxOptions) -> io::Result<()> {
         let mut out = io::stdout().lock();
         writeln!(out, "Trackline sandbox listening on {}", sandbox.base_url())?;
         writeln!(out, "Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")?;
+        writeln!(out, "Sample processes:")?;
+        for (id, shows) in data::SAMPLES {
+            writeln!(out, "  {id:<6} {shows}")?;
+        }
         out.flush()?;
     }
     stop_signal().await;
