@@ -18,7 +18,7 @@ pub mod list;
 pub mod theme;
 pub mod view;
 
-pub use app::{App, AppInit, Focus, Msg, SessionInfo};
+pub use app::{App, AppInit, Effect, Focus, Msg, SessionInfo};
 pub use keymap::{Action, Keymap, KeymapError};
 pub use theme::{Theme, ThemeName};
 
