@@ -18,7 +18,9 @@ use std::time::Duration;
 use time::{OffsetDateTime, UtcOffset};
 
 /// When this variable is set the TUI panics right after its first frame, so
-/// a test can check that the panic hook restores the terminal.
+/// a test can check that the panic hook restores the terminal. Only debug
+/// builds read it (the test suite runs the debug binary); a release build
+/// has no such hook.
 pub const PANIC_FOR_TEST: &str = "TRACKLINE_PANIC_FOR_TEST";
 
 static LOCAL_OFFSET: OnceLock<UtcOffset> = OnceLock::new();
@@ -59,11 +61,15 @@ pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     let guard = TerminalGuard::enter()?;
     let terminal = guard.open_terminal()?;
     let tui = Tui::new(terminal, app, worker).with_host(guard).with_signals()?;
+    #[cfg(debug_assertions)]
     let tui = panic_after_first_frame_if_asked(tui);
     tui.run(EventStream::new()).await
 }
 
-/// For the test that a panic inside the running TUI restores the terminal.
+/// For the test that a panic inside the running TUI restores the terminal:
+/// compiled into debug builds only, so a release build never reads
+/// [`PANIC_FOR_TEST`].
+#[cfg(debug_assertions)]
 fn panic_after_first_frame_if_asked<B>(tui: Tui<B>) -> Tui<B>
 where
     B: ratatui::backend::Backend,
