@@ -52,6 +52,10 @@ fn demo_login_lookup_download_quit() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the panic hook it triggers is compiled into debug builds only"
+)]
 fn a_panic_inside_the_tui_restores_the_terminal() {
     let home = tempfile::TempDir::new().unwrap();
     let mut app = PtyApp::spawn(

@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Config(sub)) => return output::config(&cli.global, sub),
         _ => {}
     }
-    crate::tui::run::capture_local_offset();
+    let local_offset = crate::tui::run::local_offset();
     let context = Context::new(&cli.global)?;
     let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
@@ -82,13 +82,16 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     settings: context.settings.clone(),
                     paths: context.paths.clone(),
                     password_prefill: None,
+                    local_offset,
                 };
                 crate::tui::run::run(launch).await.map_err(CliError::from)
             }
             #[cfg(feature = "sandbox")]
-            Some(Command::Demo) => crate::tui::run::run_demo(cli.global.download_dir.clone(), &context.settings)
-                .await
-                .map_err(CliError::from),
+            Some(Command::Demo) => {
+                crate::tui::run::run_demo(cli.global.download_dir.clone(), &context.settings, local_offset)
+                    .await
+                    .map_err(CliError::from)
+            }
             #[cfg(not(feature = "sandbox"))]
             Some(Command::Demo) => Err(CliError::Other(
                 "this build has no sandbox: rebuild with the default features to use `trackline demo`".to_string(),

@@ -57,6 +57,15 @@ pub enum Msg {
     },
 }
 
+/// What the event loop does to the terminal or the program itself (not work for the worker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Ctrl-Z: restore the terminal, stop, re-enter on resume.
+    Suspend,
+    /// Leave the event loop (see [`App::interrupted`] for the exit code).
+    Quit,
+}
+
 /// A session the app starts with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -245,6 +254,8 @@ pub struct App {
     quit: bool,
     /// Whether the quit was Ctrl-C (an interrupt) rather than `q`.
     interrupted: bool,
+    /// What the event loop should do, oldest first (see [`App::take_effects`]).
+    effects: Vec<Effect>,
     /// Profiles and the session's lifetime.
     pub(crate) sessions: SessionState,
 }
@@ -308,6 +319,7 @@ impl App {
             lookup_retry: None,
             quit: false,
             interrupted: false,
+            effects: Vec::new(),
             sessions: SessionState {
                 profile: crate::config::DEFAULT_PROFILE.to_string(),
                 ..SessionState::default()
@@ -350,6 +362,11 @@ impl App {
     /// Whether the user asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// The effects asked for since the last call, oldest first.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
     }
 
     /// Whether the user quit with the force-quit key (Ctrl-C): an interrupt,
@@ -433,6 +450,12 @@ impl App {
         }
     }
 
+    /// Asks the event loop for `effect`; nothing for the worker.
+    fn effect(&mut self, effect: Effect) -> Vec<Command> {
+        self.effects.push(effect);
+        Vec::new()
+    }
+
     // ----- keys -------------------------------------------------------------
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -443,10 +466,10 @@ impl App {
         if actions.contains(&Action::ForceQuit) {
             self.quit = true;
             self.interrupted = true;
-            return vec![Command::Quit];
+            return self.effect(Effect::Quit);
         }
         if actions.contains(&Action::Suspend) {
-            return vec![Command::Suspend];
+            return self.effect(Effect::Suspend);
         }
         self.documents_notice = None;
         self.downloads_notice = None;
@@ -462,7 +485,7 @@ impl App {
                 self.help = None;
             } else if actions.contains(&Action::Quit) {
                 self.quit = true;
-                return vec![Command::Quit];
+                return self.effect(Effect::Quit);
             } else if let Some(mv) = list_move(&actions) {
                 help.apply(mv, Action::ALL.len());
             }
@@ -475,7 +498,7 @@ impl App {
             let handled = match action {
                 Action::Quit => {
                     self.quit = true;
-                    return vec![Command::Quit];
+                    return self.effect(Effect::Quit);
                 }
                 Action::Help => {
                     self.help = Some(ListCursor::default());
@@ -1004,7 +1027,7 @@ impl App {
             }
         } else if actions.contains(&Action::Quit) {
             self.quit = true;
-            return vec![Command::Quit];
+            return self.effect(Effect::Quit);
         } else if let Some(mv) = list_move(actions) {
             cursor.apply(mv, self.sessions.profiles.len());
         }

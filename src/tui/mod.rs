@@ -4,10 +4,12 @@
 //! - [`view`]: drawing the state with ratatui;
 //! - [`keymap`] and [`theme`]: keys and colours, both configurable.
 //!
-//! The terminal lifecycle ([`terminal`]), the event loop ([`run`]) and the
-//! runtime threads' priority ([`priority`]) live beside these and drive them:
-//! keys, resizes, ticks and worker events become [`Msg`]s, and the
-//! [`crate::worker::Command`]s that `update` returns go to the worker.
+//! The terminal lifecycle ([`terminal`]), the event loop ([`runtime`], a
+//! [`Tui`] over any ratatui backend), launching it ([`run`]) and the runtime
+//! threads' priority ([`priority`]) live beside these and drive them: keys,
+//! resizes, ticks and worker events become [`Msg`]s, the
+//! [`crate::worker::Command`]s that `update` returns go to the worker, and
+//! the [`Effect`]s (suspend, quit) are done by the loop.
 
 pub mod app;
 pub mod documents;
@@ -18,10 +20,15 @@ pub mod list;
 pub mod theme;
 pub mod view;
 
-pub use app::{App, AppInit, Focus, Msg, SessionInfo};
+pub use app::{App, AppInit, Effect, Focus, Msg, SessionInfo};
 pub use keymap::{Action, Keymap, KeymapError};
 pub use theme::{Theme, ThemeName};
 
+mod error;
 pub mod priority;
 pub mod run;
+pub mod runtime;
 pub mod terminal;
+
+pub use error::TuiError;
+pub use runtime::{Headless, TerminalHost, Tui};

@@ -115,6 +115,7 @@ pub fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+pub mod inprocess;
 pub mod pty;
 pub mod raw;
 
