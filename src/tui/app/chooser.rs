@@ -1,0 +1,87 @@
+//! The profile chooser and switching profiles.
+
+use super::*;
+
+impl App {
+    pub(super) fn open_chooser(&mut self) {
+        if self.sessions.profiles.len() < 2 {
+            self.sessions.notice = Some(Notice {
+                error: false,
+                text: format!(
+                    "Only one profile ({}): add a [profiles.NAME] table to config.toml for more",
+                    safe_line(&self.sessions.profile, 40)
+                ),
+            });
+            return;
+        }
+        let mut cursor = ListCursor::default();
+        let current = self.sessions.profiles.iter().position(|p| *p == self.sessions.profile);
+        cursor.select(current.unwrap_or(0), self.sessions.profiles.len());
+        self.sessions.chooser = Some(cursor);
+    }
+
+    pub(super) fn chooser_key(&mut self, actions: &[Action]) -> Vec<Command> {
+        let Some(cursor) = &mut self.sessions.chooser else {
+            return Vec::new();
+        };
+        if actions.contains(&Action::Cancel) || actions.contains(&Action::SwitchProfile) {
+            self.sessions.chooser = None;
+        } else if actions.contains(&Action::Submit) {
+            let chosen = self.sessions.profiles.get(cursor.selected()).cloned();
+            self.sessions.chooser = None;
+            if let Some(profile) = chosen.filter(|p| *p != self.sessions.profile) {
+                self.sessions.switching = Some(profile.clone());
+                return vec![Command::SwitchProfile(profile)];
+            }
+        } else if actions.contains(&Action::Quit) {
+            self.quit = true;
+            return vec![Command::Quit];
+        } else if let Some(mv) = list_move(actions) {
+            cursor.apply(mv, self.sessions.profiles.len());
+        }
+        Vec::new()
+    }
+
+    /// The worker now works for `profile`: its server, email and session replace
+    /// the old ones, and what was shown of the old server is cleared.
+    pub(super) fn profile_switched(
+        &mut self,
+        profile: String,
+        base_url: String,
+        email: Option<String>,
+        session: Option<SignedIn>,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if let Some(command) = self.cancel_lookup() {
+            commands.extend(command);
+        }
+        self.sessions.switching = None;
+        self.sessions.profile = profile;
+        self.sessions.renewable = false;
+        self.sessions.ending = false;
+        self.sessions.ended = false;
+        self.base_url = base_url.clone();
+        self.current = None;
+        self.choices.clear();
+        self.documents = DocumentsPane::default();
+        self.lookup = Lookup::Idle;
+        self.pending_after_login.clear();
+        self.login.server = Input::new(base_url);
+        self.login.password.reset();
+        self.login.error = None;
+        let email = email.or_else(|| session.as_ref().map(|s| s.email.clone()));
+        self.login.email = Input::new(email.unwrap_or_default());
+        match session {
+            Some(s) => {
+                self.session = Some(SessionInfo {
+                    email: s.email,
+                    expires_at: s.expires_at,
+                });
+                self.login.visible = false;
+            }
+            None => self.ask_login(Some("This profile is not signed in. Log in to continue.")),
+        }
+        self.focus = Focus::Search;
+        commands
+    }
+}
