@@ -108,10 +108,6 @@ pub enum Command {
     Open(PathBuf),
     /// Store the recent processes list (most recent first).
     SaveRecent(Vec<RecentEntry>),
-    /// Suspend the program to the shell (Ctrl-Z); the runtime restores the terminal first.
-    Suspend,
-    /// Quit: stop every task; downloads in flight keep their `.part` files.
-    Quit,
 }
 
 /// A result of a [`Command`], or news from the worker.

@@ -7,7 +7,8 @@
 //! The terminal lifecycle ([`terminal`]), the event loop ([`run`]) and the
 //! runtime threads' priority ([`priority`]) live beside these and drive them:
 //! keys, resizes, ticks and worker events become [`Msg`]s, and the
-//! [`crate::worker::Command`]s that `update` returns go to the worker.
+//! [`crate::worker::Command`]s that `update` returns go to the worker; the
+//! [`Effect`]s it asks for (suspend, quit) the event loop carries out itself.
 
 pub mod app;
 pub mod documents;
@@ -18,7 +19,7 @@ pub mod list;
 pub mod theme;
 pub mod view;
 
-pub use app::{App, AppInit, Focus, Msg, SessionInfo};
+pub use app::{App, AppInit, Effect, Focus, Msg, SessionInfo};
 pub use keymap::{Action, Keymap, KeymapError};
 pub use theme::{Theme, ThemeName};
 

@@ -1,16 +1,16 @@
 //! The event loop: terminal events, worker events, signals and a tick that
 //! exists only while something animates become [`Msg`]s for [`App::update`];
-//! the [`Command`]s it returns go to the worker. The screen is drawn after
+//! the [`crate::worker::Command`]s it returns go to the worker and the
+//! [`super::Effect`]s it asks for are carried out here. The screen is drawn after
 //! each batch of messages, never on a timer, so an idle TUI uses no CPU.
 
-use super::app::{App, AppInit, Msg, SessionInfo};
+use super::app::{App, AppInit, Effect, Msg, SessionInfo};
 use super::keymap::Keymap;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::view;
 use crate::api::{Client, ClientOptions, RetryPolicy};
 use crate::config::{self, Paths, Settings};
-use crate::worker::Command;
 use crate::worker::run::{self as worker, WorkerConfig, load_recent};
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
@@ -297,8 +297,11 @@ async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker:
 
 fn dispatch(guard: &mut TerminalGuard, app: &mut App, worker: &worker::WorkerHandle, msg: Msg) -> Result<(), TuiError> {
     for command in app.update(msg) {
-        match command {
-            Command::Suspend => {
+        worker.send(command);
+    }
+    for effect in app.take_effects() {
+        match effect {
+            Effect::Suspend => {
                 guard.suspend()?;
                 let size = guard.terminal().size()?;
                 for follow_up in app.update(Msg::Resize {
@@ -308,8 +311,7 @@ fn dispatch(guard: &mut TerminalGuard, app: &mut App, worker: &worker::WorkerHan
                     worker.send(follow_up);
                 }
             }
-            Command::Quit => worker.shutdown(),
-            other => worker.send(other),
+            Effect::Quit => worker.shutdown(),
         }
     }
     Ok(())

@@ -230,8 +230,6 @@ impl Worker {
                     }
                 });
             }
-            // The event loop handles these itself; nothing for the worker to do.
-            Command::Suspend | Command::Quit => {}
         }
     }
 

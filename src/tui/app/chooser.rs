@@ -34,8 +34,7 @@ impl App {
                 return vec![Command::SwitchProfile(profile)];
             }
         } else if actions.contains(&Action::Quit) {
-            self.quit = true;
-            return vec![Command::Quit];
+            return self.quit();
         } else if let Some(mv) = list_move(actions) {
             cursor.apply(mv, self.sessions.profiles.len());
         }

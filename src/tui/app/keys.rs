@@ -9,12 +9,12 @@ impl App {
         }
         let actions = self.keymap.actions(&key);
         if actions.contains(&Action::ForceQuit) {
-            self.quit = true;
             self.interrupted = true;
-            return vec![Command::Quit];
+            return self.quit();
         }
         if actions.contains(&Action::Suspend) {
-            return vec![Command::Suspend];
+            self.effects.push(Effect::Suspend);
+            return Vec::new();
         }
         self.documents_notice = None;
         self.downloads_notice = None;
@@ -29,8 +29,7 @@ impl App {
             if actions.contains(&Action::Help) || actions.contains(&Action::Cancel) {
                 self.help = None;
             } else if actions.contains(&Action::Quit) {
-                self.quit = true;
-                return vec![Command::Quit];
+                return self.quit();
             } else if let Some(mv) = list_move(&actions) {
                 help.apply(mv, Action::ALL.len());
             }
@@ -42,8 +41,7 @@ impl App {
         for action in &actions {
             let handled = match action {
                 Action::Quit => {
-                    self.quit = true;
-                    return vec![Command::Quit];
+                    return self.quit();
                 }
                 Action::Help => {
                     self.help = Some(ListCursor::default());

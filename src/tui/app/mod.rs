@@ -2,7 +2,8 @@
 //!
 //! [`App::update`] takes one [`Msg`] (a key, a paste, a resize, a tick or a worker
 //! event, each carrying the time it needs) and returns the [`Command`]s for the
-//! worker. It reads no clock and does no I/O, so every behaviour is testable
+//! worker; what the event loop itself must do (suspend, quit) is taken with
+//! [`App::take_effects`]. It reads no clock and does no I/O, so every behaviour is testable
 //! without a terminal.
 
 use super::documents::DocumentsPane;
@@ -55,6 +56,15 @@ pub enum Msg {
         /// When it was received (rates and ETAs are computed from these).
         now: OffsetDateTime,
     },
+}
+
+/// What the event loop does to the terminal or the program itself (not work for the worker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Ctrl-Z: restore the terminal, stop, re-enter on resume.
+    Suspend,
+    /// Leave the event loop (see `App::interrupted` for the exit code).
+    Quit,
 }
 
 /// A session the app starts with.
@@ -152,6 +162,8 @@ pub struct App {
     quit: bool,
     /// Whether the quit was Ctrl-C (an interrupt) rather than `q`.
     interrupted: bool,
+    /// The effects asked for and not yet taken by the event loop.
+    effects: Vec<Effect>,
     /// Profiles and the session's lifetime.
     pub(crate) sessions: SessionState,
 }
@@ -215,6 +227,7 @@ impl App {
             lookup_retry: None,
             quit: false,
             interrupted: false,
+            effects: Vec::new(),
             sessions: SessionState {
                 profile: crate::config::DEFAULT_PROFILE.to_string(),
                 ..SessionState::default()
@@ -257,6 +270,18 @@ impl App {
     /// Whether the user asked to quit.
     pub fn should_quit(&self) -> bool {
         self.quit
+    }
+
+    /// The effects asked for since the last call, oldest first.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Asks the event loop to quit.
+    fn quit(&mut self) -> Vec<Command> {
+        self.quit = true;
+        self.effects.push(Effect::Quit);
+        Vec::new()
     }
 
     /// Whether the user quit with the force-quit key (Ctrl-C): an interrupt,
