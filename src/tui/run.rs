@@ -121,7 +121,6 @@ pub async fn run(launch: Launch) -> Result<u8, TuiError> {
         recent: load_recent(&launch.paths.recent_file()),
         keymap,
         theme,
-        concurrency: settings.concurrency,
         now,
         local_offset: LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC),
     };

@@ -114,22 +114,24 @@ impl App {
                 path,
                 bytes,
                 sha256,
-            } => self.downloads.done(id, path, bytes, sha256),
+            } => {
+                self.downloads.done(id, path, bytes, sha256);
+                Vec::new()
+            }
             Event::DownloadFailed {
                 id,
                 error,
                 retryable,
                 needs_login,
             } => {
-                let commands = self
-                    .downloads
+                self.downloads
                     .failed(id, safe_line(&error, 300), retryable, needs_login);
                 if needs_login {
                     self.ask_login(Some(
                         "Your session has ended. Log in again; the download continues after.",
                     ));
                 }
-                commands
+                Vec::new()
             }
             Event::Retrying {
                 target,
@@ -144,7 +146,10 @@ impl App {
                 }
                 Vec::new()
             }
-            Event::DownloadCancelled { id } => self.downloads.cancelled(id),
+            Event::DownloadCancelled { id } => {
+                self.downloads.cancelled(id);
+                Vec::new()
+            }
             Event::Opened(path) => {
                 self.downloads_notice = Some(Notice {
                     error: false,

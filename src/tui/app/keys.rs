@@ -113,26 +113,8 @@ impl App {
                 }
                 Some(Vec::new())
             }
-            (Focus::Downloads, Action::CancelDownload) => match self.downloads.cancel_selected() {
-                Some(commands) => Some(commands),
-                None => {
-                    self.downloads_notice = self.downloads.selected().map(|_| Notice {
-                        error: false,
-                        text: "Nothing to cancel: that download is not queued or running".into(),
-                    });
-                    Some(Vec::new())
-                }
-            },
-            (Focus::Downloads, Action::Retry) => match self.downloads.retry_selected() {
-                Some(commands) => Some(commands),
-                None => {
-                    self.downloads_notice = self.downloads.selected().map(|_| Notice {
-                        error: false,
-                        text: "Only a failed or cancelled download can be retried".into(),
-                    });
-                    Some(Vec::new())
-                }
-            },
+            (Focus::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
+            (Focus::Downloads, Action::Retry) => Some(self.retry_selected_download()),
             (Focus::Downloads, Action::Open) => Some(self.open_selected_download()),
             _ => None,
         }

@@ -7,7 +7,7 @@
 //! without a terminal.
 
 use super::documents::DocumentsPane;
-use super::downloads::{Downloads, Enqueued, TransferState};
+use super::downloads::{Downloads, Transfer};
 use super::keymap::{Action, Key, Keymap};
 use super::list::{ListCursor, Move};
 use super::theme::Theme;
@@ -92,8 +92,6 @@ pub struct AppInit {
     pub keymap: Keymap,
     /// The colours.
     pub theme: Theme,
-    /// How many downloads run at once.
-    pub concurrency: usize,
     /// The time now.
     pub now: OffsetDateTime,
     /// The local UTC offset, for showing dates (read once by the runtime).
@@ -218,7 +216,7 @@ impl App {
             details_scroll: ListCursor::default(),
             documents: DocumentsPane::default(),
             documents_notice: None,
-            downloads: Downloads::new(init.concurrency),
+            downloads: Downloads::default(),
             downloads_notice: None,
             spinner: 0,
             size: (0, 0),

@@ -23,7 +23,6 @@ fn init(expires_at: Option<OffsetDateTime>, logged_in: bool) -> AppInit {
         recent: Vec::new(),
         keymap: Keymap::default(),
         theme: Theme::default(),
-        concurrency: 3,
         now: NOW,
         local_offset: UtcOffset::UTC,
     }

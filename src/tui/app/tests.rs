@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::api::{Document, Id};
+use crate::tui::downloads::TransferState;
 use crate::worker::DownloadId;
 use crossterm::event::KeyModifiers;
 use ratatui::Terminal;
@@ -28,7 +29,6 @@ fn init(logged_in: bool) -> AppInit {
         }],
         keymap: Keymap::default(),
         theme: Theme::default(),
-        concurrency: 3,
         now: NOW,
         local_offset: UtcOffset::UTC,
     }
@@ -536,7 +536,7 @@ fn space_marks_and_unmarks() {
 }
 
 #[test]
-fn capital_d_downloads_the_marked_or_else_all_within_the_concurrency() {
+fn capital_d_downloads_the_marked_or_else_all() {
     let mut app = loaded(process("1", 6));
     app.update(ch('j'));
     app.update(ch(' '));
@@ -548,44 +548,50 @@ fn capital_d_downloads_the_marked_or_else_all_within_the_concurrency() {
 
     let mut app = loaded(process("1", 6));
     let all = app.update(ch('D'));
-    assert_eq!(downloads_of(&all).len(), 3, "at most 3 at once");
+    assert_eq!(downloads_of(&all).len(), 6, "every one is asked of the worker at once");
     assert_eq!(app.downloads.items().len(), 6);
-    assert_eq!(
-        app.downloads
-            .items()
-            .iter()
-            .filter(|t| t.state == TransferState::Queued)
-            .count(),
-        3
+    assert!(
+        app.downloads.items().iter().all(|t| t.state == TransferState::Queued),
+        "each waits for the worker to start it"
     );
 }
 
 #[test]
-fn a_finished_download_starts_the_next_queued_one() {
-    let mut app = loaded(process("1", 5));
-    let started = downloads_of(&app.update(ch('D')));
-    let (first, _) = started[0];
-    let next = app.update(ev(Event::Downloaded {
+fn a_download_stays_queued_until_the_worker_starts_it() {
+    let mut app = loaded(process("1", 3));
+    let asked = downloads_of(&app.update(ch('D')));
+    let (first, second, third) = (asked[0].0, asked[1].0, asked[2].0);
+    let state = |app: &App, i: usize| app.downloads.items()[i].state.label();
+    assert_eq!(state(&app, 0), "queued");
+    app.update(ev(Event::DownloadStarted {
+        id: first,
+        path_hint: None,
+        total: Some(10),
+    }));
+    assert_eq!(state(&app, 0), "running");
+    assert_eq!(state(&app, 1), "queued");
+    // The worker starts the next one itself: a finished download asks for nothing.
+    let finished = app.update(ev(Event::Downloaded {
         id: first,
         path: "/tmp/a".into(),
-        bytes: 1,
+        bytes: 10,
         sha256: String::new(),
     }));
-    assert_eq!(
-        downloads_of(&next).iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>(),
-        ["1003"]
+    assert!(finished.is_empty(), "{finished:?}");
+    assert_eq!(state(&app, 0), "done");
+    // One that fails before it started is failed, with its error.
+    assert!(
+        app.update(ev(Event::DownloadFailed {
+            id: second,
+            error: "boom".into(),
+            retryable: true,
+            needs_login: false,
+        }))
+        .is_empty()
     );
-    let (second, _) = started[1];
-    let next = app.update(ev(Event::DownloadFailed {
-        id: second,
-        error: "boom".into(),
-        retryable: true,
-        needs_login: false,
-    }));
-    assert_eq!(downloads_of(&next)[0].1, "1004");
-    // Nothing left to start.
-    let (third, _) = started[2];
+    assert!(matches!(&app.downloads.items()[1].state, TransferState::Failed { error, .. } if error == "boom"));
     assert!(app.update(ev(Event::DownloadCancelled { id: third })).is_empty());
+    assert_eq!(state(&app, 2), "cancelled");
 }
 
 #[test]
@@ -644,32 +650,53 @@ fn capital_d_with_a_filter_downloads_what_is_shown() {
 // ----- downloads -----------------------------------------------------------
 
 #[test]
-fn x_cancels_a_download_and_frees_its_slot() {
+fn x_cancels_a_download() {
     let mut app = loaded(process("1", 4));
     let started = downloads_of(&app.update(ch('D')));
+    app.update(ev(Event::DownloadStarted {
+        id: started[0].0,
+        path_hint: None,
+        total: None,
+    }));
     app.update(key(KeyCode::Tab));
     assert_eq!(app.focus(), Focus::Downloads);
     let commands = app.update(ch('x'));
-    assert!(matches!(commands[0], Command::CancelDownload(id) if id == started[0].0));
-    assert_eq!(downloads_of(&commands)[0].1, "1003", "the queued one starts");
-    assert_eq!(app.downloads.items()[0].state, TransferState::Cancelled);
+    assert!(
+        matches!(commands.as_slice(), [Command::CancelDownload(id)] if *id == started[0].0),
+        "the worker starts the next one itself: {commands:?}"
+    );
+    assert!(matches!(
+        app.downloads.items()[0].state,
+        TransferState::Cancelled { .. }
+    ));
     // Cancelling it again does nothing.
     assert!(app.update(ch('x')).is_empty());
 }
 
 #[test]
-fn x_on_a_queued_download_takes_it_out_of_the_queue() {
+fn x_on_a_queued_download_takes_it_out_of_the_workers_queue() {
     let mut app = loaded(process("1", 4));
     app.update(ch('D'));
     app.update(key(KeyCode::Tab));
     app.update(ch('G'));
-    assert!(app.update(ch('x')).is_empty());
-    assert_eq!(app.downloads.items()[3].state, TransferState::Cancelled);
-    let first = app.downloads.items()[0].id;
+    let last = app.downloads.items()[3].id;
+    let commands = app.update(ch('x'));
     assert!(
-        app.update(ev(Event::DownloadCancelled { id: first })).is_empty(),
-        "nothing queued any more"
+        matches!(commands.as_slice(), [Command::CancelDownload(id)] if *id == last),
+        "{commands:?}"
     );
+    assert!(matches!(
+        app.downloads.items()[3].state,
+        TransferState::Cancelled { .. }
+    ));
+    assert!(
+        app.update(ev(Event::DownloadCancelled { id: last })).is_empty(),
+        "the worker's confirmation asks for nothing"
+    );
+    assert!(matches!(
+        app.downloads.items()[3].state,
+        TransferState::Cancelled { .. }
+    ));
 }
 
 #[test]
@@ -694,8 +721,15 @@ fn r_retries_a_failed_download_under_a_new_id() {
         bytes: 1,
         sha256: String::new(),
     }));
-    assert_eq!(app.downloads.items()[0].state, TransferState::Running);
-    // A running download cannot be retried.
+    assert_eq!(app.downloads.items()[0].state, TransferState::Queued);
+    // A queued or running download cannot be retried.
+    assert!(app.update(ch('r')).is_empty());
+    app.update(ev(Event::DownloadStarted {
+        id: new_id,
+        path_hint: None,
+        total: None,
+    }));
+    assert!(matches!(app.downloads.items()[0].state, TransferState::Running(_)));
     assert!(app.update(ch('r')).is_empty());
 }
 
@@ -872,7 +906,8 @@ fn a_download_refused_for_the_session_runs_again_after_login() {
     }));
     assert!(commands.is_empty(), "it waits for the login");
     assert!(app.login_visible());
-    assert_eq!(app.downloads.items()[0].state, TransferState::Queued);
+    assert_eq!(app.downloads.items()[0].state, TransferState::AwaitingLogin);
+    assert_eq!(app.downloads.items()[0].state.label(), "queued");
     let commands = app.update(ev(Event::LoggedIn {
         email: "demo@trackline.local".into(),
         base_url: "http://127.0.0.1:8080/api".into(),

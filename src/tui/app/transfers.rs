@@ -18,14 +18,16 @@ impl App {
             return Vec::new();
         };
         let name = safe_line(&document.display_name(), 80);
-        if self.downloads.enqueue(document, process) == Enqueued::AlreadyActive {
-            self.documents_notice = Some(Notice {
-                error: false,
-                text: format!("{name} is already downloading"),
-            });
-            return Vec::new();
+        match self.downloads.enqueue(document, process) {
+            Some(command) => vec![command],
+            None => {
+                self.documents_notice = Some(Notice {
+                    error: false,
+                    text: format!("{name} is already downloading"),
+                });
+                Vec::new()
+            }
         }
-        self.downloads.pump()
     }
 
     pub(super) fn download_all(&mut self) -> Vec<Command> {
@@ -33,15 +35,14 @@ impl App {
             return Vec::new();
         };
         let docs = self.documents.take_marked_or_shown();
-        let mut added = 0usize;
+        let mut commands = Vec::new();
         for i in docs {
             let Some(document) = self.current.as_ref().and_then(|p| p.documents.get(i)).cloned() else {
                 continue;
             };
-            if self.downloads.enqueue(document, process.clone()) == Enqueued::Added {
-                added += 1;
-            }
+            commands.extend(self.downloads.enqueue(document, process.clone()));
         }
+        let added = commands.len();
         if added > 0 {
             let plural = if added == 1 { "" } else { "s" };
             self.documents_notice = Some(Notice {
@@ -49,7 +50,7 @@ impl App {
                 text: format!("Queued {added} download{plural}"),
             });
         }
-        self.downloads.pump()
+        commands
     }
 
     pub(super) fn open_selected_document(&mut self) -> Vec<Command> {
@@ -60,8 +61,8 @@ impl App {
             return Vec::new();
         };
         let transfer = self.downloads.for_doc(p.process_id.as_str(), document.doc_id.as_str());
-        match transfer.and_then(|t| t.path.clone().filter(|_| t.state == TransferState::Done)) {
-            Some(path) => vec![Command::Open(path)],
+        match transfer.and_then(Transfer::saved_path) {
+            Some(path) => vec![Command::Open(path.to_path_buf())],
             None => {
                 let key = self.first_key(Action::Download);
                 self.documents_notice = Some(Notice {
@@ -77,12 +78,38 @@ impl App {
         let Some(t) = self.downloads.selected() else {
             return Vec::new();
         };
-        match (&t.path, t.state) {
-            (Some(path), TransferState::Done) => vec![Command::Open(path.clone())],
-            _ => {
+        match t.saved_path() {
+            Some(path) => vec![Command::Open(path.to_path_buf())],
+            None => {
                 self.downloads_notice = Some(Notice {
                     error: false,
                     text: "That download has not finished yet".into(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn cancel_selected_download(&mut self) -> Vec<Command> {
+        match self.downloads.cancel_selected() {
+            Some(commands) => commands,
+            None => {
+                self.downloads_notice = self.downloads.selected().map(|_| Notice {
+                    error: false,
+                    text: "Nothing to cancel: that download is not queued or running".into(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn retry_selected_download(&mut self) -> Vec<Command> {
+        match self.downloads.retry_selected() {
+            Some(command) => vec![command],
+            None => {
+                self.downloads_notice = self.downloads.selected().map(|_| Notice {
+                    error: false,
+                    text: "Only a failed or cancelled download can be retried".into(),
                 });
                 Vec::new()
             }

@@ -107,14 +107,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             let state = match transfer {
                 None => Span::styled("", t.muted),
                 Some(tr) => match tr.state {
-                    TransferState::Running => match tr.ratio() {
+                    TransferState::Running(_) => match tr.ratio() {
                         Some(r) => Span::styled(format!("{:>3.0}%", r * 100.0), pick(t.info)),
                         None => Span::styled("running", pick(t.info)),
                     },
-                    TransferState::Queued => Span::styled("queued", pick(t.warn)),
-                    TransferState::Done => Span::styled("✓ done", pick(t.ok)),
-                    TransferState::Failed => Span::styled("✗ failed", pick(t.error)),
-                    TransferState::Cancelled => Span::styled("cancelled", pick(t.muted)),
+                    TransferState::Queued | TransferState::AwaitingLogin => Span::styled("queued", pick(t.warn)),
+                    TransferState::Done { .. } => Span::styled("✓ done", pick(t.ok)),
+                    TransferState::Failed { .. } => Span::styled("✗ failed", pick(t.error)),
+                    TransferState::Cancelled { .. } => Span::styled("cancelled", pick(t.muted)),
                 },
             };
             let name = Span::styled(safe_line(&doc.display_name(), 200), pick(t.text));
