@@ -30,7 +30,6 @@ impl App {
             let chosen = self.sessions.profiles.get(cursor.selected()).cloned();
             self.sessions.chooser = None;
             if let Some(profile) = chosen.filter(|p| *p != self.sessions.profile) {
-                self.sessions.switching = Some(profile.clone());
                 return vec![Command::SwitchProfile(profile)];
             }
         } else if actions.contains(&Action::Quit) {
@@ -54,31 +53,26 @@ impl App {
         if let Some(command) = self.cancel_lookup() {
             commands.extend(command);
         }
-        self.sessions.switching = None;
         self.sessions.profile = profile;
-        self.sessions.renewable = false;
-        self.sessions.ending = false;
-        self.sessions.ended = false;
         self.base_url = base_url.clone();
         self.current = None;
         self.choices.clear();
         self.documents = DocumentsPane::default();
         self.lookup = Lookup::Idle;
-        self.pending_after_login.clear();
         self.login.server = Input::new(base_url);
         self.login.password.reset();
-        self.login.error = None;
         let email = email.or_else(|| session.as_ref().map(|s| s.email.clone()));
         self.login.email = Input::new(email.unwrap_or_default());
         match session {
             Some(s) => {
-                self.session = Some(SessionInfo {
-                    email: s.email,
-                    expires_at: s.expires_at,
-                });
-                self.login.visible = false;
+                self.sessions.phase = Phase::signed_in(s.email, s.expires_at, false);
+                self.login.state = LoginState::Hidden;
             }
-            None => self.ask_login(Some("This profile is not signed in. Log in to continue.")),
+            None => {
+                self.sessions.phase = Phase::SignedOut { then: None };
+                self.login.state = LoginState::Editing { error: None };
+                self.ask_login(Some("This profile is not signed in. Log in to continue."));
+            }
         }
         self.focus = Focus::Search;
         commands

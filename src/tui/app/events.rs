@@ -10,26 +10,20 @@ impl App {
                 base_url,
                 expires_at,
             } => {
-                self.session = Some(SessionInfo { email, expires_at });
+                let signed_in = Phase::signed_in(email, expires_at, self.login.keep_password);
+                let before = std::mem::replace(&mut self.sessions.phase, signed_in);
                 self.base_url = base_url;
-                self.sessions.renewable = self.login.keep_password;
-                self.sessions.ending = false;
-                self.sessions.ended = false;
-                self.login.visible = false;
-                self.login.in_flight = false;
-                self.login.error = None;
+                self.login.state = LoginState::Hidden;
                 self.login.reason = None;
                 self.login.password.reset();
                 let mut commands = Vec::new();
-                if let Some(query) = self.pending_after_login.pop() {
+                if let Phase::SignedOut { then: Some(query) } = before {
                     commands.extend(self.fetch(query));
                 }
-                self.pending_after_login.clear();
                 commands.extend(self.downloads.resume_after_login());
                 commands
             }
             Event::LoginFailed(e) => {
-                self.login.in_flight = false;
                 let message = match &e {
                     ApiError::BadCredentials { .. } => {
                         self.login.field = LoginField::Password;
@@ -49,12 +43,12 @@ impl App {
                     }
                     e => safe_line(&e.to_string(), 200),
                 };
-                self.login.error = Some(message);
+                self.login.fail(message);
                 Vec::new()
             }
             Event::LoggedOut => {
-                self.session = None;
-                if !self.login.visible {
+                self.sign_out();
+                if !self.login.visible() {
                     self.ask_login(None);
                 }
                 Vec::new()
@@ -64,11 +58,13 @@ impl App {
                 Vec::new()
             }
             Event::SessionRenewed { expires_at } => {
-                if let Some(session) = &mut self.session {
-                    session.expires_at = expires_at;
+                if let Phase::SignedIn {
+                    expires_at: at, end, ..
+                } = &mut self.sessions.phase
+                {
+                    *at = expires_at;
+                    *end = SessionEnd::Later;
                 }
-                self.sessions.ending = false;
-                self.sessions.ended = false;
                 self.sessions.notice = Some(Notice {
                     error: false,
                     text: "Session renewed with the password kept in memory".into(),
@@ -89,7 +85,6 @@ impl App {
                 session,
             } => self.profile_switched(profile, base_url, email, session),
             Event::ProfileSwitchFailed { profile, error } => {
-                self.sessions.switching = None;
                 self.sessions.notice = Some(Notice {
                     error: true,
                     text: format!(
@@ -141,7 +136,16 @@ impl App {
             } => {
                 let text = crate::api::client::retry_summary(attempt, max_attempts, delay);
                 match target {
-                    RetryTarget::Lookup(req) => self.lookup_retry = Some((req, text)),
+                    RetryTarget::Lookup(req) => {
+                        if let Lookup::Loading {
+                            req: current, retry, ..
+                        } = &mut self.lookup
+                        {
+                            if *current == req {
+                                *retry = Some(text);
+                            }
+                        }
+                    }
                     RetryTarget::Download(id) => self.downloads.retrying(id, text),
                 }
                 Vec::new()

@@ -19,7 +19,7 @@ impl App {
         self.documents_notice = None;
         self.downloads_notice = None;
         self.sessions.notice = None;
-        if self.login.visible {
+        if self.login.visible() {
             return self.login_key(key, &actions);
         }
         if self.sessions.chooser.is_some() {
@@ -55,7 +55,7 @@ impl App {
                     self.cycle_focus(*action == Action::NextPane);
                     return Vec::new();
                 }
-                Action::Logout if self.sessions.ending && self.session.is_some() => {
+                Action::Logout if self.session_ends_soon() => {
                     self.ask_relogin();
                     return Vec::new();
                 }
@@ -200,7 +200,7 @@ impl App {
     pub(super) fn on_paste(&mut self, text: &str) {
         let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let flat = flat.trim();
-        let input = if self.login.visible {
+        let input = if self.login.visible() {
             match self.login.input_mut() {
                 Some(input) => input,
                 None => return,
@@ -215,7 +215,7 @@ impl App {
         for c in flat.chars() {
             input.handle(InputRequest::InsertChar(c));
         }
-        if self.focus == Focus::Documents && self.documents.filtering && !self.login.visible {
+        if self.focus == Focus::Documents && self.documents.filtering && !self.login.visible() {
             self.documents.refilter();
         }
     }

@@ -15,22 +15,73 @@ pub enum LoginField {
     KeepPassword,
 }
 
+/// Where the login dialog is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LoginState {
+    /// Not showing.
+    Hidden,
+    /// Showing and taking keys, with what went wrong last time.
+    Editing {
+        /// The last try's error (already safe to show), until the next edit.
+        error: Option<String>,
+    },
+    /// A login is in flight: the fields are locked.
+    LoggingIn,
+}
+
 /// The login dialog.
 pub(crate) struct LoginForm {
-    pub(crate) visible: bool,
+    pub(crate) state: LoginState,
     pub(crate) email: Input,
     pub(crate) password: Input,
     pub(crate) server: Input,
     pub(crate) field: LoginField,
     /// Keep the password in memory to renew the session silently once (off by default).
     pub(crate) keep_password: bool,
-    pub(crate) in_flight: bool,
-    pub(crate) error: Option<String>,
     /// Why the dialog is back (a session that ended), shown above the fields.
     pub(crate) reason: Option<String>,
 }
 
 impl LoginForm {
+    /// Whether the dialog is showing.
+    pub(crate) fn visible(&self) -> bool {
+        self.state != LoginState::Hidden
+    }
+
+    /// Whether a login is in flight.
+    pub(crate) fn in_flight(&self) -> bool {
+        self.state == LoginState::LoggingIn
+    }
+
+    /// The last try's error.
+    pub(crate) fn error(&self) -> Option<&str> {
+        match &self.state {
+            LoginState::Editing { error } => error.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Shows the dialog for editing (an error shown stays).
+    fn open(&mut self) {
+        if !matches!(self.state, LoginState::Editing { .. }) {
+            self.state = LoginState::Editing { error: None };
+        }
+    }
+
+    /// Shows `error` under the fields.
+    pub(super) fn fail(&mut self, error: String) {
+        self.state = LoginState::Editing { error: Some(error) };
+    }
+
+    /// The field a new dialog starts on: the password when the email is known.
+    fn first_field(&self) -> LoginField {
+        if self.email.value().is_empty() {
+            LoginField::Email
+        } else {
+            LoginField::Password
+        }
+    }
+
     pub(super) fn input_mut(&mut self) -> Option<&mut Input> {
         match self.field {
             LoginField::Email => Some(&mut self.email),
@@ -53,8 +104,52 @@ impl LoginForm {
     }
 }
 
+/// How near its end a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SessionEnd {
+    /// More than [`EXPIRY_NOTICE`] left, or no known end.
+    Later,
+    /// It ends within [`EXPIRY_NOTICE`]: the top bar offers to log in again.
+    Soon,
+    /// It ended and the worker is renewing it with the password kept in memory.
+    Renewing,
+}
+
+/// Where the session is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Not signed in.
+    SignedOut {
+        /// The lookup the ended session refused, run again after the next login.
+        then: Option<ProcessQuery>,
+    },
+    /// Signed in.
+    SignedIn {
+        /// The signed-in email.
+        email: String,
+        /// When the session ends, if known.
+        expires_at: Option<OffsetDateTime>,
+        /// Logged in with the password kept in memory, so the worker can renew it once.
+        renewable: bool,
+        /// How near its end it is.
+        end: SessionEnd,
+    },
+}
+
+impl Phase {
+    /// Signed in as `email` until `expires_at`, far from the end.
+    pub(super) fn signed_in(email: String, expires_at: Option<OffsetDateTime>, renewable: bool) -> Phase {
+        Phase::SignedIn {
+            email,
+            expires_at,
+            renewable,
+            end: SessionEnd::Later,
+        }
+    }
+}
+
 /// The profiles and the session's lifetime, as the app sees them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct SessionState {
     /// The active profile.
     pub(crate) profile: String,
@@ -62,14 +157,8 @@ pub(crate) struct SessionState {
     pub(crate) profiles: Vec<String>,
     /// The profile chooser overlay and its cursor, when open.
     pub(crate) chooser: Option<ListCursor>,
-    /// The profile being switched to.
-    pub(crate) switching: Option<String>,
-    /// The session was logged in with the password kept in memory, so the worker can renew it.
-    pub(crate) renewable: bool,
-    /// The session ends within [`EXPIRY_NOTICE`]: the top bar offers to log in again.
-    pub(crate) ending: bool,
-    /// The session's end has been dealt with (renewed, or the dialog shown).
-    pub(crate) ended: bool,
+    /// Where the session is.
+    pub(crate) phase: Phase,
     /// A message in the top bar until the next key (a warning, a renewal).
     pub(crate) notice: Option<Notice>,
 }
@@ -79,10 +168,11 @@ impl App {
         let text = Key::from_event(&key).is_text();
         let has = |a: Action| !text && actions.contains(&a);
         if has(Action::Cancel) {
-            if !self.login.in_flight {
-                self.login.visible = false;
-                self.login.error = None;
-                self.pending_after_login.clear();
+            if !self.login.in_flight() {
+                self.login.state = LoginState::Hidden;
+                if let Phase::SignedOut { then } = &mut self.sessions.phase {
+                    *then = None;
+                }
             }
             return Vec::new();
         }
@@ -98,19 +188,19 @@ impl App {
             return self.submit_login();
         }
         if self.login.field == LoginField::KeepPassword {
-            if key.code == KeyCode::Char(' ') && !self.login.in_flight {
+            if key.code == KeyCode::Char(' ') && !self.login.in_flight() {
                 self.login.keep_password = !self.login.keep_password;
             }
             return Vec::new();
         }
-        if !self.login.in_flight && self.login.input_mut().is_some_and(|input| edit(input, &key)) {
-            self.login.error = None;
+        if !self.login.in_flight() && self.login.input_mut().is_some_and(|input| edit(input, &key)) {
+            self.login.state = LoginState::Editing { error: None };
         }
         Vec::new()
     }
 
     pub(super) fn submit_login(&mut self) -> Vec<Command> {
-        if self.login.in_flight {
+        if self.login.in_flight() {
             return Vec::new();
         }
         let email = self.login.email.value().trim().to_string();
@@ -129,11 +219,10 @@ impl App {
         };
         if let Some((field, message)) = missing {
             self.login.field = field;
-            self.login.error = Some(message.to_string());
+            self.login.fail(message.to_string());
             return Vec::new();
         }
-        self.login.in_flight = true;
-        self.login.error = None;
+        self.login.state = LoginState::LoggingIn;
         vec![Command::Login {
             email,
             password: SecretString::from(self.login.password.value().to_string()),
@@ -143,31 +232,40 @@ impl App {
     }
 
     pub(super) fn logout(&mut self) -> Vec<Command> {
-        self.sessions.renewable = false;
         self.login.keep_password = false;
-        self.login.visible = true;
+        self.login.state = LoginState::Editing { error: None };
         self.login.reason = None;
-        self.login.error = None;
         self.login.field = LoginField::Password;
         self.login.password.reset();
-        if self.session.take().is_some() {
+        if self.sign_out() {
             vec![Command::Logout]
         } else {
             Vec::new()
         }
     }
 
+    /// Ends the session as the app sees it (a lookup waiting for a login
+    /// stays); true if there was one.
+    pub(super) fn sign_out(&mut self) -> bool {
+        if matches!(self.sessions.phase, Phase::SignedIn { .. }) {
+            self.sessions.phase = Phase::SignedOut { then: None };
+            return true;
+        }
+        false
+    }
+
+    /// Whether a signed-in session is near its end (or renewing), so `L` offers a new login.
+    pub(crate) fn session_ends_soon(&self) -> bool {
+        matches!(&self.sessions.phase, Phase::SignedIn { end, .. } if *end != SessionEnd::Later)
+    }
+
+    /// The session is gone: the login dialog, with why.
     pub(super) fn ask_login(&mut self, reason: Option<&str>) {
-        self.session = None;
+        self.sign_out();
         self.help = None;
-        self.login.visible = true;
-        self.login.in_flight = false;
+        self.login.open();
         self.login.reason = reason.map(str::to_string);
-        self.login.field = if self.login.email.value().is_empty() {
-            LoginField::Email
-        } else {
-            LoginField::Password
-        };
+        self.login.field = self.login.first_field();
         self.sessions.chooser = None;
     }
 
@@ -175,15 +273,9 @@ impl App {
     /// until the new login replaces it (Esc keeps the old one).
     pub(super) fn ask_relogin(&mut self) {
         self.help = None;
-        self.login.visible = true;
-        self.login.in_flight = false;
-        self.login.error = None;
+        self.login.state = LoginState::Editing { error: None };
         self.login.reason = Some("Your session ends soon. Log in again to start a new one.".to_string());
-        self.login.field = if self.login.email.value().is_empty() {
-            LoginField::Email
-        } else {
-            LoginField::Password
-        };
+        self.login.field = self.login.first_field();
     }
 
     // ----- session lifetime and profiles -------------------------------------
@@ -191,19 +283,41 @@ impl App {
     /// Offers a new login shortly before the session ends, and at its end renews
     /// it (when the password is kept in memory) or asks for a login.
     pub(super) fn check_expiry(&mut self, now: OffsetDateTime) -> Vec<Command> {
-        let Some(at) = self.session.as_ref().and_then(|s| s.expires_at) else {
+        let Phase::SignedIn {
+            expires_at: Some(at),
+            renewable,
+            end,
+            ..
+        } = &mut self.sessions.phase
+        else {
             return Vec::new();
         };
-        if now >= at && !self.sessions.ended {
-            self.sessions.ending = true;
-            self.sessions.ended = true;
-            if self.sessions.renewable {
+        if now >= *at && *end != SessionEnd::Renewing {
+            if *renewable {
+                *end = SessionEnd::Renewing;
                 return vec![Command::Renew];
             }
             self.ask_login(Some("Your session has ended. Log in again to continue."));
-        } else if now >= at - EXPIRY_NOTICE && !self.sessions.ending {
-            self.sessions.ending = true;
+        } else if now >= *at - EXPIRY_NOTICE && *end == SessionEnd::Later {
+            *end = SessionEnd::Soon;
         }
         Vec::new()
+    }
+
+    /// When the session next needs a look without any input (see [`App::next_deadline`]).
+    pub(super) fn session_deadline(&self) -> Option<OffsetDateTime> {
+        let Phase::SignedIn {
+            expires_at: Some(at),
+            end,
+            ..
+        } = &self.sessions.phase
+        else {
+            return None;
+        };
+        match end {
+            SessionEnd::Later => Some(*at - EXPIRY_NOTICE),
+            SessionEnd::Soon => Some(*at),
+            SessionEnd::Renewing => None,
+        }
     }
 }

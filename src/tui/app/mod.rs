@@ -133,7 +133,6 @@ pub struct App {
     pub(crate) theme: Theme,
     pub(crate) local_offset: UtcOffset,
     pub(crate) base_url: String,
-    pub(crate) session: Option<SessionInfo>,
     pub(crate) login: LoginForm,
     pub(crate) focus: Focus,
     pub(crate) help: Option<ListCursor>,
@@ -153,10 +152,6 @@ pub struct App {
     pub(crate) spinner: usize,
     pub(crate) size: (u16, u16),
     next_req: u64,
-    /// Lookups to run again once the user has logged in.
-    pending_after_login: Vec<ProcessQuery>,
-    /// The retry notice of the lookup in flight, e.g. "retrying in 3 s (attempt 2 of 5)".
-    pub(crate) lookup_retry: Option<(ReqId, String)>,
     quit: bool,
     /// Whether the quit was Ctrl-C (an interrupt) rather than `q`.
     interrupted: bool,
@@ -184,15 +179,21 @@ impl App {
             LoginField::Password
         };
         let login = LoginForm {
-            visible: session.is_none(),
+            state: if session.is_some() {
+                LoginState::Hidden
+            } else {
+                LoginState::Editing { error: None }
+            },
             email: Input::new(email),
             password: password.unwrap_or_default(),
             server: Input::new(init.base_url.clone()),
             field,
             keep_password: false,
-            in_flight: false,
-            error: None,
             reason: None,
+        };
+        let phase = match session {
+            Some(s) => Phase::signed_in(s.email, s.expires_at, false),
+            None => Phase::SignedOut { then: None },
         };
         let mut recent = init.recent;
         recent.truncate(MAX_RECENT);
@@ -201,7 +202,6 @@ impl App {
             theme: init.theme,
             local_offset: init.local_offset,
             base_url: init.base_url,
-            session,
             login,
             focus: Focus::Search,
             help: None,
@@ -221,14 +221,15 @@ impl App {
             spinner: 0,
             size: (0, 0),
             next_req: 1,
-            pending_after_login: Vec::new(),
-            lookup_retry: None,
             quit: false,
             interrupted: false,
             effects: Vec::new(),
             sessions: SessionState {
                 profile: crate::config::DEFAULT_PROFILE.to_string(),
-                ..SessionState::default()
+                profiles: Vec::new(),
+                chooser: None,
+                phase,
+                notice: None,
             },
         }
     }
@@ -255,14 +256,7 @@ impl App {
     /// (to renew it or ask for a login). The runtime wakes up once at that
     /// time with a [`Msg::Tick`]; between deadlines no timer runs.
     pub fn next_deadline(&self) -> Option<OffsetDateTime> {
-        let at = self.session.as_ref()?.expires_at?;
-        if !self.sessions.ending {
-            Some(at - EXPIRY_NOTICE)
-        } else if !self.sessions.ended {
-            Some(at)
-        } else {
-            None
-        }
+        self.session_deadline()
     }
 
     /// Whether the user asked to quit.
@@ -289,9 +283,9 @@ impl App {
     }
 
     /// The retry notice of the lookup in flight, if it is being retried.
-    pub fn lookup_retry(&self) -> Option<&str> {
-        match (&self.lookup, &self.lookup_retry) {
-            (Lookup::Loading { req, .. }, Some((retried, text))) if req == retried => Some(text),
+    pub(crate) fn lookup_retry(&self) -> Option<&str> {
+        match &self.lookup {
+            Lookup::Loading { retry, .. } => retry.as_deref(),
             _ => None,
         }
     }
@@ -299,7 +293,7 @@ impl App {
     /// Whether something animates (a spinner, a running download), so the runtime
     /// should send [`Msg::Tick`]s; when false, no tick is needed.
     pub fn is_animating(&self) -> bool {
-        self.login.in_flight || matches!(self.lookup, Lookup::Loading { .. }) || self.downloads.active()
+        self.login.in_flight() || matches!(self.lookup, Lookup::Loading { .. }) || self.downloads.active()
     }
 
     /// The pane with the focus.
@@ -309,7 +303,7 @@ impl App {
 
     /// Whether the login dialog is showing.
     pub fn login_visible(&self) -> bool {
-        self.login.visible
+        self.login.visible()
     }
 
     /// Whether the help overlay is showing.
@@ -319,7 +313,7 @@ impl App {
 
     /// Whether keys go into a text box (so `q` types a q).
     pub fn is_typing(&self) -> bool {
-        self.login.visible
+        self.login.visible()
             || self.focus == Focus::Search
             || (self.focus == Focus::Documents && self.documents.filtering)
     }
@@ -395,7 +389,7 @@ mod login;
 mod search;
 mod transfers;
 
-pub(crate) use login::{LoginField, LoginForm, SessionState};
+pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
 pub(crate) use search::Lookup;
 
 #[cfg(test)]

@@ -9,15 +9,22 @@ pub(crate) enum Lookup {
     Idle,
     /// A lookup is in flight.
     Loading {
+        /// The id its answer carries; any other answer is stale.
         req: ReqId,
+        /// What is looked up.
         query: ProcessQuery,
         /// The focus when it was asked; if it has not moved, the answer takes it.
         from: Focus,
+        /// While a failed attempt waits to be retried: "retrying in 3 s (attempt 2 of 5)".
+        retry: Option<String>,
     },
     /// The last lookup failed.
     Failed {
+        /// What was looked up (`r` asks again).
         query: ProcessQuery,
+        /// What went wrong (already safe to show).
         message: String,
+        /// What to do next.
         hint: String,
     },
 }
@@ -47,6 +54,7 @@ impl App {
             req,
             query: query.clone(),
             from: self.focus,
+            retry: None,
         };
         commands.push(Command::FetchProcess { req, query });
         commands
@@ -81,6 +89,7 @@ impl App {
                 req: current,
                 query,
                 from,
+                ..
             } if *current == req => (query.clone(), *from),
             _ => return Vec::new(),
         };
@@ -122,9 +131,8 @@ impl App {
                     message: "The session has ended".into(),
                     hint: "Log in to continue; the lookup runs again after".into(),
                 };
-                self.pending_after_login.retain(|q| *q != query);
-                self.pending_after_login.push(query);
                 self.ask_login(Some("Your session has ended. Log in again to continue."));
+                self.sessions.phase = Phase::SignedOut { then: Some(query) };
                 Vec::new()
             }
             Err(ApiError::Cancelled) => {

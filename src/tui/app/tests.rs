@@ -785,7 +785,7 @@ fn progress_gives_rate_and_eta() {
 fn enter_in_the_login_dialog_logs_in() {
     let mut app = App::new(init(false));
     assert!(app.update(key(KeyCode::Enter)).is_empty(), "no password yet");
-    assert!(app.login.error.is_some());
+    assert!(app.login.error().is_some());
     typed(&mut app, "demo");
     match app.update(key(KeyCode::Enter)).as_slice() {
         [
@@ -841,7 +841,7 @@ fn a_wrong_password_is_reported_in_the_dialog() {
     assert!(app.login_visible());
     assert!(!app.is_animating());
     assert_eq!(
-        app.login.error.as_deref(),
+        app.login.error(),
         Some("Wrong email or password — check them and press Enter")
     );
     assert_eq!(app.login.password.value(), "");
@@ -895,6 +895,56 @@ fn a_lookup_refused_for_the_session_runs_again_after_login() {
 }
 
 #[test]
+fn closing_the_login_dialog_forgets_the_lookup_waiting_for_it() {
+    let mut app = app();
+    typed(&mut app, "12345");
+    let req = req_of(&app.update(key(KeyCode::Enter)));
+    app.update(ev(Event::ProcessLoaded {
+        req,
+        result: Err(ApiError::Unauthorized { message: None }),
+    }));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+    assert!(app.update(ch('L')).is_empty(), "signed out: L only opens the dialog");
+    typed(&mut app, "demo");
+    app.update(key(KeyCode::Enter));
+    let commands = app.update(ev(Event::LoggedIn {
+        email: "demo@trackline.local".into(),
+        base_url: "http://127.0.0.1:8080/api".into(),
+        expires_at: None,
+    }));
+    assert_eq!(query_of(&commands), None, "{commands:?}");
+}
+
+#[test]
+fn a_retry_notice_belongs_to_the_lookup_it_is_about() {
+    let mut app = app();
+    typed(&mut app, "1");
+    let first = req_of(&app.update(key(KeyCode::Enter)));
+    let retrying = |req| {
+        ev(Event::Retrying {
+            target: RetryTarget::Lookup(req),
+            attempt: 2,
+            max_attempts: 5,
+            delay: std::time::Duration::from_secs(3),
+        })
+    };
+    app.update(retrying(first));
+    assert_eq!(app.lookup_retry(), Some("retrying in 3 s (attempt 2 of 5)"));
+    app.update(ch('/'));
+    let second = req_of(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.lookup_retry(), None, "a new lookup starts without one");
+    app.update(retrying(first));
+    assert_eq!(app.lookup_retry(), None, "a stale notice is dropped");
+    app.update(retrying(second));
+    app.update(ev(Event::ProcessLoaded {
+        req: second,
+        result: Ok(vec![process("1", 0)]),
+    }));
+    assert_eq!(app.lookup_retry(), None, "the answer ends it");
+}
+
+#[test]
 fn a_download_refused_for_the_session_runs_again_after_login() {
     let mut app = loaded(process("1", 1));
     let (id, _) = downloads_of(&app.update(ch('d')))[0];
@@ -922,7 +972,7 @@ fn session_expired_brings_the_login_back_over_the_screen() {
     app.update(ev(Event::SessionExpired));
     assert!(app.login_visible());
     assert!(app.current_process().is_some(), "the screen stays underneath");
-    assert!(app.session.is_none());
+    assert!(matches!(app.sessions.phase, Phase::SignedOut { .. }));
 }
 
 // ----- keys before data ------------------------------------------------------

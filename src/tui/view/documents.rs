@@ -15,7 +15,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Documents && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Documents && !app.login.visible() && app.help.is_none();
     let docs = &app.documents;
     let mut info = Vec::new();
     if app.current.is_some() {

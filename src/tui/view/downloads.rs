@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTime, wide: bool) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Downloads && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Downloads && !app.login.visible() && app.help.is_none();
     let items = app.downloads.items();
     let mut info = Vec::new();
     let count = |label: &str| items.iter().filter(|t| t.state.label() == label).count();

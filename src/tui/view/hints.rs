@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 /// The (keys, what they do) pairs for the current context, most useful first.
 pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
     use Action::*;
-    let items: &[(&[Action], &'static str)] = if app.login.visible {
+    let items: &[(&[Action], &'static str)] = if app.login.visible() {
         &[
             (&[Submit], "log in"),
             (&[NextPane], "next field"),

@@ -11,7 +11,7 @@ mod process;
 mod profiles;
 mod search;
 
-use super::app::{App, Focus};
+use super::app::{App, Focus, Phase, SessionEnd};
 use super::theme::Theme;
 use crate::text::safe_line;
 use ratatui::Frame;
@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
         downloads::draw(frame, dls, app, now, false);
     }
     hints::draw(frame, hint, app);
-    if app.login.visible {
+    if app.login.visible() {
         login::draw(frame, area, app);
     } else if let Some(cursor) = &app.sessions.chooser {
         profiles::draw(frame, area, app, cursor);
@@ -104,20 +104,25 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
 fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
     let mut session = Vec::new();
-    match &app.session {
-        Some(s) => {
-            session.push(Span::styled(safe_line(&s.email, 60), t.top_bar));
-            if let Some(at) = s.expires_at {
+    match &app.sessions.phase {
+        Phase::SignedIn {
+            email,
+            expires_at,
+            renewable,
+            end,
+        } => {
+            session.push(Span::styled(safe_line(email, 60), t.top_bar));
+            if let Some(at) = *expires_at {
                 session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
-                if left.is_positive() && app.sessions.ending {
+                if left.is_positive() && *end != SessionEnd::Later {
                     let key = app
                         .keymap
                         .keys_for(super::keymap::Action::Logout)
                         .into_iter()
                         .next()
                         .unwrap_or_default();
-                    let offer = if app.sessions.renewable {
+                    let offer = if *renewable {
                         "renews by itself".to_string()
                     } else {
                         format!("{key} to log in again")
@@ -136,7 +141,7 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
                 }
             }
         }
-        None => session.push(Span::styled("not signed in", t.top_bar)),
+        Phase::SignedOut { .. } => session.push(Span::styled("not signed in", t.top_bar)),
     }
     if let Some(notice) = &app.sessions.notice {
         let style = if notice.error { t.warn } else { t.info };

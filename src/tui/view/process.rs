@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Process && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Process && !app.login.visible() && app.help.is_none();
     let mut info = Vec::new();
     if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(

@@ -10,7 +10,7 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Search && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Search && !app.login.visible() && app.help.is_none();
     let mut block = pane(t, "Search", focused, Vec::new());
     if let Some(error) = &app.search_error {
         block = block.title_bottom(Line::from(Span::styled(
@@ -36,7 +36,7 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
 
 pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Recent && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Recent && !app.login.visible() && app.help.is_none();
     let info = if app.recent.is_empty() {
         Vec::new()
     } else {
