@@ -1,7 +1,8 @@
 //! Actions, their default keys (SPEC.md's table) and user overrides from `[keys]`.
 //!
 //! The help overlay and the hint line are generated from the keymap, so a
-//! rebinding shows up everywhere.
+//! rebinding shows up everywhere. Two actions bound to one key conflict when a
+//! pane takes both (see [`super::bindings`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::BTreeMap;
@@ -58,61 +59,6 @@ pub enum Action {
     Suspend,
     /// Quit at once, even while typing.
     ForceQuit,
-}
-
-/// Where an action works; two actions bound to one key conflict when their scopes overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Everywhere, even while typing.
-    Anywhere,
-    /// Everywhere except in a text box.
-    NotTyping,
-    /// Text boxes, the recent list and the process chooser.
-    Input,
-    /// Every list.
-    Lists,
-    /// The documents table.
-    Documents,
-    /// The documents table and the downloads pane.
-    Files,
-    /// The downloads pane and the process pane.
-    DownloadsAndProcess,
-    /// The downloads pane.
-    Downloads,
-}
-
-impl Scope {
-    fn panes(self) -> &'static [&'static str] {
-        const ALL: &[&str] = &["text", "recent", "process", "documents", "downloads"];
-        match self {
-            Scope::Anywhere => ALL,
-            Scope::NotTyping => &["recent", "process", "documents", "downloads"],
-            Scope::Input => &["text", "recent", "process"],
-            Scope::Lists => &["recent", "process", "documents", "downloads"],
-            Scope::Documents => &["documents"],
-            Scope::Files => &["documents", "downloads"],
-            Scope::DownloadsAndProcess => &["downloads", "process"],
-            Scope::Downloads => &["downloads"],
-        }
-    }
-
-    fn overlaps(self, other: Scope) -> bool {
-        self.panes().iter().any(|p| other.panes().contains(p))
-    }
-
-    /// Where the action works, in words, for the help overlay.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Scope::Anywhere => "anywhere",
-            Scope::NotTyping => "not typing",
-            Scope::Input => "search, login",
-            Scope::Lists => "lists",
-            Scope::Documents => "documents",
-            Scope::Files => "documents, downloads",
-            Scope::DownloadsAndProcess => "downloads, process",
-            Scope::Downloads => "downloads",
-        }
-    }
 }
 
 impl Action {
@@ -210,21 +156,18 @@ impl Action {
         }
     }
 
-    /// Where the action works.
-    pub fn scope(self) -> Scope {
+    /// Where the action works, in words, for the help overlay (what each
+    /// pane does exactly is its table in [`super::bindings`]).
+    pub fn place(self) -> &'static str {
         match self {
-            Action::ForceQuit | Action::Suspend | Action::NextPane | Action::PrevPane | Action::Cancel => {
-                Scope::Anywhere
-            }
-            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout | Action::SwitchProfile => {
-                Scope::NotTyping
-            }
-            Action::Submit => Scope::Input,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => Scope::Lists,
-            Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => Scope::Documents,
-            Action::Open => Scope::Files,
-            Action::Retry => Scope::DownloadsAndProcess,
-            Action::CancelDownload => Scope::Downloads,
+            Action::ForceQuit | Action::Suspend | Action::NextPane | Action::PrevPane | Action::Cancel => "anywhere",
+            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout | Action::SwitchProfile => "not typing",
+            Action::Submit => "search, login",
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => "lists",
+            Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => "documents",
+            Action::Open => "documents, downloads",
+            Action::Retry => "downloads, process",
+            Action::CancelDownload => "downloads",
         }
     }
 
@@ -493,7 +436,7 @@ impl Keymap {
             .collect();
         for (i, (first, key)) in pairs.iter().enumerate() {
             for (second, other) in &pairs[i + 1..] {
-                if key == other && first != second && first.scope().overlaps(second.scope()) {
+                if key == other && first != second && super::bindings::meet(*first, *second) {
                     return Err(KeymapError::Conflict {
                         key: key.to_string(),
                         first: *first,
@@ -646,6 +589,7 @@ mod tests {
         );
         assert!(err.to_string().contains("bound to both quit and download"), "{err}");
         // Keys may repeat where the actions never meet: Enter submits in boxes, downloads in the table.
+        assert_eq!(Keymap::with_overrides(&BTreeMap::new()), Ok(Keymap::default()));
         assert!(Keymap::with_overrides(&overrides(&[("open", &["d"])])).is_err());
         assert!(Keymap::with_overrides(&overrides(&[("cancel_download", &["d"])])).is_ok());
         assert!(Keymap::with_overrides(&overrides(&[("submit", &["Enter", "o"])])).is_ok());

@@ -2,7 +2,8 @@
 //!
 //! - [`app`]: the state and its pure update function ([`App::update`]);
 //! - [`view`]: drawing the state with ratatui;
-//! - [`keymap`] and [`theme`]: keys and colours, both configurable.
+//! - [`keymap`] and [`theme`]: keys and colours, both configurable;
+//! - `bindings`: what the keys do in each pane, for dispatch, hints and conflicts.
 //!
 //! The terminal lifecycle ([`terminal`]), the event loop ([`run`]) and the
 //! runtime threads' priority ([`priority`]) live beside these and drive them:
@@ -11,6 +12,7 @@
 //! [`Effect`]s it asks for (suspend, quit) the event loop carries out itself.
 
 pub mod app;
+pub(crate) mod bindings;
 pub mod documents;
 pub mod downloads;
 pub mod format;

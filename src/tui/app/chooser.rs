@@ -1,4 +1,5 @@
-//! The profile chooser and switching profiles.
+//! The choosers: among the processes a name matched, and among the profiles
+//! (and switching to one).
 
 use super::*;
 
@@ -20,24 +21,38 @@ impl App {
         self.sessions.chooser = Some(cursor);
     }
 
-    pub(super) fn chooser_key(&mut self, actions: &[Action]) -> Vec<Command> {
-        let Some(cursor) = &mut self.sessions.chooser else {
-            return Vec::new();
-        };
-        if actions.contains(&Action::Cancel) || actions.contains(&Action::SwitchProfile) {
-            self.sessions.chooser = None;
-        } else if actions.contains(&Action::Submit) {
-            let chosen = self.sessions.profiles.get(cursor.selected()).cloned();
-            self.sessions.chooser = None;
-            if let Some(profile) = chosen.filter(|p| *p != self.sessions.profile) {
-                return vec![Command::SwitchProfile(profile)];
+    pub(super) fn chooser_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        match action {
+            Action::Cancel | Action::SwitchProfile => self.sessions.chooser = None,
+            Action::Submit => {
+                let chosen = (self.sessions.chooser.take())
+                    .and_then(|cursor| self.sessions.profiles.get(cursor.selected()).cloned());
+                if let Some(profile) = chosen.filter(|p| *p != self.sessions.profile) {
+                    return Some(vec![Command::SwitchProfile(profile)]);
+                }
             }
-        } else if actions.contains(&Action::Quit) {
-            return self.quit();
-        } else if let Some(mv) = list_move(actions) {
-            cursor.apply(mv, self.sessions.profiles.len());
+            Action::Quit => return Some(self.quit()),
+            other => {
+                let mv = list_move(other)?;
+                if let Some(cursor) = &mut self.sessions.chooser {
+                    cursor.apply(mv, self.sessions.profiles.len());
+                }
+            }
         }
-        Vec::new()
+        Some(Vec::new())
+    }
+
+    /// Shows the process chosen among several that matched a name.
+    pub(super) fn choose_process(&mut self) -> Vec<Command> {
+        let i = self.choice_cursor.selected();
+        if i >= self.choices.len() {
+            return Vec::new();
+        }
+        let process = self.choices.swap_remove(i);
+        self.choices.clear();
+        let commands = self.show_process(process);
+        self.focus = Focus::Documents;
+        commands
     }
 
     /// The worker now works for `profile`: its server, email and session replace

@@ -1,136 +1,209 @@
-//! Keys: the dispatch from a key to what it does in the focused pane, and text boxes.
+//! Keys: a key's action in the pane that has the keyboard (looked up in the
+//! pane's table in [`crate::tui::bindings`]), and typing into text boxes.
 
 use super::*;
+use crate::tui::bindings::Pane;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        let actions = self.keymap.actions(&key);
-        if actions.contains(&Action::ForceQuit) {
-            self.interrupted = true;
-            return self.quit();
+        let pane = self.pane();
+        let typing = self.takes_text(pane);
+        let action = if typing && Key::from_event(&key).is_text() {
+            None
+        } else {
+            self.keymap.actions(&key).into_iter().find(|a| pane.binds(*a))
+        };
+        if !matches!(action, Some(Action::ForceQuit | Action::Suspend)) {
+            self.documents_notice = None;
+            self.downloads_notice = None;
+            self.sessions.notice = None;
         }
-        if actions.contains(&Action::Suspend) {
-            self.effects.push(Effect::Suspend);
-            return Vec::new();
-        }
-        self.documents_notice = None;
-        self.downloads_notice = None;
-        self.sessions.notice = None;
-        if self.login.visible() {
-            return self.login_key(key, &actions);
-        }
-        if self.sessions.chooser.is_some() {
-            return self.chooser_key(&actions);
-        }
-        if let Some(help) = &mut self.help {
-            if actions.contains(&Action::Help) || actions.contains(&Action::Cancel) {
-                self.help = None;
-            } else if actions.contains(&Action::Quit) {
-                return self.quit();
-            } else if let Some(mv) = list_move(&actions) {
-                help.apply(mv, Action::ALL.len());
+        match action {
+            Some(action) => self.act(pane, action).unwrap_or_default(),
+            None if typing => {
+                self.type_key(pane, &key);
+                Vec::new()
             }
-            return Vec::new();
+            None => Vec::new(),
         }
-        if self.is_typing() {
-            return self.text_key(key, &actions);
-        }
-        for action in &actions {
-            let handled = match action {
-                Action::Quit => {
-                    return self.quit();
-                }
-                Action::Help => {
-                    self.help = Some(ListCursor::default());
-                    return Vec::new();
-                }
-                Action::FocusSearch => {
-                    self.focus = Focus::Search;
-                    return Vec::new();
-                }
-                Action::NextPane | Action::PrevPane => {
-                    self.cycle_focus(*action == Action::NextPane);
-                    return Vec::new();
-                }
-                Action::Logout if self.session_ends_soon() => {
-                    self.ask_relogin();
-                    return Vec::new();
-                }
-                Action::Logout => return self.logout(),
-                Action::SwitchProfile => {
-                    self.open_chooser();
-                    return Vec::new();
-                }
-                Action::Cancel => return self.cancel_lookup().unwrap_or_default(),
-                _ => self.pane_action(*action),
-            };
-            if let Some(commands) = handled {
-                return commands;
-            }
-        }
-        Vec::new()
     }
 
-    /// A pane-specific action; `None` if it does nothing in the focused pane.
-    pub(super) fn pane_action(&mut self, action: Action) -> Option<Vec<Command>> {
-        if let Some(mv) = list_move(&[action]) {
-            self.move_in_pane(mv);
-            return Some(Vec::new());
+    /// The pane that has the keyboard: an overlay, else the focused pane.
+    pub(crate) fn pane(&self) -> Pane {
+        if self.login.visible() {
+            return Pane::Login;
         }
-        match (self.focus, action) {
-            (Focus::Recent, Action::Submit) => {
-                let entry = self.recent.get(self.recent_cursor.selected())?;
-                let query = ProcessQuery::Id(entry.process_id.clone());
-                Some(self.fetch(query))
+        if self.sessions.chooser.is_some() {
+            return Pane::Profiles;
+        }
+        if self.help.is_some() {
+            return Pane::Help;
+        }
+        match self.focus {
+            Focus::Search => Pane::Search,
+            Focus::Recent => Pane::Recent,
+            Focus::Process if !self.choices.is_empty() => Pane::Choices,
+            Focus::Process => Pane::Process,
+            Focus::Documents if self.documents.filtering => Pane::Filter,
+            Focus::Documents => Pane::Documents,
+            Focus::Downloads => Pane::Downloads,
+        }
+    }
+
+    /// Whether character keys type into a text box in `pane` (rather than act).
+    fn takes_text(&self, pane: Pane) -> bool {
+        match pane {
+            Pane::Search | Pane::Filter => true,
+            Pane::Login => self.login.field != LoginField::KeepPassword,
+            _ => false,
+        }
+    }
+
+    /// Does `action` in `pane`; `None` if the pane does not take it (a pane's
+    /// table in [`crate::tui::bindings`] lists exactly the actions it takes).
+    pub(super) fn act(&mut self, pane: Pane, action: Action) -> Option<Vec<Command>> {
+        match (pane, action) {
+            (_, Action::ForceQuit) => {
+                self.interrupted = true;
+                Some(self.quit())
             }
-            (Focus::Process, Action::Submit) if !self.choices.is_empty() => {
-                let i = self.choice_cursor.selected();
-                if i >= self.choices.len() {
-                    return Some(Vec::new());
+            (_, Action::Suspend) => {
+                self.effects.push(Effect::Suspend);
+                Some(Vec::new())
+            }
+            (Pane::Login, action) => self.login_action(action),
+            (Pane::Profiles, action) => self.chooser_action(action),
+            (Pane::Help, action) => self.help_action(action),
+            (Pane::Search, action) => self.search_action(action),
+            (Pane::Filter, action) => self.filter_action(action),
+            (pane, action) => self.pane_action(pane, action),
+        }
+    }
+
+    fn help_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        match action {
+            Action::Help | Action::Cancel => self.help = None,
+            Action::Quit => return Some(self.quit()),
+            other => {
+                let mv = list_move(other)?;
+                if let Some(help) = &mut self.help {
+                    help.apply(mv, Action::ALL.len());
                 }
-                let process = self.choices.swap_remove(i);
-                self.choices.clear();
-                let commands = self.show_process(process);
-                self.focus = Focus::Documents;
-                Some(commands)
             }
-            (Focus::Process, Action::Retry) => Some(self.reload()),
-            (Focus::Documents, Action::Download) => Some(self.download_selected()),
-            (Focus::Documents, Action::Mark) => {
+        }
+        Some(Vec::new())
+    }
+
+    fn search_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        match action {
+            Action::Submit => return Some(self.submit_search()),
+            Action::Down if !self.recent.is_empty() => self.focus = Focus::Recent,
+            Action::Down => {}
+            Action::NextPane | Action::PrevPane => self.cycle_focus(action == Action::NextPane),
+            Action::Cancel => {
+                if let Some(commands) = self.cancel_lookup() {
+                    return Some(commands);
+                }
+                self.focus = if self.current.is_some() || !self.choices.is_empty() || self.recent.is_empty() {
+                    Focus::Process
+                } else {
+                    Focus::Recent
+                };
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    fn filter_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        match action {
+            Action::Submit | Action::Cancel => self.documents.filtering = false,
+            Action::NextPane | Action::PrevPane => self.cycle_focus(action == Action::NextPane),
+            other => {
+                let mv = list_move(other)?;
+                self.documents.cursor.apply(mv, self.documents.rows().len());
+            }
+        }
+        Some(Vec::new())
+    }
+
+    /// An action in one of the panes that do not take text.
+    fn pane_action(&mut self, pane: Pane, action: Action) -> Option<Vec<Command>> {
+        let done = Some(Vec::new());
+        match (pane, action) {
+            (_, Action::Quit) => Some(self.quit()),
+            (_, Action::Help) => {
+                self.help = Some(ListCursor::default());
+                done
+            }
+            (_, Action::FocusSearch) => {
+                self.focus = Focus::Search;
+                done
+            }
+            (_, Action::NextPane | Action::PrevPane) => {
+                self.cycle_focus(action == Action::NextPane);
+                done
+            }
+            (_, Action::Logout) if self.session_ends_soon() => {
+                self.ask_relogin();
+                done
+            }
+            (_, Action::Logout) => Some(self.logout()),
+            (_, Action::SwitchProfile) => {
+                self.open_chooser();
+                done
+            }
+            (_, Action::Cancel) => Some(self.cancel_lookup().unwrap_or_default()),
+            (Pane::Recent, Action::Submit) => {
+                let query = self
+                    .recent
+                    .get(self.recent_cursor.selected())
+                    .map(|entry| ProcessQuery::Id(entry.process_id.clone()));
+                Some(query.map(|q| self.fetch(q)).unwrap_or_default())
+            }
+            (Pane::Choices, Action::Submit) => Some(self.choose_process()),
+            (Pane::Process | Pane::Choices, Action::Retry) => Some(self.reload()),
+            (Pane::Documents, Action::Download) => Some(self.download_selected()),
+            (Pane::Documents, Action::Mark) => {
                 if self.documents.toggle_mark() {
                     self.documents.cursor.apply(Move::Down, self.documents.rows().len());
                 }
-                Some(Vec::new())
+                done
             }
-            (Focus::Documents, Action::DownloadAll) => Some(self.download_all()),
-            (Focus::Documents, Action::Open) => Some(self.open_selected_document()),
-            (Focus::Documents, Action::Filter) => {
+            (Pane::Documents, Action::DownloadAll) => Some(self.download_all()),
+            (Pane::Documents, Action::Open) => Some(self.open_selected_document()),
+            (Pane::Documents, Action::Filter) => {
                 if self.current.is_some() {
                     self.documents.filtering = true;
                 }
-                Some(Vec::new())
+                done
             }
-            (Focus::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
-            (Focus::Downloads, Action::Retry) => Some(self.retry_selected_download()),
-            (Focus::Downloads, Action::Open) => Some(self.open_selected_download()),
+            (Pane::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
+            (Pane::Downloads, Action::Retry) => Some(self.retry_selected_download()),
+            (Pane::Downloads, Action::Open) => Some(self.open_selected_download()),
+            (Pane::Recent | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads, other) => {
+                let mv = list_move(other)?;
+                self.move_in_pane(pane, mv);
+                done
+            }
             _ => None,
         }
     }
 
-    pub(super) fn move_in_pane(&mut self, mv: Move) {
-        match self.focus {
-            Focus::Recent => self.recent_cursor.apply(mv, self.recent.len()),
-            Focus::Process if !self.choices.is_empty() => self.choice_cursor.apply(mv, self.choices.len()),
-            Focus::Process => {
+    fn move_in_pane(&mut self, pane: Pane, mv: Move) {
+        match pane {
+            Pane::Recent => self.recent_cursor.apply(mv, self.recent.len()),
+            Pane::Choices => self.choice_cursor.apply(mv, self.choices.len()),
+            Pane::Process => {
                 let lines = self.current.as_ref().map_or(0, |p| p.extra.len() + 5);
                 self.details_scroll.apply(mv, lines);
             }
-            Focus::Documents => self.documents.cursor.apply(mv, self.documents.rows().len()),
-            Focus::Downloads => self.downloads.cursor.apply(mv, self.downloads.items().len()),
-            Focus::Search => {}
+            Pane::Documents => self.documents.cursor.apply(mv, self.documents.rows().len()),
+            Pane::Downloads => self.downloads.cursor.apply(mv, self.downloads.items().len()),
+            _ => {}
         }
     }
 
@@ -145,77 +218,35 @@ impl App {
         self.focus = FOCUS_ORDER[next];
     }
 
-    /// Keys while a text box has the keyboard: only non-character keys act.
-    pub(super) fn text_key(&mut self, key: KeyEvent, actions: &[Action]) -> Vec<Command> {
-        let actions: &[Action] = if Key::from_event(&key).is_text() { &[] } else { actions };
-        let filtering = self.focus == Focus::Documents;
-        if actions.contains(&Action::NextPane) || actions.contains(&Action::PrevPane) {
-            self.cycle_focus(actions.contains(&Action::NextPane));
-            return Vec::new();
-        }
-        if actions.contains(&Action::Cancel) {
-            if filtering {
-                self.documents.filtering = false;
-                return Vec::new();
+    /// A key that is no action here goes into the pane's text box.
+    fn type_key(&mut self, pane: Pane, key: &KeyEvent) {
+        match pane {
+            Pane::Login if !self.login.in_flight() && self.login.input_mut().is_some_and(|input| edit(input, key)) => {
+                self.login.state = LoginState::Editing { error: None };
             }
-            if let Some(commands) = self.cancel_lookup() {
-                return commands;
-            }
-            self.focus = if self.current.is_some() || !self.choices.is_empty() {
-                Focus::Process
-            } else if !self.recent.is_empty() {
-                Focus::Recent
-            } else {
-                Focus::Process
-            };
-            return Vec::new();
+            Pane::Search if edit(&mut self.search, key) => self.search_error = None,
+            Pane::Filter if edit(&mut self.documents.filter, key) => self.documents.refilter(),
+            _ => {}
         }
-        if filtering {
-            if actions.contains(&Action::Submit) || actions.contains(&Action::Download) {
-                self.documents.filtering = false;
-                return Vec::new();
-            }
-            if let Some(mv) = list_move(actions) {
-                self.documents.cursor.apply(mv, self.documents.rows().len());
-                return Vec::new();
-            }
-            if edit(&mut self.documents.filter, &key) {
-                self.documents.refilter();
-            }
-            return Vec::new();
-        }
-        if actions.contains(&Action::Submit) {
-            return self.submit_search();
-        }
-        if actions.contains(&Action::Down) && !self.recent.is_empty() {
-            self.focus = Focus::Recent;
-            return Vec::new();
-        }
-        if edit(&mut self.search, &key) {
-            self.search_error = None;
-        }
-        Vec::new()
     }
 
     pub(super) fn on_paste(&mut self, text: &str) {
         let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let flat = flat.trim();
-        let input = if self.login.visible() {
-            match self.login.input_mut() {
+        let pane = self.pane();
+        let input = match pane {
+            Pane::Login => match self.login.input_mut() {
                 Some(input) => input,
                 None => return,
-            }
-        } else if self.focus == Focus::Search {
-            &mut self.search
-        } else if self.focus == Focus::Documents && self.documents.filtering {
-            &mut self.documents.filter
-        } else {
-            return;
+            },
+            Pane::Search => &mut self.search,
+            Pane::Filter => &mut self.documents.filter,
+            _ => return,
         };
         for c in flat.chars() {
             input.handle(InputRequest::InsertChar(c));
         }
-        if self.focus == Focus::Documents && self.documents.filtering && !self.login.visible() {
+        if pane == Pane::Filter {
             self.documents.refilter();
         }
     }

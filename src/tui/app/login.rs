@@ -164,39 +164,27 @@ pub(crate) struct SessionState {
 }
 
 impl App {
-    pub(super) fn login_key(&mut self, key: KeyEvent, actions: &[Action]) -> Vec<Command> {
-        let text = Key::from_event(&key).is_text();
-        let has = |a: Action| !text && actions.contains(&a);
-        if has(Action::Cancel) {
-            if !self.login.in_flight() {
-                self.login.state = LoginState::Hidden;
-                if let Phase::SignedOut { then } = &mut self.sessions.phase {
-                    *then = None;
+    pub(super) fn login_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        match action {
+            Action::Cancel => {
+                if !self.login.in_flight() {
+                    self.login.state = LoginState::Hidden;
+                    if let Phase::SignedOut { then } = &mut self.sessions.phase {
+                        *then = None;
+                    }
                 }
             }
-            return Vec::new();
-        }
-        if has(Action::NextPane) || key.code == KeyCode::Down {
-            self.login.cycle(true);
-            return Vec::new();
-        }
-        if has(Action::PrevPane) || key.code == KeyCode::Up {
-            self.login.cycle(false);
-            return Vec::new();
-        }
-        if has(Action::Submit) {
-            return self.submit_login();
-        }
-        if self.login.field == LoginField::KeepPassword {
-            if key.code == KeyCode::Char(' ') && !self.login.in_flight() {
-                self.login.keep_password = !self.login.keep_password;
+            Action::NextPane | Action::Down => self.login.cycle(true),
+            Action::PrevPane | Action::Up => self.login.cycle(false),
+            Action::Submit => return Some(self.submit_login()),
+            Action::Mark => {
+                if self.login.field == LoginField::KeepPassword && !self.login.in_flight() {
+                    self.login.keep_password = !self.login.keep_password;
+                }
             }
-            return Vec::new();
+            _ => return None,
         }
-        if !self.login.in_flight() && self.login.input_mut().is_some_and(|input| edit(input, &key)) {
-            self.login.state = LoginState::Editing { error: None };
-        }
-        Vec::new()
+        Some(Vec::new())
     }
 
     pub(super) fn submit_login(&mut self) -> Vec<Command> {

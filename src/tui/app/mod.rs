@@ -14,7 +14,7 @@ use super::theme::Theme;
 use crate::api::{ApiError, Process, ProcessQuery};
 use crate::text::safe_line;
 use crate::worker::{Command, Event, ProcessRef, RecentEntry, ReqId, RetryTarget, SignedIn};
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use secrecy::SecretString;
 use std::path::Path;
 use time::{OffsetDateTime, UtcOffset};
@@ -362,9 +362,9 @@ fn file_name(path: &Path) -> String {
     safe_line(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), 120)
 }
 
-/// The list move among these actions, if any.
-fn list_move(actions: &[Action]) -> Option<Move> {
-    actions.iter().find_map(|a| match a {
+/// The list move an action makes, if it is one.
+fn list_move(action: Action) -> Option<Move> {
+    match action {
         Action::Up => Some(Move::Up),
         Action::Down => Some(Move::Down),
         Action::PageUp => Some(Move::PageUp),
@@ -372,7 +372,7 @@ fn list_move(actions: &[Action]) -> Option<Move> {
         Action::Home => Some(Move::Home),
         Action::End => Some(Move::End),
         _ => None,
-    })
+    }
 }
 
 /// Edits a text box with a key; true if its text changed.
@@ -397,3 +397,6 @@ mod tests;
 
 #[cfg(test)]
 mod session_tests;
+
+#[cfg(test)]
+mod bindings_tests;

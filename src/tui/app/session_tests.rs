@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::tui::theme::Theme;
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::Duration;

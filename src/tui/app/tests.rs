@@ -4,7 +4,7 @@ use super::*;
 use crate::api::{Document, Id};
 use crate::tui::downloads::TransferState;
 use crate::worker::DownloadId;
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;

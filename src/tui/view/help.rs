@@ -38,7 +38,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
                 Cell::from(Span::styled(action.describe(), t.text)),
             ];
             if wide {
-                cells.push(Cell::from(Span::styled(action.scope().describe(), t.muted)));
+                cells.push(Cell::from(Span::styled(action.place(), t.muted)));
             }
             Row::new(cells)
         })

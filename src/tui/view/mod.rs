@@ -11,6 +11,9 @@ mod process;
 mod profiles;
 mod search;
 
+#[cfg(test)]
+pub(crate) use hints::hint_items;
+
 use super::app::{App, Focus, Phase, SessionEnd};
 use super::theme::Theme;
 use crate::text::safe_line;
