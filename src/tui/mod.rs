@@ -17,6 +17,7 @@ pub mod documents;
 pub mod downloads;
 pub mod format;
 pub mod keymap;
+pub(crate) mod layout;
 pub mod list;
 pub mod theme;
 pub mod view;

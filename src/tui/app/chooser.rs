@@ -34,8 +34,9 @@ impl App {
             Action::Quit => return Some(self.quit()),
             other => {
                 let mv = list_move(other)?;
+                let rows = self.list_rows().profiles;
                 if let Some(cursor) = &mut self.sessions.chooser {
-                    cursor.apply(mv, self.sessions.profiles.len());
+                    cursor.apply(mv, self.sessions.profiles.len(), rows);
                 }
             }
         }

@@ -89,8 +89,9 @@ impl App {
             Action::Quit => return Some(self.quit()),
             other => {
                 let mv = list_move(other)?;
+                let rows = self.list_rows().help;
                 if let Some(help) = &mut self.help {
-                    help.apply(mv, Action::ALL.len());
+                    help.apply(mv, Action::ALL.len(), rows);
                 }
             }
         }
@@ -124,7 +125,7 @@ impl App {
             Action::NextPane | Action::PrevPane => self.cycle_focus(action == Action::NextPane),
             other => {
                 let mv = list_move(other)?;
-                self.documents.cursor.apply(mv, self.documents.rows().len());
+                self.move_in_pane(Pane::Documents, mv);
             }
         }
         Some(Vec::new())
@@ -169,7 +170,7 @@ impl App {
             (Pane::Documents, Action::Download) => Some(self.download_selected()),
             (Pane::Documents, Action::Mark) => {
                 if self.documents.toggle_mark() {
-                    self.documents.cursor.apply(Move::Down, self.documents.rows().len());
+                    self.move_in_pane(Pane::Documents, Move::Down);
                 }
                 done
             }
@@ -194,15 +195,23 @@ impl App {
     }
 
     fn move_in_pane(&mut self, pane: Pane, mv: Move) {
+        let rows = self.list_rows();
         match pane {
-            Pane::Recent => self.recent_cursor.apply(mv, self.recent.len()),
-            Pane::Choices => self.choice_cursor.apply(mv, self.choices.len()),
+            Pane::Recent => self.recent_cursor.apply(mv, self.recent.len(), rows.recent),
+            Pane::Choices => self.choice_cursor.apply(mv, self.choices.len(), rows.choices),
             Pane::Process => {
                 let lines = self.current.as_ref().map_or(0, |p| p.extra.len() + 5);
-                self.details_scroll.apply(mv, lines);
+                self.details_scroll.apply(mv, lines, rows.details);
             }
-            Pane::Documents => self.documents.cursor.apply(mv, self.documents.rows().len()),
-            Pane::Downloads => self.downloads.cursor.apply(mv, self.downloads.items().len()),
+            Pane::Documents | Pane::Filter => {
+                self.documents
+                    .cursor
+                    .apply(mv, self.documents.rows().len(), rows.documents)
+            }
+            Pane::Downloads => self
+                .downloads
+                .cursor
+                .apply(mv, self.downloads.items().len(), rows.downloads),
             _ => {}
         }
     }

@@ -9,12 +9,14 @@
 use super::documents::DocumentsPane;
 use super::downloads::{Downloads, Transfer};
 use super::keymap::{Action, Key, Keymap};
+use super::layout::{self, ListRows};
 use super::list::{ListCursor, Move};
 use super::theme::Theme;
 use crate::api::{ApiError, Process, ProcessQuery};
 use crate::text::safe_line;
 use crate::worker::{Command, Event, ProcessRef, RecentEntry, ReqId, RetryTarget, SignedIn};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
+use ratatui::layout::Rect;
 use secrecy::SecretString;
 use std::path::Path;
 use time::{OffsetDateTime, UtcOffset};
@@ -335,6 +337,12 @@ impl App {
 
     /// Handles one message and returns what the worker should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        let commands = self.handle(msg);
+        self.scroll_lists();
+        commands
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
@@ -354,6 +362,30 @@ impl App {
                 commands.extend(self.check_expiry(now));
                 commands
             }
+        }
+    }
+
+    /// How many rows each list shows at the terminal's size, from the layout.
+    pub(crate) fn list_rows(&self) -> ListRows {
+        layout::list_rows(Rect::new(0, 0, self.size.0, self.size.1), self)
+    }
+
+    /// Keeps every list's selection in view after a change of state or size.
+    fn scroll_lists(&mut self) {
+        let rows = self.list_rows();
+        self.recent_cursor.scroll(self.recent.len(), rows.recent);
+        self.choice_cursor.scroll(self.choices.len(), rows.choices);
+        self.documents
+            .cursor
+            .scroll(self.documents.rows().len(), rows.documents);
+        self.downloads
+            .cursor
+            .scroll(self.downloads.items().len(), rows.downloads);
+        if let Some(help) = &mut self.help {
+            help.scroll(Action::ALL.len(), rows.help);
+        }
+        if let Some(chooser) = &mut self.sessions.chooser {
+            chooser.scroll(self.sessions.profiles.len(), rows.profiles);
         }
     }
 }

@@ -459,9 +459,8 @@ fn r_after_a_failed_lookup_tries_it_again() {
 #[test]
 fn list_keys_move_the_selection() {
     let mut app = loaded(process("1", 100));
-    draw(&app, 100, 30);
-    let page = app.documents.cursor.visible(100, 10).len();
-    assert!(page > 1);
+    app.update(Msg::Resize { width: 100, height: 30 });
+    assert!(app.list_rows().documents > 1);
     let sel = |app: &App| app.documents.cursor.selected();
     app.update(ch('j'));
     app.update(key(KeyCode::Down));
@@ -483,6 +482,36 @@ fn list_keys_move_the_selection() {
     assert!(after_page > 1, "a page is more than one row");
     app.update(key(KeyCode::PageUp));
     assert_eq!(sel(&app), 0);
+}
+
+/// The document rows a screen of `w`×`h` shows.
+fn document_rows_shown(app: &App, w: u16, h: u16) -> usize {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| super::super::view::draw(f, app, NOW)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .filter(|&y| {
+            let line: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+            line.contains("doc_")
+        })
+        .count()
+}
+
+#[test]
+fn page_down_right_after_a_resize_moves_by_the_visible_page() {
+    let mut app = loaded(process("1", 100));
+    for (w, h) in [(100, 30), (100, 50), (70, 24)] {
+        app.update(key(KeyCode::Home));
+        app.update(Msg::Resize { width: w, height: h });
+        app.update(key(KeyCode::PageDown));
+        let shown = document_rows_shown(&app, w, h);
+        assert!(shown > 2, "{w}×{h}");
+        assert_eq!(
+            app.documents.cursor.selected(),
+            shown - 1,
+            "{w}×{h}: a page is the rows shown less one"
+        );
+    }
 }
 
 #[test]

@@ -7,6 +7,7 @@ use crate::tui::app::{App, Focus};
 use crate::tui::downloads::TransferState;
 use crate::tui::format::thousands;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -57,10 +58,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         );
         return;
     };
-    let mut table_area = inner;
-    if docs.filtering || !docs.filter.value().is_empty() {
-        let [filter_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-        table_area = rest;
+    let (filter_row, table_area) = layout::documents_areas(inner, app);
+    if let Some(filter_row) = filter_row {
         let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(filter_row);
         let label_style = if docs.filtering { t.key } else { t.muted };
         frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
@@ -87,7 +86,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         return;
     }
     let height = table_area.height.saturating_sub(1) as usize;
-    let range = docs.cursor.visible(docs.rows().len(), height);
+    let range = docs.cursor.window(docs.rows().len(), height);
     let selected = docs.cursor.selected();
     let rows: Vec<Row> = range
         .map(|row| {

@@ -79,7 +79,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
         );
         return;
     }
-    let range = app.downloads.cursor.visible(items.len(), inner.height as usize);
+    let range = app.downloads.cursor.window(items.len(), inner.height as usize);
     let selected = app.downloads.cursor.selected();
     let bar_width: u16 = if wide { 20 } else { 10 };
     let rows: Vec<Row> = range

@@ -53,7 +53,7 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         return;
     }
-    let range = app.recent_cursor.visible(app.recent.len(), inner.height as usize);
+    let range = app.recent_cursor.window(app.recent.len(), inner.height as usize);
     let id_width = app.recent[range.clone()]
         .iter()
         .map(|r| r.process_id.chars().count().min(12))
