@@ -17,7 +17,7 @@ const RATE_WINDOW: Duration = Duration::seconds(5);
 
 /// Where a transfer is, with what is known in that state.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TransferState {
+pub(crate) enum TransferState {
     /// Asked of the worker, which has not started it yet.
     Queued,
     /// Refused for the session: asked of the worker again after the next login.
@@ -55,7 +55,7 @@ pub enum TransferState {
 
 impl TransferState {
     /// The state as shown.
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self {
             TransferState::Queued | TransferState::AwaitingLogin => "queued",
             TransferState::Running(_) => "running",
@@ -66,7 +66,7 @@ impl TransferState {
     }
 
     /// Whether the transfer is still to finish: queued (for the worker or a login) or running.
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         matches!(
             self,
             TransferState::Queued | TransferState::AwaitingLogin | TransferState::Running(_)
@@ -74,7 +74,7 @@ impl TransferState {
     }
 
     /// Bytes received and the size, for the states that have them.
-    pub fn bytes(&self) -> Option<(u64, Option<u64>)> {
+    pub(crate) fn bytes(&self) -> Option<(u64, Option<u64>)> {
         match self {
             TransferState::Running(Progress { received, total, .. })
             | TransferState::Failed { received, total, .. }
@@ -87,7 +87,7 @@ impl TransferState {
 
 /// How far a running transfer is.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Bytes received so far.
     pub received: u64,
     /// The size, when known.
@@ -109,7 +109,7 @@ impl Progress {
 
 /// One download.
 #[derive(Debug, Clone)]
-pub struct Transfer {
+pub(crate) struct Transfer {
     /// The id of the current attempt.
     pub id: DownloadId,
     /// The document.
@@ -122,7 +122,7 @@ pub struct Transfer {
 
 impl Transfer {
     /// Bytes per second over the last few seconds of samples, once there are two.
-    pub fn rate(&self) -> Option<f64> {
+    pub(crate) fn rate(&self) -> Option<f64> {
         let TransferState::Running(progress) = &self.state else {
             return None;
         };
@@ -133,7 +133,7 @@ impl Transfer {
     }
 
     /// Time left at the current rate, when the size is known.
-    pub fn eta(&self) -> Option<Duration> {
+    pub(crate) fn eta(&self) -> Option<Duration> {
         let TransferState::Running(progress) = &self.state else {
             return None;
         };
@@ -143,7 +143,7 @@ impl Transfer {
     }
 
     /// The fraction done, when the size is known.
-    pub fn ratio(&self) -> Option<f64> {
+    pub(crate) fn ratio(&self) -> Option<f64> {
         match (&self.state, self.state.bytes()) {
             (TransferState::Done { .. }, _) => Some(1.0),
             (_, Some((_, Some(0)))) => Some(0.0),
@@ -153,7 +153,7 @@ impl Transfer {
     }
 
     /// The saved file, once done.
-    pub fn saved_path(&self) -> Option<&Path> {
+    pub(crate) fn saved_path(&self) -> Option<&Path> {
         match &self.state {
             TransferState::Done { path, .. } => Some(path),
             _ => None,
@@ -183,7 +183,7 @@ impl Transfer {
 
 /// Every transfer of this run and the selection.
 #[derive(Debug)]
-pub struct Downloads {
+pub(crate) struct Downloads {
     items: Vec<Transfer>,
     by_id: HashMap<DownloadId, usize>,
     by_doc: HashMap<(String, String), usize>,
@@ -206,24 +206,24 @@ impl Default for Downloads {
 
 impl Downloads {
     /// The transfers, oldest first.
-    pub fn items(&self) -> &[Transfer] {
+    pub(crate) fn items(&self) -> &[Transfer] {
         &self.items
     }
 
     /// The selected transfer.
-    pub fn selected(&self) -> Option<&Transfer> {
+    pub(crate) fn selected(&self) -> Option<&Transfer> {
         self.items.get(self.cursor.selected())
     }
 
     /// The latest transfer of a document.
-    pub fn for_doc(&self, process_id: &str, doc_id: &str) -> Option<&Transfer> {
+    pub(crate) fn for_doc(&self, process_id: &str, doc_id: &str) -> Option<&Transfer> {
         let i = self.by_doc.get(&(process_id.to_string(), doc_id.to_string()))?;
         self.items.get(*i)
     }
 
     /// Whether any transfer is asked of the worker and not finished (one
     /// waiting for a login is not).
-    pub fn active(&self) -> bool {
+    pub(crate) fn active(&self) -> bool {
         self.items
             .iter()
             .any(|t| matches!(t.state, TransferState::Queued | TransferState::Running(_)))
@@ -237,7 +237,7 @@ impl Downloads {
 
     /// Adds a transfer of a document and returns the command that asks the
     /// worker for it; `None` if the document is already queued or running.
-    pub fn enqueue(&mut self, doc: Document, process: ProcessRef) -> Option<Command> {
+    pub(crate) fn enqueue(&mut self, doc: Document, process: ProcessRef) -> Option<Command> {
         let key = (process.id.as_str().to_string(), doc.doc_id.as_str().to_string());
         let active = self
             .by_doc
@@ -268,7 +268,7 @@ impl Downloads {
     }
 
     /// The worker started the transfer.
-    pub fn started(&mut self, id: DownloadId, total: Option<u64>, now: OffsetDateTime) {
+    pub(crate) fn started(&mut self, id: DownloadId, total: Option<u64>, now: OffsetDateTime) {
         if let Some(running) = self.get_mut(id).and_then(Transfer::running) {
             running.total = total.or(running.total);
             running.received = 0;
@@ -278,14 +278,14 @@ impl Downloads {
     }
 
     /// An attempt failed and will be retried: `note` says when.
-    pub fn retrying(&mut self, id: DownloadId, note: String) {
+    pub(crate) fn retrying(&mut self, id: DownloadId, note: String) {
         if let Some(running) = self.get_mut(id).and_then(Transfer::running) {
             running.retry_note = Some(note);
         }
     }
 
     /// Bytes arrived.
-    pub fn progress(&mut self, id: DownloadId, received: u64, total: Option<u64>, now: OffsetDateTime) {
+    pub(crate) fn progress(&mut self, id: DownloadId, received: u64, total: Option<u64>, now: OffsetDateTime) {
         if let Some(running) = self.get_mut(id).and_then(Transfer::running) {
             if received > running.received {
                 running.retry_note = None;
@@ -297,14 +297,14 @@ impl Downloads {
     }
 
     /// The file is saved (even after a late cancel: the file is there).
-    pub fn done(&mut self, id: DownloadId, path: PathBuf, bytes: u64, sha256: String) {
+    pub(crate) fn done(&mut self, id: DownloadId, path: PathBuf, bytes: u64, sha256: String) {
         if let Some(t) = self.get_mut(id) {
             t.state = TransferState::Done { path, bytes, sha256 };
         }
     }
 
     /// The transfer failed; one that needs a login waits for it.
-    pub fn failed(&mut self, id: DownloadId, error: String, retryable: bool, needs_login: bool) {
+    pub(crate) fn failed(&mut self, id: DownloadId, error: String, retryable: bool, needs_login: bool) {
         let Some(t) = self.get_mut(id) else { return };
         if !matches!(t.state, TransferState::Queued | TransferState::Running(_)) {
             return;
@@ -323,7 +323,7 @@ impl Downloads {
     }
 
     /// The worker confirmed a cancel.
-    pub fn cancelled(&mut self, id: DownloadId) {
+    pub(crate) fn cancelled(&mut self, id: DownloadId) {
         if let Some(t) = self.get_mut(id) {
             if !matches!(t.state, TransferState::Done { .. }) {
                 let (received, total) = t.state.bytes().unwrap_or((0, None));
@@ -334,7 +334,7 @@ impl Downloads {
 
     /// Cancels the selected transfer, telling the worker when it has it;
     /// `None` if it is not queued or running.
-    pub fn cancel_selected(&mut self) -> Option<Vec<Command>> {
+    pub(crate) fn cancel_selected(&mut self) -> Option<Vec<Command>> {
         let t = self.items.get_mut(self.cursor.selected())?;
         let commands = match t.state {
             TransferState::AwaitingLogin => Vec::new(),
@@ -348,7 +348,7 @@ impl Downloads {
 
     /// Queues the selected failed or cancelled transfer again, under a new id;
     /// `None` if it is neither.
-    pub fn retry_selected(&mut self) -> Option<Command> {
+    pub(crate) fn retry_selected(&mut self) -> Option<Command> {
         let index = self.cursor.selected();
         let state = &self.items.get(index)?.state;
         if !matches!(state, TransferState::Failed { .. } | TransferState::Cancelled { .. }) {
@@ -364,7 +364,7 @@ impl Downloads {
     }
 
     /// After a login: the transfers that waited for it are asked of the worker again.
-    pub fn resume_after_login(&mut self) -> Vec<Command> {
+    pub(crate) fn resume_after_login(&mut self) -> Vec<Command> {
         let mut commands = Vec::new();
         for t in &mut self.items {
             if t.state == TransferState::AwaitingLogin {

@@ -209,20 +209,20 @@ impl fmt::Display for Action {
 
 /// One key with its modifiers, normalised so that `Shift-d` and `D` are the same key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
+pub(crate) struct Key {
     code: KeyCode,
     mods: KeyModifiers,
 }
 
 impl Key {
     /// The key of a terminal key event, normalised.
-    pub fn from_event(event: &KeyEvent) -> Key {
+    pub(crate) fn from_event(event: &KeyEvent) -> Key {
         Key::new(event.code, event.modifiers)
     }
 
     /// A key from a code and modifiers, normalised: Shift is folded into characters,
     /// BackTab is Shift-Tab, and only Ctrl, Alt and Shift count.
-    pub fn new(code: KeyCode, mods: KeyModifiers) -> Key {
+    pub(crate) fn new(code: KeyCode, mods: KeyModifiers) -> Key {
         let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match code {
             KeyCode::Char(c) => {
@@ -248,7 +248,7 @@ impl Key {
 
     /// Parses a key as written in the config: `d`, `D`, `Enter`, `Ctrl-c`, `Shift-Tab`,
     /// `PgUp`, `F1`, `Space`, `Alt-x` (`+` works for `-`, names ignore case).
-    pub fn parse(text: &str) -> Result<Key, String> {
+    pub(crate) fn parse(text: &str) -> Result<Key, String> {
         let text = text.trim();
         if text.is_empty() {
             return Err("an empty key".to_string());
@@ -301,7 +301,7 @@ impl Key {
     }
 
     /// Whether this key types a character into a text box (no Ctrl or Alt).
-    pub fn is_text(&self) -> bool {
+    pub(crate) fn is_text(&self) -> bool {
         matches!(self.code, KeyCode::Char(_)) && !self.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     }
 }
@@ -461,15 +461,6 @@ impl Keymap {
             .collect()
     }
 
-    /// Whether the key event triggers `action`.
-    pub fn is(&self, event: &KeyEvent, action: Action) -> bool {
-        event.kind != KeyEventKind::Release
-            && self
-                .bindings
-                .get(&action)
-                .is_some_and(|keys| keys.contains(&Key::from_event(event)))
-    }
-
     /// The keys of an action as shown to users (`Ctrl-C`, `↑`, `Shift-Tab`).
     pub fn keys_for(&self, action: Action) -> Vec<String> {
         self.bindings
@@ -485,6 +476,13 @@ mod tests {
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    impl Keymap {
+        /// Whether the key event triggers `action`.
+        fn is(&self, event: &KeyEvent, action: Action) -> bool {
+            self.actions(event).contains(&action)
+        }
     }
 
     fn overrides(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {

@@ -8,14 +8,14 @@ use std::ops::Range;
 
 /// A selected row in a list, and the first visible row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListCursor {
+pub(crate) struct ListCursor {
     selected: usize,
     offset: usize,
 }
 
 /// A move in a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Move {
+pub(crate) enum Move {
     /// One row up.
     Up,
     /// One row down.
@@ -32,18 +32,18 @@ pub enum Move {
 
 impl ListCursor {
     /// The selected row (0 when the list is empty).
-    pub fn selected(&self) -> usize {
+    pub(crate) fn selected(&self) -> usize {
         self.selected
     }
 
     /// Selects `row`, clamped to a list of `len` rows.
-    pub fn select(&mut self, row: usize, len: usize) {
+    pub(crate) fn select(&mut self, row: usize, len: usize) {
         self.selected = row.min(len.saturating_sub(1));
     }
 
     /// Applies a move in a list of `len` rows of which `rows` are visible; a
     /// page is the visible rows less one, so a row of the last page stays in view.
-    pub fn apply(&mut self, mv: Move, len: usize, rows: usize) {
+    pub(crate) fn apply(&mut self, mv: Move, len: usize, rows: usize) {
         if len == 0 {
             self.selected = 0;
             return;
@@ -63,14 +63,14 @@ impl ListCursor {
     }
 
     /// Back to the top.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.selected = 0;
         self.offset = 0;
     }
 
     /// Moves the offset as little as possible to keep the selection among the
     /// `rows` visible rows of a list of `len` (nothing while no row is visible).
-    pub fn scroll(&mut self, len: usize, rows: usize) {
+    pub(crate) fn scroll(&mut self, len: usize, rows: usize) {
         if rows > 0 {
             self.offset = self.window(len, rows).start;
         }
@@ -78,7 +78,7 @@ impl ListCursor {
 
     /// The rows to draw in a window of `rows` rows: from the offset, moved as
     /// little as possible to keep the selection in view.
-    pub fn window(&self, len: usize, rows: usize) -> Range<usize> {
+    pub(crate) fn window(&self, len: usize, rows: usize) -> Range<usize> {
         if rows == 0 || len == 0 {
             return 0..0;
         }

@@ -11,15 +11,15 @@
 //! [`crate::worker::Command`]s that `update` returns go to the worker; the
 //! [`Effect`]s it asks for (suspend, quit) the event loop carries out itself.
 
-pub mod app;
+pub(crate) mod app;
 pub(crate) mod bindings;
-pub mod documents;
-pub mod downloads;
-pub mod format;
-pub mod keymap;
+pub(crate) mod documents;
+pub(crate) mod downloads;
+pub(crate) mod format;
+pub(crate) mod keymap;
 pub(crate) mod layout;
-pub mod list;
-pub mod theme;
+pub(crate) mod list;
+pub(crate) mod theme;
 pub mod view;
 
 pub use app::{App, AppInit, Effect, Focus, Msg, SessionInfo};

@@ -4,7 +4,7 @@ use super::*;
 
 /// A field of the login dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginField {
+pub(crate) enum LoginField {
     /// The email.
     Email,
     /// The password (masked).

@@ -24,13 +24,13 @@ use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
 /// How long before the session ends the top bar offers to log in again.
-pub const EXPIRY_NOTICE: time::Duration = time::Duration::minutes(5);
+pub(crate) const EXPIRY_NOTICE: time::Duration = time::Duration::minutes(5);
 
 /// How many recent processes are kept.
-pub const MAX_RECENT: usize = 20;
+pub(crate) const MAX_RECENT: usize = 20;
 
 /// The spinner's frames, one per tick.
-pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+pub(crate) const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Something that happened, for [`App::update`].
 #[derive(Debug, Clone)]
@@ -243,16 +243,6 @@ impl App {
         self
     }
 
-    /// The active profile.
-    pub fn profile(&self) -> &str {
-        &self.sessions.profile
-    }
-
-    /// Whether the profile chooser is showing.
-    pub fn profile_chooser_visible(&self) -> bool {
-        self.sessions.chooser.is_some()
-    }
-
     /// When the app next needs to look at the clock without any input: five
     /// minutes before the session ends (to offer a new login), then at its end
     /// (to renew it or ask for a login). The runtime wakes up once at that
@@ -301,33 +291,6 @@ impl App {
     /// The pane with the focus.
     pub fn focus(&self) -> Focus {
         self.focus
-    }
-
-    /// Whether the login dialog is showing.
-    pub fn login_visible(&self) -> bool {
-        self.login.visible()
-    }
-
-    /// Whether the help overlay is showing.
-    pub fn help_visible(&self) -> bool {
-        self.help.is_some()
-    }
-
-    /// Whether keys go into a text box (so `q` types a q).
-    pub fn is_typing(&self) -> bool {
-        self.login.visible()
-            || self.focus == Focus::Search
-            || (self.focus == Focus::Documents && self.documents.filtering)
-    }
-
-    /// The recent processes, most recent first.
-    pub fn recent(&self) -> &[RecentEntry] {
-        &self.recent
-    }
-
-    /// The process shown, if any.
-    pub fn current_process(&self) -> Option<&Process> {
-        self.current.as_ref()
     }
 
     /// The current spinner frame.

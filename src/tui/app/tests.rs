@@ -11,6 +11,46 @@ use std::path::PathBuf;
 use time::Duration;
 use time::macros::datetime;
 
+/// What the tests observe of the app (nothing else needs to ask).
+impl App {
+    /// The active profile.
+    pub(crate) fn profile(&self) -> &str {
+        &self.sessions.profile
+    }
+
+    /// Whether the profile chooser is showing.
+    pub(crate) fn profile_chooser_visible(&self) -> bool {
+        self.sessions.chooser.is_some()
+    }
+
+    /// Whether the login dialog is showing.
+    pub(crate) fn login_visible(&self) -> bool {
+        self.login.visible()
+    }
+
+    /// Whether the help overlay is showing.
+    pub(crate) fn help_visible(&self) -> bool {
+        self.help.is_some()
+    }
+
+    /// Whether keys go into a text box (so `q` types a q).
+    pub(crate) fn is_typing(&self) -> bool {
+        self.login.visible()
+            || self.focus == Focus::Search
+            || (self.focus == Focus::Documents && self.documents.filtering)
+    }
+
+    /// The recent processes, most recent first.
+    pub(crate) fn recent(&self) -> &[RecentEntry] {
+        &self.recent
+    }
+
+    /// The process shown, if any.
+    pub(crate) fn current_process(&self) -> Option<&Process> {
+        self.current.as_ref()
+    }
+}
+
 const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 
 fn init(logged_in: bool) -> AppInit {
