@@ -2,7 +2,8 @@
 //!
 //! - [`app`]: the state and its pure update function ([`App::update`]);
 //! - [`view`]: drawing the state with ratatui;
-//! - [`keymap`] and [`theme`]: keys and colours, both configurable.
+//! - [`keymap`] and [`theme`]: keys and colours, both configurable;
+//! - `bindings`: what the keys do in each pane, for dispatch, hints and conflicts.
 //!
 //! The terminal lifecycle ([`terminal`]), the event loop ([`runtime`], a
 //! [`Tui`] over any ratatui backend), launching it ([`run`]) and the runtime
@@ -11,13 +12,15 @@
 //! [`crate::worker::Command`]s that `update` returns go to the worker, and
 //! the [`Effect`]s (suspend, quit) are done by the loop.
 
-pub mod app;
-pub mod documents;
-pub mod downloads;
-pub mod format;
-pub mod keymap;
-pub mod list;
-pub mod theme;
+pub(crate) mod app;
+pub(crate) mod bindings;
+pub(crate) mod documents;
+pub(crate) mod downloads;
+pub(crate) mod format;
+pub(crate) mod keymap;
+pub(crate) mod layout;
+pub(crate) mod list;
+pub(crate) mod theme;
 pub mod view;
 
 pub use app::{App, AppInit, Effect, Focus, Msg, SessionInfo};

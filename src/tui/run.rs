@@ -108,7 +108,6 @@ pub async fn start(launch: &Launch) -> Result<Started, TuiError> {
         recent: crate::store::recent::load(&launch.paths.recent_file()),
         keymap,
         theme,
-        concurrency: settings.concurrency,
         now,
         local_offset: launch.local_offset,
     };

@@ -7,6 +7,7 @@ use crate::tui::app::{App, Focus};
 use crate::tui::downloads::TransferState;
 use crate::tui::format::thousands;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -15,7 +16,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Documents && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Documents && !app.login.visible() && app.help.is_none();
     let docs = &app.documents;
     let mut info = Vec::new();
     if app.current.is_some() {
@@ -57,10 +58,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         );
         return;
     };
-    let mut table_area = inner;
-    if docs.filtering || !docs.filter.value().is_empty() {
-        let [filter_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-        table_area = rest;
+    let (filter_row, table_area) = layout::documents_areas(inner, app);
+    if let Some(filter_row) = filter_row {
         let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(filter_row);
         let label_style = if docs.filtering { t.key } else { t.muted };
         frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
@@ -87,7 +86,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         return;
     }
     let height = table_area.height.saturating_sub(1) as usize;
-    let range = docs.cursor.visible(docs.rows().len(), height);
+    let range = docs.cursor.window(docs.rows().len(), height);
     let selected = docs.cursor.selected();
     let rows: Vec<Row> = range
         .map(|row| {
@@ -107,14 +106,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             let state = match transfer {
                 None => Span::styled("", t.muted),
                 Some(tr) => match tr.state {
-                    TransferState::Running => match tr.ratio() {
+                    TransferState::Running(_) => match tr.ratio() {
                         Some(r) => Span::styled(format!("{:>3.0}%", r * 100.0), pick(t.info)),
                         None => Span::styled("running", pick(t.info)),
                     },
-                    TransferState::Queued => Span::styled("queued", pick(t.warn)),
-                    TransferState::Done => Span::styled("✓ done", pick(t.ok)),
-                    TransferState::Failed => Span::styled("✗ failed", pick(t.error)),
-                    TransferState::Cancelled => Span::styled("cancelled", pick(t.muted)),
+                    TransferState::Queued | TransferState::AwaitingLogin => Span::styled("queued", pick(t.warn)),
+                    TransferState::Done { .. } => Span::styled("✓ done", pick(t.ok)),
+                    TransferState::Failed { .. } => Span::styled("✗ failed", pick(t.error)),
+                    TransferState::Cancelled { .. } => Span::styled("cancelled", pick(t.muted)),
                 },
             };
             let name = Span::styled(safe_line(&doc.display_name(), 200), pick(t.text));

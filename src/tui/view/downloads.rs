@@ -4,7 +4,7 @@
 use super::pane;
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
-use crate::tui::downloads::{Transfer, TransferState};
+use crate::tui::downloads::{Progress, Transfer, TransferState};
 use crate::tui::format;
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
@@ -17,31 +17,33 @@ use time::OffsetDateTime;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTime, wide: bool) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Downloads && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Downloads && !app.login.visible() && app.help.is_none();
     let items = app.downloads.items();
     let mut info = Vec::new();
-    let count = |s: TransferState| items.iter().filter(|t| t.state == s).count();
+    let count = |label: &str| items.iter().filter(|t| t.state.label() == label).count();
     let mut parts: Vec<Span> = Vec::new();
-    for (state, style) in [
-        (TransferState::Running, t.info),
-        (TransferState::Queued, t.warn),
-        (TransferState::Done, t.ok),
-        (TransferState::Failed, t.error),
+    for (label, style) in [
+        ("running", t.info),
+        ("queued", t.warn),
+        ("done", t.ok),
+        ("failed", t.error),
     ] {
-        let n = count(state);
+        let n = count(label);
         if n > 0 {
             if !parts.is_empty() {
                 parts.push(Span::styled(" · ", t.muted));
             }
-            parts.push(Span::styled(format!("{n} {}", state.label()), style));
+            parts.push(Span::styled(format!("{n} {label}"), style));
         }
     }
     info.extend(parts);
     let mut block = pane(t, "Downloads", focused, info);
-    let retrying = items
-        .iter()
-        .filter(|tr| tr.state == TransferState::Running)
-        .find_map(|tr| tr.retry_note.as_deref().map(|note| (tr, note)));
+    let retrying = items.iter().find_map(|tr| match &tr.state {
+        TransferState::Running(Progress {
+            retry_note: Some(note), ..
+        }) => Some((tr, note)),
+        _ => None,
+    });
     let bottom = match (&app.downloads_notice, app.downloads.selected()) {
         (Some(notice), _) => Some((
             safe_line(&notice.text, 300),
@@ -50,22 +52,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
         (None, _) if retrying.is_some() => {
             retrying.map(|(tr, note)| (format!("{}: {note}", safe_line(&tr.doc.display_name(), 60)), t.warn))
         }
-        (None, Some(tr)) if focused && tr.state == TransferState::Failed => {
-            let retry = super::search::first_key(app, Action::Retry);
-            let error = tr.error.as_deref().map(|e| safe_line(e, 200)).unwrap_or_default();
-            Some((format!("{error} — {retry} retries"), t.error))
-        }
-        (None, Some(tr)) if tr.state == TransferState::Done => tr.path.as_ref().map(|path| {
-            let sha = tr
-                .sha256
-                .as_deref()
-                .map(|s| format!(" · sha256 {s}"))
-                .unwrap_or_default();
-            (
-                format!("saved {}{sha}", safe_line(&path.to_string_lossy(), 300)),
+        (None, Some(tr)) => match &tr.state {
+            TransferState::Failed { error, .. } if focused => {
+                let retry = super::search::first_key(app, Action::Retry);
+                Some((format!("{} — {retry} retries", safe_line(error, 200)), t.error))
+            }
+            TransferState::Done { path, sha256, .. } => Some((
+                format!("saved {} · sha256 {sha256}", safe_line(&path.to_string_lossy(), 300)),
                 t.muted,
-            )
-        }),
+            )),
+            _ => None,
+        },
         _ => None,
     };
     if let Some((text, style)) = bottom {
@@ -82,7 +79,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
         );
         return;
     }
-    let range = app.downloads.cursor.visible(items.len(), inner.height as usize);
+    let range = app.downloads.cursor.window(items.len(), inner.height as usize);
     let selected = app.downloads.cursor.selected();
     let bar_width: u16 = if wide { 20 } else { 10 };
     let rows: Vec<Row> = range
@@ -106,17 +103,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             } else {
                 bar
             };
-            let pct = match tr.ratio() {
-                Some(r) if tr.state != TransferState::Queued => format!("{:>3.0}%", r * 100.0),
-                _ => String::new(),
+            let pct = tr.ratio().map(|r| format!("{:>3.0}%", r * 100.0)).unwrap_or_default();
+            let bytes = match (&tr.state, tr.state.bytes()) {
+                (TransferState::Failed { .. } | TransferState::Cancelled { .. }, Some((0, _))) | (_, None) => {
+                    String::new()
+                }
+                (_, Some((received, Some(total)))) => {
+                    format!("{} / {}", format::bytes(received), format::bytes(total))
+                }
+                (_, Some((received, None))) => format::bytes(received),
             };
-            let bytes = match (tr.state, tr.total) {
-                (TransferState::Queued, _) => String::new(),
-                (TransferState::Failed | TransferState::Cancelled, _) if tr.received == 0 => String::new(),
-                (_, Some(total)) => format!("{} / {}", format::bytes(tr.received), format::bytes(total)),
-                (_, None) => format::bytes(tr.received),
-            };
-            let (rate, eta) = if tr.state == TransferState::Running {
+            let (rate, eta) = if matches!(tr.state, TransferState::Running(_)) {
                 (
                     tr.rate().map(format::rate).unwrap_or_default(),
                     tr.eta()
@@ -126,7 +123,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             } else {
                 (String::new(), String::new())
             };
-            let state = Span::styled(tr.state.label(), pick(state_style(t, tr.state)));
+            let state = Span::styled(tr.state.label(), pick(state_style(t, &tr.state)));
             let cells = if wide {
                 vec![
                     Cell::from(name),
@@ -169,13 +166,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
     frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
 }
 
-fn state_style(t: &Theme, state: TransferState) -> Style {
+fn state_style(t: &Theme, state: &TransferState) -> Style {
     match state {
-        TransferState::Queued => t.warn,
-        TransferState::Running => t.info,
-        TransferState::Done => t.ok,
-        TransferState::Failed => t.error,
-        TransferState::Cancelled => t.muted,
+        TransferState::Queued | TransferState::AwaitingLogin => t.warn,
+        TransferState::Running(_) => t.info,
+        TransferState::Done { .. } => t.ok,
+        TransferState::Failed { .. } => t.error,
+        TransferState::Cancelled { .. } => t.muted,
     }
 }
 
@@ -183,14 +180,16 @@ fn state_style(t: &Theme, state: TransferState) -> Style {
 fn progress_bar(t: &Theme, tr: &Transfer, width: usize, spinner: &str) -> Line<'static> {
     let (fill, empty) = if t.monochrome { ("#", "-") } else { ("━", "─") };
     let filled_style = match tr.state {
-        TransferState::Done => t.ok,
-        TransferState::Failed => t.error,
-        TransferState::Cancelled => t.muted,
+        TransferState::Done { .. } => t.ok,
+        TransferState::Failed { .. } => t.error,
+        TransferState::Cancelled { .. } => t.muted,
         _ => t.gauge,
     };
-    match (tr.state, tr.ratio()) {
-        (TransferState::Queued, _) => Line::from(Span::styled(empty.repeat(width), t.gauge_empty)),
-        (TransferState::Running, None) => Line::from(vec![
+    match (&tr.state, tr.ratio()) {
+        (TransferState::Queued | TransferState::AwaitingLogin, _) => {
+            Line::from(Span::styled(empty.repeat(width), t.gauge_empty))
+        }
+        (TransferState::Running(_), None) => Line::from(vec![
             Span::styled(format!("{spinner} "), t.gauge),
             Span::styled(empty.repeat(width - 2), t.gauge_empty),
         ]),

@@ -44,7 +44,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (password, LoginField::Password, "Password"),
         (server, LoginField::Server, "Server"),
     ] {
-        let focused = form.field == field && !form.in_flight;
+        let focused = form.field == field && !form.in_flight();
         let [marker, label_area, value] =
             Layout::horizontal([Constraint::Length(2), Constraint::Length(10), Constraint::Fill(1)]).areas(row);
         let label_style = if form.field == field { t.key } else { t.muted };
@@ -66,9 +66,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         draw_input(frame, value, input, style, focused, field == LoginField::Password);
     }
     draw_keep_password(frame, keep, app);
-    let line = if form.in_flight {
+    let line = if form.in_flight() {
         Line::from(Span::styled(format!("{} Logging in…", app.spinner_frame()), t.info))
-    } else if let Some(error) = &form.error {
+    } else if let Some(error) = form.error() {
         Line::from(Span::styled(format!("✗ {}", safe_line(error, 300)), t.error))
     } else {
         let keys = |a| app.keymap.keys_for(a).into_iter().next().unwrap_or_default();
@@ -101,7 +101,7 @@ fn draw_keep_password(frame: &mut Frame, area: Rect, app: &App) {
         ),
     ]);
     frame.render_widget(Paragraph::new(label), rest);
-    if focused && !form.in_flight {
+    if focused && !form.in_flight() {
         frame.set_cursor_position((rest.x + 1, rest.y));
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing the app with ratatui: a top bar, the panes, a hint line, and the
-//! login and help overlays. Drawing reads the state only (scroll offsets are
-//! kept in `Cell`s) and costs by visible rows, not by list length.
+//! login and help overlays, where `tui::layout` puts them. Drawing only reads
+//! the state (scroll offsets included) and costs by visible rows, not by list
+//! length.
 
 mod documents;
 mod downloads;
@@ -11,27 +12,27 @@ mod process;
 mod profiles;
 mod search;
 
-use super::app::{App, Focus};
+#[cfg(test)]
+pub(crate) use hints::hint_items;
+
+use super::app::{App, Phase, SessionEnd};
+use super::layout;
+use super::layout::MIN_SIZE;
+use super::layout::centered;
 use super::theme::Theme;
 use crate::text::safe_line;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 use time::OffsetDateTime;
 use tui_input::Input;
 
-/// The smallest terminal the panes fit in; below it a one-line message shows.
-pub const MIN_SIZE: (u16, u16) = (60, 16);
-
-/// Below this width the panes stack instead of sitting side by side.
-const WIDE: u16 = 80;
-
 /// Draws the whole screen for `app` at time `now`.
 pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     let area = frame.area();
-    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+    let Some(panes) = layout::panes(area, app) else {
         let message = format!(
             "Terminal too small ({}×{}): make it at least {}×{}",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
@@ -39,60 +40,19 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
         let row = Rect::new(area.x, area.y + area.height / 2, area.width, area.height.min(1));
         frame.render_widget(Paragraph::new(message).style(app.theme.warn).centered(), row);
         return;
-    }
-    let [top, body, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    draw_top_bar(frame, top, app, now);
-    if area.width >= WIDE {
-        let upper = (body.height / 3).clamp(8, 12);
-        let lower = (body.height / 4).clamp(4, 8);
-        let [upper_area, docs, dls] = Layout::vertical([
-            Constraint::Length(upper),
-            Constraint::Fill(1),
-            Constraint::Length(lower),
-        ])
-        .areas(body);
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
-        let [search_box, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
-        search::draw_box(frame, search_box, app);
+    };
+    draw_top_bar(frame, panes.top, app, now);
+    search::draw_box(frame, panes.search, app);
+    if let Some(recent) = panes.recent {
         search::draw_recent(frame, recent, app);
-        process::draw(frame, right, app, now);
-        documents::draw(frame, docs, app, true);
-        downloads::draw(frame, dls, app, now, true);
-    } else {
-        // The table gets the room when it (or the downloads) has the focus.
-        let middle = if matches!(app.focus, Focus::Documents | Focus::Downloads) {
-            4
-        } else {
-            (body.height / 3).max(5)
-        };
-        let lower = (body.height / 4).max(4);
-        let [search_box, top_pane, docs, dls] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Length(middle),
-            Constraint::Fill(1),
-            Constraint::Length(lower),
-        ])
-        .areas(body);
-        search::draw_box(frame, search_box, app);
-        let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
-            && app.current.is_none()
-            && app.choices.is_empty()
-            && !matches!(
-                app.lookup,
-                super::app::Lookup::Loading { .. } | super::app::Lookup::Failed { .. }
-            );
-        if show_recent || app.focus == Focus::Recent {
-            search::draw_recent(frame, top_pane, app);
-        } else {
-            process::draw(frame, top_pane, app, now);
-        }
-        documents::draw(frame, docs, app, false);
-        downloads::draw(frame, dls, app, now, false);
     }
-    hints::draw(frame, hint, app);
-    if app.login.visible {
+    if let Some(process) = panes.process {
+        process::draw(frame, process, app, now);
+    }
+    documents::draw(frame, panes.documents, app, panes.wide);
+    downloads::draw(frame, panes.downloads, app, now, panes.wide);
+    hints::draw(frame, panes.hint, app);
+    if app.login.visible() {
         login::draw(frame, area, app);
     } else if let Some(cursor) = &app.sessions.chooser {
         profiles::draw(frame, area, app, cursor);
@@ -104,20 +64,25 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
 fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
     let mut session = Vec::new();
-    match &app.session {
-        Some(s) => {
-            session.push(Span::styled(safe_line(&s.email, 60), t.top_bar));
-            if let Some(at) = s.expires_at {
+    match &app.sessions.phase {
+        Phase::SignedIn {
+            email,
+            expires_at,
+            renewable,
+            end,
+        } => {
+            session.push(Span::styled(safe_line(email, 60), t.top_bar));
+            if let Some(at) = *expires_at {
                 session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
-                if left.is_positive() && app.sessions.ending {
+                if left.is_positive() && *end != SessionEnd::Later {
                     let key = app
                         .keymap
                         .keys_for(super::keymap::Action::Logout)
                         .into_iter()
                         .next()
                         .unwrap_or_default();
-                    let offer = if app.sessions.renewable {
+                    let offer = if *renewable {
                         "renews by itself".to_string()
                     } else {
                         format!("{key} to log in again")
@@ -136,7 +101,7 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
                 }
             }
         }
-        None => session.push(Span::styled("not signed in", t.top_bar)),
+        Phase::SignedOut { .. } => session.push(Span::styled("not signed in", t.top_bar)),
     }
     if let Some(notice) = &app.sessions.notice {
         let style = if notice.error { t.warn } else { t.info };
@@ -215,11 +180,4 @@ fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focuse
         let x = input.visual_cursor().saturating_sub(scroll) as u16;
         frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
     }
-}
-
-/// A rectangle of at most `width`×`height` centred in `area`.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
 }

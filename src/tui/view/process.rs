@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Process && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Process && !app.login.visible() && app.help.is_none();
     let mut info = Vec::new();
     if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
@@ -89,8 +89,8 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
         Span::styled(format!("{} processes match", app.choices.len()), t.warn),
         Span::styled(format!(" — choose one with {enter}"), t.muted),
     ]));
-    let height = (area.height as usize).saturating_sub(lines.len());
-    let range = app.choice_cursor.visible(app.choices.len(), height);
+    let height = (area.height as usize).saturating_sub(crate::tui::layout::lookup_lines(app) + 1);
+    let range = app.choice_cursor.window(app.choices.len(), height);
     for i in range {
         let p = &app.choices[i];
         let selected = i == app.choice_cursor.selected() && focused;

@@ -10,7 +10,7 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Search && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Search && !app.login.visible() && app.help.is_none();
     let mut block = pane(t, "Search", focused, Vec::new());
     if let Some(error) = &app.search_error {
         block = block.title_bottom(Line::from(Span::styled(
@@ -36,7 +36,7 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
 
 pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Recent && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Recent && !app.login.visible() && app.help.is_none();
     let info = if app.recent.is_empty() {
         Vec::new()
     } else {
@@ -53,7 +53,7 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         return;
     }
-    let range = app.recent_cursor.visible(app.recent.len(), inner.height as usize);
+    let range = app.recent_cursor.window(app.recent.len(), inner.height as usize);
     let id_width = app.recent[range.clone()]
         .iter()
         .map(|r| r.process_id.chars().count().min(12))

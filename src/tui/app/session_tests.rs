@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::tui::theme::Theme;
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::Duration;
@@ -23,7 +23,6 @@ fn init(expires_at: Option<OffsetDateTime>, logged_in: bool) -> AppInit {
         recent: Vec::new(),
         keymap: Keymap::default(),
         theme: Theme::default(),
-        concurrency: 3,
         now: NOW,
         local_offset: UtcOffset::UTC,
     }
@@ -162,10 +161,13 @@ fn l_near_the_end_offers_a_new_login_and_keeps_the_session_until_then() {
     let commands = app.update(ch('L'));
     assert!(commands.is_empty(), "not a logout: {commands:?}");
     assert!(app.login_visible());
-    assert!(app.session.is_some());
+    assert!(matches!(app.sessions.phase, Phase::SignedIn { .. }));
     app.update(key(KeyCode::Esc));
     assert!(!app.login_visible());
-    assert!(app.session.is_some(), "Esc keeps the old session");
+    assert!(
+        matches!(app.sessions.phase, Phase::SignedIn { .. }),
+        "Esc keeps the old session"
+    );
 }
 
 #[test]
@@ -200,10 +202,10 @@ fn with_the_password_kept_the_end_renews_silently_once() {
 fn logging_out_forgets_that_the_password_was_kept() {
     let mut app = App::new(init(None, false));
     log_in(&mut app, true, Some(NOW + Duration::hours(1)));
-    assert!(app.sessions.renewable);
+    assert!(matches!(app.sessions.phase, Phase::SignedIn { renewable: true, .. }));
     app.update(key(KeyCode::Tab));
     assert!(matches!(app.update(ch('L')).as_slice(), [Command::Logout]));
-    assert!(!app.sessions.renewable);
+    assert!(!matches!(app.sessions.phase, Phase::SignedIn { renewable: true, .. }));
     assert!(!app.login.keep_password, "the checkbox is back to off");
 }
 

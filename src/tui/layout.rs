@@ -1,0 +1,184 @@
+//! Where everything goes on the screen: a pure function of the terminal's size
+//! and the state, used by the view to draw and by `App::update` to know how
+//! many rows each list shows (so PgUp/PgDn and scrolling never wait for a draw).
+
+use super::app::{App, Focus, Lookup};
+use super::keymap::Action;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Padding};
+
+/// The smallest terminal the panes fit in; below it a one-line message shows.
+pub(crate) const MIN_SIZE: (u16, u16) = (60, 16);
+
+/// Below this width the panes stack instead of sitting side by side.
+const WIDE: u16 = 80;
+
+/// The rectangles of a screen the panes fit in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Panes {
+    /// The top bar.
+    pub(crate) top: Rect,
+    /// The search box.
+    pub(crate) search: Rect,
+    /// The recent processes, when shown (a narrow screen shows them or the process).
+    pub(crate) recent: Option<Rect>,
+    /// The process pane, when shown.
+    pub(crate) process: Option<Rect>,
+    /// The documents table.
+    pub(crate) documents: Rect,
+    /// The downloads.
+    pub(crate) downloads: Rect,
+    /// The hint line.
+    pub(crate) hint: Rect,
+    /// Whether the panes sit side by side (and tables show every column).
+    pub(crate) wide: bool,
+}
+
+/// The panes of a screen of `area`, or `None` when it is too small for them.
+pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        return None;
+    }
+    let [top, body, hint] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    if area.width >= WIDE {
+        let upper = (body.height / 3).clamp(8, 12);
+        let lower = (body.height / 4).clamp(4, 8);
+        let [upper_area, documents, downloads] = Layout::vertical([
+            Constraint::Length(upper),
+            Constraint::Fill(1),
+            Constraint::Length(lower),
+        ])
+        .areas(body);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
+        let [search, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
+        return Some(Panes {
+            top,
+            search,
+            recent: Some(recent),
+            process: Some(right),
+            documents,
+            downloads,
+            hint,
+            wide: true,
+        });
+    }
+    // The table gets the room when it (or the downloads) has the focus.
+    let middle = if matches!(app.focus, Focus::Documents | Focus::Downloads) {
+        4
+    } else {
+        (body.height / 3).max(5)
+    };
+    let lower = (body.height / 4).max(4);
+    let [search, top_pane, documents, downloads] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(middle),
+        Constraint::Fill(1),
+        Constraint::Length(lower),
+    ])
+    .areas(body);
+    let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
+        && app.current.is_none()
+        && app.choices.is_empty()
+        && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
+    let (recent, process) = if show_recent || app.focus == Focus::Recent {
+        (Some(top_pane), None)
+    } else {
+        (None, Some(top_pane))
+    };
+    Some(Panes {
+        top,
+        search,
+        recent,
+        process,
+        documents,
+        downloads,
+        hint,
+        wide: false,
+    })
+}
+
+/// A pane's inside: its rounded border and one column of padding each side.
+pub(crate) fn inside(pane: Rect) -> Rect {
+    Block::bordered().padding(Padding::horizontal(1)).inner(pane)
+}
+
+/// The documents pane's filter row (while it is shown) and its table, inside the pane.
+pub(crate) fn documents_areas(inner: Rect, app: &App) -> (Option<Rect>, Rect) {
+    let docs = &app.documents;
+    if app.current.is_some() && (docs.filtering || !docs.filter.value().is_empty()) {
+        let [filter, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        (Some(filter), table)
+    } else {
+        (None, inner)
+    }
+}
+
+/// The lines above the process details or the chooser: the failed lookup's
+/// message, its hint, and a blank line before the process still shown.
+pub(crate) fn lookup_lines(app: &App) -> usize {
+    match &app.lookup {
+        Lookup::Failed { hint, .. } => 1 + usize::from(!hint.is_empty()) + usize::from(app.current.is_some()),
+        _ => 0,
+    }
+}
+
+/// Where the help overlay goes on a screen of `area`.
+pub(crate) fn help_rect(area: Rect) -> Rect {
+    let width = 76.min(area.width.saturating_sub(4));
+    let height = (Action::ALL.len() as u16 + 4).min(area.height.saturating_sub(2));
+    centered(area, width, height)
+}
+
+/// Where the profile chooser goes on a screen of `area`, for `profiles` profiles.
+pub(crate) fn profiles_rect(area: Rect, profiles: usize) -> Rect {
+    let width = 48.min(area.width.saturating_sub(4));
+    let height = (profiles.min(u16::MAX as usize) as u16).saturating_add(2);
+    centered(area, width, height.min(area.height.saturating_sub(2)))
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// How many rows each list shows on a screen of `area` (0 for a list not on it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ListRows {
+    /// The recent processes.
+    pub(crate) recent: usize,
+    /// The processes a name matched.
+    pub(crate) choices: usize,
+    /// The process details' lines.
+    pub(crate) details: usize,
+    /// The documents table (without its header).
+    pub(crate) documents: usize,
+    /// The downloads.
+    pub(crate) downloads: usize,
+    /// The help overlay's keys (without its header).
+    pub(crate) help: usize,
+    /// The profile chooser.
+    pub(crate) profiles: usize,
+}
+
+/// The rows of every list on a screen of `area`.
+pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
+    let Some(panes) = panes(area, app) else {
+        return ListRows::default();
+    };
+    let rows = |rect: Option<Rect>| rect.map_or(0, |r| inside(r).height as usize);
+    let above = lookup_lines(app);
+    let process = rows(panes.process);
+    ListRows {
+        recent: rows(panes.recent),
+        choices: process.saturating_sub(above + 1),
+        details: process.saturating_sub(above),
+        documents: (documents_areas(inside(panes.documents), app).1.height as usize).saturating_sub(1),
+        downloads: rows(Some(panes.downloads)),
+        help: (inside(help_rect(area)).height as usize).saturating_sub(1),
+        profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
+    }
+}
