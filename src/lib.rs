@@ -11,7 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod exit;
-pub mod logging;
+pub(crate) mod logging;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod store;

@@ -21,7 +21,7 @@ use std::sync::{Arc, OnceLock};
 use tokio_util::sync::CancellationToken;
 
 /// `trackline download ATTACHMENT_ID... | --process ID [--all | --type TYPE]`.
-pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliError> {
+pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliError> {
     if args.output.is_some() && args.attachment_ids.len() != 1 {
         return Err(CliError::Usage(
             "--output FILE takes exactly one ATTACHMENT_ID".to_string(),

@@ -14,9 +14,10 @@ mod progress;
 mod session;
 mod stdout;
 
-pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
-pub use context::Context;
-pub use error::CliError;
+pub use args::Cli;
+pub(crate) use args::Command;
+pub(crate) use context::Context;
+pub(crate) use error::CliError;
 
 use crate::exit;
 use clap::Parser;

@@ -511,7 +511,7 @@ fn pattern() -> &'static [u8] {
 /// 8-byte key of its own, so every byte depends on where it is (a resume from
 /// the wrong offset shows) while the sandbox spends on it little more than a
 /// copy: the benchmarks run it on the cores of the client they time.
-pub fn fill_generated(offset: u64, buf: &mut [u8]) {
+pub(super) fn fill_generated(offset: u64, buf: &mut [u8]) {
     let pattern = pattern();
     let mut position = offset;
     let mut done = 0;
@@ -548,7 +548,7 @@ fn xor_into(dst: &mut [u8], src: &[u8], key: [u8; 8]) {
 }
 
 /// All bytes of a small document; `None` for the generated and missing ones.
-pub fn small_bytes(content: Content) -> Option<std::borrow::Cow<'static, [u8]>> {
+pub(super) fn small_bytes(content: Content) -> Option<std::borrow::Cow<'static, [u8]>> {
     match content {
         Content::Embedded { bytes, .. } => Some(std::borrow::Cow::Borrowed(bytes)),
         Content::Receipt(n) => Some(std::borrow::Cow::Owned(receipt_text(n).into_bytes())),

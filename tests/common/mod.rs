@@ -1,6 +1,6 @@
 //! Shared test rig: a sandbox on 127.0.0.1:0 in its own runtime, and the real
 //! binary run with every user directory redirected into a temp dir.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;

@@ -1,6 +1,6 @@
 //! Apps in known states at a fixed time, shared by the TUI snapshot tests and
 //! `examples/screenshots.rs`.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
