@@ -132,6 +132,15 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         )?,
         None => outln!("Server:   {}", safe_line(&settings.base_url, 300))?,
     }
+    outln!("Proxy:    {}", settings.proxies.describe_for(&settings.base_url))?;
+    if !settings.ca_certs.is_empty() {
+        let files: Vec<String> = settings
+            .ca_certs
+            .iter()
+            .map(|file| format!("{} (from {})", file.path.display(), file.from))
+            .collect();
+        outln!("CA certs: {} (besides the system's)", files.join(", "))?;
+    }
     outln!("Log file: {}", context.paths.log_file.display())?;
     match context.token_store().load(&settings.profile)? {
         Some(session) if !session.is_for(&settings.base_url) => {
