@@ -448,16 +448,21 @@ impl Client {
 /// done with it. Its buffer is made large enough for the worst case of JSON
 /// escaping up front, so serializing never reallocates and leaves no copy behind.
 fn login_body(email: &str, password: &SecretString) -> Result<bytes::Bytes, ApiError> {
+    Ok(bytes::Bytes::from_owner(login_json(email, password)?))
+}
+
+fn login_json(email: &str, password: &SecretString) -> Result<Zeroizing<Vec<u8>>, ApiError> {
     #[derive(serde::Serialize)]
     struct LoginRequest<'a> {
         email: &'a str,
         password: &'a str,
     }
     let secret = password.expose_secret();
+    // `{"email":"","password":""}` and at most 6 bytes (`\u001f`) for each byte of either.
     let mut body = Zeroizing::new(Vec::with_capacity(32 + 6 * (email.len() + secret.len())));
     serde_json::to_writer(&mut *body, &LoginRequest { email, password: secret })
         .map_err(|e| ApiError::Http(format!("cannot write the login request: {e}")))?;
-    Ok(bytes::Bytes::from_owner(body))
+    Ok(body)
 }
 
 fn map_reqwest_error(error: &reqwest::Error, host: String) -> ApiError {
@@ -689,6 +694,18 @@ mod tests {
             log_target(&Url::parse("http://127.0.0.1:9/api/login").unwrap()),
             "/api/login"
         );
+    }
+
+    #[test]
+    fn the_login_body_is_json_written_without_growing_its_buffer() {
+        let password = SecretString::from("\u{1}\u{1f}\"\\p\u{7f}ä".repeat(20));
+        let email = "a\"b@example.com";
+        let body = login_json(email, &password).unwrap();
+        let capacity = 32 + 6 * (email.len() + password.expose_secret().len());
+        assert_eq!(body.capacity(), capacity, "the buffer was reallocated, leaving a copy behind");
+        let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(parsed["email"], email);
+        assert_eq!(parsed["password"].as_str(), Some(password.expose_secret()));
     }
 
     #[test]

@@ -87,7 +87,9 @@ fn prompt_email(remembered: Option<&str>) -> Result<String, CliError> {
 
 /// Reads the first line of `input` as the password (without its line end).
 pub fn read_password_line(input: &mut impl BufRead) -> Result<SecretString, CliError> {
-    let mut line = String::new();
+    // Zeroed when dropped; room for a long line, so reading it does not
+    // reallocate and leave a copy behind (stdin's own buffer still holds one).
+    let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
     input
         .read_line(&mut line)
         .map_err(|e| CliError::Other(format!("cannot read the password from standard input: {e}")))?;
