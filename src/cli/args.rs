@@ -79,7 +79,7 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Who is logged in, where, when the session expires, and where the log is.
+    /// Who is logged in, where, through which proxy, when the session expires, and where the log is.
     #[command(after_help = "Examples:\n  trackline status\n  trackline --profile prod status")]
     Status,
     /// The profiles and their login state.
