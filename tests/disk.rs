@@ -3,6 +3,8 @@
 //! nothing is left mounted on the host. Where the machine does not allow the
 //! mount, the test says why and checks a file size limit (`ulimit -f`) instead.
 #![cfg(target_os = "linux")]
+// Helpers outside #[test] fns panic on failure too, as the tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -14,7 +16,10 @@ const FULL: &str = "the disk is full or a file size limit was reached";
 
 /// Why a tmpfs cannot be mounted here, or `None` when it can.
 fn cannot_mount(rig: &Rig, dir: &Path) -> Option<String> {
-    let probe = format!("mount -t tmpfs -o size=64k trackline-probe '{0}' && umount '{0}'", dir.display());
+    let probe = format!(
+        "mount -t tmpfs -o size=64k trackline-probe '{0}' && umount '{0}'",
+        dir.display()
+    );
     match common::isolated("unshare", rig.home.path())
         .args(["--mount", "--propagation", "private", "sh", "-c", &probe])
         .output()
@@ -59,7 +64,10 @@ fn a_download_into_a_full_tmpfs_fails_cleanly_with_no_final_file() {
     if let Some(why) = cannot_mount(&rig, &mount) {
         eprintln!("cannot mount a tmpfs on this machine ({why}); checking a file size limit (ulimit -f) instead");
         let out = rig.home.path().join("limited");
-        let script = format!("ulimit -f 64; exec '{binary}' download {large} --output-dir '{}'", out.display());
+        let script = format!(
+            "ulimit -f 64; exec '{binary}' download {large} --output-dir '{}'",
+            out.display()
+        );
         let output = common::isolated("sh", rig.home.path())
             .args(["-c", &script])
             .env("TRACKLINE_BASE_URL", rig.base_url())
@@ -87,9 +95,17 @@ fn a_download_into_a_full_tmpfs_fails_cleanly_with_no_final_file() {
         .env("TRACKLINE_BASE_URL", rig.base_url())
         .output()
         .unwrap();
-    assert_ne!(output.status.code(), Some(99), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_ne!(
+        output.status.code(),
+        Some(99),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let names = names_left(&String::from_utf8_lossy(&output.stdout));
-    assert!(names.iter().any(|n| n.ends_with(".part")), "the partial download is kept: {names:?}");
+    assert!(
+        names.iter().any(|n| n.ends_with(".part")),
+        "the partial download is kept: {names:?}"
+    );
     assert_refused_cleanly(&output, &names);
     assert_eq!(
         std::fs::read_dir(&mount).unwrap().count(),

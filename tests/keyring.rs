@@ -3,6 +3,8 @@
 //! dir, logout takes it out, and a locked collection or no service at all
 //! falls back to the 0600 file with a warning.
 #![cfg(target_os = "linux")]
+// Helpers outside #[test] fns panic on failure too, as the tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -95,7 +97,10 @@ fn a_locked_keyring_falls_back_to_the_file_with_a_warning() {
     let login = run(&rig, service.address(), &LOGIN);
     let message = stderr(&login);
     assert!(login.status.success(), "{message}");
-    assert!(message.contains("warning: the OS keyring is not available"), "{message}");
+    assert!(
+        message.contains("warning: the OS keyring is not available"),
+        "{message}"
+    );
     assert!(message.contains("mode 0600"), "{message}");
     assert!(!token_in_file(&rig).is_empty());
     let process = run(&rig, service.address(), &["process", "--id", "12345"]);
@@ -109,6 +114,9 @@ fn no_secret_service_on_the_bus_falls_back_to_the_file_with_a_warning() {
     let login = run(&rig, &nowhere, &LOGIN);
     let message = stderr(&login);
     assert!(login.status.success(), "{message}");
-    assert!(message.contains("warning: the OS keyring is not available"), "{message}");
+    assert!(
+        message.contains("warning: the OS keyring is not available"),
+        "{message}"
+    );
     assert!(!token_in_file(&rig).is_empty());
 }

@@ -3,6 +3,8 @@
 //! it, the order of --proxy, the variables and the config file, and basic
 //! auth with its refusals. The proxy's password is never shown or logged.
 #![cfg(unix)]
+// Helpers outside #[test] fns panic on failure too, as the tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -67,7 +69,9 @@ fn plain_http_goes_through_the_proxy_and_lower_case_variables_count() {
     let login_request = format!("POST http://127.0.0.1:{}/api/login HTTP/1.1", sandbox_port(&rig));
     assert!(requests.contains(&login_request), "{requests:?}");
     assert!(
-        requests.iter().any(|r| r.starts_with("GET http://127.0.0.1:") && r.contains("process_id=12345")),
+        requests
+            .iter()
+            .any(|r| r.starts_with("GET http://127.0.0.1:") && r.contains("process_id=12345")),
         "{requests:?}"
     );
 }
@@ -94,7 +98,10 @@ fn no_proxy_goes_around_the_proxy_in_either_case() {
             .output()
             .unwrap();
         let shown = String::from_utf8_lossy(&status.stdout);
-        assert!(shown.contains(&format!("Proxy:    none ({no_proxy} names this server")), "{shown}");
+        assert!(
+            shown.contains(&format!("Proxy:    none ({no_proxy} names this server")),
+            "{shown}"
+        );
     }
     assert_eq!(proxy.requests(), Vec::<String>::new(), "the proxy was used");
 }
@@ -114,11 +121,7 @@ fn the_flag_beats_the_environment_which_beats_the_config_file() {
     // A variable over the config file's proxy, which points nowhere.
     std::fs::write(&config, format!("proxy = {nowhere:?}\n")).unwrap();
     let file = [("TRACKLINE_CONFIG", config.to_str().unwrap())];
-    let (login, _) = login_and_look_up(
-        &rig,
-        &[file[0], ("ALL_PROXY", &proxy.url(None))],
-        &[],
-    );
+    let (login, _) = login_and_look_up(&rig, &[file[0], ("ALL_PROXY", &proxy.url(None))], &[]);
     assert!(login.status.success(), "{}", stderr(&login));
     expected += 2;
     assert_eq!(proxy.requests().len(), expected);
@@ -193,7 +196,10 @@ fn a_wrong_proxy_password_is_told_as_the_proxys_refusal_over_http_and_https() {
     let (login, _) = login_and_look_up(&plain, &[("HTTP_PROXY", &proxy.url(wrong))], &[]);
     let message = stderr(&login);
     assert_eq!(login.status.code(), Some(5), "{message}");
-    assert!(message.contains(&format!("the proxy http://***@127.0.0.1:{}", proxy.port())), "{message}");
+    assert!(
+        message.contains(&format!("the proxy http://***@127.0.0.1:{}", proxy.port())),
+        "{message}"
+    );
     assert!(message.contains("USER:PASSWORD"), "{message}");
     assert!(!message.contains("not-the-password"), "{message}");
     assert!(!message.contains("wrong email or password"), "{message}");

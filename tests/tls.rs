@@ -2,6 +2,8 @@
 //! way to trust it, every way a certificate is refused (exit 7), a CA file
 //! that cannot be used (exit 2), an https → http redirect that the token
 //! never follows, and IPv6 loopback.
+// Helpers outside #[test] fns panic on failure too, as the tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -39,7 +41,12 @@ fn the_sandbox_serves_https_and_the_client_trusts_its_ca_given_with_ca_cert() {
     let line: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let path = std::path::Path::new(line["path"].as_str().unwrap());
     assert_eq!(sha256_file(path), line["sha256"].as_str().unwrap());
-    assert!(rig.sandbox.requests().iter().any(|r| r.path == "/api/track-line/ext/attachment/file"));
+    assert!(
+        rig.sandbox
+            .requests()
+            .iter()
+            .any(|r| r.path == "/api/track-line/ext/attachment/file")
+    );
 }
 
 #[test]
@@ -190,7 +197,9 @@ fn ipv6_loopback_works_like_127_0_0_1_over_http_and_https() {
     let output = login(&rig, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     rig.cmd().args(["process", "--id", "12345"]).assert().success();
-    let Some(rig) = ipv6_rig(Some(TlsOptions::default())) else { return };
+    let Some(rig) = ipv6_rig(Some(TlsOptions::default())) else {
+        return;
+    };
     assert!(rig.base_url().starts_with("https://[::1]:"), "{}", rig.base_url());
     let ca = rig.ca_file();
     let output = login(&rig, &["--ca-cert", ca.to_str().unwrap()]);
@@ -209,7 +218,9 @@ fn sandbox_tls_prints_its_ca_certificate_beside_its_url() {
     let url_line = lines.next().unwrap().unwrap();
     let ca_line = lines.next().unwrap().unwrap();
     let url = url_line.rsplit(' ').next().unwrap().to_string();
-    let ca = ca_line.strip_prefix("CA certificate: ").unwrap_or_else(|| panic!("{ca_line}"));
+    let ca = ca_line
+        .strip_prefix("CA certificate: ")
+        .unwrap_or_else(|| panic!("{ca_line}"));
     assert!(url.starts_with("https://127.0.0.1:"), "{url_line}");
     let output = common::bare_cmd(home.path())
         .args(["--base-url", &url, "--ca-cert", ca])
@@ -221,4 +232,57 @@ fn sandbox_tls_prints_its_ca_certificate_beside_its_url() {
     common::send_signal(child.id(), "TERM");
     assert!(child.wait().unwrap().success());
     assert!(!std::path::Path::new(ca).exists(), "the CA file goes with the sandbox");
+}
+
+/// The path both front ends take (the TUI's worker makes its clients this
+/// way): settings naming the CA, a factory from them, a login and a lookup.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_trusts_the_ca_the_settings_name() {
+    use std::sync::Arc;
+    use trackline::config::{Overrides, Paths, Settings, Snapshot};
+    use trackline::engine::{ClientFactory, Credentials, NoCredentials, Profile, SessionManager, lookup};
+    let sandbox = trackline::sandbox::Sandbox::start(SandboxOptions {
+        tls: Some(TlsOptions::default()),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let ca = home.path().join("ca.pem");
+    std::fs::write(&ca, sandbox.ca_cert_pem().unwrap()).unwrap();
+    let paths = Paths::under(home.path());
+    let overrides = Overrides {
+        base_url: Some(sandbox.base_url()),
+        ..Overrides::default()
+    };
+    let snapshot = Snapshot {
+        config_file: paths.config_file.clone(),
+        config_text: Some(format!("ca_cert = {:?}\n", ca.to_str().unwrap())),
+        ..Snapshot::default()
+    };
+    let settings = Settings::from_snapshot(&paths, &overrides, &snapshot).unwrap();
+    let session = SessionManager::new(
+        ClientFactory::from_settings(&settings),
+        Profile::from_settings(&paths, &settings),
+        &settings.base_url,
+        Arc::new(NoCredentials),
+    )
+    .unwrap();
+    let credentials = Credentials {
+        email: EMAIL.into(),
+        password: secrecy::SecretString::from(PASSWORD),
+    };
+    session.login(None, &credentials).await.unwrap().stored.unwrap();
+    let query = trackline::api::ProcessQuery::Id("12345".into());
+    let found = lookup::process(&session, &query, None).await.unwrap();
+    assert_eq!(found[0].process_id.as_str(), "12345");
+    let untrusting = SessionManager::new(
+        ClientFactory::default(),
+        Profile::from_settings(&paths, &settings),
+        &settings.base_url,
+        Arc::new(NoCredentials),
+    )
+    .unwrap();
+    let refused = untrusting.login(None, &credentials).await.err().unwrap();
+    assert_eq!(refused.exit_code(), 7, "{refused}");
 }

@@ -460,8 +460,14 @@ fn login_json(email: &str, password: &SecretString) -> Result<Zeroizing<Vec<u8>>
     let secret = password.expose_secret();
     // `{"email":"","password":""}` and at most 6 bytes (`\u001f`) for each byte of either.
     let mut body = Zeroizing::new(Vec::with_capacity(32 + 6 * (email.len() + secret.len())));
-    serde_json::to_writer(&mut *body, &LoginRequest { email, password: secret })
-        .map_err(|e| ApiError::Http(format!("cannot write the login request: {e}")))?;
+    serde_json::to_writer(
+        &mut *body,
+        &LoginRequest {
+            email,
+            password: secret,
+        },
+    )
+    .map_err(|e| ApiError::Http(format!("cannot write the login request: {e}")))?;
     Ok(body)
 }
 
@@ -702,7 +708,11 @@ mod tests {
         let email = "a\"b@example.com";
         let body = login_json(email, &password).unwrap();
         let capacity = 32 + 6 * (email.len() + password.expose_secret().len());
-        assert_eq!(body.capacity(), capacity, "the buffer was reallocated, leaving a copy behind");
+        assert_eq!(
+            body.capacity(),
+            capacity,
+            "the buffer was reallocated, leaving a copy behind"
+        );
         let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(parsed["email"], email);
         assert_eq!(parsed["password"].as_str(), Some(password.expose_secret()));

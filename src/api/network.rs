@@ -121,11 +121,7 @@ pub(crate) fn is_proxy_refusal(response: &reqwest::Response) -> bool {
 
 /// The error of the way to the server hidden in `error`'s chain, if it is
 /// one: an untrusted certificate, or a proxy that refused.
-pub(crate) fn classify(
-    error: &(dyn std::error::Error + 'static),
-    host: &str,
-    proxy: Option<&str>,
-) -> Option<ApiError> {
+pub(crate) fn classify(error: &(dyn std::error::Error + 'static), host: &str, proxy: Option<&str>) -> Option<ApiError> {
     let mut current = Some(error);
     while let Some(e) = current {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
@@ -198,7 +194,11 @@ fn certificate_problem(error: &CertificateError) -> String {
             if presented.is_empty() {
                 "no host".to_string()
             } else {
-                presented.iter().map(|name| plain_name(name)).collect::<Vec<_>>().join(", ")
+                presented
+                    .iter()
+                    .map(|name| plain_name(name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         ),
         CertificateError::Expired => "its certificate has expired".to_string(),
@@ -224,7 +224,10 @@ fn date(unix_secs: u64) -> String {
     i64::try_from(unix_secs)
         .ok()
         .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .and_then(|at| at.format(time::macros::format_description!("[year]-[month]-[day]")).ok())
+        .and_then(|at| {
+            at.format(time::macros::format_description!("[year]-[month]-[day]"))
+                .ok()
+        })
         .unwrap_or_else(|| "an unreadable date".to_string())
 }
 
@@ -248,7 +251,10 @@ mod tests {
     #[test]
     fn certificate_problems_are_named() {
         let host = "https://127.0.0.1:8443";
-        let unknown = tls_error(&rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer), host);
+        let unknown = tls_error(
+            &rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
+            host,
+        );
         assert_eq!(unknown.exit_code(), 7);
         let message = unknown.to_string();
         assert!(message.contains(host), "{message}");

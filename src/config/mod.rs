@@ -12,7 +12,7 @@ mod snapshot;
 pub use file::{
     ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind, key_binding_error,
 };
-pub use network::{CaCertFile, ProxyChoice, ProxyUrl, ProxyUse, Proxies, SSL_CERT_FILE_ENV};
+pub use network::{CaCertFile, Proxies, ProxyChoice, ProxyUrl, ProxyUse, SSL_CERT_FILE_ENV};
 pub use paths::Paths;
 pub use setting::{NO_COLOR_ENV, Setting, Source};
 pub use settings::{

@@ -79,7 +79,11 @@ impl ProxyUrl {
     /// `http://***@host:port` (or `http://host:port` without credentials).
     pub fn redacted(&self) -> String {
         let host = self.0.host_str().unwrap_or("");
-        let port = self.0.port_or_known_default().map(|p| format!(":{p}")).unwrap_or_default();
+        let port = self
+            .0
+            .port_or_known_default()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
         let auth = if self.has_credentials() { "***@" } else { "" };
         format!("{}://{auth}{host}{port}", self.0.scheme())
     }
@@ -344,19 +348,29 @@ mod tests {
 
     #[test]
     fn lower_case_wins_over_upper_case() {
-        let p = proxies(&[("https_proxy", "http://a:1"), ("HTTPS_PROXY", "http://b:2")], None, None);
+        let p = proxies(
+            &[("https_proxy", "http://a:1"), ("HTTPS_PROXY", "http://b:2")],
+            None,
+            None,
+        );
         assert_eq!(p.https.unwrap().url.redacted(), "http://a:1");
     }
 
     #[test]
     fn no_proxy_bypasses_the_hosts_it_names_loopback_included() {
-        let env = [("HTTPS_PROXY", "http://proxy:3128"), ("NO_PROXY", ".internal.example, 127.0.0.1")];
+        let env = [
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            ("NO_PROXY", ".internal.example, 127.0.0.1"),
+        ];
         let p = proxies(&env, None, None);
         assert!(matches!(
             p.for_server("https://api.internal.example/api"),
             ProxyUse::Bypassed { by: "NO_PROXY", .. }
         ));
-        assert!(matches!(p.for_server("https://127.0.0.1:8443/api"), ProxyUse::Bypassed { .. }));
+        assert!(matches!(
+            p.for_server("https://127.0.0.1:8443/api"),
+            ProxyUse::Bypassed { .. }
+        ));
         assert!(matches!(p.for_server("https://[::1]:8443/api"), ProxyUse::Via(_)));
         assert!(matches!(p.for_server("https://api.example/api"), ProxyUse::Via(_)));
         assert_eq!(
@@ -368,8 +382,13 @@ mod tests {
 
     #[test]
     fn a_bad_proxy_is_a_usage_error_that_hides_the_password() {
-        let err = resolve_proxies(&snapshot(&[("HTTPS_PROXY", "ftp://ana:s3cret@proxy:21")]), None, None, None)
-            .unwrap_err();
+        let err = resolve_proxies(
+            &snapshot(&[("HTTPS_PROXY", "ftp://ana:s3cret@proxy:21")]),
+            None,
+            None,
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let message = err.to_string();
         assert!(message.contains("HTTPS_PROXY"), "{message}");

@@ -205,8 +205,11 @@ impl Settings {
             .ca_cert
             .as_ref()
             .map(|path| (expand_path(paths, path), snapshot.source_of(Setting::CaCert, path)));
-        let (ca_certs, ca_source) =
-            network::resolve_ca_certs(snapshot, ca_flag, config.ca_cert.as_deref().map(|p| paths.expand_tilde(p)));
+        let (ca_certs, ca_source) = network::resolve_ca_certs(
+            snapshot,
+            ca_flag,
+            config.ca_cert.as_deref().map(|p| paths.expand_tilde(p)),
+        );
         if let Some(source) = ca_source {
             sources.insert(Setting::CaCert, source);
         }

@@ -55,18 +55,6 @@ impl ClientFactory {
         }
     }
 
-    /// The same, trusting the certificates of `files` besides the system's.
-    pub fn with_ca_files(mut self, files: &[CaCertFile]) -> Self {
-        self.roots = Roots(Arc::new(read_roots(files)));
-        self
-    }
-
-    /// The same, sending requests through `proxies`.
-    pub fn with_proxies(mut self, proxies: Proxies) -> Self {
-        self.proxies = proxies;
-        self
-    }
-
     /// The same, telling `hook` about every retry of the clients it makes.
     pub fn with_retry_hook(mut self, hook: RetryHook) -> Self {
         self.retry.on_retry = Some(hook);
@@ -157,5 +145,26 @@ mod tests {
                 .client("http://example.com/api")
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_ca_file_that_cannot_be_used_is_the_error_of_every_client() {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        let missing = root.path().join("missing.pem");
+        let overrides = Overrides {
+            ca_cert: Some(missing.clone()),
+            proxy: Some("http://ana:s3cret@proxy.example:3128".into()),
+            ..Overrides::default()
+        };
+        let settings = Settings::resolve(&paths, &overrides).unwrap();
+        let factory = ClientFactory::from_settings(&settings);
+        for base in ["https://api.example/api", "http://127.0.0.1:9/api"] {
+            let err = factory.client(base).unwrap_err();
+            assert!(matches!(err, ApiError::BadCaFile { .. }), "{err}");
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
+        }
+        assert!(!format!("{factory:?}").contains("s3cret"));
     }
 }

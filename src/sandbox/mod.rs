@@ -259,7 +259,10 @@ impl CaFile {
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(&dir).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot create {} for the CA certificate: {e}", dir.display()))
+            io::Error::new(
+                e.kind(),
+                format!("cannot create {} for the CA certificate: {e}", dir.display()),
+            )
         })?;
         let path = dir.join("ca.pem");
         std::fs::write(&path, pem)?;

@@ -68,7 +68,10 @@ impl Tinyproxy {
                 return Tinyproxy { child, port, log };
             }
         }
-        panic!("tinyproxy never listened; see the tinyproxy-*.log files in {}", dir.display());
+        panic!(
+            "tinyproxy never listened; see the tinyproxy-*.log files in {}",
+            dir.display()
+        );
     }
 
     /// `http://127.0.0.1:PORT`, or with `user:password@` in it.
