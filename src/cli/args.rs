@@ -40,6 +40,12 @@ pub struct GlobalArgs {
     /// Allow plain http:// to hosts other than loopback.
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
+    /// A PEM file of certificate authorities to trust besides the system's (SSL_CERT_FILE is added too).
+    #[arg(long, env = "TRACKLINE_CA_CERT", global = true, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// The proxy for every request, e.g. http://user:password@proxy:3128 ("" for none); beats HTTPS_PROXY, HTTP_PROXY and ALL_PROXY.
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
     /// Log level for the log file (error, warn, info, debug, trace, or a RUST_LOG filter).
     #[arg(long, env = "RUST_LOG", global = true, value_name = "LEVEL")]
     pub log_level: Option<String>,
@@ -73,7 +79,7 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Who is logged in, where, when the session expires, and where the log is.
+    /// Who is logged in, where, through which proxy, when the session expires, and where the log is.
     #[command(after_help = "Examples:\n  trackline status\n  trackline --profile prod status")]
     Status,
     /// The profiles and their login state.

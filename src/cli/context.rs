@@ -37,6 +37,8 @@ impl Context {
             allow_insecure_http: global.allow_insecure_http,
             log_level: global.log_level.clone(),
             no_color: global.no_color,
+            ca_cert: global.ca_cert.clone(),
+            proxy: global.proxy.clone(),
         };
         let settings = Settings::resolve(&paths, &overrides)?;
         super::keys::check(&settings)?;

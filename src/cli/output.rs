@@ -256,6 +256,12 @@ The same as \-\-base\-url, \-\-profile, \-\-download\-dir and \-\-config; a flag
 \fBTRACKLINE_EMAIL\fR, \fBTRACKLINE_PASSWORD\fR
 Log in without a prompt when the stored session is missing or expired (scripts, cron, CI).
 .TP
+\fBTRACKLINE_CA_CERT\fR, \fBSSL_CERT_FILE\fR
+PEM files of certificate authorities trusted besides the system's: the first as \-\-ca\-cert, the second added to it.
+.TP
+\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR
+The proxy for https and http servers (either case; lower case wins), and the hosts reached without it; \-\-proxy wins over them, they win over the config file's proxy.
+.TP
 \fBRUST_LOG\fR
 The log level, as \-\-log\-level.
 .TP
@@ -272,5 +278,5 @@ In the OS data dir (~/.local/share/trackline/ on Linux): one session file per pr
 \fItrackline.log\fR
 In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; \fBtrackline status\fR prints its path.
 .SH "EXIT STATUS"
-0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 128 + N ended by signal N (130 Ctrl\-C, 143 SIGTERM, 141 the reader of standard output went away).
+0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 7 the server's certificate is not trusted or does not match its name; 128 + N ended by signal N (130 Ctrl\-C, 143 SIGTERM, 141 the reader of standard output went away).
 "#;

@@ -87,7 +87,9 @@ fn prompt_email(remembered: Option<&str>) -> Result<String, CliError> {
 
 /// Reads the first line of `input` as the password (without its line end).
 pub(super) fn read_password_line(input: &mut impl BufRead) -> Result<SecretString, CliError> {
-    let mut line = String::new();
+    // Zeroed when dropped; room for a long line, so reading it does not
+    // reallocate and leave a copy behind (stdin's own buffer still holds one).
+    let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
     input
         .read_line(&mut line)
         .map_err(|e| CliError::Other(format!("cannot read the password from standard input: {e}")))?;
@@ -131,6 +133,15 @@ pub(super) fn status(context: &Context) -> Result<u8, CliError> {
             safe_line(&origin, 300)
         )?,
         None => outln!("Server:   {}", safe_line(&settings.base_url, 300))?,
+    }
+    outln!("Proxy:    {}", settings.proxies.describe_for(&settings.base_url))?;
+    if !settings.ca_certs.is_empty() {
+        let files: Vec<String> = settings
+            .ca_certs
+            .iter()
+            .map(|file| format!("{} (from {})", file.path.display(), file.from))
+            .collect();
+        outln!("CA certs: {} (besides the system's)", files.join(", "))?;
     }
     outln!("Log file: {}", context.paths.log_file.display())?;
     match context.token_store().load(&settings.profile)? {

@@ -1,9 +1,11 @@
 //! Every HTTP client trackline makes comes from here, so the settings that
-//! shape one (plain http, retries) are read in one place.
+//! shape one (plain http, retries, trusted roots, the proxy) are read in one place.
 
 use crate::api::client::RetryHook;
-use crate::api::{ApiError, Client, ClientOptions, RetryPolicy};
-use crate::config::Settings;
+use crate::api::network::roots_from_pem;
+use crate::api::{ApiError, Client, ClientOptions, ProxyTarget, RetryPolicy};
+use crate::config::{CaCertFile, Proxies, ProxyUse, Settings};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Makes clients for any server with the run's options.
@@ -11,6 +13,19 @@ use std::time::Duration;
 pub struct ClientFactory {
     allow_insecure_http: bool,
     retry: RetryPolicy,
+    roots: Roots,
+    proxies: Proxies,
+}
+
+/// The extra trusted roots, read once; a file that cannot be used is the
+/// error of every client, so each front end reports it where it makes one.
+#[derive(Debug, Clone)]
+struct Roots(Arc<Result<Vec<reqwest::Certificate>, ApiError>>);
+
+impl Default for Roots {
+    fn default() -> Self {
+        Roots(Arc::new(Ok(Vec::new())))
+    }
 }
 
 impl ClientFactory {
@@ -19,10 +34,12 @@ impl ClientFactory {
         ClientFactory {
             allow_insecure_http,
             retry,
+            ..ClientFactory::default()
         }
     }
 
-    /// The options of `settings`: `--allow-insecure-http`, `[retry]`.
+    /// The options of `settings`: `--allow-insecure-http`, `[retry]`, the
+    /// extra certificate authorities (read now) and the proxies.
     pub fn from_settings(settings: &Settings) -> Self {
         ClientFactory {
             allow_insecure_http: settings.allow_insecure_http,
@@ -33,6 +50,8 @@ impl ClientFactory {
                 max_delay: Duration::from_secs(settings.retry_max_delay_secs),
                 ..RetryPolicy::default()
             },
+            roots: Roots(Arc::new(read_roots(&settings.ca_certs))),
+            proxies: settings.proxies.clone(),
         }
     }
 
@@ -47,17 +66,47 @@ impl ClientFactory {
         &self.retry
     }
 
-    /// A client for `base_url`, without a token.
+    /// A client for `base_url`, without a token: an error when a file of
+    /// extra certificate authorities cannot be used.
     pub fn client(&self, base_url: &str) -> Result<Client, ApiError> {
+        let extra_roots = self.roots.0.as_ref().clone()?;
+        let proxy = match self.proxies.for_server(base_url) {
+            ProxyUse::Via(choice) => Some(ProxyTarget::new(
+                choice.url.expose(),
+                choice.url.redacted(),
+                self.proxies.no_proxy.as_ref().map(|(list, _)| list.clone()),
+            )),
+            ProxyUse::Direct | ProxyUse::Bypassed { .. } => None,
+        };
         Client::new(
             base_url,
             ClientOptions {
                 allow_insecure_http: self.allow_insecure_http,
                 retry: self.retry.clone(),
+                extra_roots,
+                proxy,
                 ..ClientOptions::default()
             },
         )
     }
+}
+
+/// The certificates of every file, in order; the first file that is missing
+/// or not PEM is the error.
+fn read_roots(files: &[CaCertFile]) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    let mut roots = Vec::new();
+    for file in files {
+        let pem = std::fs::read(&file.path).map_err(|e| ApiError::BadCaFile {
+            path: file.path.display().to_string(),
+            from: file.from.to_string(),
+            reason: match e.kind() {
+                std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+                _ => format!("it cannot be read ({e})"),
+            },
+        })?;
+        roots.extend(roots_from_pem(&file.path, file.from, &pem)?);
+    }
+    Ok(roots)
 }
 
 #[cfg(test)]
@@ -96,5 +145,26 @@ mod tests {
                 .client("http://example.com/api")
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_ca_file_that_cannot_be_used_is_the_error_of_every_client() {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        let missing = root.path().join("missing.pem");
+        let overrides = Overrides {
+            ca_cert: Some(missing.clone()),
+            proxy: Some("http://ana:s3cret@proxy.example:3128".into()),
+            ..Overrides::default()
+        };
+        let settings = Settings::resolve(&paths, &overrides).unwrap();
+        let factory = ClientFactory::from_settings(&settings);
+        for base in ["https://api.example/api", "http://127.0.0.1:9/api"] {
+            let err = factory.client(base).unwrap_err();
+            assert!(matches!(err, ApiError::BadCaFile { .. }), "{err}");
+            assert_eq!(err.exit_code(), 2);
+            assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
+        }
+        assert!(!format!("{factory:?}").contains("s3cret"));
     }
 }

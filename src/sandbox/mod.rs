@@ -5,10 +5,12 @@
 //! data is embedded in the binary ([`sample_data`]), so it works from any
 //! directory. [`Faults`] make it slow, flaky, rate-limited, stall, trickle,
 //! redirect or cut a download, deterministically, so that the client's retries and resumes can be tested.
+//! With [`TlsOptions`] it serves HTTPS with a certificate authority it makes at start.
 
 mod data;
 mod faults;
 mod server;
+mod tls;
 
 pub use data::{
     BENCH_RECEIPTS_COUNT, BENCH_RECEIPTS_PROCESS_ID, Content, GUIDE_DOC_ID, GUIDE_PROCESS_ID, HOSTILE_PROCESS_ID,
@@ -18,6 +20,7 @@ pub use data::{
 };
 pub use faults::Faults;
 pub use server::LAST_MODIFIED;
+pub use tls::TlsOptions;
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -43,6 +46,8 @@ pub struct SandboxOptions {
     pub token_ttl: Duration,
     /// Faults to inject.
     pub faults: Faults,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<TlsOptions>,
 }
 
 impl Default for SandboxOptions {
@@ -51,6 +56,7 @@ impl Default for SandboxOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             token_ttl: Duration::from_secs(3600),
             faults: Faults::default(),
+            tls: None,
         }
     }
 }
@@ -75,6 +81,7 @@ pub struct RecordedRequest {
 /// A running sandbox server. Dropping it stops the server too, without waiting.
 pub struct Sandbox {
     addr: SocketAddr,
+    ca_pem: Option<String>,
     shared: Arc<server::Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
@@ -104,15 +111,26 @@ impl Sandbox {
         ));
         let app = server::router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let stopped = async {
+            let _ = stopped.await;
+        };
+        let (task, ca_pem) = match &options.tls {
+            None => (
+                tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(stopped).await }),
+                None,
+            ),
+            Some(tls_options) => {
+                let certificates = tls::make(tls_options)?;
+                let listener = tls::TlsListener::new(listener, certificates.acceptor)?;
+                (
+                    tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(stopped).await }),
+                    Some(certificates.ca_pem),
+                )
+            }
+        };
         Ok(Sandbox {
             addr,
+            ca_pem,
             shared,
             stop: Some(stop),
             task: Some(task),
@@ -124,9 +142,17 @@ impl Sandbox {
         self.addr
     }
 
-    /// The base URL for the client, e.g. `http://127.0.0.1:PORT/api`.
+    /// The base URL for the client, e.g. `http://127.0.0.1:PORT/api`
+    /// (`https://` with TLS).
     pub fn base_url(&self) -> String {
-        format!("http://{}/api", self.addr)
+        let scheme = if self.ca_pem.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}/api", self.addr)
+    }
+
+    /// With TLS, the certificate (PEM) of the authority that signed the
+    /// server's: what a client must trust (`--ca-cert`).
+    pub fn ca_cert_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// Every request received so far, oldest first (the last 10,000).
@@ -191,12 +217,21 @@ impl std::fmt::Debug for Sandbox {
 }
 
 /// `trackline sandbox`: serves until Ctrl-C or SIGTERM. Prints the base URL on
-/// the first line of stdout and the demo login on the second.
+/// the first line of stdout, with TLS `CA certificate: PATH` on the next (a
+/// file in a private temporary folder, removed when the sandbox stops), then
+/// the demo login.
 pub async fn run_cli(options: SandboxOptions) -> io::Result<()> {
     let sandbox = Sandbox::start(options).await?;
+    let ca_file = match sandbox.ca_cert_pem() {
+        Some(pem) => Some(CaFile::write(pem, sandbox.addr())?),
+        None => None,
+    };
     {
         let mut out = io::stdout().lock();
         writeln!(out, "Trackline sandbox listening on {}", sandbox.base_url())?;
+        if let Some(file) = &ca_file {
+            writeln!(out, "CA certificate: {}", file.path.display())?;
+        }
         writeln!(out, "Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}")?;
         writeln!(out, "Sample processes:")?;
         for (id, shows) in data::SAMPLES {
@@ -206,7 +241,40 @@ pub async fn run_cli(options: SandboxOptions) -> io::Result<()> {
     }
     stop_signal().await;
     sandbox.shutdown().await;
+    drop(ca_file);
     Ok(())
+}
+
+/// The CA certificate of `trackline sandbox --tls`, in a folder of its own
+/// (mode 0700) under the temporary dir; both go when it is dropped.
+struct CaFile {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl CaFile {
+    fn write(pem: &str, addr: SocketAddr) -> io::Result<CaFile> {
+        let dir = std::env::temp_dir().join(format!("trackline-sandbox-{}-{}", std::process::id(), addr.port()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot create {} for the CA certificate: {e}", dir.display()),
+            )
+        })?;
+        let path = dir.join("ca.pem");
+        std::fs::write(&path, pem)?;
+        Ok(CaFile { dir, path })
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_dir(&self.dir);
+    }
 }
 
 async fn stop_signal() {
@@ -267,6 +335,15 @@ pub struct SandboxArgs {
     /// Answer metadata and attachment requests with a 302 to this origin (e.g. http://127.0.0.1:9)
     #[arg(long, value_name = "ORIGIN")]
     pub redirect_to: Option<String>,
+    /// Serve HTTPS with a certificate authority made at start; prints `CA certificate: PATH`
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: a name the certificate is for, instead of localhost, 127.0.0.1 and ::1 (repeatable)
+    #[arg(long, value_name = "NAME", requires = "tls")]
+    pub tls_name: Vec<String>,
+    /// With --tls: serve a certificate that expired yesterday
+    #[arg(long, requires = "tls")]
+    pub tls_expired: bool,
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -294,6 +371,14 @@ impl From<SandboxArgs> for SandboxOptions {
                 trickle_ms: args.trickle_ms,
                 redirect_to: args.redirect_to,
             },
+            tls: args.tls.then(|| TlsOptions {
+                names: if args.tls_name.is_empty() {
+                    TlsOptions::default().names
+                } else {
+                    args.tls_name
+                },
+                expired: args.tls_expired,
+            }),
         }
     }
 }

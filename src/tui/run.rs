@@ -88,11 +88,7 @@ pub async fn start(launch: &Launch) -> Result<Started, TuiError> {
     let worker_config = WorkerConfig {
         paths: launch.paths.clone(),
         settings: settings.clone(),
-        overrides: config::Overrides {
-            config: settings.config_loaded.then(|| settings.config_file.clone()),
-            allow_insecure_http: settings.allow_insecure_http,
-            ..config::Overrides::default()
-        },
+        overrides: settings.overrides.clone(),
     };
     let now = OffsetDateTime::now_utc();
     let (worker, stored) = worker::start(worker_config).await?;
@@ -146,6 +142,8 @@ pub async fn run_demo(
     settings.theme = user.theme;
     settings.colors = user.colors.clone();
     settings.no_color = user.no_color;
+    // The demo's server is in this process, on loopback: never through the user's proxy.
+    settings.proxies = config::Proxies::default();
     let launch = Launch {
         settings,
         paths,

@@ -30,6 +30,21 @@ impl Rig {
         })
     }
 
+    /// A sandbox serving HTTPS with a certificate for localhost, 127.0.0.1 and ::1.
+    pub fn tls() -> Rig {
+        Rig::with_options(SandboxOptions {
+            tls: Some(trackline::sandbox::TlsOptions::default()),
+            ..SandboxOptions::default()
+        })
+    }
+
+    /// The sandbox's CA certificate, written to a file in the rig's home.
+    pub fn ca_file(&self) -> PathBuf {
+        let path = self.home.path().join("sandbox-ca.pem");
+        std::fs::write(&path, self.sandbox.ca_cert_pem().expect("a TLS sandbox")).unwrap();
+        path
+    }
+
     pub fn with_options(options: SandboxOptions) -> Rig {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -118,6 +133,8 @@ pub fn closed_port() -> u16 {
 pub mod inprocess;
 pub mod pty;
 pub mod raw;
+#[cfg(unix)]
+pub mod tools;
 
 /// The lines a command printed on stdout.
 pub fn stdout_lines(output: &std::process::Output) -> Vec<String> {
