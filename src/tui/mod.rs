@@ -20,6 +20,7 @@ pub(crate) mod format;
 pub(crate) mod keymap;
 pub(crate) mod layout;
 pub(crate) mod list;
+pub(crate) mod secret_field;
 pub(crate) mod theme;
 pub mod view;
 

@@ -76,7 +76,7 @@ impl App {
         self.documents = DocumentsPane::default();
         self.lookup = Lookup::Idle;
         self.login.server = Input::new(base_url);
-        self.login.password.reset();
+        self.login.password.clear();
         let email = email.or_else(|| session.as_ref().map(|s| s.email.clone()));
         self.login.email = Input::new(email.unwrap_or_default());
         match session {

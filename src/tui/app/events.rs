@@ -15,7 +15,7 @@ impl App {
                 self.base_url = base_url;
                 self.login.state = LoginState::Hidden;
                 self.login.reason = None;
-                self.login.password.reset();
+                self.login.password.clear();
                 let mut commands = Vec::new();
                 if let Phase::SignedOut { then: Some(query) } = before {
                     commands.extend(self.fetch(query));
@@ -27,7 +27,7 @@ impl App {
                 let message = match &e {
                     ApiError::BadCredentials { .. } => {
                         self.login.field = LoginField::Password;
-                        self.login.password.reset();
+                        self.login.password.clear();
                         "Wrong email or password — check them and press Enter".to_string()
                     }
                     e if e.exit_code() == crate::exit::UNAVAILABLE => {

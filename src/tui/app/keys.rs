@@ -230,7 +230,7 @@ impl App {
     /// A key that is no action here goes into the pane's text box.
     fn type_key(&mut self, pane: Pane, key: &KeyEvent) {
         match pane {
-            Pane::Login if !self.login.in_flight() && self.login.input_mut().is_some_and(|input| edit(input, key)) => {
+            Pane::Login if !self.login.in_flight() && self.login.edit(key) => {
                 self.login.state = LoginState::Editing { error: None };
             }
             Pane::Search if edit(&mut self.search, key) => self.search_error = None,
@@ -240,14 +240,16 @@ impl App {
     }
 
     pub(super) fn on_paste(&mut self, text: &str) {
-        let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        // A pasted password is wiped with this copy.
+        let flat: zeroize::Zeroizing<String> =
+            zeroize::Zeroizing::new(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect());
         let flat = flat.trim();
         let pane = self.pane();
         let input = match pane {
-            Pane::Login => match self.login.input_mut() {
-                Some(input) => input,
-                None => return,
-            },
+            Pane::Login => {
+                self.login.paste(flat);
+                return;
+            }
             Pane::Search => &mut self.search,
             Pane::Filter => &mut self.documents.filter,
             _ => return,

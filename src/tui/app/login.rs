@@ -1,6 +1,8 @@
 //! The login dialog and the session's lifetime (its end, renewal and logout).
 
 use super::*;
+use crate::tui::secret_field::SecretField;
+use tui_input::backend::crossterm::to_input_request;
 
 /// A field of the login dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +35,7 @@ pub(crate) enum LoginState {
 pub(crate) struct LoginForm {
     pub(crate) state: LoginState,
     pub(crate) email: Input,
-    pub(crate) password: Input,
+    pub(crate) password: SecretField,
     pub(crate) server: Input,
     pub(crate) field: LoginField,
     /// Keep the password in memory to renew the session silently once (off by default).
@@ -85,9 +87,28 @@ impl LoginForm {
     pub(super) fn input_mut(&mut self) -> Option<&mut Input> {
         match self.field {
             LoginField::Email => Some(&mut self.email),
-            LoginField::Password => Some(&mut self.password),
+            LoginField::Password => None,
             LoginField::Server => Some(&mut self.server),
             LoginField::KeepPassword => None,
+        }
+    }
+
+    /// Edits the focused field with `key`; `true` when it changed.
+    pub(super) fn edit(&mut self, key: &KeyEvent) -> bool {
+        if self.field == LoginField::Password {
+            return to_input_request(&crossterm::event::Event::Key(*key)).is_some_and(|r| self.password.handle(r));
+        }
+        self.input_mut().is_some_and(|input| super::edit(input, key))
+    }
+
+    /// Types pasted text into the focused field.
+    pub(super) fn paste(&mut self, text: &str) {
+        if self.field == LoginField::Password {
+            self.password.insert_str(text);
+        } else if let Some(input) = self.input_mut() {
+            for c in text.chars() {
+                input.handle(tui_input::InputRequest::InsertChar(c));
+            }
         }
     }
 
@@ -195,7 +216,7 @@ impl App {
         let server = self.login.server.value().trim().to_string();
         let missing = if email.is_empty() {
             Some((LoginField::Email, "Type your email"))
-        } else if self.login.password.value().is_empty() {
+        } else if self.login.password.is_empty() {
             Some((LoginField::Password, "Type your password"))
         } else if server.is_empty() {
             Some((
@@ -211,9 +232,11 @@ impl App {
             return Vec::new();
         }
         self.login.state = LoginState::LoggingIn;
+        // The box keeps it (zeroised memory) until the login works, so a failed try can be sent again.
+        let password = self.login.password.secret();
         vec![Command::Login {
             email,
-            password: SecretString::from(self.login.password.value().to_string()),
+            password,
             base_url: server,
             remember_password: self.login.keep_password,
         }]
@@ -224,7 +247,7 @@ impl App {
         self.login.state = LoginState::Editing { error: None };
         self.login.reason = None;
         self.login.field = LoginField::Password;
-        self.login.password.reset();
+        self.login.password.clear();
         if self.sign_out() {
             vec![Command::Logout]
         } else {

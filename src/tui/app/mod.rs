@@ -169,7 +169,7 @@ impl App {
         let session = init.session.filter(|s| s.expires_at.is_none_or(|at| at > init.now));
         let password = init.password_prefill.map(|p| {
             use secrecy::ExposeSecret;
-            Input::new(p.expose_secret().to_string())
+            super::secret_field::SecretField::with_text(p.expose_secret())
         });
         let email = init
             .email

@@ -1,6 +1,6 @@
 //! The login dialog, centred over the screen.
 
-use super::{centered, draw_input};
+use super::{centered, draw_input, draw_masked};
 use crate::text::safe_line;
 use crate::tui::app::{App, LoginField};
 use ratatui::Frame;
@@ -53,17 +53,27 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             marker,
         );
         frame.render_widget(Paragraph::new(label).style(label_style), label_area);
-        let input = match field {
-            LoginField::Email => &form.email,
-            LoginField::Password => &form.password,
-            LoginField::Server | LoginField::KeepPassword => &form.server,
-        };
         let style = if form.field == field {
             t.input.patch(t.selected_unfocused)
         } else {
             t.text
         };
-        draw_input(frame, value, input, style, focused, field == LoginField::Password);
+        match field {
+            LoginField::Password => {
+                draw_masked(
+                    frame,
+                    value,
+                    form.password.chars(),
+                    form.password.cursor(),
+                    style,
+                    focused,
+                );
+            }
+            LoginField::Email => draw_input(frame, value, &form.email, style, focused, false),
+            LoginField::Server | LoginField::KeepPassword => {
+                draw_input(frame, value, &form.server, style, focused, false)
+            }
+        }
     }
     draw_keep_password(frame, keep, app);
     let line = if form.in_flight() {

@@ -165,6 +165,21 @@ fn pane<'a>(theme: &Theme, title: &'a str, focused: bool, info: Vec<Span<'a>>) -
         .padding(Padding::horizontal(1))
 }
 
+/// Draws a password box: one `•` a character (scrolled to keep the cursor in
+/// view), and the terminal cursor when focused.
+fn draw_masked(frame: &mut Frame, area: Rect, chars: usize, cursor: usize, style: Style, focused: bool) {
+    let width = area.width.max(1) as usize;
+    let scroll = cursor.saturating_sub(width.saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new("•".repeat(chars.saturating_sub(scroll))).style(style),
+        area,
+    );
+    if focused {
+        let x = u16::try_from(cursor - scroll).unwrap_or(u16::MAX);
+        frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+    }
+}
+
 /// Draws a one-line text box's value (scrolled to keep the cursor in view) and
 /// places the terminal cursor when focused.
 fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focused: bool, mask: bool) {
