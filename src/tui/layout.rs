@@ -3,6 +3,7 @@
 //! many rows each list shows (so PgUp/PgDn and scrolling never wait for a draw).
 
 use super::app::{App, Focus, Lookup};
+use super::fit;
 use super::keymap::Action;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Padding};
@@ -39,8 +40,12 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         return None;
     }
-    let [top, body, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [top, body, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(hint_height(app, area.width)),
+    ])
+    .areas(area);
     if area.width >= WIDE {
         let upper = (body.height / 3).clamp(8, 12);
         let lower = (body.height / 4).clamp(4, 8);
@@ -97,6 +102,30 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         hint,
         wide: false,
     })
+}
+
+/// The most rows a message on the hint line takes.
+const MESSAGE_ROWS: usize = 3;
+
+/// The hint line's text while a message replaces the hints, one line a row of `width` columns.
+pub(crate) fn hint_message(app: &App, width: u16) -> Option<Vec<String>> {
+    let notice = app.sessions.notice.as_ref()?;
+    let mut lines = fit::wrap(
+        &crate::text::safe_line(&notice.text, 300),
+        (width as usize).saturating_sub(2),
+    );
+    if lines.len() > MESSAGE_ROWS {
+        lines.truncate(MESSAGE_ROWS);
+        if let Some(last) = lines.last_mut() {
+            *last = fit::fit(&format!("{last}…"), (width as usize).saturating_sub(2));
+        }
+    }
+    Some(lines)
+}
+
+/// The hint line's rows: one, or a message's.
+fn hint_height(app: &App, width: u16) -> u16 {
+    hint_message(app, width).map_or(1, |lines| lines.len().max(1) as u16)
 }
 
 /// A pane's inside: its rounded border and one column of padding each side.

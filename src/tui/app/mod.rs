@@ -82,6 +82,9 @@ pub struct SessionInfo {
 pub struct AppInit {
     /// The server's base URL (prefills the login dialog's Server field).
     pub base_url: String,
+    /// Where the server came from when it is not the profile's own
+    /// (`Settings::base_url_origin`), for the top bar.
+    pub base_url_origin: Option<String>,
     /// The last email used (prefills the login dialog).
     pub email: Option<String>,
     /// A password to prefill (only `trackline demo` does this).
@@ -123,7 +126,14 @@ const FOCUS_ORDER: [Focus; 5] = [
     Focus::Downloads,
 ];
 
-/// A message shown in a pane until the next key.
+/// How many ticks an information message stays without a key (the tick is
+/// the runtime's animation tick, about a tenth of a second).
+pub(crate) const NOTICE_TICKS: u32 = 50;
+
+/// How many ticks an error message stays without a key.
+pub(crate) const ERROR_NOTICE_TICKS: u32 = 100;
+
+/// A message shown until the next key, or a few seconds of ticks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Notice {
     pub(crate) error: bool,
@@ -135,6 +145,7 @@ pub struct App {
     pub(crate) theme: Theme,
     pub(crate) local_offset: UtcOffset,
     pub(crate) base_url: String,
+    pub(crate) base_url_origin: Option<String>,
     pub(crate) login: LoginForm,
     pub(crate) focus: Focus,
     pub(crate) help: Option<ListCursor>,
@@ -153,6 +164,8 @@ pub struct App {
     pub(crate) downloads_notice: Option<Notice>,
     pub(crate) spinner: usize,
     pub(crate) size: (u16, u16),
+    /// Ticks since the messages shown appeared.
+    notice_ticks: u32,
     next_req: u64,
     quit: bool,
     /// Whether the quit was Ctrl-C (an interrupt) rather than `q`.
@@ -204,6 +217,7 @@ impl App {
             theme: init.theme,
             local_offset: init.local_offset,
             base_url: init.base_url,
+            base_url_origin: init.base_url_origin,
             login,
             focus: Focus::Search,
             help: None,
@@ -222,6 +236,7 @@ impl App {
             downloads_notice: None,
             spinner: 0,
             size: (0, 0),
+            notice_ticks: 0,
             next_req: 1,
             quit: false,
             interrupted: false,
@@ -285,7 +300,30 @@ impl App {
     /// Whether something animates (a spinner, a running download), so the runtime
     /// should send [`Msg::Tick`]s; when false, no tick is needed.
     pub fn is_animating(&self) -> bool {
-        self.login.in_flight() || matches!(self.lookup, Lookup::Loading { .. }) || self.downloads.active()
+        self.login.in_flight()
+            || matches!(self.lookup, Lookup::Loading { .. })
+            || self.downloads.active()
+            || self.notices().any(|n| n.is_some())
+    }
+
+    /// The transient messages (each slot, shown or not).
+    fn notices(&self) -> impl Iterator<Item = &Option<Notice>> {
+        [&self.sessions.notice, &self.documents_notice, &self.downloads_notice].into_iter()
+    }
+
+    /// Counts a tick against the messages shown; clears them once they have
+    /// been up long enough (an error longer).
+    fn age_notices(&mut self) {
+        if self.notices().all(Option::is_none) {
+            return;
+        }
+        self.notice_ticks += 1;
+        let error = self.notices().flatten().any(|n| n.error);
+        if self.notice_ticks >= if error { ERROR_NOTICE_TICKS } else { NOTICE_TICKS } {
+            self.sessions.notice = None;
+            self.documents_notice = None;
+            self.downloads_notice = None;
+        }
     }
 
     /// The pane with the focus.
@@ -300,7 +338,11 @@ impl App {
 
     /// Handles one message and returns what the worker should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        let before: Vec<Option<Notice>> = self.notices().cloned().collect();
         let commands = self.handle(msg);
+        if !self.notices().eq(before.iter()) {
+            self.notice_ticks = 0;
+        }
         self.scroll_lists();
         commands
     }
@@ -318,6 +360,7 @@ impl App {
             }
             Msg::Tick { now } => {
                 self.spinner = self.spinner.wrapping_add(1);
+                self.age_notices();
                 self.check_expiry(now)
             }
             Msg::Event { event, now } => {
@@ -395,3 +438,6 @@ mod session_tests;
 
 #[cfg(test)]
 mod bindings_tests;
+
+#[cfg(test)]
+mod finish_tests;
