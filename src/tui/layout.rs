@@ -86,6 +86,7 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
         && app.current.is_none()
         && app.choices.is_empty()
+        && app.search_error.is_none()
         && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
     let (recent, process) = if show_recent || app.focus == Focus::Recent {
         (Some(top_pane), None)
@@ -144,13 +145,16 @@ pub(crate) fn documents_areas(inner: Rect, app: &App) -> (Option<Rect>, Rect) {
     }
 }
 
-/// The lines above the process details or the chooser: the failed lookup's
-/// message, its hint, and a blank line before the process still shown.
-pub(crate) fn lookup_lines(app: &App) -> usize {
-    match &app.lookup {
-        Lookup::Failed { hint, .. } => 1 + usize::from(!hint.is_empty()) + usize::from(app.current.is_some()),
-        _ => 0,
+/// The rows above the process details or the chooser, `width` columns wide:
+/// the search's error or the failed lookup's lines, wrapped, and a blank
+/// line before the process still shown.
+pub(crate) fn lookup_lines(app: &App, width: usize) -> usize {
+    let lines = app.lookup_lines();
+    if lines.is_empty() {
+        return 0;
     }
+    let wrapped: usize = lines.iter().map(|(_, text)| fit::wrap(text, width).len()).sum();
+    wrapped + usize::from(app.current.is_some())
 }
 
 /// Where the help overlay goes on a screen of `area`.
@@ -199,7 +203,7 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
         return ListRows::default();
     };
     let rows = |rect: Option<Rect>| rect.map_or(0, |r| inside(r).height as usize);
-    let above = lookup_lines(app);
+    let above = panes.process.map_or(0, |r| lookup_lines(app, inside(r).width as usize));
     let process = rows(panes.process);
     ListRows {
         recent: rows(panes.recent),

@@ -1,7 +1,9 @@
 //! Issue 13's search box, process details and messages: `App::update` and
 //! what a frame of it shows, at 80×24 and larger.
 
+use super::search::closest_names;
 use super::*;
+use crate::api::Id;
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -47,14 +49,59 @@ fn ch(c: char) -> Msg {
     key(KeyCode::Char(c))
 }
 
+fn typed(app: &mut App, text: &str) -> Vec<Command> {
+    text.chars().flat_map(|c| app.update(ch(c))).collect()
+}
+
 fn ev(event: Event) -> Msg {
     Msg::Event { event, now: NOW }
+}
+
+fn req_of(commands: &[Command]) -> Option<ReqId> {
+    commands.iter().find_map(|c| match c {
+        Command::FetchProcess { req, .. } => Some(*req),
+        _ => None,
+    })
+}
+
+fn query_of(commands: &[Command]) -> Option<ProcessQuery> {
+    commands.iter().find_map(|c| match c {
+        Command::FetchProcess { query, .. } => Some(query.clone()),
+        _ => None,
+    })
+}
+
+fn named(id: &str, name: &str, documents: &[&str]) -> Process {
+    Process {
+        process_id: Id::new(id),
+        name: Some(name.into()),
+        status: Some("Completed".into()),
+        created_at: None,
+        documents: documents
+            .iter()
+            .enumerate()
+            .map(|(i, n)| crate::api::Document {
+                doc_id: Id::new(format!("{id}{i}")),
+                doc_name: Some((*n).into()),
+                doc_type: None,
+                extra: Default::default(),
+            })
+            .collect(),
+        extra: Default::default(),
+    }
 }
 
 /// Sizes the app like a terminal of `w`×`h` (as the runtime does before the first frame).
 fn sized(mut app: App, w: u16, h: u16) -> App {
     app.update(Msg::Resize { width: w, height: h });
     app
+}
+
+/// Looks `text` up from the search box and answers with `result`.
+fn look_up(app: &mut App, text: &str, result: Result<Vec<Process>, ApiError>) {
+    typed(app, text);
+    let req = req_of(&app.update(key(KeyCode::Enter))).unwrap();
+    app.update(ev(Event::ProcessLoaded { req, result }));
 }
 
 fn screen(app: &App, w: u16, h: u16) -> Vec<String> {
@@ -68,6 +115,182 @@ fn screen(app: &App, w: u16, h: u16) -> Vec<String> {
 
 fn shows(lines: &[String], text: &str) -> bool {
     lines.iter().any(|l| l.contains(text))
+}
+
+/// The process pane's rows (the right-hand pane of the wide layout), inside its border.
+fn process_rows(lines: &[String]) -> Vec<String> {
+    let top = lines.iter().position(|l| l.contains("╭ Process")).unwrap();
+    let head = &lines[top][..lines[top].find("╭ Process").unwrap()];
+    let column = head.chars().count();
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| l.chars().nth(column).is_none_or(|c| c != '╰'))
+        .map(|l| {
+            l.chars()
+                .skip(column + 2)
+                .collect::<String>()
+                .trim_end_matches(['│', ' '])
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn after_a_failed_lookup_the_hint_names_keys_that_work_where_the_focus_is() {
+    let mut app = sized(App::new(init(true)), 80, 24);
+    let not_found = ApiError::NotFound {
+        what: "process 999".into(),
+        message: None,
+    };
+    look_up(&mut app, "999", Err(not_found));
+    assert_eq!(app.focus(), Focus::Search);
+    let lines = screen(&app, 80, 24);
+    assert!(shows(&lines, "Edit the search and press Enter"), "{lines:#?}");
+    assert!(!shows(&lines, "Press / to search"), "/ types a slash in the box");
+    app.update(key(KeyCode::Esc));
+    assert!(shows(&screen(&app, 80, 24), "Press / to search again"));
+
+    let mut app = sized(App::new(init(true)), 80, 24);
+    let down = ApiError::Server {
+        status: 503,
+        message: None,
+        retry_after: None,
+    };
+    look_up(&mut app, "12345", Err(down));
+    assert!(shows(&screen(&app, 80, 24), "Press Enter to try again"));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.focus(), Focus::Recent);
+    let text = process_rows(&screen(&app, 80, 24)).join(" ");
+    assert!(text.contains("r in the process pane to try again"), "{text}");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus(), Focus::Process);
+    assert!(shows(&screen(&app, 80, 24), "Press r to try again"));
+    assert_eq!(query_of(&app.update(ch('r'))), Some(ProcessQuery::Id("12345".into())));
+}
+
+#[test]
+fn a_lookup_before_any_sign_in_asks_for_a_login_and_runs_after_it() {
+    let mut app = App::new(init(false));
+    app.update(key(KeyCode::Esc));
+    assert!(!app.login.visible());
+    typed(&mut app, "12345");
+    let commands = app.update(key(KeyCode::Enter));
+    assert!(
+        query_of(&commands).is_none(),
+        "nothing to ask the server with: {commands:?}"
+    );
+    assert!(app.login.visible());
+    let reason = app.login.reason.clone().unwrap_or_default();
+    assert!(reason.starts_with("You are not signed in"), "{reason}");
+    assert!(!reason.contains("ended"));
+    let lines = screen(&app, 100, 30);
+    assert!(shows(&lines, "You are not signed in"), "{lines:#?}");
+    assert!(!shows(&lines, "session has ended"));
+    // Closed without logging in, the box says how to go on from there.
+    app.update(key(KeyCode::Esc));
+    assert!(shows(&screen(&app, 100, 30), "Press Enter to log in and look it up"));
+    assert!(query_of(&app.update(key(KeyCode::Enter))).is_none());
+    assert!(app.login.visible());
+    let commands = app.update(ev(Event::LoggedIn {
+        email: "demo@trackline.local".into(),
+        base_url: "http://127.0.0.1:8080/api".into(),
+        expires_at: None,
+    }));
+    assert_eq!(query_of(&commands), Some(ProcessQuery::Id("12345".into())));
+}
+
+#[test]
+fn while_a_name_matches_several_the_documents_pane_lists_none() {
+    let mut app = sized(App::new(init(true)), 80, 24);
+    look_up(
+        &mut app,
+        "12345",
+        Ok(vec![named("12345", "Odoo", &["Invoice_001.pdf"])]),
+    );
+    assert!(shows(&screen(&app, 80, 24), "Invoice_001.pdf"));
+    app.update(ch('/'));
+    let both = vec![
+        named("12360", "Month-End Close", &["a.pdf"]),
+        named("12361", "Month-End Close", &["b.pdf"]),
+    ];
+    look_up(&mut app, "Month-End Close", Ok(both));
+    let lines = screen(&app, 80, 24);
+    assert!(shows(&lines, "2 processes match"), "{lines:#?}");
+    assert!(!shows(&lines, "Invoice_001.pdf"), "{lines:#?}");
+    assert!(shows(&lines, "Choose a process above"));
+    assert!(app.update(ch('D')).is_empty(), "nothing of the old process to download");
+}
+
+#[test]
+fn a_long_lookup_message_wraps_instead_of_being_cut() {
+    for (w, h) in [(80, 24), (60, 20), (120, 36)] {
+        let mut app = sized(App::new(init(true)), w, h);
+        let name = "Quarterly report of the northern region";
+        let not_found = ApiError::NotFound {
+            what: name.into(),
+            message: None,
+        };
+        look_up(&mut app, name, Err(not_found));
+        let lines = screen(&app, w, h);
+        let pane = if w >= 80 { process_rows(&lines) } else { lines.clone() };
+        let text = pane.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        for words in ["must match exactly, capitals included", "press Enter"] {
+            assert!(text.contains(words), "{w}×{h}: {words:?} in {lines:#?}");
+        }
+        assert!(!shows(&pane, "…"), "{w}×{h}: {lines:#?}");
+    }
+}
+
+#[test]
+fn a_name_not_found_shows_the_closest_recent_names() {
+    let mut app = sized(App::new(init(true)), 80, 24);
+    let not_found = ApiError::NotFound {
+        what: "process".into(),
+        message: None,
+    };
+    look_up(&mut app, "odoo billing process", Err(not_found));
+    let lines = screen(&app, 80, 24);
+    let text = process_rows(&lines)
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Names must match exactly, capitals included"),
+        "{lines:#?}"
+    );
+    assert!(
+        text.contains("Closest recent: Odoo Billing Process (12345)"),
+        "{lines:#?}"
+    );
+    assert!(!text.contains("Month-End"), "only names that are close");
+    // ↓ goes to the recent list with the closest selected; Enter looks it up.
+    app.update(key(KeyCode::Down));
+    let commands = app.update(key(KeyCode::Enter));
+    assert_eq!(query_of(&commands), Some(ProcessQuery::Id("12345".into())));
+}
+
+#[test]
+fn closest_names_rank_case_then_containment_then_edits() {
+    let recent: Vec<RecentEntry> = [
+        "Payroll Export",
+        "Odoo Billing Process 2023",
+        "Odoo Billing Process",
+        "Odo Biling",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| RecentEntry {
+        process_id: format!("{i}"),
+        name: Some((*n).into()),
+        status: None,
+    })
+    .collect();
+    assert_eq!(closest_names("odoo billing process", &recent), [2, 1]);
+    assert_eq!(closest_names("Odoo Biling", &recent), [3]);
+    assert_eq!(closest_names("Odoo Billing", &recent), [2, 1, 3]);
+    assert_eq!(closest_names("payrol export", &recent), [0]);
+    assert!(closest_names("Month-End Close", &recent).is_empty());
 }
 
 #[test]

@@ -428,7 +428,7 @@ mod search;
 mod transfers;
 
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
-pub(crate) use search::Lookup;
+pub(crate) use search::{LineKind, Lookup};
 
 #[cfg(test)]
 mod tests;

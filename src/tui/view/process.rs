@@ -4,8 +4,8 @@
 use super::pane;
 use crate::api::Process;
 use crate::text::safe_line;
-use crate::tui::app::{App, Focus, Lookup};
-use crate::tui::format;
+use crate::tui::app::{App, Focus, LineKind, Lookup};
+use crate::tui::{fit, format};
 use crate::tui::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -36,18 +36,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
+    let width = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
-    if let Lookup::Failed { message, hint, .. } = &app.lookup {
-        lines.push(Line::from(Span::styled(
-            format!("✗ {}", safe_line(message, 300)),
-            t.error,
-        )));
-        if !hint.is_empty() {
-            lines.push(Line::from(Span::styled(safe_line(hint, 200), t.muted)));
-        }
-        if app.current.is_some() {
-            lines.push(Line::default());
-        }
+    for (kind, text) in app.lookup_lines() {
+        let style = match kind {
+            LineKind::Error => t.error,
+            LineKind::Note => t.text,
+            LineKind::Hint => t.muted,
+        };
+        lines.extend(
+            fit::wrap(&text, width)
+                .into_iter()
+                .map(|line| Line::from(Span::styled(line, style))),
+        );
+    }
+    if !lines.is_empty() && app.current.is_some() {
+        lines.push(Line::default());
     }
     if !app.choices.is_empty() {
         draw_chooser(frame, inner, app, focused, lines);
@@ -89,7 +93,7 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
         Span::styled(format!("{} processes match", app.choices.len()), t.warn),
         Span::styled(format!(" — choose one with {enter}"), t.muted),
     ]));
-    let height = (area.height as usize).saturating_sub(crate::tui::layout::lookup_lines(app) + 1);
+    let height = (area.height as usize).saturating_sub(crate::tui::layout::lookup_lines(app, area.width as usize) + 1);
     let range = app.choice_cursor.window(app.choices.len(), height);
     for i in range {
         let p = &app.choices[i];

@@ -11,13 +11,7 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let focused = app.focus == Focus::Search && !app.login.visible() && app.help.is_none();
-    let mut block = pane(t, "Search", focused, Vec::new());
-    if let Some(error) = &app.search_error {
-        block = block.title_bottom(Line::from(Span::styled(
-            format!(" {} ", safe_line(error, 200)),
-            t.error,
-        )));
-    }
+    let block = pane(t, "Search", focused, Vec::new());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [prompt, field] = Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
