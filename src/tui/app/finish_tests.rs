@@ -136,6 +136,63 @@ fn process_rows(lines: &[String]) -> Vec<String> {
 }
 
 #[test]
+fn slash_selects_the_old_text_so_typing_replaces_it() {
+    let mut app = App::new(init(true));
+    look_up(
+        &mut app,
+        "Month-End Close",
+        Ok(vec![named("12360", "Month-End Close", &["a.pdf"])]),
+    );
+    assert_eq!(app.focus(), Focus::Documents);
+    app.update(ch('/'));
+    typed(&mut app, "odoo");
+    assert_eq!(app.search.value(), "odoo", "not Month-End Closeodoo");
+
+    // Backspace clears a selected text; an arrow unselects it and edits as usual.
+    app.update(key(KeyCode::Esc));
+    app.update(ch('/'));
+    app.update(key(KeyCode::Backspace));
+    assert_eq!(app.search.value(), "");
+    typed(&mut app, "12345");
+    app.update(key(KeyCode::Esc));
+    app.update(ch('/'));
+    app.update(key(KeyCode::End));
+    typed(&mut app, "6");
+    assert_eq!(app.search.value(), "123456");
+
+    // A paste replaces a selected text too; Tab into the box selects it.
+    app.update(key(KeyCode::Esc));
+    app.update(ch('/'));
+    app.update(Msg::Paste("31337".into()));
+    assert_eq!(app.search.value(), "31337");
+    app.update(key(KeyCode::BackTab));
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus(), Focus::Search);
+    typed(&mut app, "a/b");
+    assert_eq!(app.search.value(), "a/b", "inside the box / is a character");
+}
+
+#[test]
+fn the_selected_text_is_drawn_selected() {
+    let mut app = sized(App::new(init(true)), 80, 24);
+    look_up(
+        &mut app,
+        "12360",
+        Ok(vec![named("12360", "Month-End Close", &["a.pdf"])]),
+    );
+    app.update(ch('/'));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &app, NOW)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let x = (0..80).find(|x| buffer[(*x, 2)].symbol() == "1").unwrap();
+    assert_eq!(buffer[(x, 2)].style().bg, app.theme.selected.bg);
+    app.update(ch('9'));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &app, NOW)).unwrap();
+    assert_ne!(terminal.backend().buffer()[(x, 2)].style().bg, app.theme.selected.bg);
+}
+
+#[test]
 fn after_a_failed_lookup_the_hint_names_keys_that_work_where_the_focus_is() {
     let mut app = sized(App::new(init(true)), 80, 24);
     let not_found = ApiError::NotFound {

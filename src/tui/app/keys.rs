@@ -141,7 +141,7 @@ impl App {
                 done
             }
             (_, Action::FocusSearch) => {
-                self.focus = Focus::Search;
+                self.focus_search();
                 done
             }
             (_, Action::NextPane | Action::PrevPane) => {
@@ -224,7 +224,44 @@ impl App {
         if FOCUS_ORDER[next] == Focus::Recent && self.recent.is_empty() {
             next = if forward { (next + 1) % n } else { (next + n - 1) % n };
         }
-        self.focus = FOCUS_ORDER[next];
+        if FOCUS_ORDER[next] == Focus::Search {
+            self.focus_search();
+        } else {
+            self.focus = FOCUS_ORDER[next];
+        }
+    }
+
+    /// Focuses the search box with its text selected, so typing replaces it.
+    fn focus_search(&mut self) {
+        if self.focus != Focus::Search {
+            self.search_selected = !self.search.value().is_empty();
+        }
+        self.focus = Focus::Search;
+    }
+
+    /// A key in the search box: with its text selected, a character replaces
+    /// the text and Backspace or Delete clears it; any other key unselects it.
+    fn type_in_search(&mut self, key: &KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let replaces = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let changed = match key.code {
+            KeyCode::Char(_) if replaces && std::mem::take(&mut self.search_selected) => {
+                self.search.reset();
+                edit(&mut self.search, key);
+                true
+            }
+            KeyCode::Backspace | KeyCode::Delete if std::mem::take(&mut self.search_selected) => {
+                self.search.reset();
+                true
+            }
+            _ => {
+                self.search_selected = false;
+                edit(&mut self.search, key)
+            }
+        };
+        if changed {
+            self.search_error = None;
+        }
     }
 
     /// A key that is no action here goes into the pane's text box.
@@ -233,7 +270,7 @@ impl App {
             Pane::Login if !self.login.in_flight() && self.login.input_mut().is_some_and(|input| edit(input, key)) => {
                 self.login.state = LoginState::Editing { error: None };
             }
-            Pane::Search if edit(&mut self.search, key) => self.search_error = None,
+            Pane::Search => self.type_in_search(key),
             Pane::Filter if edit(&mut self.documents.filter, key) => self.documents.refilter(),
             _ => {}
         }
@@ -248,7 +285,13 @@ impl App {
                 Some(input) => input,
                 None => return,
             },
-            Pane::Search => &mut self.search,
+            Pane::Search => {
+                if std::mem::take(&mut self.search_selected) {
+                    self.search.reset();
+                }
+                self.search_error = None;
+                &mut self.search
+            }
             Pane::Filter => &mut self.documents.filter,
             _ => return,
         };

@@ -150,6 +150,8 @@ pub struct App {
     pub(crate) focus: Focus,
     pub(crate) help: Option<ListCursor>,
     pub(crate) search: Input,
+    /// The search box's text is selected: typing replaces it.
+    pub(crate) search_selected: bool,
     pub(crate) search_error: Option<String>,
     pub(crate) recent: Vec<RecentEntry>,
     pub(crate) recent_cursor: ListCursor,
@@ -222,6 +224,7 @@ impl App {
             focus: Focus::Search,
             help: None,
             search: Input::default(),
+            search_selected: false,
             search_error: None,
             recent,
             recent_cursor: ListCursor::default(),
@@ -342,6 +345,9 @@ impl App {
         let commands = self.handle(msg);
         if !self.notices().eq(before.iter()) {
             self.notice_ticks = 0;
+        }
+        if self.focus != Focus::Search {
+            self.search_selected = false;
         }
         self.scroll_lists();
         commands

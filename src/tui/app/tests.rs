@@ -274,8 +274,11 @@ fn slash_focuses_the_search_box_and_types_in_it() {
     assert_eq!(app.focus(), Focus::Documents);
     app.update(ch('/'));
     assert_eq!(app.focus(), Focus::Search);
+    // The old text is selected: the first character replaces it, the next adds to it.
     app.update(ch('/'));
-    assert_eq!(app.search.value(), "1/");
+    assert_eq!(app.search.value(), "/");
+    app.update(ch('/'));
+    assert_eq!(app.search.value(), "//");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use super::{draw_input, pane};
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
+use crate::tui::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -23,6 +24,15 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     } else if app.search.value().is_empty() {
         frame.render_widget(Paragraph::new("process id or name, then Enter").style(t.muted), field);
         frame.set_cursor_position((field.x, field.y));
+    } else if focused && app.search_selected {
+        // Selected: drawn highlighted, the cursor after it; typing replaces it.
+        let shown = fit::fit(
+            &safe_line(app.search.value(), 4000),
+            field.width.saturating_sub(1) as usize,
+        );
+        let x = fit::width(&shown) as u16;
+        frame.render_widget(Paragraph::new(Span::styled(shown, t.selected)), field);
+        frame.set_cursor_position((field.x + x.min(field.width.saturating_sub(1)), field.y));
     } else {
         draw_input(frame, field, &app.search, t.input, focused, false);
     }
