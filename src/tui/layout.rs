@@ -47,8 +47,14 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     ])
     .areas(area);
     if area.width >= WIDE {
-        let upper = (body.height / 3).clamp(8, 12);
         let lower = (body.height / 4).clamp(4, 8);
+        let [_, right] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body);
+        let upper = grown(
+            (body.height / 3).clamp(8, 12),
+            process_wants(app, right.width),
+            body.height.saturating_sub(lower),
+            documents_want(app),
+        );
         let [upper_area, documents, downloads] = Layout::vertical([
             Constraint::Length(upper),
             Constraint::Fill(1),
@@ -76,6 +82,16 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         (body.height / 3).max(5)
     };
     let lower = (body.height / 4).max(4);
+    let middle = if app.focus == Focus::Process {
+        grown(
+            middle,
+            process_wants(app, body.width),
+            body.height.saturating_sub(3 + lower),
+            documents_want(app),
+        )
+    } else {
+        middle
+    };
     let [search, top_pane, documents, downloads] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(middle),
@@ -103,6 +119,43 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         hint,
         wide: false,
     })
+}
+
+/// The fewest rows the documents pane keeps under a process pane that grows:
+/// its borders, its header and four documents.
+const DOCUMENTS_KEEP: u16 = 7;
+
+/// The upper panes' height: `base` rows, or more when the process pane
+/// `wants` them, out of `room` rows shared with the documents, which keep
+/// what they want up to half the room (and [`DOCUMENTS_KEEP`] at least).
+fn grown(base: u16, wants: u16, room: u16, documents: u16) -> u16 {
+    let keep = documents.clamp(DOCUMENTS_KEEP, (room / 2).max(DOCUMENTS_KEEP));
+    wants.min(room.saturating_sub(keep)).max(base)
+}
+
+/// How tall the process pane of `width` columns would be to show everything, borders included.
+fn process_wants(app: &App, width: u16) -> u16 {
+    let above = lookup_lines(app, inside(Rect::new(0, 0, width, 3)).width as usize);
+    let content = if !app.choices.is_empty() {
+        1 + app.choices.len()
+    } else if app.current.is_some() {
+        app.detail_lines()
+    } else {
+        2
+    };
+    u16::try_from(above + content + 2).unwrap_or(u16::MAX)
+}
+
+/// How tall the documents pane would be to show every row, borders included.
+fn documents_want(app: &App) -> u16 {
+    let docs = &app.documents;
+    let filter = docs.filtering || !docs.filter.value().is_empty();
+    let rows = if app.current.is_some() {
+        1 + docs.rows().len()
+    } else {
+        1
+    };
+    u16::try_from(2 + usize::from(filter) + rows).unwrap_or(u16::MAX)
 }
 
 /// The most rows a message on the hint line takes.

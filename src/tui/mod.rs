@@ -14,6 +14,7 @@
 
 pub(crate) mod app;
 pub(crate) mod bindings;
+pub(crate) mod details;
 pub(crate) mod documents;
 pub(crate) mod downloads;
 pub(crate) mod fit;

@@ -71,6 +71,22 @@ fn query_of(commands: &[Command]) -> Option<ProcessQuery> {
     })
 }
 
+/// The sandbox's process 12346: nested additional data.
+fn vat_filing() -> Process {
+    let body = r#"{
+        "process_id": "12346", "name": "Quarterly VAT Filing Q1", "status": "Completed",
+        "created_at": "2024-04-02T08:15:00Z", "customer": "Acme Trading AG", "amount": 1234.56,
+        "currency": "EUR", "paid": true, "tags": ["vat", "q1", "germany"],
+        "approval": {"by": "Ana Weber", "at": "2024-04-03T09:00:00Z", "level": 2, "comments": null},
+        "note": "Filed late because the bank statement for March arrived only on the second of April",
+        "documents": [
+            {"doc_id": "98766", "doc_name": "XRechnung_2024_0042.xml", "doc_type": "E-Invoice"},
+            {"doc_id": "98767", "doc_name": "Q1_Receipts.zip", "doc_type": "Archive"}
+        ]
+    }"#;
+    crate::api::model::parse_processes(body.as_bytes()).unwrap().remove(0)
+}
+
 fn named(id: &str, name: &str, documents: &[&str]) -> Process {
     Process {
         process_id: Id::new(id),
@@ -134,6 +150,8 @@ fn process_rows(lines: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+// ----- the search box ------------------------------------------------------
 
 #[test]
 fn slash_selects_the_old_text_so_typing_replaces_it() {
@@ -255,6 +273,66 @@ fn a_lookup_before_any_sign_in_asks_for_a_login_and_runs_after_it() {
     }));
     assert_eq!(query_of(&commands), Some(ProcessQuery::Id("12345".into())));
 }
+
+// ----- the process details -------------------------------------------------
+
+#[test]
+fn nested_data_is_an_indented_tree_and_more_than_one_field_shows_at_80x24() {
+    let mut app = sized(App::new(init(true)), 80, 24);
+    look_up(&mut app, "12346", Ok(vec![vat_filing()]));
+    let rows = process_rows(&screen(&app, 80, 24));
+    let extra: Vec<&String> = rows.iter().skip(FIXED_DETAILS).collect();
+    assert!(extra.len() >= 3, "{rows:#?}");
+    assert!(rows[FIXED_DETAILS].starts_with("amount"), "{rows:#?}");
+    assert!(!shows(&rows, "{\""), "no raw JSON: {rows:#?}");
+    // The pane shows where it is, and ↓ scrolls at once.
+    let title = screen(&app, 80, 24)
+        .into_iter()
+        .find(|l| l.contains("╭ Process"))
+        .unwrap();
+    assert!(
+        title.contains(&format!("1–{} of {}", rows.len(), app.detail_lines())),
+        "{title}"
+    );
+    app.update(key(KeyCode::BackTab));
+    assert_eq!(app.focus(), Focus::Process);
+    app.update(key(KeyCode::Down));
+    let after = process_rows(&screen(&app, 80, 24));
+    assert_eq!(after[0], rows[1], "one ↓, one line");
+    // Scrolled down to the approval: its fields are a tree under it.
+    let indent = " ".repeat("approval ▸ ".chars().count());
+    let mut seen = after;
+    while !seen.iter().any(|r| r.starts_with(&format!("{indent}level"))) {
+        app.update(key(KeyCode::Down));
+        seen = process_rows(&screen(&app, 80, 24));
+    }
+    let approval = seen.iter().position(|r| r.starts_with("approval ▸ at")).unwrap();
+    assert!(seen[approval + 1].starts_with(&format!("{indent}by")), "{seen:#?}");
+    assert!(seen[approval + 1].ends_with("Ana Weber"), "{seen:#?}");
+    assert!(seen[approval + 3].ends_with(" 2"), "{seen:#?}");
+    app.update(key(KeyCode::End));
+    let end = process_rows(&screen(&app, 80, 24));
+    assert!(
+        end.last().unwrap().starts_with("tags") && end.last().unwrap().ends_with("vat, q1, germany"),
+        "{end:#?}"
+    );
+    // A value too long for the pane is cut, and the cut is marked.
+    let note = end.iter().find(|r| r.starts_with("note")).unwrap();
+    assert!(note.ends_with('…'), "{note}");
+}
+
+#[test]
+fn a_taller_terminal_gives_the_process_pane_the_room_to_show_everything() {
+    let mut app = sized(App::new(init(true)), 120, 36);
+    look_up(&mut app, "12346", Ok(vec![vat_filing()]));
+    let lines = screen(&app, 120, 36);
+    let rows = process_rows(&lines);
+    assert_eq!(rows.len(), app.detail_lines(), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.contains("╭ Process") && l.contains(" of ")));
+    assert!(shows(&lines, "Q1_Receipts.zip"), "the documents keep their rows");
+}
+
+// ----- the chooser, messages, help -----------------------------------------
 
 #[test]
 fn while_a_name_matches_several_the_documents_pane_lists_none() {
@@ -383,6 +461,26 @@ fn messages_go_to_the_hint_line_and_clear_by_themselves() {
     app.update(Msg::Tick { now: NOW });
     assert!(shows(&screen(&app, 80, 24), "keyring is not available"));
 }
+
+#[test]
+fn in_help_at_80x24_the_first_down_scrolls() {
+    let mut app = sized(App::new(init(true)), 80, 24);
+    app.update(key(KeyCode::Tab));
+    app.update(ch('?'));
+    let before = screen(&app, 80, 24);
+    app.update(key(KeyCode::Down));
+    let after = screen(&app, 80, 24);
+    assert_ne!(before, after, "the first ↓ moves the list");
+    let first_row = |lines: &[String]| lines.iter().find(|l| l.contains("quit at once")).cloned();
+    assert!(
+        first_row(&before).is_some() && first_row(&after).is_none(),
+        "{after:#?}"
+    );
+    app.update(key(KeyCode::Up));
+    assert_eq!(screen(&app, 80, 24), before);
+}
+
+// ----- the top bar ---------------------------------------------------------
 
 #[test]
 fn the_top_bar_says_where_the_server_came_from() {

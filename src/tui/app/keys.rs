@@ -91,7 +91,7 @@ impl App {
                 let mv = list_move(other)?;
                 let rows = self.list_rows().help;
                 if let Some(help) = &mut self.help {
-                    help.apply(mv, Action::ALL.len(), rows);
+                    help.scroll_view(mv, Action::ALL.len(), rows);
                 }
             }
         }
@@ -200,8 +200,8 @@ impl App {
             Pane::Recent => self.recent_cursor.apply(mv, self.recent.len(), rows.recent),
             Pane::Choices => self.choice_cursor.apply(mv, self.choices.len(), rows.choices),
             Pane::Process => {
-                let lines = self.current.as_ref().map_or(0, |p| p.extra.len() + 5);
-                self.details_scroll.apply(mv, lines, rows.details);
+                let lines = self.detail_lines();
+                self.details_scroll.scroll_view(mv, lines, rows.details);
             }
             Pane::Documents | Pane::Filter => {
                 self.documents

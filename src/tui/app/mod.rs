@@ -26,6 +26,9 @@ use tui_input::{Input, InputRequest};
 /// How long before the session ends the top bar offers to log in again.
 pub(crate) const EXPIRY_NOTICE: time::Duration = time::Duration::minutes(5);
 
+/// The process details' lines before the additional data: status, name, id, created.
+pub(crate) const FIXED_DETAILS: usize = 4;
+
 /// How many recent processes are kept.
 pub(crate) const MAX_RECENT: usize = 20;
 
@@ -160,6 +163,8 @@ pub struct App {
     pub(crate) choice_cursor: ListCursor,
     pub(crate) current: Option<Process>,
     pub(crate) details_scroll: ListCursor,
+    /// The current process's additional data, as tree rows.
+    pub(crate) details: Vec<super::details::DetailRow>,
     pub(crate) documents: DocumentsPane,
     pub(crate) documents_notice: Option<Notice>,
     pub(crate) downloads: Downloads,
@@ -233,6 +238,7 @@ impl App {
             choice_cursor: ListCursor::default(),
             current: None,
             details_scroll: ListCursor::default(),
+            details: Vec::new(),
             documents: DocumentsPane::default(),
             documents_notice: None,
             downloads: Downloads::default(),
@@ -380,6 +386,12 @@ impl App {
     /// How many rows each list shows at the terminal's size, from the layout.
     pub(crate) fn list_rows(&self) -> ListRows {
         layout::list_rows(Rect::new(0, 0, self.size.0, self.size.1), self)
+    }
+
+    /// How many lines the process details have: the fixed ones (status, name,
+    /// id, created) and the additional data's rows.
+    pub(crate) fn detail_lines(&self) -> usize {
+        self.current.as_ref().map_or(0, |_| FIXED_DETAILS + self.details.len())
     }
 
     /// Keeps every list's selection in view after a change of state or size.

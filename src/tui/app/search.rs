@@ -163,6 +163,7 @@ impl App {
                 // The documents below belong to the process chosen, not the one before.
                 self.current = None;
                 self.documents = DocumentsPane::default();
+                self.details.clear();
                 if self.focus == from {
                     self.focus = Focus::Process;
                 }
@@ -302,6 +303,7 @@ impl App {
         self.choices.clear();
         self.documents = DocumentsPane::new(&process.documents);
         self.details_scroll.reset();
+        self.details = crate::tui::details::rows(&process.extra);
         let entry = RecentEntry {
             process_id: process.process_id.as_str().to_string(),
             name: process.name.clone(),

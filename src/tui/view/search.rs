@@ -72,7 +72,8 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
             let pointer = if selected { "› " } else { "  " };
             let mut spans = vec![Span::styled(format!("{pointer}{id:<id_width$}  "), pick(t.key))];
             if let Some(name) = &r.name {
-                spans.push(Span::styled(safe_line(name, 200), pick(t.text)));
+                let room = (inner.width as usize).saturating_sub(2 + id_width + 2);
+                spans.push(Span::styled(fit::fit(&safe_line(name, 200), room), pick(t.text)));
             }
             let line = Line::from(spans);
             if selected {
