@@ -130,6 +130,9 @@ pub enum Event {
         profile: String,
         /// Its server.
         base_url: String,
+        /// Where the server came from when it is not the profile's own
+        /// (`Settings::base_url_origin`).
+        base_url_origin: Option<String>,
         /// The email its login starts with.
         email: Option<String>,
         /// Its stored session, if still valid for that server.

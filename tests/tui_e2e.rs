@@ -51,6 +51,144 @@ fn demo_login_lookup_download_quit() {
     assert!(!home.path().join("xdg-data").join("trackline").join("sessions").exists());
 }
 
+/// The top row (the top bar) of a screen.
+fn top_row(screen: &str) -> &str {
+    screen.lines().next().unwrap_or_default()
+}
+
+/// The last `n` rows of a screen (the hint line, where messages go, and above it).
+fn bottom_rows(screen: &str, n: usize) -> String {
+    let rows: Vec<&str> = screen.lines().collect();
+    rows[rows.len().saturating_sub(n)..].join("\n")
+}
+
+#[test]
+fn at_80x24_the_search_box_nested_data_and_messages_work_as_a_user_expects() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 80, 24);
+    app.wait_for_text("Log in to Trackline");
+
+    // A lookup before any sign-in asks for one (not "your session has ended") and runs after it.
+    app.send("\x1b");
+    app.wait_for("the login dialog closed", |s| !s.contains("Log in to Trackline"));
+    app.send("12345\r");
+    let screen = app.wait_for_text("You are not signed in");
+    assert!(!screen.contains("session has ended"), "{screen}");
+    app.send("\r");
+    app.wait_for_text("Invoice_001.pdf");
+
+    // `/` selects the old text: typing replaces it. Nested data is a tree, and
+    // the pane says where it is.
+    app.send("/12346\r");
+    let screen = app.wait_for("the approval as a tree", |s| {
+        s.contains("approval ▸ at") && s.contains("Ana Weber")
+    });
+    assert!(screen.contains("Process 1–8 of 13"), "{screen}");
+    assert!(!screen.contains("{\""), "no raw JSON: {screen}");
+
+    // A name two processes share: the chooser, and no documents of 12346 under it.
+    app.send("/Month-End Close\r");
+    let screen = app.wait_for("the chooser and no stale documents", |s| {
+        s.contains("2 processes match") && !s.contains("XRechnung")
+    });
+    assert!(
+        screen.contains("› Month-End Close "),
+        "the old text was replaced: {screen}"
+    );
+    assert!(screen.contains("Choose a process above"), "{screen}");
+
+    // A name in other capitals: said plainly, with the closest recent name one key away.
+    app.send("/odoo billing process\r");
+    let screen = app.wait_for_text("Names must match exactly");
+    assert!(
+        screen.contains("Closest recent: Odoo Billing Process (12345)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("Press / to search"),
+        "/ types a slash in the box: {screen}"
+    );
+    app.send("\x1b[B\r");
+    app.wait_for("12345 shown again", |s| {
+        s.contains("Invoice_001.pdf") && !s.contains("Names must match")
+    });
+
+    // In Help, the first ↓ scrolls.
+    app.send("?");
+    app.wait_for("the help's first row", |s| {
+        s.contains("Keys") && s.contains("quit at once")
+    });
+    app.send("\x1b[B");
+    app.wait_for("the help scrolled by one", |s| {
+        s.contains("Keys") && !s.contains("quit at once")
+    });
+    app.send("?");
+
+    // The profile message goes to the hint line, keeps the server in the top
+    // bar, and clears by itself.
+    app.send("P");
+    let screen = app.wait_for("the message on the hint line", |s| {
+        bottom_rows(s, 2).contains("Only one profile")
+    });
+    assert!(top_row(&screen).contains("│ default │"), "{screen}");
+    assert!(!top_row(&screen).contains("Only one profile"), "{screen}");
+    app.wait_for("the message gone without a key", |s| !s.contains("Only one profile"));
+
+    app.send("q");
+    app.wait_closed();
+    assert_eq!(app.wait_exit(), 0);
+}
+
+#[test]
+fn at_120x36_the_process_pane_grows_to_show_all_its_data() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 120, 36);
+    app.wait_for_text("Log in to Trackline");
+    app.send("\r");
+    app.wait_for("signed in", |s| top_row(s).contains("demo@trackline.local"));
+    app.send("12346\r");
+    let screen = app.wait_for("the whole tree", |s| {
+        s.contains("approval ▸ at") && s.contains("vat, q1, germany")
+    });
+    let title = screen.lines().find(|l| l.contains("╭ Process")).unwrap();
+    assert!(!title.contains(" of "), "nothing to scroll: {title}");
+    assert!(
+        screen.contains("Receipt_Photo.jpg"),
+        "the documents keep their rows: {screen}"
+    );
+    app.send("\x03");
+    app.wait_closed();
+}
+
+#[test]
+fn the_top_bar_says_when_the_server_is_not_the_profiles() {
+    let home = tempfile::TempDir::new().unwrap();
+    let config = home.path().join("xdg-config").join("trackline");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        "[profiles.default]\nbase_url = \"https://api.example.com/api\"\n",
+    )
+    .unwrap();
+    let server = format!("http://127.0.0.1:{}/api", common::closed_port());
+    let env = [("TRACKLINE_BASE_URL", server.as_str())];
+    for (cols, rows, shown) in [
+        (
+            140,
+            30,
+            "from TRACKLINE_BASE_URL, not the profile's https://api.example.com/api",
+        ),
+        (80, 24, "from TRACKLINE_BASE_URL"),
+    ] {
+        let mut app = PtyApp::spawn(&[], home.path(), &env, cols, rows);
+        let screen = app.wait_for_text("Log in to Trackline");
+        assert!(top_row(&screen).contains(shown), "{cols}×{rows}: {screen}");
+        app.send("\x03");
+        app.wait_closed();
+        app.wait_exit();
+    }
+}
+
 #[test]
 #[cfg_attr(
     not(debug_assertions),

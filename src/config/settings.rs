@@ -306,6 +306,14 @@ impl Settings {
         })
     }
 
+    /// The same settings with the server counted as the profile's own: for
+    /// `trackline demo`, whose throwaway profile's server is the sandbox it
+    /// starts, not a `--base-url` the user gave.
+    pub fn with_own_base_url(mut self) -> Settings {
+        self.sources.remove(&Setting::BaseUrl);
+        self
+    }
+
     /// Where `setting`'s value came from.
     pub fn source(&self, setting: Setting) -> Source {
         self.sources.get(&setting).copied().unwrap_or(Source::Default)

@@ -3,6 +3,7 @@
 //! many rows each list shows (so PgUp/PgDn and scrolling never wait for a draw).
 
 use super::app::{App, Focus, Lookup};
+use super::fit;
 use super::keymap::Action;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Padding};
@@ -39,11 +40,21 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         return None;
     }
-    let [top, body, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [top, body, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(hint_height(app, area.width)),
+    ])
+    .areas(area);
     if area.width >= WIDE {
-        let upper = (body.height / 3).clamp(8, 12);
         let lower = (body.height / 4).clamp(4, 8);
+        let [_, right] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body);
+        let upper = grown(
+            (body.height / 3).clamp(8, 12),
+            process_wants(app, right.width),
+            body.height.saturating_sub(lower),
+            documents_want(app),
+        );
         let [upper_area, documents, downloads] = Layout::vertical([
             Constraint::Length(upper),
             Constraint::Fill(1),
@@ -71,6 +82,16 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         (body.height / 3).max(5)
     };
     let lower = (body.height / 4).max(4);
+    let middle = if app.focus == Focus::Process {
+        grown(
+            middle,
+            process_wants(app, body.width),
+            body.height.saturating_sub(3 + lower),
+            documents_want(app),
+        )
+    } else {
+        middle
+    };
     let [search, top_pane, documents, downloads] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(middle),
@@ -81,6 +102,7 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
         && app.current.is_none()
         && app.choices.is_empty()
+        && app.search_error.is_none()
         && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
     let (recent, process) = if show_recent || app.focus == Focus::Recent {
         (Some(top_pane), None)
@@ -99,6 +121,67 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     })
 }
 
+/// The fewest rows the documents pane keeps under a process pane that grows:
+/// its borders, its header and four documents.
+const DOCUMENTS_KEEP: u16 = 7;
+
+/// The upper panes' height: `base` rows, or more when the process pane
+/// `wants` them, out of `room` rows shared with the documents, which keep
+/// what they want up to half the room (and [`DOCUMENTS_KEEP`] at least).
+fn grown(base: u16, wants: u16, room: u16, documents: u16) -> u16 {
+    let keep = documents.clamp(DOCUMENTS_KEEP, (room / 2).max(DOCUMENTS_KEEP));
+    wants.min(room.saturating_sub(keep)).max(base)
+}
+
+/// How tall the process pane of `width` columns would be to show everything, borders included.
+fn process_wants(app: &App, width: u16) -> u16 {
+    let above = lookup_lines(app, inside(Rect::new(0, 0, width, 3)).width as usize);
+    let content = if !app.choices.is_empty() {
+        1 + app.choices.len()
+    } else if app.current.is_some() {
+        app.detail_lines()
+    } else {
+        2
+    };
+    u16::try_from(above + content + 2).unwrap_or(u16::MAX)
+}
+
+/// How tall the documents pane would be to show every row, borders included.
+fn documents_want(app: &App) -> u16 {
+    let docs = &app.documents;
+    let filter = docs.filtering || !docs.filter.value().is_empty();
+    let rows = if app.current.is_some() {
+        1 + docs.rows().len()
+    } else {
+        1
+    };
+    u16::try_from(2 + usize::from(filter) + rows).unwrap_or(u16::MAX)
+}
+
+/// The most rows a message on the hint line takes.
+const MESSAGE_ROWS: usize = 3;
+
+/// The hint line's text while a message replaces the hints, one line a row of `width` columns.
+pub(crate) fn hint_message(app: &App, width: u16) -> Option<Vec<String>> {
+    let notice = app.sessions.notice.as_ref()?;
+    let mut lines = fit::wrap(
+        &crate::text::safe_line(&notice.text, 300),
+        (width as usize).saturating_sub(2),
+    );
+    if lines.len() > MESSAGE_ROWS {
+        lines.truncate(MESSAGE_ROWS);
+        if let Some(last) = lines.last_mut() {
+            *last = fit::fit(&format!("{last}…"), (width as usize).saturating_sub(2));
+        }
+    }
+    Some(lines)
+}
+
+/// The hint line's rows: one, or a message's.
+fn hint_height(app: &App, width: u16) -> u16 {
+    hint_message(app, width).map_or(1, |lines| lines.len().max(1) as u16)
+}
+
 /// A pane's inside: its rounded border and one column of padding each side.
 pub(crate) fn inside(pane: Rect) -> Rect {
     Block::bordered().padding(Padding::horizontal(1)).inner(pane)
@@ -115,13 +198,16 @@ pub(crate) fn documents_areas(inner: Rect, app: &App) -> (Option<Rect>, Rect) {
     }
 }
 
-/// The lines above the process details or the chooser: the failed lookup's
-/// message, its hint, and a blank line before the process still shown.
-pub(crate) fn lookup_lines(app: &App) -> usize {
-    match &app.lookup {
-        Lookup::Failed { hint, .. } => 1 + usize::from(!hint.is_empty()) + usize::from(app.current.is_some()),
-        _ => 0,
+/// The rows above the process details or the chooser, `width` columns wide:
+/// the search's error or the failed lookup's lines, wrapped, and a blank
+/// line before the process still shown.
+pub(crate) fn lookup_lines(app: &App, width: usize) -> usize {
+    let lines = app.lookup_lines();
+    if lines.is_empty() {
+        return 0;
     }
+    let wrapped: usize = lines.iter().map(|(_, text)| fit::wrap(text, width).len()).sum();
+    wrapped + usize::from(app.current.is_some())
 }
 
 /// Where the help overlay goes on a screen of `area`.
@@ -170,7 +256,7 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
         return ListRows::default();
     };
     let rows = |rect: Option<Rect>| rect.map_or(0, |r| inside(r).height as usize);
-    let above = lookup_lines(app);
+    let above = panes.process.map_or(0, |r| lookup_lines(app, inside(r).width as usize));
     let process = rows(panes.process);
     ListRows {
         recent: rows(panes.recent),

@@ -62,6 +62,31 @@ impl ListCursor {
         self.scroll(len, rows);
     }
 
+    /// Scrolls a view of `len` lines of which `rows` show (a text rather than
+    /// a list: the move is of the first line shown, at once, and the last
+    /// page stays full).
+    pub(crate) fn scroll_view(&mut self, mv: Move, len: usize, rows: usize) {
+        let last = len.saturating_sub(rows);
+        let top = self.offset.min(last);
+        let page = rows.saturating_sub(1).max(1);
+        let top = match mv {
+            Move::Up => top.saturating_sub(1),
+            Move::Down => (top + 1).min(last),
+            Move::PageUp => top.saturating_sub(page),
+            Move::PageDown => (top + page).min(last),
+            Move::Home => 0,
+            Move::End => last,
+        };
+        self.selected = top;
+        self.offset = top;
+    }
+
+    /// The first line shown of a view of `len` lines of which `rows` show
+    /// (see [`ListCursor::scroll_view`]).
+    pub(crate) fn top(&self, len: usize, rows: usize) -> usize {
+        self.offset.min(len.saturating_sub(rows))
+    }
+
     /// Back to the top.
     pub(crate) fn reset(&mut self) {
         self.selected = 0;
@@ -130,6 +155,23 @@ mod tests {
         c.apply(Move::PageUp, 100, 10);
         assert_eq!(c.window(100, 10), 81..91);
         assert_eq!(c.window(3, 10), 0..3);
+    }
+
+    #[test]
+    fn a_view_scrolls_at_once_and_keeps_its_last_page_full() {
+        let mut c = ListCursor::default();
+        c.scroll_view(Move::Down, 24, 7);
+        assert_eq!(c.top(24, 7), 1, "the first key scrolls");
+        assert_eq!(c.window(24, 7), 1..8);
+        c.scroll_view(Move::End, 24, 7);
+        assert_eq!(c.top(24, 7), 17);
+        c.scroll_view(Move::Down, 24, 7);
+        assert_eq!(c.top(24, 7), 17);
+        c.scroll_view(Move::PageUp, 24, 7);
+        assert_eq!(c.top(24, 7), 11);
+        assert_eq!(c.top(24, 30), 0, "a taller view shows it all");
+        c.scroll_view(Move::Down, 5, 7);
+        assert_eq!(c.top(5, 7), 0, "nothing to scroll");
     }
 
     #[test]

@@ -14,8 +14,10 @@
 
 pub(crate) mod app;
 pub(crate) mod bindings;
+pub(crate) mod details;
 pub(crate) mod documents;
 pub(crate) mod downloads;
+pub(crate) mod fit;
 pub(crate) mod format;
 pub(crate) mod keymap;
 pub(crate) mod layout;

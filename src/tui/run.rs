@@ -98,6 +98,7 @@ pub async fn start(launch: &Launch) -> Result<Started, TuiError> {
     });
     let init = AppInit {
         base_url: settings.base_url.trim_end_matches('/').to_string(),
+        base_url_origin: settings.base_url_origin(),
         email: settings.email.clone(),
         password_prefill: launch.password_prefill.clone(),
         session,
@@ -136,7 +137,7 @@ pub async fn run_demo(
         download_dir: Some(download_dir),
         ..config::Overrides::default()
     };
-    let mut settings = Settings::resolve(&paths, &overrides)?;
+    let mut settings = Settings::resolve(&paths, &overrides)?.with_own_base_url();
     settings.email = Some(DEMO_EMAIL.to_string());
     settings.keys = user.keys.clone();
     settings.theme = user.theme;

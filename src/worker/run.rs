@@ -276,6 +276,7 @@ impl Worker {
                     let event = Event::ProfileSwitched {
                         profile,
                         base_url: session.client().base_url().to_string(),
+                        base_url_origin: settings.base_url_origin(),
                         email: settings.email.clone(),
                         session: stored.map(|s| SignedIn {
                             email: s.email,

@@ -85,6 +85,7 @@ pub fn recent() -> Vec<RecentEntry> {
 pub fn init(logged_in: bool, recent: Vec<RecentEntry>) -> AppInit {
     AppInit {
         base_url: BASE_URL.into(),
+        base_url_origin: None,
         email: Some(EMAIL.into()),
         password_prefill: None,
         session: logged_in.then(|| SessionInfo {

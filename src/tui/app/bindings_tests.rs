@@ -14,6 +14,7 @@ const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 fn init(logged_in: bool, keymap: Keymap) -> AppInit {
     AppInit {
         base_url: "http://127.0.0.1:8080/api".into(),
+        base_url_origin: None,
         email: Some("demo@trackline.local".into()),
         password_prefill: None,
         session: logged_in.then(|| SessionInfo {

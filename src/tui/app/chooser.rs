@@ -72,6 +72,7 @@ impl App {
         self.sessions.profile = profile;
         self.base_url = base_url.clone();
         self.current = None;
+        self.details.clear();
         self.choices.clear();
         self.documents = DocumentsPane::default();
         self.lookup = Lookup::Idle;

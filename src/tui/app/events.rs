@@ -81,9 +81,13 @@ impl App {
             Event::ProfileSwitched {
                 profile,
                 base_url,
+                base_url_origin,
                 email,
                 session,
-            } => self.profile_switched(profile, base_url, email, session),
+            } => {
+                self.base_url_origin = base_url_origin;
+                self.profile_switched(profile, base_url, email, session)
+            }
             Event::ProfileSwitchFailed { profile, error } => {
                 self.sessions.notice = Some(Notice {
                     error: true,

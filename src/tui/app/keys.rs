@@ -91,7 +91,7 @@ impl App {
                 let mv = list_move(other)?;
                 let rows = self.list_rows().help;
                 if let Some(help) = &mut self.help {
-                    help.apply(mv, Action::ALL.len(), rows);
+                    help.scroll_view(mv, Action::ALL.len(), rows);
                 }
             }
         }
@@ -141,7 +141,7 @@ impl App {
                 done
             }
             (_, Action::FocusSearch) => {
-                self.focus = Focus::Search;
+                self.focus_search();
                 done
             }
             (_, Action::NextPane | Action::PrevPane) => {
@@ -200,8 +200,8 @@ impl App {
             Pane::Recent => self.recent_cursor.apply(mv, self.recent.len(), rows.recent),
             Pane::Choices => self.choice_cursor.apply(mv, self.choices.len(), rows.choices),
             Pane::Process => {
-                let lines = self.current.as_ref().map_or(0, |p| p.extra.len() + 5);
-                self.details_scroll.apply(mv, lines, rows.details);
+                let lines = self.detail_lines();
+                self.details_scroll.scroll_view(mv, lines, rows.details);
             }
             Pane::Documents | Pane::Filter => {
                 self.documents
@@ -224,7 +224,44 @@ impl App {
         if FOCUS_ORDER[next] == Focus::Recent && self.recent.is_empty() {
             next = if forward { (next + 1) % n } else { (next + n - 1) % n };
         }
-        self.focus = FOCUS_ORDER[next];
+        if FOCUS_ORDER[next] == Focus::Search {
+            self.focus_search();
+        } else {
+            self.focus = FOCUS_ORDER[next];
+        }
+    }
+
+    /// Focuses the search box with its text selected, so typing replaces it.
+    fn focus_search(&mut self) {
+        if self.focus != Focus::Search {
+            self.search_selected = !self.search.value().is_empty();
+        }
+        self.focus = Focus::Search;
+    }
+
+    /// A key in the search box: with its text selected, a character replaces
+    /// the text and Backspace or Delete clears it; any other key unselects it.
+    fn type_in_search(&mut self, key: &KeyEvent) {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let replaces = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let changed = match key.code {
+            KeyCode::Char(_) if replaces && std::mem::take(&mut self.search_selected) => {
+                self.search.reset();
+                edit(&mut self.search, key);
+                true
+            }
+            KeyCode::Backspace | KeyCode::Delete if std::mem::take(&mut self.search_selected) => {
+                self.search.reset();
+                true
+            }
+            _ => {
+                self.search_selected = false;
+                edit(&mut self.search, key)
+            }
+        };
+        if changed {
+            self.search_error = None;
+        }
     }
 
     /// A key that is no action here goes into the pane's text box.
@@ -233,7 +270,7 @@ impl App {
             Pane::Login if !self.login.in_flight() && self.login.edit(key) => {
                 self.login.state = LoginState::Editing { error: None };
             }
-            Pane::Search if edit(&mut self.search, key) => self.search_error = None,
+            Pane::Search => self.type_in_search(key),
             Pane::Filter if edit(&mut self.documents.filter, key) => self.documents.refilter(),
             _ => {}
         }
@@ -250,7 +287,13 @@ impl App {
                 self.login.paste(flat);
                 return;
             }
-            Pane::Search => &mut self.search,
+            Pane::Search => {
+                if std::mem::take(&mut self.search_selected) {
+                    self.search.reset();
+                }
+                self.search_error = None;
+                &mut self.search
+            }
             Pane::Filter => &mut self.documents.filter,
             _ => return,
         };

@@ -26,6 +26,9 @@ use tui_input::{Input, InputRequest};
 /// How long before the session ends the top bar offers to log in again.
 pub(crate) const EXPIRY_NOTICE: time::Duration = time::Duration::minutes(5);
 
+/// The process details' lines before the additional data: status, name, id, created.
+pub(crate) const FIXED_DETAILS: usize = 4;
+
 /// How many recent processes are kept.
 pub(crate) const MAX_RECENT: usize = 20;
 
@@ -82,6 +85,9 @@ pub struct SessionInfo {
 pub struct AppInit {
     /// The server's base URL (prefills the login dialog's Server field).
     pub base_url: String,
+    /// Where the server came from when it is not the profile's own
+    /// (`Settings::base_url_origin`), for the top bar.
+    pub base_url_origin: Option<String>,
     /// The last email used (prefills the login dialog).
     pub email: Option<String>,
     /// A password to prefill (only `trackline demo` does this).
@@ -123,7 +129,14 @@ const FOCUS_ORDER: [Focus; 5] = [
     Focus::Downloads,
 ];
 
-/// A message shown in a pane until the next key.
+/// How many ticks an information message stays without a key (the tick is
+/// the runtime's animation tick, about a tenth of a second).
+pub(crate) const NOTICE_TICKS: u32 = 50;
+
+/// How many ticks an error message stays without a key.
+pub(crate) const ERROR_NOTICE_TICKS: u32 = 100;
+
+/// A message shown until the next key, or a few seconds of ticks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Notice {
     pub(crate) error: bool,
@@ -135,10 +148,13 @@ pub struct App {
     pub(crate) theme: Theme,
     pub(crate) local_offset: UtcOffset,
     pub(crate) base_url: String,
+    pub(crate) base_url_origin: Option<String>,
     pub(crate) login: LoginForm,
     pub(crate) focus: Focus,
     pub(crate) help: Option<ListCursor>,
     pub(crate) search: Input,
+    /// The search box's text is selected: typing replaces it.
+    pub(crate) search_selected: bool,
     pub(crate) search_error: Option<String>,
     pub(crate) recent: Vec<RecentEntry>,
     pub(crate) recent_cursor: ListCursor,
@@ -147,12 +163,16 @@ pub struct App {
     pub(crate) choice_cursor: ListCursor,
     pub(crate) current: Option<Process>,
     pub(crate) details_scroll: ListCursor,
+    /// The current process's additional data, as tree rows.
+    pub(crate) details: Vec<super::details::DetailRow>,
     pub(crate) documents: DocumentsPane,
     pub(crate) documents_notice: Option<Notice>,
     pub(crate) downloads: Downloads,
     pub(crate) downloads_notice: Option<Notice>,
     pub(crate) spinner: usize,
     pub(crate) size: (u16, u16),
+    /// Ticks since the messages shown appeared.
+    notice_ticks: u32,
     next_req: u64,
     quit: bool,
     /// Whether the quit was Ctrl-C (an interrupt) rather than `q`.
@@ -204,10 +224,12 @@ impl App {
             theme: init.theme,
             local_offset: init.local_offset,
             base_url: init.base_url,
+            base_url_origin: init.base_url_origin,
             login,
             focus: Focus::Search,
             help: None,
             search: Input::default(),
+            search_selected: false,
             search_error: None,
             recent,
             recent_cursor: ListCursor::default(),
@@ -216,12 +238,14 @@ impl App {
             choice_cursor: ListCursor::default(),
             current: None,
             details_scroll: ListCursor::default(),
+            details: Vec::new(),
             documents: DocumentsPane::default(),
             documents_notice: None,
             downloads: Downloads::default(),
             downloads_notice: None,
             spinner: 0,
             size: (0, 0),
+            notice_ticks: 0,
             next_req: 1,
             quit: false,
             interrupted: false,
@@ -285,7 +309,30 @@ impl App {
     /// Whether something animates (a spinner, a running download), so the runtime
     /// should send [`Msg::Tick`]s; when false, no tick is needed.
     pub fn is_animating(&self) -> bool {
-        self.login.in_flight() || matches!(self.lookup, Lookup::Loading { .. }) || self.downloads.active()
+        self.login.in_flight()
+            || matches!(self.lookup, Lookup::Loading { .. })
+            || self.downloads.active()
+            || self.notices().any(|n| n.is_some())
+    }
+
+    /// The transient messages (each slot, shown or not).
+    fn notices(&self) -> impl Iterator<Item = &Option<Notice>> {
+        [&self.sessions.notice, &self.documents_notice, &self.downloads_notice].into_iter()
+    }
+
+    /// Counts a tick against the messages shown; clears them once they have
+    /// been up long enough (an error longer).
+    fn age_notices(&mut self) {
+        if self.notices().all(Option::is_none) {
+            return;
+        }
+        self.notice_ticks += 1;
+        let error = self.notices().flatten().any(|n| n.error);
+        if self.notice_ticks >= if error { ERROR_NOTICE_TICKS } else { NOTICE_TICKS } {
+            self.sessions.notice = None;
+            self.documents_notice = None;
+            self.downloads_notice = None;
+        }
     }
 
     /// The pane with the focus.
@@ -300,7 +347,14 @@ impl App {
 
     /// Handles one message and returns what the worker should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        let before: Vec<Option<Notice>> = self.notices().cloned().collect();
         let commands = self.handle(msg);
+        if !self.notices().eq(before.iter()) {
+            self.notice_ticks = 0;
+        }
+        if self.focus != Focus::Search {
+            self.search_selected = false;
+        }
         self.scroll_lists();
         commands
     }
@@ -318,6 +372,7 @@ impl App {
             }
             Msg::Tick { now } => {
                 self.spinner = self.spinner.wrapping_add(1);
+                self.age_notices();
                 self.check_expiry(now)
             }
             Msg::Event { event, now } => {
@@ -331,6 +386,12 @@ impl App {
     /// How many rows each list shows at the terminal's size, from the layout.
     pub(crate) fn list_rows(&self) -> ListRows {
         layout::list_rows(Rect::new(0, 0, self.size.0, self.size.1), self)
+    }
+
+    /// How many lines the process details have: the fixed ones (status, name,
+    /// id, created) and the additional data's rows.
+    pub(crate) fn detail_lines(&self) -> usize {
+        self.current.as_ref().map_or(0, |_| FIXED_DETAILS + self.details.len())
     }
 
     /// Keeps every list's selection in view after a change of state or size.
@@ -385,7 +446,7 @@ mod search;
 mod transfers;
 
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
-pub(crate) use search::Lookup;
+pub(crate) use search::{LineKind, Lookup};
 
 #[cfg(test)]
 mod tests;
@@ -395,3 +456,6 @@ mod session_tests;
 
 #[cfg(test)]
 mod bindings_tests;
+
+#[cfg(test)]
+mod finish_tests;

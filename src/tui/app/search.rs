@@ -1,6 +1,7 @@
 //! The search box's lookups: asking, cancelling, the answer and its errors.
 
 use super::*;
+use crate::tui::bindings::Pane;
 
 /// Where the process lookup is.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,10 +25,37 @@ pub(crate) enum Lookup {
         query: ProcessQuery,
         /// What went wrong (already safe to show).
         message: String,
-        /// What to do next.
-        hint: String,
+        /// For a name not found: the closest recent processes, best first.
+        closest: Vec<RecentEntry>,
+        /// What the user can do about it (said with the keys that work where the focus is).
+        next: NextStep,
     },
 }
+
+/// What can be done after a failed lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NextStep {
+    /// Search again (the id or name was not found).
+    SearchAgain,
+    /// Ask again (the server or the network failed).
+    Retry,
+    /// Log in (the lookup runs again after).
+    LogIn,
+}
+
+/// What a line above the process details says: an error, a note, or what to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    /// What went wrong.
+    Error,
+    /// More about it (the closest names).
+    Note,
+    /// What to do next.
+    Hint,
+}
+
+/// How many of the closest recent names a name not found shows.
+const CLOSEST: usize = 3;
 
 impl App {
     pub(super) fn submit_search(&mut self) -> Vec<Command> {
@@ -47,6 +75,21 @@ impl App {
         let mut commands = Vec::new();
         if let Lookup::Loading { req, .. } = self.lookup {
             commands.push(Command::CancelRequest(req));
+        }
+        if matches!(self.sessions.phase, Phase::SignedOut { .. }) {
+            // No session to ask with: the login dialog, and the lookup after it.
+            self.lookup = Lookup::Failed {
+                query: query.clone(),
+                message: "You are not signed in".into(),
+                closest: Vec::new(),
+                next: NextStep::LogIn,
+            };
+            self.ask_login(Some(&format!(
+                "You are not signed in. Log in to look up {}.",
+                safe_line(&query.to_string(), 60)
+            )));
+            self.sessions.phase = Phase::SignedOut { then: Some(query) };
+            return commands;
         }
         let req = ReqId(self.next_req);
         self.next_req += 1;
@@ -106,20 +149,21 @@ impl App {
                 commands
             }
             Ok(processes) if processes.is_empty() => {
-                self.lookup = Lookup::Failed {
-                    query: query.clone(),
-                    message: format!(
-                        "No {} — check it, or search another way",
-                        safe_line(&query.to_string(), 120)
-                    ),
-                    hint: String::new(),
+                let e = ApiError::NotFound {
+                    what: query.to_string(),
+                    message: None,
                 };
+                self.not_found_or_failed(query, &e);
                 Vec::new()
             }
             Ok(processes) => {
                 self.lookup = Lookup::Idle;
                 self.choices = processes;
                 self.choice_cursor.reset();
+                // The documents below belong to the process chosen, not the one before.
+                self.current = None;
+                self.documents = DocumentsPane::default();
+                self.details.clear();
                 if self.focus == from {
                     self.focus = Focus::Process;
                 }
@@ -129,7 +173,8 @@ impl App {
                 self.lookup = Lookup::Failed {
                     query: query.clone(),
                     message: "The session has ended".into(),
-                    hint: "Log in to continue; the lookup runs again after".into(),
+                    closest: Vec::new(),
+                    next: NextStep::LogIn,
                 };
                 self.ask_login(Some("Your session has ended. Log in again to continue."));
                 self.sessions.phase = Phase::SignedOut { then: Some(query) };
@@ -140,32 +185,106 @@ impl App {
                 Vec::new()
             }
             Err(e) => {
-                let (message, hint) = self.lookup_error(&query, &e);
-                self.lookup = Lookup::Failed { query, message, hint };
+                self.not_found_or_failed(query, &e);
                 Vec::new()
             }
         }
     }
 
-    pub(super) fn lookup_error(&self, query: &ProcessQuery, e: &ApiError) -> (String, String) {
-        let retry = self.first_key(Action::Retry);
-        let search = self.first_key(Action::FocusSearch);
-        match (e, query) {
+    /// A lookup that found nothing or failed: what went wrong, and for a name,
+    /// the closest recent names (the closest one selected in the recent list).
+    fn not_found_or_failed(&mut self, query: ProcessQuery, e: &ApiError) {
+        let mut closest = Vec::new();
+        let (message, next) = match (e, &query) {
             (ApiError::NotFound { .. }, ProcessQuery::Id(id)) => (
                 format!("No process {} — check the id, or search by name", safe_line(id, 60)),
-                format!("Press {search} to search again"),
+                NextStep::SearchAgain,
             ),
-            (ApiError::NotFound { .. }, ProcessQuery::Name(name)) => (
-                format!(
-                    "No process named \"{}\" — check the spelling, or search by id",
-                    safe_line(name, 60)
-                ),
-                format!("Press {search} to search again"),
+            (ApiError::NotFound { .. }, ProcessQuery::Name(name)) => {
+                let ranked = closest_names(name, &self.recent);
+                if let Some(best) = ranked.first() {
+                    self.recent_cursor.select(*best, self.recent.len());
+                }
+                closest = ranked.into_iter().map(|i| self.recent[i].clone()).collect();
+                (
+                    format!(
+                        "No process named \"{}\". Names must match exactly, capitals included",
+                        safe_line(name, 60)
+                    ),
+                    NextStep::SearchAgain,
+                )
+            }
+            (e, _) => (safe_line(&e.to_string(), 300), NextStep::Retry),
+        };
+        self.lookup = Lookup::Failed {
+            query,
+            message,
+            closest,
+            next,
+        };
+    }
+
+    /// The lines above the process details: the search box's error, or the
+    /// failed lookup's message, the closest names and what to do next from
+    /// where the focus is now.
+    pub(crate) fn lookup_lines(&self) -> Vec<(LineKind, String)> {
+        if let Some(error) = &self.search_error {
+            return vec![(LineKind::Error, format!("✗ {}", safe_line(error, 200)))];
+        }
+        let Lookup::Failed {
+            message, closest, next, ..
+        } = &self.lookup
+        else {
+            return Vec::new();
+        };
+        let mut lines = vec![(LineKind::Error, format!("✗ {message}"))];
+        if !closest.is_empty() {
+            let names: Vec<String> = closest
+                .iter()
+                .map(|entry| match &entry.name {
+                    Some(name) => format!("{} ({})", safe_line(name, 120), safe_line(&entry.process_id, 20)),
+                    None => safe_line(&entry.process_id, 20),
+                })
+                .collect();
+            lines.push((LineKind::Note, format!("Closest recent: {}", names.join(" · "))));
+        }
+        lines.push((LineKind::Hint, self.next_step_hint(*next, !closest.is_empty())));
+        lines
+    }
+
+    /// What to do after a failed lookup, in keys that work where the focus is.
+    fn next_step_hint(&self, next: NextStep, closest: bool) -> String {
+        let key = |action| self.first_key(action);
+        let pane = self.pane();
+        match (next, pane) {
+            (NextStep::LogIn, Pane::Login) => "Log in to continue; the lookup runs after".into(),
+            (NextStep::LogIn, Pane::Search) => format!("Press {} to log in and look it up", key(Action::Submit)),
+            (NextStep::LogIn, _) => format!("Press {} to log in", key(Action::Logout)),
+            (NextStep::SearchAgain, Pane::Search) if closest => format!(
+                "Press {} and {} to open the closest, or edit the search and press {}",
+                key(Action::Down),
+                key(Action::Submit),
+                key(Action::Submit)
             ),
-            (e, _) if e.is_retryable() => (safe_line(&e.to_string(), 300), format!("Press {retry} to try again")),
-            (e, _) => (
-                safe_line(&e.to_string(), 300),
-                format!("Press {retry} to try again, or {search} to search"),
+            (NextStep::SearchAgain, Pane::Search) => {
+                format!("Edit the search and press {}", key(Action::Submit))
+            }
+            (NextStep::SearchAgain, Pane::Recent) if closest => format!(
+                "Press {} to open the selected one, or {} to search again",
+                key(Action::Submit),
+                key(Action::FocusSearch)
+            ),
+            (NextStep::SearchAgain, _) => format!("Press {} to search again", key(Action::FocusSearch)),
+            (NextStep::Retry, Pane::Search) => format!("Press {} to try again", key(Action::Submit)),
+            (NextStep::Retry, Pane::Process | Pane::Choices) => format!(
+                "Press {} to try again, or {} to search",
+                key(Action::Retry),
+                key(Action::FocusSearch)
+            ),
+            (NextStep::Retry, _) => format!(
+                "Press {} to search again, or {} in the process pane to try again",
+                key(Action::FocusSearch),
+                key(Action::Retry)
             ),
         }
     }
@@ -184,6 +303,7 @@ impl App {
         self.choices.clear();
         self.documents = DocumentsPane::new(&process.documents);
         self.details_scroll.reset();
+        self.details = crate::tui::details::rows(&process.extra);
         let entry = RecentEntry {
             process_id: process.process_id.as_str().to_string(),
             name: process.name.clone(),
@@ -196,4 +316,47 @@ impl App {
         self.recent_cursor.reset();
         vec![Command::SaveRecent(self.recent.clone())]
     }
+}
+
+/// The recent processes whose names are closest to `name`, best first, as
+/// indices into `recent`: the same name in other capitals, then names that
+/// hold it (or it them), then names a few edits away.
+pub(crate) fn closest_names(name: &str, recent: &[RecentEntry]) -> Vec<usize> {
+    let wanted: Vec<char> = name.to_lowercase().chars().take(200).collect();
+    let mut ranked: Vec<(usize, usize, usize)> = recent
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let candidate: Vec<char> = entry.name.as_deref()?.to_lowercase().chars().take(200).collect();
+            let distance = edit_distance(&wanted, &candidate);
+            let holds = |a: &[char], b: &[char]| b.is_empty() || a.windows(b.len()).any(|w| w == b);
+            let class = if distance == 0 {
+                0
+            } else if holds(&candidate, &wanted) || holds(&wanted, &candidate) {
+                1
+            } else if distance <= (wanted.len() / 3).max(2) {
+                2
+            } else {
+                return None;
+            };
+            Some((class, distance, i))
+        })
+        .collect();
+    ranked.sort_unstable();
+    ranked.into_iter().take(CLOSEST).map(|(_, _, i)| i).collect()
+}
+
+/// The Levenshtein distance between two texts.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }

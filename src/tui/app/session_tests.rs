@@ -14,6 +14,7 @@ const BASE: &str = "http://127.0.0.1:8080/api";
 fn init(expires_at: Option<OffsetDateTime>, logged_in: bool) -> AppInit {
     AppInit {
         base_url: BASE.into(),
+        base_url_origin: None,
         email: Some("ana@example.com".into()),
         password_prefill: None,
         session: logged_in.then_some(SessionInfo {
@@ -66,6 +67,13 @@ fn screen(app: &App, now: OffsetDateTime) -> String {
 
 fn top_line(app: &App, now: OffsetDateTime) -> String {
     screen(app, now).lines().next().unwrap_or_default().to_string()
+}
+
+/// The hint line, where messages go (a long one takes the rows above it too).
+fn hint_lines(app: &App, now: OffsetDateTime) -> String {
+    let screen = screen(app, now);
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(3)..].join("\n")
 }
 
 /// Logs in through the dialog, ticking the checkbox when `keep` is set.
@@ -191,7 +199,7 @@ fn with_the_password_kept_the_end_renews_silently_once() {
         end,
     ));
     assert_eq!(app.next_deadline(), Some(later - Duration::minutes(5)));
-    assert!(top_line(&app, end).contains("Session renewed"));
+    assert!(hint_lines(&app, end).contains("Session renewed"));
     // The renewal failed (the password changed): the worker says the session expired.
     app.update(tick(later));
     app.update(ev(Event::SessionExpired, later));
@@ -230,6 +238,7 @@ fn p_lists_the_profiles_and_switches() {
         Event::ProfileSwitched {
             profile: "b".into(),
             base_url: "http://127.0.0.1:9090/api".into(),
+            base_url_origin: None,
             email: Some("bo@example.com".into()),
             session: None,
         },
@@ -249,6 +258,7 @@ fn switching_to_a_signed_in_profile_opens_on_the_search_box() {
         Event::ProfileSwitched {
             profile: "b".into(),
             base_url: "http://127.0.0.1:9090/api".into(),
+            base_url_origin: None,
             email: None,
             session: Some(SignedIn {
                 email: "bo@example.com".into(),
@@ -272,7 +282,9 @@ fn p_with_one_profile_says_how_to_add_one_and_esc_closes_the_chooser() {
     app.update(key(KeyCode::Tab));
     app.update(ch('P'));
     assert!(!app.profile_chooser_visible());
-    assert!(top_line(&app, NOW).contains("[profiles.NAME]"));
+    assert!(hint_lines(&app, NOW).contains("[profiles.NAME]"));
+    let top = top_line(&app, NOW);
+    assert!(top.contains(BASE), "the server stays: {top}");
     app.sessions.profiles.push("other".into());
     app.update(ch('P'));
     assert!(app.profile_chooser_visible());
@@ -286,8 +298,9 @@ fn p_with_one_profile_says_how_to_add_one_and_esc_closes_the_chooser() {
 }
 
 #[test]
-fn a_keyring_warning_shows_in_the_top_bar() {
+fn a_keyring_warning_shows_on_the_hint_line() {
     let mut app = App::new(init(None, true));
     app.update(ev(Event::Warning("the OS keyring is not available".into()), NOW));
-    assert!(top_line(&app, NOW).contains("keyring is not available"));
+    assert!(hint_lines(&app, NOW).contains("keyring is not available"));
+    assert!(!top_line(&app, NOW).contains("keyring"));
 }

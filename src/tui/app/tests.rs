@@ -56,6 +56,7 @@ const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 fn init(logged_in: bool) -> AppInit {
     AppInit {
         base_url: "http://127.0.0.1:8080/api".into(),
+        base_url_origin: None,
         email: Some("demo@trackline.local".into()),
         password_prefill: None,
         session: logged_in.then(|| SessionInfo {
@@ -273,8 +274,11 @@ fn slash_focuses_the_search_box_and_types_in_it() {
     assert_eq!(app.focus(), Focus::Documents);
     app.update(ch('/'));
     assert_eq!(app.focus(), Focus::Search);
+    // The old text is selected: the first character replaces it, the next adds to it.
     app.update(ch('/'));
-    assert_eq!(app.search.value(), "1/");
+    assert_eq!(app.search.value(), "/");
+    app.update(ch('/'));
+    assert_eq!(app.search.value(), "//");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The help overlay, generated from the keymap.
 
 use crate::tui::app::App;
+use crate::tui::fit;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 use crate::tui::list::ListCursor;
@@ -28,12 +29,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     frame.render_widget(block, rect);
     let visible = cursor.window(rows_total, inner.height.saturating_sub(1) as usize);
     let wide = inner.width >= 66;
+    // What the fixed columns and the spacing leave the description (a cut is marked).
+    let described = (inner.width as usize).saturating_sub(if wide { 14 + 20 + 4 } else { 12 + 2 });
     let rows: Vec<Row> = Action::ALL[visible]
         .iter()
         .map(|action| {
             let mut cells = vec![
                 Cell::from(Span::styled(app.keymap.keys_for(*action).join("  "), t.key)),
-                Cell::from(Span::styled(action.describe(), t.text)),
+                Cell::from(Span::styled(fit::fit(action.describe(), described), t.text)),
             ];
             if wide {
                 cells.push(Cell::from(Span::styled(action.place(), t.muted)));

@@ -3,6 +3,7 @@
 
 use crate::text::safe_line;
 use crate::tui::app::App;
+use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -26,6 +27,15 @@ pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    if let (Some(lines), Some(notice)) = (layout::hint_message(app, area.width), &app.sessions.notice) {
+        let style = if notice.error { t.warn } else { t.info };
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|line| Line::from(Span::styled(format!(" {line}"), style)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (keys, label) in hint_items(app) {

@@ -16,6 +16,7 @@ mod search;
 pub(crate) use hints::hint_items;
 
 use super::app::{App, Phase, SessionEnd};
+use super::fit;
 use super::layout;
 use super::layout::MIN_SIZE;
 use super::layout::centered;
@@ -63,6 +64,88 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
 
 fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
+    let session = |short: bool| session_spans(app, now, short);
+    let help = app
+        .keymap
+        .keys_for(super::keymap::Action::Help)
+        .first()
+        .map(|key| Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned());
+    let help_width = help.as_ref().map_or(0, Line::width);
+    let brand = Span::styled(" Trackline ", t.brand);
+    let profile = safe_line(&app.sessions.profile, 30);
+    let url = safe_line(&app.base_url, 80);
+    let width = area.width as usize;
+    let spans_width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    // The profile, the server and where it came from, the most that fits.
+    let mut chosen: Option<(Vec<Span>, bool)> = None;
+    if let Some(origin) = app.base_url_origin.as_deref() {
+        let origin = safe_line(origin, 200);
+        let from = origin.split(", not the profile").next().unwrap_or_default().to_string();
+        let texts = [format!("{url} ({origin})"), format!("{url} ({from})"), from.clone()];
+        // The fullest text first: it may take the help key's room, then the word "session".
+        'fit: for text in &texts {
+            for (short, with_help) in [(false, true), (false, false), (true, false)] {
+                let session = session(short);
+                let fixed = brand.width() + 8 + fit::width(&profile) + spans_width(&session);
+                let room = width.saturating_sub(fixed + if with_help { help_width } else { 0 });
+                if fit::width(text) <= room {
+                    chosen = Some((server_spans(app, &profile, text, true, session), with_help));
+                    break 'fit;
+                }
+            }
+        }
+        if chosen.is_none() {
+            let session = session(true);
+            let room = width.saturating_sub(brand.width() + 8 + fit::width(&profile) + spans_width(&session));
+            if room >= 8 {
+                chosen = Some((
+                    server_spans(app, &profile, &fit::fit(&from, room), true, session),
+                    false,
+                ));
+            }
+        }
+    }
+    let (mut spans, with_help) = chosen.unwrap_or_else(|| {
+        let session = session(false);
+        let session_width = spans_width(&session);
+        let server = server_spans(app, &profile, &url, false, Vec::new());
+        let fits = |middle: usize| brand.width() + middle + session_width + help_width <= width;
+        let mut spans = if fits(spans_width(&server)) {
+            server
+        } else if fits(fit::width(&profile) + 4) {
+            vec![Span::styled(format!("│ {profile} │ "), t.top_bar)]
+        } else {
+            vec![Span::styled("│ ", t.top_bar)]
+        };
+        spans.extend(session);
+        (spans, true)
+    });
+    spans.insert(0, brand);
+    let left = Line::from(spans);
+    let left_width = left.width();
+    frame.render_widget(Paragraph::new(left).style(t.top_bar), area);
+    if let Some(help) = help.filter(|_| with_help && left_width + help_width <= width) {
+        frame.render_widget(help, area);
+    }
+}
+
+/// `│ profile │ server │ ` and then `session`; the server drawn as a
+/// warning when it is not the profile's own.
+fn server_spans<'a>(app: &App, profile: &str, server: &str, warn: bool, session: Vec<Span<'a>>) -> Vec<Span<'a>> {
+    let t = &app.theme;
+    let style = if warn { t.top_bar.patch(t.warn) } else { t.top_bar };
+    let mut spans = vec![
+        Span::styled(format!("│ {profile} │ "), t.top_bar),
+        Span::styled(server.to_string(), style),
+        Span::styled(" │ ", t.top_bar),
+    ];
+    spans.extend(session);
+    spans
+}
+
+/// The signed-in email and the session's time left (`short`: without the word "session").
+fn session_spans(app: &App, now: OffsetDateTime, short: bool) -> Vec<Span<'static>> {
+    let t = &app.theme;
     let mut session = Vec::new();
     match &app.sessions.phase {
         Phase::SignedIn {
@@ -75,6 +158,7 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
             if let Some(at) = *expires_at {
                 session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
+                let word = if short { "" } else { "session " };
                 if left.is_positive() && *end != SessionEnd::Later {
                     let key = app
                         .keymap
@@ -87,61 +171,25 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
                     } else {
                         format!("{key} to log in again")
                     };
-                    session.push(Span::styled(
-                        format!("session ends in {} — {offer}", super::format::remaining(left)),
-                        t.top_bar.patch(t.warn),
-                    ));
+                    let text = if short {
+                        format!("ends in {}", super::format::remaining(left))
+                    } else {
+                        format!("session ends in {} — {offer}", super::format::remaining(left))
+                    };
+                    session.push(Span::styled(text, t.top_bar.patch(t.warn)));
                 } else if left.is_positive() {
                     session.push(Span::styled(
-                        format!("session {} left", super::format::remaining(left)),
+                        format!("{word}{} left", super::format::remaining(left)),
                         t.top_bar,
                     ));
                 } else {
-                    session.push(Span::styled("session expired", t.top_bar.patch(t.error)));
+                    session.push(Span::styled(format!("{word}expired"), t.top_bar.patch(t.error)));
                 }
             }
         }
         Phase::SignedOut { .. } => session.push(Span::styled("not signed in", t.top_bar)),
     }
-    if let Some(notice) = &app.sessions.notice {
-        let style = if notice.error { t.warn } else { t.info };
-        session.push(Span::styled(" │ ", t.top_bar));
-        session.push(Span::styled(safe_line(&notice.text, 200), t.top_bar.patch(style)));
-    }
-    let help = app
-        .keymap
-        .keys_for(super::keymap::Action::Help)
-        .first()
-        .map(|key| Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned());
-    let help_width = help.as_ref().map_or(0, Line::width);
-    let brand = Span::styled(" Trackline ", t.brand);
-    let server = Span::styled(
-        format!(
-            "│ {} │ {} │ ",
-            safe_line(&app.sessions.profile, 30),
-            safe_line(&app.base_url, 80)
-        ),
-        t.top_bar,
-    );
-    let session_width: usize = session.iter().map(Span::width).sum();
-    let full = brand.width() + server.width() + session_width;
-    let profile_only = Span::styled(format!("│ {} │ ", safe_line(&app.sessions.profile, 30)), t.top_bar);
-    let fits = |middle: &Span| brand.width() + middle.width() + session_width + help_width <= area.width as usize;
-    let middle = if full + help_width <= area.width as usize {
-        server
-    } else if fits(&profile_only) {
-        profile_only
-    } else {
-        Span::styled("│ ", t.top_bar)
-    };
-    let mut spans = vec![brand, middle];
-    spans.extend(session);
-    let left = Line::from(spans);
-    let left_width = left.width();
-    frame.render_widget(Paragraph::new(left).style(t.top_bar), area);
-    if let Some(help) = help.filter(|_| left_width + help_width <= area.width as usize) {
-        frame.render_widget(help, area);
-    }
+    session
 }
 
 /// A pane's border: rounded, highlighted when focused, with a title and extra info.
