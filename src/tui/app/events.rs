@@ -96,6 +96,7 @@ impl App {
                 Vec::new()
             }
             Event::ProcessLoaded { req, result } => self.loaded(req, result),
+            Event::DownloadVerifying { .. } => Vec::new(),
             Event::DownloadStarted { id, total, .. } => {
                 self.downloads.started(id, total, now);
                 Vec::new()
