@@ -221,6 +221,13 @@ impl Downloads {
         self.items.get(*i)
     }
 
+    /// Whether a document is saved or on its way in this session, so that
+    /// downloading "all" leaves it alone.
+    pub(crate) fn has(&self, process_id: &str, doc_id: &str) -> bool {
+        self.for_doc(process_id, doc_id)
+            .is_some_and(|t| t.state.is_active() || matches!(t.state, TransferState::Done { .. }))
+    }
+
     /// Whether any transfer is asked of the worker and not finished (one
     /// waiting for a login is not).
     pub(crate) fn active(&self) -> bool {
@@ -235,17 +242,18 @@ impl Downloads {
         id
     }
 
-    /// Adds a transfer of a document and returns the command that asks the
-    /// worker for it; `None` if the document is already queued or running.
+    /// Adds a transfer of a document (or asks again for its failed or
+    /// cancelled row) and returns the command that asks the worker for it;
+    /// `None` if the document is already queued or running.
     pub(crate) fn enqueue(&mut self, doc: Document, process: ProcessRef) -> Option<Command> {
         let key = (process.id.as_str().to_string(), doc.doc_id.as_str().to_string());
-        let active = self
-            .by_doc
-            .get(&key)
-            .and_then(|&i| self.items.get(i))
-            .is_some_and(|t| t.state.is_active());
-        if active {
-            return None;
+        let latest = self.by_doc.get(&key).copied();
+        match latest.and_then(|i| self.items.get(i)).map(|t| &t.state) {
+            Some(state) if state.is_active() => return None,
+            Some(TransferState::Failed { .. } | TransferState::Cancelled { .. }) => {
+                return latest.and_then(|i| self.again(i));
+            }
+            _ => {}
         }
         let id = self.new_id();
         let transfer = Transfer {
@@ -346,10 +354,26 @@ impl Downloads {
         Some(commands)
     }
 
+    /// Cancels every transfer that is queued or running (or waits for a
+    /// login); returns how many.
+    pub(crate) fn cancel_all(&mut self) -> usize {
+        let mut cancelled = 0;
+        for t in self.items.iter_mut().filter(|t| t.state.is_active()) {
+            let (received, total) = t.state.bytes().unwrap_or((0, None));
+            t.state = TransferState::Cancelled { received, total };
+            cancelled += 1;
+        }
+        cancelled
+    }
+
     /// Queues the selected failed or cancelled transfer again, under a new id;
     /// `None` if it is neither.
     pub(crate) fn retry_selected(&mut self) -> Option<Command> {
-        let index = self.cursor.selected();
+        self.again(self.cursor.selected())
+    }
+
+    /// Queues the failed or cancelled transfer of row `index` again, under a new id.
+    fn again(&mut self, index: usize) -> Option<Command> {
         let state = &self.items.get(index)?.state;
         if !matches!(state, TransferState::Failed { .. } | TransferState::Cancelled { .. }) {
             return None;

@@ -3,6 +3,7 @@
 
 use crate::text::safe_line;
 use crate::tui::app::App;
+use crate::tui::fit;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -24,8 +25,22 @@ pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The hint line: a question waiting for its answer, else a message until
+/// the next key ("copied …"), else the keys of the pane.
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    let room = (area.width as usize).saturating_sub(1);
+    let message = match (app.prompt_text(false), &app.hint_notice) {
+        (Some(long), _) if fit::width(&long) <= room => Some((long, t.warn)),
+        (Some(_), _) => app.prompt_text(true).map(|short| (short, t.warn)),
+        (None, Some(notice)) => Some((notice.text.clone(), if notice.error { t.error } else { t.info })),
+        (None, None) => None,
+    };
+    if let Some((text, style)) = message {
+        let line = Line::from(vec![Span::raw(" "), Span::styled(fit::fit(&text, room), style)]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (keys, label) in hint_items(app) {
