@@ -2,9 +2,9 @@
 //! from an injected stream, worker events, a tick that exists only while
 //! something animates, the session's deadline and (when asked for) SIGTERM
 //! and SIGHUP become [`Msg`]s for [`App::update`]. The [`Command`]s it returns
-//! go to the worker; the [`Effect`]s (suspend, quit, copy) are done here, through a
-//! [`TerminalHost`]. The screen is drawn after each batch of messages, never on
-//! a timer, so an idle TUI uses no CPU.
+//! go to the worker; the [`Effect`]s (suspend, quit, copy) are done here,
+//! through a [`TerminalHost`]. The screen is drawn after each batch of
+//! messages, never on a timer, so an idle TUI uses no CPU.
 //!
 //! [`Command`]: crate::worker::Command
 

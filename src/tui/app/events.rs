@@ -96,9 +96,16 @@ impl App {
                 Vec::new()
             }
             Event::ProcessLoaded { req, result } => self.loaded(req, result),
-            Event::DownloadVerifying { .. } => Vec::new(),
-            Event::DownloadStarted { id, total, .. } => {
-                self.downloads.started(id, total, now);
+            Event::DownloadVerifying { id, bytes } => {
+                self.heard_of(id);
+                self.downloads.verifying(id, bytes);
+                Vec::new()
+            }
+            Event::DownloadStarted {
+                id, received, total, ..
+            } => {
+                self.heard_of(id);
+                self.downloads.started(id, received, total, now);
                 Vec::new()
             }
             Event::Progress { id, received, total } => {
@@ -111,6 +118,7 @@ impl App {
                 bytes,
                 sha256,
             } => {
+                self.heard_of(id);
                 self.downloads.done(id, path, bytes, sha256);
                 Vec::new()
             }
@@ -120,8 +128,8 @@ impl App {
                 retryable,
                 needs_login,
             } => {
-                self.downloads
-                    .failed(id, safe_line(&error, 300), retryable, needs_login);
+                self.heard_of(id);
+                self.download_failed(id, safe_line(&error, 300), retryable, needs_login);
                 if needs_login {
                     self.ask_login(Some(
                         "Your session has ended. Log in again; the download continues after.",
@@ -152,6 +160,7 @@ impl App {
                 Vec::new()
             }
             Event::DownloadCancelled { id } => {
+                self.heard_of(id);
                 self.downloads.cancelled(id);
                 Vec::new()
             }

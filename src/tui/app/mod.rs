@@ -159,6 +159,8 @@ pub struct App {
     pub(crate) hint_notice: Option<Notice>,
     /// The download whose saved path `y` copied last: `y` again copies its SHA-256.
     copied_path: Option<DownloadId>,
+    /// The download the "Trying … again" notice is about: it goes once the worker answers.
+    retry_notice: Option<DownloadId>,
     pub(crate) spinner: usize,
     pub(crate) size: (u16, u16),
     next_req: u64,
@@ -231,6 +233,7 @@ impl App {
             prompt: None,
             hint_notice: None,
             copied_path: None,
+            retry_notice: None,
             spinner: 0,
             size: (0, 0),
             next_req: 1,

@@ -1,9 +1,10 @@
 //! `App::update` and the screen for issue 13's downloads items: quitting
-//! while downloads run, `D` that skips and asks, `X` and `y`.
+//! while downloads run, `D` that skips and asks, `X`, `y`, and resumes and
+//! retries that show what happens.
 
 use super::*;
 use crate::api::{Document, Id};
-use crate::tui::downloads::TransferState;
+use crate::tui::downloads::{RESUME_NOTE, TransferState};
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -44,6 +45,13 @@ fn ch(c: char) -> Msg {
 
 fn ev(event: Event) -> Msg {
     Msg::Event { event, now: NOW }
+}
+
+fn ev_at(event: Event, seconds: i64) -> Msg {
+    Msg::Event {
+        event,
+        now: NOW + Duration::seconds(seconds),
+    }
 }
 
 fn process(id: &str, docs: usize) -> Process {
@@ -329,6 +337,237 @@ fn y_copies_what_is_selected_and_says_so_on_the_hint_line() {
         app.update(ch('j'));
         assert!(
             !hint_line(&app).contains("copied"),
+            "the message goes with the next key"
+        );
+    }
+}
+
+// ----- resume and retry ------------------------------------------------------------
+
+#[test]
+fn a_resume_shows_verifying_then_where_it_resumed_then_its_rate() {
+    for (w, h) in SIZES {
+        let mut app = loaded(process("1", 1), w, h);
+        let id = downloads_of(&app.update(ch('d')))[0];
+        app.update(ev(Event::DownloadVerifying { id, bytes: 12_300_000 }));
+        let shown = screen(&app);
+        assert!(shown.contains("verifying"), "{shown}");
+        if w >= 80 {
+            assert!(shown.contains("verifying the partial file"), "{shown}");
+        }
+        if w >= 120 {
+            assert!(shown.contains("verifying the partial file (12 MB)"), "{shown}");
+        }
+        assert!(!shown.contains("0 B"), "{shown}");
+
+        app.update(ev(Event::DownloadStarted {
+            id,
+            received: 12_300_000,
+            path_hint: None,
+            total: Some(30_000_000),
+        }));
+        let shown = screen(&app);
+        if w >= 80 {
+            assert!(shown.contains("resuming at 12 MB"), "{shown}");
+        }
+        if w >= 120 {
+            assert!(shown.contains("12 MB / 30 MB"), "{shown}");
+        } else {
+            assert!(shown.contains("resuming"), "{shown}");
+        }
+        assert!(shown.contains(" 41%"), "not from zero: {shown}");
+
+        let later = RESUME_NOTE.whole_seconds() + 1;
+        app.update(ev_at(
+            Event::Progress {
+                id,
+                received: 18_300_000,
+                total: Some(30_000_000),
+            },
+            later,
+        ));
+        let shown = screen(&app);
+        assert!(!shown.contains("resuming"), "{shown}");
+        if w >= 120 {
+            assert!(shown.contains("1.0 MB/s") && shown.contains("ETA 11s"), "{shown}");
+        }
+    }
+}
+
+#[test]
+fn r_on_a_failed_download_shows_what_it_did() {
+    for (w, h) in SIZES {
+        let mut app = loaded(process("1", 1), w, h);
+        let id = downloads_of(&app.update(ch('d')))[0];
+        failed(&mut app, id, "attachment 1000 was not found");
+        app.update(key(KeyCode::Tab));
+        let again = downloads_of(&app.update(ch('r')));
+        assert!(screen(&app).contains("Trying Quarterly_statement_0.pdf again"));
+        let shown = screen(&app);
+        assert!(!shown.contains("0%") && !shown.contains("0 B"), "{shown}");
+        failed(&mut app, again[0], "attachment 1000 was not found");
+        let shown = screen(&app);
+        assert!(shown.contains("failed ×2"), "{shown}");
+        assert!(shown.contains("failed again (try 2)"), "{shown}");
+    }
+}
+
+#[test]
+fn the_retry_message_goes_once_the_worker_answers() {
+    let mut app = loaded(process("1", 1), 80, 24);
+    let id = downloads_of(&app.update(ch('d')))[0];
+    app.update(ev(Event::DownloadCancelled { id }));
+    app.update(key(KeyCode::Tab));
+    let again = downloads_of(&app.update(ch('r')))[0];
+    assert!(screen(&app).contains("Trying Quarterly_statement_0.pdf again"));
+    app.update(ev(Event::DownloadVerifying {
+        id: again,
+        bytes: 5_000,
+    }));
+    let shown = screen(&app);
+    assert!(!shown.contains("Trying"), "{shown}");
+    assert!(shown.contains("verifying the partial file"), "{shown}");
+}
+
+#[test]
+fn a_new_download_is_scrolled_into_view() {
+    let mut app = loaded(process("1", 6), 80, 24);
+    for _ in 0..5 {
+        app.update(ch('d'));
+        app.update(ch('j'));
+    }
+    assert_eq!(app.downloads.cursor.selected(), 4, "the newest row");
+    let shown = screen(&app);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("Quarterly_statement_4.pdf") && l.contains("─────"));
+    assert!(row.is_some(), "{shown}");
+}
+
+#[test]
+fn a_new_failure_is_scrolled_into_view() {
+    let mut app = loaded(process("1", 12), 80, 24);
+    let ids = downloads_of(&app.update(ch('D')));
+    failed(&mut app, ids[11], "attachment 1011 was not found");
+    assert_eq!(app.downloads.cursor.selected(), 11);
+    let shown = screen(&app);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("Quarterly_statement_11.pdf") && l.contains("failed"));
+    assert!(row.is_some(), "{shown}");
+}
+
+#[test]
+fn the_saved_path_of_another_process_is_not_shown_under_the_next_one() {
+    let mut app = loaded(process("1", 1), 120, 36);
+    let id = downloads_of(&app.update(ch('d')))[0];
+    done(&mut app, id, "/tmp/dl/1 Process 1/Quarterly_statement_0.pdf");
+    assert!(screen(&app).contains("saved /tmp/dl/1 Process 1/"));
+    app.update(ch('/'));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for c in "2".chars() {
+        app.update(ch(c));
+    }
+    let commands = app.update(key(KeyCode::Enter));
+    let Some(req) = commands.iter().find_map(|c| match c {
+        Command::FetchProcess { req, .. } => Some(*req),
+        _ => None,
+    }) else {
+        panic!("no lookup in {commands:?}");
+    };
+    app.update(ev(Event::ProcessLoaded {
+        req,
+        result: Ok(vec![process("2", 1)]),
+    }));
+    assert!(!screen(&app).contains("saved /tmp/dl/1 Process 1/"), "{}", screen(&app));
+    // In the downloads pane, the selected row's path shows whatever process it belongs to.
+    app.update(key(KeyCode::Tab));
+    assert!(screen(&app).contains("saved /tmp/dl/1 Process 1/"), "{}", screen(&app));
+}
+
+// ----- room on the screen ----------------------------------------------------------------
+
+#[test]
+fn download_rows_show_their_names_at_80_and_90_columns() {
+    for w in [80, 90, 120] {
+        let mut app = loaded(process("1", 3), w, 24);
+        app.update(ch('D'));
+        let shown = screen(&app);
+        assert!(shown.contains("› Quarterly_statement_0.pdf") || shown.contains("  Quarterly_statement_0.pdf"));
+        let rows: Vec<_> = shown.lines().filter(|l| l.contains("─────── ")).collect();
+        assert_eq!(rows.len(), 3, "{shown}");
+        for row in rows {
+            assert!(row.contains("Quarterly_statement_"), "{w}: {row}");
+        }
+    }
+}
+
+#[test]
+fn a_long_name_is_cut_with_an_ellipsis() {
+    let mut p = process("1", 1);
+    p.documents[0].doc_name = Some(format!("{}.pdf", "Very_long_document_name_".repeat(6)));
+    let mut app = loaded(p, 80, 24);
+    app.update(ch('d'));
+    let shown = screen(&app);
+    let row = shown.lines().find(|l| l.contains("queued")).unwrap_or_default();
+    assert!(row.contains("Very_long_document_name_") && row.contains('…'), "{row}");
+}
+
+#[test]
+fn at_60_by_16_the_documents_show_rows() {
+    let app = loaded(process("1", 6), 60, 16);
+    let shown = screen(&app);
+    let rows = shown.lines().filter(|l| l.contains("Quarterly_statement_")).count();
+    assert!(rows >= 3, "{shown}");
+    // With the focus elsewhere, at least one row (its header gives way).
+    let mut app = app;
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus(), Focus::Process);
+    let shown = screen(&app);
+    assert!(shown.contains("Quarterly_statement_0.pdf"), "{shown}");
+}
+
+/// The screen's text inside the panes, without spaces or borders: what a
+/// message says, wherever its lines were broken.
+fn squashed(app: &App) -> String {
+    screen(app)
+        .lines()
+        .map(|l| l.trim_matches(['│', ' ', '╰', '╯', '─']))
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_sha256_and_a_failed_open_are_shown_whole() {
+    for (w, h) in SIZES {
+        let mut app = loaded(process("1", 1), w, h);
+        let id = downloads_of(&app.update(ch('d')))[0];
+        let path = "/home/ana/Downloads/Trackline/1 Process 1/Quarterly_statement_0.pdf";
+        done(&mut app, id, path);
+        app.update(key(KeyCode::Tab));
+        let saved = format!("saved {path} · sha256 {}", "ab".repeat(32));
+        assert!(squashed(&app).contains(&squash(&saved)), "{w}×{h}:\n{}", screen(&app));
+        assert!(!screen(&app).contains('…'), "nothing cut at {w}×{h}:\n{}", screen(&app));
+
+        let error = "xdg-open: no application is registered for application/pdf";
+        app.update(ev(Event::OpenFailed {
+            path: PathBuf::from(path),
+            error: error.into(),
+        }));
+        let said = format!("Could not open Quarterly_statement_0.pdf: {error} — the file is at {path}");
+        assert!(squashed(&app).contains(&squash(&said)), "{w}×{h}:\n{}", screen(&app));
+        app.update(ch('k'));
+        assert!(
+            !screen(&app).contains("Could not open"),
             "the message goes with the next key"
         );
     }

@@ -1,6 +1,7 @@
 //! Download keys: downloading the selected or marked documents and opening saved files.
 
 use super::*;
+use crate::tui::downloads::{Detail, Progress, Tone, TransferState};
 use crate::tui::format::thousands;
 
 impl App {
@@ -20,7 +21,10 @@ impl App {
         };
         let name = safe_line(&document.display_name(), 80);
         match self.downloads.enqueue(document, process) {
-            Some(command) => vec![command],
+            Some(command) => {
+                self.show_download(&command);
+                vec![command]
+            }
             None => {
                 self.documents_notice = Some(Notice {
                     error: false,
@@ -81,6 +85,9 @@ impl App {
                 continue;
             };
             commands.extend(self.downloads.enqueue(document, process.clone()));
+        }
+        if let Some(first) = commands.first() {
+            self.show_download(first);
         }
         let added = commands.len();
         let plural = if added == 1 { "" } else { "s" };
@@ -144,7 +151,16 @@ impl App {
 
     pub(super) fn retry_selected_download(&mut self) -> Vec<Command> {
         match self.downloads.retry_selected() {
-            Some(command) => vec![command],
+            Some(command) => {
+                if let Some(t) = self.downloads.selected() {
+                    self.retry_notice = Some(t.id);
+                    self.downloads_notice = Some(Notice {
+                        error: false,
+                        text: format!("Trying {} again…", safe_line(&t.doc.display_name(), 80)),
+                    });
+                }
+                vec![command]
+            }
             None => {
                 self.downloads_notice = self.downloads.selected().map(|_| Notice {
                     error: false,
@@ -170,6 +186,103 @@ impl App {
             Vec::new()
         } else {
             vec![Command::CancelAllDownloads]
+        }
+    }
+
+    /// The worker answered about download `id`: a "Trying … again" notice about it has done its job.
+    pub(super) fn heard_of(&mut self, id: DownloadId) {
+        if self.retry_notice == Some(id) {
+            self.retry_notice = None;
+            self.downloads_notice = None;
+        }
+    }
+
+    /// Selects (so scrolls into view) the row a download command just asked
+    /// for, unless the user is moving in the downloads pane.
+    fn show_download(&mut self, command: &Command) {
+        if let Command::Download { id, .. } = command
+            && self.focus != Focus::Downloads
+            && let Some(row) = self.downloads.row_of(*id)
+        {
+            let len = self.downloads.items().len();
+            self.downloads.cursor.select(row, len);
+        }
+    }
+
+    /// A download failed: out of the downloads pane its row is selected, so
+    /// it is in view; a retry that failed again says so.
+    pub(super) fn download_failed(&mut self, id: DownloadId, error: String, retryable: bool, needs_login: bool) {
+        let row = self.downloads.row_of(id);
+        self.downloads.failed(id, error.clone(), retryable, needs_login);
+        let Some(row) = row else { return };
+        let Some(t) = self.downloads.items().get(row) else {
+            return;
+        };
+        if !matches!(t.state, TransferState::Failed { .. }) {
+            return;
+        }
+        if t.tries > 1 {
+            self.downloads_notice = Some(Notice {
+                error: true,
+                text: format!(
+                    "{} failed again (try {}): {error}",
+                    safe_line(&t.doc.display_name(), 80),
+                    t.tries
+                ),
+            });
+        }
+        if self.focus != Focus::Downloads {
+            let len = self.downloads.items().len();
+            self.downloads.cursor.select(row, len);
+        }
+    }
+
+    /// What the downloads pane says below its rows: a message, a retry in
+    /// wait, or (in the pane, or for a file of the process shown) the
+    /// selected row's error or saved path and SHA-256.
+    pub(crate) fn downloads_detail(&self) -> Option<Detail> {
+        if let Some(notice) = &self.downloads_notice {
+            return Some(Detail {
+                text: safe_line(&notice.text, 600),
+                tone: if notice.error { Tone::Error } else { Tone::Info },
+                wrap: true,
+            });
+        }
+        let focused = self.focus == Focus::Downloads && !self.login.visible() && self.help.is_none();
+        let retrying = self.downloads.items().iter().find_map(|t| match &t.state {
+            TransferState::Running(Progress {
+                retry_note: Some(note), ..
+            }) => Some(format!("{}: {note}", safe_line(&t.doc.display_name(), 60))),
+            _ => None,
+        });
+        if let Some(text) = retrying {
+            return Some(Detail {
+                text,
+                tone: Tone::Warn,
+                wrap: focused,
+            });
+        }
+        let t = self.downloads.selected()?;
+        match &t.state {
+            TransferState::Failed { error, .. } if focused => Some(Detail {
+                text: format!("{} — {} retries", safe_line(error, 300), self.first_key(Action::Retry)),
+                tone: Tone::Error,
+                wrap: true,
+            }),
+            TransferState::Done { path, sha256, .. }
+                if focused || self.current.as_ref().is_some_and(|p| p.process_id == t.process.id) =>
+            {
+                Some(Detail {
+                    text: format!(
+                        "saved {} · sha256 {}",
+                        safe_line(&path.to_string_lossy(), 300),
+                        safe_line(sha256, 64)
+                    ),
+                    tone: Tone::Muted,
+                    wrap: focused,
+                })
+            }
+            _ => None,
         }
     }
 }
