@@ -71,16 +71,17 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         });
     }
     // The table gets the room when it (or the downloads) has the focus; on
-    // a short screen the pane above it gives way to it.
+    // a short screen the pane above it keeps one line.
     let short = body.height < 18;
     let middle = match (matches!(app.focus, Focus::Documents | Focus::Downloads), short) {
-        (true, true) => 0,
+        (true, true) => 3,
         (true, false) => 4,
         (false, true) => 4,
         (false, false) => (body.height / 3).max(5),
     };
     let lower = match (app.focus == Focus::Downloads, short) {
-        (true, true) => (body.height / 2).max(5),
+        // All but the search box, one line above and one row of documents.
+        (true, true) => body.height.saturating_sub(9).max(4),
         (true, false) => (body.height / 3).max(5),
         (false, true) => 3,
         (false, false) => (body.height / 4).max(4),
@@ -96,9 +97,7 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         && app.current.is_none()
         && app.choices.is_empty()
         && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
-    let (recent, process) = if middle == 0 {
-        (None, None)
-    } else if show_recent || app.focus == Focus::Recent {
+    let (recent, process) = if show_recent || app.focus == Focus::Recent {
         (Some(top_pane), None)
     } else {
         (None, Some(top_pane))

@@ -518,7 +518,8 @@ fn at_60_by_16_the_documents_show_rows() {
     let app = loaded(process("1", 6), 60, 16);
     let shown = screen(&app);
     let rows = shown.lines().filter(|l| l.contains("Quarterly_statement_")).count();
-    assert!(rows >= 3, "{shown}");
+    assert!(rows >= 2, "{shown}");
+    assert!(shown.contains("╭ Process"), "the pane above keeps a line: {shown}");
     // With the focus elsewhere, at least one row (its header gives way).
     let mut app = app;
     app.update(key(KeyCode::Tab));
@@ -548,7 +549,8 @@ fn squash(text: &str) -> String {
 
 #[test]
 fn the_sha256_and_a_failed_open_are_shown_whole() {
-    for (w, h) in SIZES {
+    // At 60×16 there is no room for all of it: `y` copies the path and the SHA-256 there.
+    for (w, h) in [(80, 24), (120, 36), (60, 24)] {
         let mut app = loaded(process("1", 1), w, h);
         let id = downloads_of(&app.update(ch('d')))[0];
         let path = "/home/ana/Downloads/Trackline/1 Process 1/Quarterly_statement_0.pdf";
