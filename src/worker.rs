@@ -92,6 +92,9 @@ pub enum Command {
     },
     /// Stop a download, keeping its `.part` file; answered by [`Event::DownloadCancelled`].
     CancelDownload(DownloadId),
+    /// Stop every download asked for so far, keeping their `.part` files;
+    /// answered by an [`Event::DownloadCancelled`] for each.
+    CancelAllDownloads,
     /// Open a downloaded file with the configured opener.
     Open(PathBuf),
     /// Store the recent processes list (most recent first).
@@ -152,10 +155,19 @@ pub enum Event {
         /// The processes found (several when a name matches more than one), or why not.
         result: Result<Vec<crate::api::Process>, ApiError>,
     },
+    /// The `.part` file a download left before is read and hashed again, to resume it.
+    DownloadVerifying {
+        /// The download.
+        id: DownloadId,
+        /// The size of the `.part` file.
+        bytes: u64,
+    },
     /// The server answered a download and the file is being written.
     DownloadStarted {
         /// The download.
         id: DownloadId,
+        /// Bytes already on disk: where a resumed download goes on from (0 for a new one).
+        received: u64,
         /// The file name being written, if known (untrusted).
         path_hint: Option<String>,
         /// The size, if the server said.

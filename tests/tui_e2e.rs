@@ -304,3 +304,69 @@ fn downloads_run_below_the_thread_that_reads_keys_and_draws() {
     app.send("\x03");
     app.wait_closed();
 }
+
+/// The OSC 52 sequence that puts `text` on the clipboard.
+fn osc52(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    format!("\x1b]52;c;{encoded}\x07").into_bytes()
+}
+
+#[test]
+fn downloads_show_names_y_copies_over_osc52_and_q_asks_while_one_runs() {
+    for (cols, rows) in [(80, 24), (90, 30)] {
+        let home = tempfile::TempDir::new().unwrap();
+        let mut app = PtyApp::spawn(&["demo"], home.path(), &[], cols, rows);
+        app.wait_for_text("Log in to Trackline");
+        app.send("\r");
+        app.wait_for("the signed-in email in the top bar", |s| {
+            s.lines().next().is_some_and(|top| top.contains("demo@trackline.local"))
+        });
+        app.send("12346\r");
+        app.wait_for_text("XRechnung_2024_0042.xml");
+        app.send("D");
+        app.wait_for_text("4 done");
+        app.send("\t");
+        let sha = sample_data().document_sha256("98766").unwrap();
+        let screen = app.wait_for("the saved file's whole SHA-256", |s| s.contains(&sha));
+        let row = screen
+            .lines()
+            .find(|l| l.contains("XRechnung_2024_0042.xml") && l.contains("100%"));
+        assert!(row.is_some(), "{cols}×{rows}: the row names its file:\n{screen}");
+
+        app.send("y");
+        app.wait_for_text("copied the saved path");
+        let saved = home
+            .path()
+            .join("downloads")
+            .join("12346 Quarterly VAT Filing Q1")
+            .join("XRechnung_2024_0042.xml");
+        let sequence = osc52(&saved.to_string_lossy());
+        app.wait_for_raw("the OSC 52 sequence of the saved path", |raw| {
+            raw.windows(sequence.len()).any(|w| w == sequence)
+        });
+        app.send("y");
+        app.wait_for_text("copied the SHA-256");
+        let sequence = osc52(&sha);
+        app.wait_for_raw("the OSC 52 sequence of the SHA-256", |raw| {
+            raw.windows(sequence.len()).any(|w| w == sequence)
+        });
+
+        // The 1 GiB file runs for minutes: q asks first, q again quits, the part stays.
+        app.send("/\x1520000\r");
+        app.wait_for_text("large_export.bin");
+        app.send("\r");
+        app.wait_for("the large download receiving bytes", |s| s.contains(" / 1.1 GB"));
+        app.send("q");
+        app.wait_for_text("1 download running — q again");
+        app.send("q");
+        app.wait_closed();
+        assert_eq!(app.wait_exit(), 0);
+        let part = home
+            .path()
+            .join("downloads")
+            .join("20000 Large export")
+            .join("large_export.bin.part");
+        assert!(part.exists(), "{cols}×{rows}: the .part stays for the next run");
+    }
+}

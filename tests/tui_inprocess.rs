@@ -156,3 +156,160 @@ async fn ctrl_z_suspends_through_the_host_and_the_app_carries_on() {
     rig.ctrl('c');
     assert_eq!(rig.exit_code().await, 130);
 }
+
+/// A host that keeps what the app copied instead of writing OSC 52.
+struct CopyingHost(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl TerminalHost<TestBackend> for CopyingHost {
+    fn suspend(&mut self, _terminal: &mut Terminal<TestBackend>) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn copy(&mut self, text: &str) -> std::io::Result<()> {
+        self.0.lock().unwrap().push(text.to_string());
+        Ok(())
+    }
+}
+
+/// The sandbox sending every file 1 KiB at a time with a pause: the 1 GiB
+/// file never finishes while a test runs.
+fn trickling() -> SandboxOptions {
+    SandboxOptions {
+        faults: trackline::sandbox::Faults {
+            trickle_ms: Some(20),
+            ..Default::default()
+        },
+        ..SandboxOptions::default()
+    }
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn q_while_a_download_runs_asks_then_q_again_quits_and_the_part_stays() {
+    for (w, h) in SIZES {
+        let mut rig = TuiRig::start_with(trickling(), w, h, trackline::tui::Headless).await;
+        rig.log_in().await;
+        rig.type_text("20000");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("large_export.bin").await;
+        rig.press(KeyCode::Enter);
+        rig.wait_for("the download receiving bytes", |s| s.contains(" kB / 1.1 GB"))
+            .await;
+        rig.press(KeyCode::Char('q'));
+        rig.wait_for_text("1 download running — q again to quit (they resume next time), Esc to stay")
+            .await;
+        rig.press(KeyCode::Esc);
+        rig.wait_for("the hint line back", |s| {
+            !s.contains("q again to quit") && s.contains("download marked/all")
+        })
+        .await;
+        rig.press(KeyCode::Char('q'));
+        rig.wait_for_text("q again to quit").await;
+        rig.press(KeyCode::Char('q'));
+        let downloads = rig.downloads();
+        let (code, _home) = rig.exit_code_and_home().await;
+        assert_eq!(code, 0);
+        let part = downloads.join("20000 Large export").join("large_export.bin.part");
+        assert!(part.exists(), "the .part stays for the next run ({w}×{h})");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_all_then_r_resumes_where_it_stopped_and_says_so() {
+    for (w, h) in SIZES {
+        let mut rig = TuiRig::start_with(trickling(), w, h, trackline::tui::Headless).await;
+        rig.log_in().await;
+        rig.type_text("20000");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("large_export.bin").await;
+        rig.press(KeyCode::Enter);
+        rig.wait_for("the download receiving bytes", |s| s.contains(" kB / 1.1 GB"))
+            .await;
+        rig.press(KeyCode::Tab);
+        rig.press(KeyCode::Char('X'));
+        rig.wait_for_text("Cancelled 1 download").await;
+        rig.wait_for("the row cancelled", |s| s.contains("cancelled")).await;
+        rig.press(KeyCode::Char('r'));
+        let screen = rig.wait_for_text("resuming at ").await;
+        let text = screen.text();
+        let row = text
+            .lines()
+            .find(|l| l.contains("large_export.bin") && l.contains("resuming"));
+        assert!(row.is_some(), "{w}×{h}: the row says where it resumed:\n{text}");
+        let ranges: Vec<_> = rig
+            .sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/attachment/file"))
+            .map(|r| r.range)
+            .collect();
+        assert!(
+            matches!(ranges.as_slice(), [None, Some(range)] if range.starts_with("bytes=")),
+            "the download after X resumed: {ranges:?}"
+        );
+        rig.ctrl('c');
+        assert_eq!(rig.exit_code().await, 130);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capital_d_asks_before_ten_thousand_downloads() {
+    for (w, h) in SIZES {
+        let mut rig = TuiRig::start(w, h).await;
+        rig.log_in().await;
+        rig.type_text("10000");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("10,000").await;
+        rig.press(KeyCode::Char('D'));
+        let screen = rig
+            .wait_for_text("Download 10,000 documents? Enter/y yes, Esc no")
+            .await;
+        assert_eq!(
+            screen.line(h - 1).trim(),
+            "Download 10,000 documents? Enter/y yes, Esc no",
+            "on the hint line"
+        );
+        rig.press(KeyCode::Esc);
+        rig.wait_for_text("Nothing downloaded").await;
+        assert!(
+            !rig.sandbox
+                .requests()
+                .iter()
+                .any(|r| r.path.ends_with("/attachment/file")),
+            "nothing was asked for"
+        );
+        rig.ctrl('c');
+        assert_eq!(rig.exit_code().await, 130);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_copies_the_selection_through_the_terminal_host() {
+    for (w, h) in SIZES {
+        let copies = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let host = CopyingHost(copies.clone());
+        let mut rig = TuiRig::start_with(SandboxOptions::default(), w, h, host).await;
+        rig.log_in().await;
+        rig.type_text("12345");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("Invoice_001.pdf").await;
+        rig.press(KeyCode::Char('y'));
+        let screen = rig.wait_for_text("copied the document id: 98765").await;
+        assert!(screen.line(h - 1).contains("copied"), "on the hint line");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("1 done").await;
+        rig.press(KeyCode::Char('y'));
+        rig.wait_for_text("copied the saved path").await;
+        let saved = rig
+            .downloads()
+            .join("12345 Odoo Billing Process")
+            .join("Invoice_001.pdf");
+        assert_eq!(
+            *copies.lock().unwrap(),
+            ["98765".to_string(), saved.to_string_lossy().into_owned()]
+        );
+        rig.ctrl('c');
+        assert_eq!(rig.exit_code().await, 130);
+    }
+}

@@ -188,6 +188,7 @@ pub(crate) async fn fetch(
     let bar: Arc<OnceLock<Option<ProgressBar>>> = Arc::new(OnceLock::new());
     let (hook_bar, hook_bars) = (bar.clone(), bars.clone());
     let on_event: EventHook = Arc::new(move |event| match event {
+        DownloadEvent::Verifying { .. } => {}
         DownloadEvent::Started { .. } => {
             hook_bar.get_or_init(|| hook_bars.file(&label));
         }

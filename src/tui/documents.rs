@@ -95,12 +95,17 @@ impl DocumentsPane {
         self.marks.len()
     }
 
-    /// The marked documents, or every shown one if none is marked; clears the marks.
-    pub(crate) fn take_marked_or_shown(&mut self) -> Vec<usize> {
+    /// The marked documents, or every shown one if none is marked.
+    pub(crate) fn marked_or_shown(&self) -> Vec<usize> {
         if self.marks.is_empty() {
             self.filtered.clone()
         } else {
-            std::mem::take(&mut self.marks).into_iter().collect()
+            self.marks.iter().copied().collect()
         }
+    }
+
+    /// Unmarks every document.
+    pub(crate) fn clear_marks(&mut self) {
+        self.marks.clear();
     }
 }

@@ -15,6 +15,9 @@ use time::{Duration, OffsetDateTime};
 /// How far back progress samples count for the rate.
 const RATE_WINDOW: Duration = Duration::seconds(5);
 
+/// How long a resumed download shows where it resumed (then its rate and ETA).
+pub(crate) const RESUME_NOTE: Duration = Duration::seconds(5);
+
 /// Where a transfer is, with what is known in that state.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum TransferState {
@@ -94,6 +97,10 @@ pub(crate) struct Progress {
     pub total: Option<u64>,
     /// While a failed attempt waits to be retried: "retrying in 3 s (attempt 2 of 5)".
     pub retry_note: Option<String>,
+    /// While the `.part` left before is hashed again: its size.
+    pub verifying: Option<u64>,
+    /// Where a resumed download went on from, and when; kept for [`RESUME_NOTE`].
+    pub resumed: Option<(u64, OffsetDateTime)>,
     /// Timed byte counts of the last few seconds, for the rate.
     samples: VecDeque<(OffsetDateTime, u64)>,
 }
@@ -107,6 +114,31 @@ impl Progress {
     }
 }
 
+/// How a message about the downloads is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tone {
+    /// News.
+    Info,
+    /// Something being retried.
+    Warn,
+    /// Something that failed.
+    Error,
+    /// Details of the selected row.
+    Muted,
+}
+
+/// What the downloads pane has to say below its rows: a message, or about the selected row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Detail {
+    /// The text, already safe to show.
+    pub(crate) text: String,
+    /// Its colour.
+    pub(crate) tone: Tone,
+    /// Whether it gets lines of its own when it does not fit on the border
+    /// (else it is cut there).
+    pub(crate) wrap: bool,
+}
+
 /// One download.
 #[derive(Debug, Clone)]
 pub(crate) struct Transfer {
@@ -118,6 +150,8 @@ pub(crate) struct Transfer {
     pub process: ProcessRef,
     /// Where it is.
     pub state: TransferState,
+    /// How many times it was asked for: 1, and one more for each retry.
+    pub tries: u32,
 }
 
 impl Transfer {
@@ -221,6 +255,21 @@ impl Downloads {
         self.items.get(*i)
     }
 
+    /// Whether a document is saved or on its way in this session, so that
+    /// downloading "all" leaves it alone.
+    pub(crate) fn has(&self, process_id: &str, doc_id: &str) -> bool {
+        self.for_doc(process_id, doc_id)
+            .is_some_and(|t| t.state.is_active() || matches!(t.state, TransferState::Done { .. }))
+    }
+
+    /// The row of the current attempt `id`.
+    pub(crate) fn row_of(&self, id: DownloadId) -> Option<usize> {
+        self.by_id
+            .get(&id)
+            .copied()
+            .filter(|&i| self.items.get(i).is_some_and(|t| t.id == id))
+    }
+
     /// Whether any transfer is asked of the worker and not finished (one
     /// waiting for a login is not).
     pub(crate) fn active(&self) -> bool {
@@ -235,17 +284,18 @@ impl Downloads {
         id
     }
 
-    /// Adds a transfer of a document and returns the command that asks the
-    /// worker for it; `None` if the document is already queued or running.
+    /// Adds a transfer of a document (or asks again for its failed or
+    /// cancelled row) and returns the command that asks the worker for it;
+    /// `None` if the document is already queued or running.
     pub(crate) fn enqueue(&mut self, doc: Document, process: ProcessRef) -> Option<Command> {
         let key = (process.id.as_str().to_string(), doc.doc_id.as_str().to_string());
-        let active = self
-            .by_doc
-            .get(&key)
-            .and_then(|&i| self.items.get(i))
-            .is_some_and(|t| t.state.is_active());
-        if active {
-            return None;
+        let latest = self.by_doc.get(&key).copied();
+        match latest.and_then(|i| self.items.get(i)).map(|t| &t.state) {
+            Some(state) if state.is_active() => return None,
+            Some(TransferState::Failed { .. } | TransferState::Cancelled { .. }) => {
+                return latest.and_then(|i| self.again(i));
+            }
+            _ => {}
         }
         let id = self.new_id();
         let transfer = Transfer {
@@ -253,6 +303,7 @@ impl Downloads {
             doc,
             process,
             state: TransferState::Queued,
+            tries: 1,
         };
         let command = transfer.command();
         self.items.push(transfer);
@@ -267,13 +318,23 @@ impl Downloads {
         self.items.get_mut(i).filter(|t| t.id == id)
     }
 
-    /// The worker started the transfer.
-    pub(crate) fn started(&mut self, id: DownloadId, total: Option<u64>, now: OffsetDateTime) {
+    /// The worker is hashing again the `.part` of `bytes` the transfer left before.
+    pub(crate) fn verifying(&mut self, id: DownloadId, bytes: u64) {
+        if let Some(running) = self.get_mut(id).and_then(Transfer::running) {
+            running.verifying = Some(bytes);
+            running.retry_note = None;
+        }
+    }
+
+    /// The worker started the transfer, `received` bytes in (a resume).
+    pub(crate) fn started(&mut self, id: DownloadId, received: u64, total: Option<u64>, now: OffsetDateTime) {
         if let Some(running) = self.get_mut(id).and_then(Transfer::running) {
             running.total = total.or(running.total);
-            running.received = 0;
+            running.received = received;
+            running.verifying = None;
+            running.resumed = (received > 0).then_some((received, now));
             running.samples.clear();
-            running.sample(now, 0);
+            running.sample(now, received);
         }
     }
 
@@ -289,6 +350,13 @@ impl Downloads {
         if let Some(running) = self.get_mut(id).and_then(Transfer::running) {
             if received > running.received {
                 running.retry_note = None;
+            }
+            if running.verifying.take().is_some() && received > 0 {
+                running.resumed = Some((received, now));
+                running.samples.clear();
+            }
+            if running.resumed.is_some_and(|(_, at)| now - at > RESUME_NOTE) {
+                running.resumed = None;
             }
             running.received = received;
             running.total = total.or(running.total);
@@ -346,10 +414,26 @@ impl Downloads {
         Some(commands)
     }
 
+    /// Cancels every transfer that is queued or running (or waits for a
+    /// login); returns how many.
+    pub(crate) fn cancel_all(&mut self) -> usize {
+        let mut cancelled = 0;
+        for t in self.items.iter_mut().filter(|t| t.state.is_active()) {
+            let (received, total) = t.state.bytes().unwrap_or((0, None));
+            t.state = TransferState::Cancelled { received, total };
+            cancelled += 1;
+        }
+        cancelled
+    }
+
     /// Queues the selected failed or cancelled transfer again, under a new id;
     /// `None` if it is neither.
     pub(crate) fn retry_selected(&mut self) -> Option<Command> {
-        let index = self.cursor.selected();
+        self.again(self.cursor.selected())
+    }
+
+    /// Queues the failed or cancelled transfer of row `index` again, under a new id.
+    fn again(&mut self, index: usize) -> Option<Command> {
         let state = &self.items.get(index)?.state;
         if !matches!(state, TransferState::Failed { .. } | TransferState::Cancelled { .. }) {
             return None;
@@ -359,6 +443,7 @@ impl Downloads {
         self.by_id.remove(&t.id);
         t.id = id;
         t.state = TransferState::Queued;
+        t.tries += 1;
         self.by_id.insert(id, index);
         Some(t.command())
     }
@@ -404,7 +489,7 @@ mod tests {
         assert!(d.enqueue(doc("a"), process()).is_some());
         let id = d.items()[0].id;
         let t0 = datetime!(2024-02-12 10:00 UTC);
-        d.started(id, Some(10_000_000), t0);
+        d.started(id, 0, Some(10_000_000), t0);
         assert_eq!(d.items()[0].rate(), None);
         d.progress(id, 2_000_000, None, t0 + Duration::seconds(2));
         let t = &d.items()[0];

@@ -80,6 +80,39 @@ pub(crate) fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
+/// `text` in exactly `columns` columns: cut with `…`, or padded with spaces.
+pub(crate) fn pad(text: &str, columns: usize) -> String {
+    let mut out = fit(text, columns);
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', columns.saturating_sub(used)));
+    out
+}
+
+/// `text` right-aligned in exactly `columns` columns (cut with `…` when longer).
+pub(crate) fn pad_left(text: &str, columns: usize) -> String {
+    let out = fit(text, columns);
+    let used = width(&out);
+    let mut padded: String = std::iter::repeat_n(' ', columns.saturating_sub(used)).collect();
+    padded.push_str(&out);
+    padded
+}
+
+/// [`wrap`] into at most `max_lines` lines; the last one shown ends in `…` when some are left out.
+pub(crate) fn wrap_lines(text: &str, columns: usize, max_lines: usize) -> Vec<String> {
+    let mut lines = wrap(text, columns);
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            let mut cut = fit(last, columns.saturating_sub(1));
+            if !cut.ends_with('…') {
+                cut.push('…');
+            }
+            *last = cut;
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +140,32 @@ mod tests {
         assert_eq!(wrap("a  b  c", 3), ["a b", "c"]);
         for line in wrap("Счёт № 5 — 請求書 and more words here", 7) {
             assert!(width(&line) <= 7, "{line}");
+        }
+    }
+    #[test]
+    fn a_cut_is_marked() {
+        assert_eq!(fit("Invoice_001.pdf", 20), "Invoice_001.pdf");
+        assert_eq!(fit("Invoice_001.pdf", 8), "Invoice…");
+        assert_eq!(fit("Invoice_001.pdf", 1), "…");
+        assert_eq!(fit("Invoice_001.pdf", 0), "");
+        assert_eq!(fit("請求書_2024.pdf", 7), "請求書…");
+        assert_eq!(width(&fit("請求書_2024.pdf", 6)), 5, "a wide character never overflows");
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(pad("abcdef", 4), "abc…");
+        assert_eq!(pad_left("7%", 4), "  7%");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(
+            wrap("saved /a/b.pdf · sha256 0123456789", 16),
+            ["saved /a/b.pdf ·", "sha256", "0123456789"]
+        );
+        assert_eq!(wrap("0123456789abc", 5), ["01234", "56789", "abc"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap_lines("one two three four", 9, 2), ["one two", "three…"]);
+        for line in wrap("x ".repeat(50).as_str(), 7) {
+            assert!(width(&line) <= 7, "{line:?}");
         }
     }
 }

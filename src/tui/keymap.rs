@@ -49,8 +49,12 @@ pub enum Action {
     Filter,
     /// Cancel the selected download.
     CancelDownload,
+    /// Cancel every queued and running download.
+    CancelAll,
     /// Retry a failed download; reload the process in the process pane.
     Retry,
+    /// Copy the selected id, saved path or SHA-256 to the clipboard.
+    Copy,
     /// Log out (or log in when signed out).
     Logout,
     /// Switch to another profile.
@@ -63,7 +67,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::ForceQuit,
         Action::Quit,
         Action::Help,
@@ -84,7 +88,9 @@ impl Action {
         Action::Open,
         Action::Filter,
         Action::CancelDownload,
+        Action::CancelAll,
         Action::Retry,
+        Action::Copy,
         Action::Logout,
         Action::SwitchProfile,
         Action::Suspend,
@@ -112,7 +118,9 @@ impl Action {
             Action::Open => "open",
             Action::Filter => "filter",
             Action::CancelDownload => "cancel_download",
+            Action::CancelAll => "cancel_all",
             Action::Retry => "retry",
+            Action::Copy => "copy",
             Action::Logout => "logout",
             Action::SwitchProfile => "switch_profile",
             Action::Suspend => "suspend",
@@ -148,7 +156,9 @@ impl Action {
             Action::Open => "open the downloaded file",
             Action::Filter => "filter by name or type",
             Action::CancelDownload => "cancel the download",
+            Action::CancelAll => "cancel all downloads",
             Action::Retry => "retry download / reload process",
+            Action::Copy => "copy the id, saved path or SHA-256",
             Action::Logout => "log out (or in)",
             Action::SwitchProfile => "switch profile",
             Action::Suspend => "suspend to the shell",
@@ -167,7 +177,8 @@ impl Action {
             Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => "documents",
             Action::Open => "documents, downloads",
             Action::Retry => "downloads, process",
-            Action::CancelDownload => "downloads",
+            Action::CancelDownload | Action::CancelAll => "downloads",
+            Action::Copy => "lists, process",
         }
     }
 
@@ -193,7 +204,9 @@ impl Action {
             Action::Open => &["o"],
             Action::Filter => &["f"],
             Action::CancelDownload => &["x"],
+            Action::CancelAll => &["X"],
             Action::Retry => &["r"],
+            Action::Copy => &["y"],
             Action::Logout => &["L"],
             Action::SwitchProfile => &["P"],
             Action::Suspend => &["Ctrl-z"],

@@ -47,7 +47,12 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     ])
     .areas(area);
     if area.width >= WIDE {
-        let lower = (body.height / 4).clamp(4, 8);
+        // The downloads get more rows while they have the focus.
+        let lower = if app.focus == Focus::Downloads {
+            (body.height / 3).clamp(7, 12)
+        } else {
+            (body.height / 4).clamp(4, 8)
+        };
         let [_, right] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body);
         let upper = grown(
             (body.height / 3).clamp(8, 12),
@@ -75,13 +80,22 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
             wide: true,
         });
     }
-    // The table gets the room when it (or the downloads) has the focus.
-    let middle = if matches!(app.focus, Focus::Documents | Focus::Downloads) {
-        4
-    } else {
-        (body.height / 3).max(5)
+    // The table gets the room when it (or the downloads) has the focus; on
+    // a short screen the pane above it keeps one line.
+    let short = body.height < 18;
+    let middle = match (matches!(app.focus, Focus::Documents | Focus::Downloads), short) {
+        (true, true) => 3,
+        (true, false) => 4,
+        (false, true) => 4,
+        (false, false) => (body.height / 3).max(5),
     };
-    let lower = (body.height / 4).max(4);
+    let lower = match (app.focus == Focus::Downloads, short) {
+        // All but the search box, one line above and one row of documents.
+        (true, true) => body.height.saturating_sub(9).max(4),
+        (true, false) => (body.height / 3).max(5),
+        (false, true) => 3,
+        (false, false) => (body.height / 4).max(4),
+    };
     let middle = if app.focus == Focus::Process {
         grown(
             middle,
@@ -198,6 +212,37 @@ pub(crate) fn documents_areas(inner: Rect, app: &App) -> (Option<Rect>, Rect) {
     }
 }
 
+/// Whether the documents table has a header row: not when the header would
+/// leave it no more than one row.
+pub(crate) fn documents_header(table: Rect) -> bool {
+    table.height >= 3
+}
+
+/// The downloads pane's rows and, when what it has to say (see
+/// `App::downloads_detail`) gets lines of its own rather than the bottom
+/// border, those lines (always leaving the rows at least one).
+pub(crate) fn downloads_areas(pane: Rect, app: &App) -> (Rect, Option<Rect>) {
+    let inner = inside(pane);
+    let Some(detail) = app.downloads_detail().filter(|d| d.wrap) else {
+        return (inner, None);
+    };
+    if fit::width(&detail.text) + 2 <= border_room(pane) {
+        return (inner, None);
+    }
+    let lines = fit::wrap(&detail.text, inner.width as usize).len() as u16;
+    let lines = lines.min(inner.height.saturating_sub(1));
+    if lines == 0 {
+        return (inner, None);
+    }
+    let [rows, detail] = Layout::vertical([Constraint::Fill(1), Constraint::Length(lines)]).areas(inner);
+    (rows, Some(detail))
+}
+
+/// The columns a title on a pane's border has: all but the corners.
+pub(crate) fn border_room(pane: Rect) -> usize {
+    pane.width.saturating_sub(2) as usize
+}
+
 /// The rows above the process details or the chooser, `width` columns wide:
 /// the search's error or the failed lookup's lines, wrapped, and a blank
 /// line before the process still shown.
@@ -262,8 +307,11 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
         recent: rows(panes.recent),
         choices: process.saturating_sub(above + 1),
         details: process.saturating_sub(above),
-        documents: (documents_areas(inside(panes.documents), app).1.height as usize).saturating_sub(1),
-        downloads: rows(Some(panes.downloads)),
+        documents: {
+            let table = documents_areas(inside(panes.documents), app).1;
+            (table.height as usize).saturating_sub(usize::from(documents_header(table)))
+        },
+        downloads: downloads_areas(panes.downloads, app).0.height as usize,
         help: (inside(help_rect(area)).height as usize).saturating_sub(1),
         profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
     }

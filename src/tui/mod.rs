@@ -10,7 +10,7 @@
 //! threads' priority ([`priority`]) live beside these and drive them: keys,
 //! resizes, ticks and worker events become [`Msg`]s, the
 //! [`crate::worker::Command`]s that `update` returns go to the worker, and
-//! the [`Effect`]s (suspend, quit) are done by the loop.
+//! the [`Effect`]s (suspend, quit, copy) are done by the loop.
 
 pub(crate) mod app;
 pub(crate) mod bindings;

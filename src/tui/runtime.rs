@@ -2,9 +2,9 @@
 //! from an injected stream, worker events, a tick that exists only while
 //! something animates, the session's deadline and (when asked for) SIGTERM
 //! and SIGHUP become [`Msg`]s for [`App::update`]. The [`Command`]s it returns
-//! go to the worker; the [`Effect`]s (suspend, quit) are done here, through a
-//! [`TerminalHost`]. The screen is drawn after each batch of messages, never on
-//! a timer, so an idle TUI uses no CPU.
+//! go to the worker; the [`Effect`]s (suspend, quit, copy) are done here,
+//! through a [`TerminalHost`]. The screen is drawn after each batch of
+//! messages, never on a timer, so an idle TUI uses no CPU.
 //!
 //! [`Command`]: crate::worker::Command
 
@@ -46,6 +46,11 @@ pub trait TerminalHost<B: Backend> {
 
     /// Called after each frame is drawn, even when drawing failed.
     fn end_frame(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Puts `text` on the clipboard (the real terminal writes OSC 52); does nothing by default.
+    fn copy(&mut self, _text: &str) -> io::Result<()> {
         Ok(())
     }
 }
@@ -201,6 +206,11 @@ where
                     self.resize_to_terminal()?;
                 }
                 Effect::Quit => self.worker.shutdown(),
+                Effect::Copy(text) => {
+                    if let Err(error) = self.host.copy(&text) {
+                        tracing::warn!(%error, "cannot write to the clipboard");
+                    }
+                }
             }
         }
         Ok(())

@@ -12,7 +12,7 @@ use crossterm::terminal::{
 use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::sync::Once;
 
 /// The real terminal the TUI draws on.
@@ -66,6 +66,24 @@ impl TerminalHost<CrosstermBackend<Stdout>> for TerminalGuard {
     fn end_frame(&mut self) -> io::Result<()> {
         execute!(io::stdout(), EndSynchronizedUpdate)
     }
+
+    /// Writes `text` as an OSC 52 clipboard sequence, which the terminal (or
+    /// tmux with `set-clipboard on`, or the terminal at the far end of SSH) takes.
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        let mut stdout = io::stdout();
+        stdout.write_all(osc52(text).as_bytes())?;
+        stdout.flush()
+    }
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard: base64, so no byte
+/// of the text can end it early or reach the terminal as a control.
+pub(crate) fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+    )
 }
 
 impl Drop for TerminalGuard {
@@ -111,3 +129,16 @@ fn stop_self() {
 
 #[cfg(not(unix))]
 fn stop_self() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(osc52("12345"), "\x1b]52;c;MTIzNDU=\x07");
+        let hostile = osc52("a\x07b\x1b]0;x\x07");
+        assert_eq!(hostile.matches('\x07').count(), 1, "only the end: {hostile:?}");
+        assert_eq!(hostile.matches('\x1b').count(), 1, "only the start: {hostile:?}");
+    }
+}

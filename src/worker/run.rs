@@ -187,6 +187,7 @@ impl Worker {
                     let _ = self.events.send(Event::DownloadCancelled { id });
                 }
             }
+            Command::CancelAllDownloads => self.queue.cancel_all(),
             Command::Open(path) => {
                 let opener = self.config().settings.opener;
                 let events = self.events.clone();
@@ -329,8 +330,10 @@ impl Worker {
         let progress_events = events.clone();
         let on_event = Arc::new(move |event: DownloadEvent| {
             let _ = progress_events.send(match event {
-                DownloadEvent::Started { total, .. } => Event::DownloadStarted {
+                DownloadEvent::Verifying { bytes } => Event::DownloadVerifying { id, bytes },
+                DownloadEvent::Started { received, total } => Event::DownloadStarted {
                     id,
+                    received,
                     path_hint: None,
                     total,
                 },

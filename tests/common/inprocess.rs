@@ -168,8 +168,13 @@ impl TuiRig {
 
     /// Waits for the event loop to end and returns its exit code.
     pub async fn exit_code(self) -> u8 {
+        self.exit_code_and_home().await.0
+    }
+
+    /// Waits for the event loop to end; its exit code, and the home its files are in.
+    pub async fn exit_code_and_home(self) -> (u8, TempDir) {
         let ended = tokio::time::timeout(PATIENCE, self.run).await;
-        ended.expect("the event loop never ended").unwrap().unwrap()
+        (ended.expect("the event loop never ended").unwrap().unwrap(), self.home)
     }
 }
 

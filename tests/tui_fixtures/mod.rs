@@ -175,6 +175,7 @@ pub fn with_downloads() -> App {
     assert_eq!(ids.len(), 5);
     app.update(ev(Event::DownloadStarted {
         id: ids[0],
+        received: 0,
         path_hint: None,
         total: Some(2_400_000),
     }));
@@ -188,6 +189,7 @@ pub fn with_downloads() -> App {
     ));
     app.update(ev(Event::DownloadStarted {
         id: ids[1],
+        received: 0,
         path_hint: None,
         total: Some(48_213),
     }));
@@ -209,6 +211,7 @@ pub fn with_downloads() -> App {
     // The fourth runs without a known size; the worker has not started the fifth.
     app.update(ev(Event::DownloadStarted {
         id: ids[3],
+        received: 0,
         path_hint: None,
         total: None,
     }));

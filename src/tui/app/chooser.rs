@@ -31,7 +31,7 @@ impl App {
                     return Some(vec![Command::SwitchProfile(profile)]);
                 }
             }
-            Action::Quit => return Some(self.quit()),
+            Action::Quit => return Some(self.ask_quit()),
             other => {
                 let mv = list_move(other)?;
                 let rows = self.list_rows().profiles;

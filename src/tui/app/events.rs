@@ -100,8 +100,16 @@ impl App {
                 Vec::new()
             }
             Event::ProcessLoaded { req, result } => self.loaded(req, result),
-            Event::DownloadStarted { id, total, .. } => {
-                self.downloads.started(id, total, now);
+            Event::DownloadVerifying { id, bytes } => {
+                self.heard_of(id);
+                self.downloads.verifying(id, bytes);
+                Vec::new()
+            }
+            Event::DownloadStarted {
+                id, received, total, ..
+            } => {
+                self.heard_of(id);
+                self.downloads.started(id, received, total, now);
                 Vec::new()
             }
             Event::Progress { id, received, total } => {
@@ -114,6 +122,7 @@ impl App {
                 bytes,
                 sha256,
             } => {
+                self.heard_of(id);
                 self.downloads.done(id, path, bytes, sha256);
                 Vec::new()
             }
@@ -123,8 +132,8 @@ impl App {
                 retryable,
                 needs_login,
             } => {
-                self.downloads
-                    .failed(id, safe_line(&error, 300), retryable, needs_login);
+                self.heard_of(id);
+                self.download_failed(id, safe_line(&error, 300), retryable, needs_login);
                 if needs_login {
                     self.ask_login(Some(
                         "Your session has ended. Log in again; the download continues after.",
@@ -155,6 +164,7 @@ impl App {
                 Vec::new()
             }
             Event::DownloadCancelled { id } => {
+                self.heard_of(id);
                 self.downloads.cancelled(id);
                 Vec::new()
             }

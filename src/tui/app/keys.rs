@@ -20,6 +20,15 @@ impl App {
             self.documents_notice = None;
             self.downloads_notice = None;
             self.sessions.notice = None;
+            self.hint_notice = None;
+        }
+        if action != Some(Action::Copy) {
+            self.copied_path = None;
+        }
+        if let Some(prompt) = self.prompt.take()
+            && let Some(commands) = self.answer(prompt, &key, action)
+        {
+            return commands;
         }
         match action {
             Some(action) => self.act(pane, action).unwrap_or_default(),
@@ -86,7 +95,7 @@ impl App {
     fn help_action(&mut self, action: Action) -> Option<Vec<Command>> {
         match action {
             Action::Help | Action::Cancel => self.help = None,
-            Action::Quit => return Some(self.quit()),
+            Action::Quit => return Some(self.ask_quit()),
             other => {
                 let mv = list_move(other)?;
                 let rows = self.list_rows().help;
@@ -135,7 +144,7 @@ impl App {
     fn pane_action(&mut self, pane: Pane, action: Action) -> Option<Vec<Command>> {
         let done = Some(Vec::new());
         match (pane, action) {
-            (_, Action::Quit) => Some(self.quit()),
+            (_, Action::Quit) => Some(self.ask_quit()),
             (_, Action::Help) => {
                 self.help = Some(ListCursor::default());
                 done
@@ -183,6 +192,10 @@ impl App {
                 done
             }
             (Pane::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
+            (Pane::Downloads, Action::CancelAll) => Some(self.cancel_all_downloads()),
+            (Pane::Recent | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads, Action::Copy) => {
+                Some(self.copy_selected(pane))
+            }
             (Pane::Downloads, Action::Retry) => Some(self.retry_selected_download()),
             (Pane::Downloads, Action::Open) => Some(self.open_selected_download()),
             (Pane::Recent | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads, other) => {

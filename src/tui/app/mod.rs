@@ -2,7 +2,7 @@
 //!
 //! [`App::update`] takes one [`Msg`] (a key, a paste, a resize, a tick or a worker
 //! event, each carrying the time it needs) and returns the [`Command`]s for the
-//! worker; what the event loop itself must do (suspend, quit) is taken with
+//! worker; what the event loop itself must do (suspend, quit, copy) is taken with
 //! [`App::take_effects`]. It reads no clock and does no I/O, so every behaviour is testable
 //! without a terminal.
 
@@ -14,7 +14,7 @@ use super::list::{ListCursor, Move};
 use super::theme::Theme;
 use crate::api::{ApiError, Process, ProcessQuery};
 use crate::text::safe_line;
-use crate::worker::{Command, Event, ProcessRef, RecentEntry, ReqId, RetryTarget, SignedIn};
+use crate::worker::{Command, DownloadId, Event, ProcessRef, RecentEntry, ReqId, RetryTarget, SignedIn};
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use secrecy::SecretString;
@@ -64,12 +64,14 @@ pub enum Msg {
 }
 
 /// What the event loop does to the terminal or the program itself (not work for the worker).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Ctrl-Z: restore the terminal, stop, re-enter on resume.
     Suspend,
     /// Leave the event loop (see `App::interrupted` for the exit code).
     Quit,
+    /// Put this text on the clipboard (the terminal host writes OSC 52).
+    Copy(String),
 }
 
 /// A session the app starts with.
@@ -169,6 +171,14 @@ pub struct App {
     pub(crate) documents_notice: Option<Notice>,
     pub(crate) downloads: Downloads,
     pub(crate) downloads_notice: Option<Notice>,
+    /// A question on the hint line that the next key answers.
+    pub(crate) prompt: Option<Prompt>,
+    /// A message on the hint line until the next key ("copied …").
+    pub(crate) hint_notice: Option<Notice>,
+    /// The download whose saved path `y` copied last: `y` again copies its SHA-256.
+    copied_path: Option<DownloadId>,
+    /// The download the "Trying … again" notice is about: it goes once the worker answers.
+    retry_notice: Option<DownloadId>,
     pub(crate) spinner: usize,
     pub(crate) size: (u16, u16),
     /// Ticks since the messages shown appeared.
@@ -243,6 +253,10 @@ impl App {
             documents_notice: None,
             downloads: Downloads::default(),
             downloads_notice: None,
+            prompt: None,
+            hint_notice: None,
+            copied_path: None,
+            retry_notice: None,
             spinner: 0,
             size: (0, 0),
             notice_ticks: 0,
@@ -439,13 +453,16 @@ fn edit(input: &mut Input, key: &KeyEvent) -> bool {
 }
 
 mod chooser;
+mod copy;
 mod events;
 mod keys;
 mod login;
+mod prompt;
 mod search;
 mod transfers;
 
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
+pub(crate) use prompt::Prompt;
 pub(crate) use search::{LineKind, Lookup};
 
 #[cfg(test)]
@@ -459,3 +476,5 @@ mod bindings_tests;
 
 #[cfg(test)]
 mod finish_tests;
+#[cfg(test)]
+mod transfer_tests;

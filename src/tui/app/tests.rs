@@ -638,6 +638,7 @@ fn a_download_stays_queued_until_the_worker_starts_it() {
     assert_eq!(state(&app, 0), "queued");
     app.update(ev(Event::DownloadStarted {
         id: first,
+        received: 0,
         path_hint: None,
         total: Some(10),
     }));
@@ -728,6 +729,7 @@ fn x_cancels_a_download() {
     let started = downloads_of(&app.update(ch('D')));
     app.update(ev(Event::DownloadStarted {
         id: started[0].0,
+        received: 0,
         path_hint: None,
         total: None,
     }));
@@ -799,6 +801,7 @@ fn r_retries_a_failed_download_under_a_new_id() {
     assert!(app.update(ch('r')).is_empty());
     app.update(ev(Event::DownloadStarted {
         id: new_id,
+        received: 0,
         path_hint: None,
         total: None,
     }));
@@ -836,6 +839,7 @@ fn progress_gives_rate_and_eta() {
     let (id, _) = downloads_of(&app.update(ch('d')))[0];
     app.update(ev(Event::DownloadStarted {
         id,
+        received: 0,
         path_hint: None,
         total: Some(1000),
     }));

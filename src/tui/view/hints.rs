@@ -3,6 +3,7 @@
 
 use crate::text::safe_line;
 use crate::tui::app::App;
+use crate::tui::fit;
 use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,8 +26,23 @@ pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The hint line: a question waiting for its answer, else a message until
+/// the next key ("copied …"), else the keys of the pane.
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    let room = (area.width as usize).saturating_sub(1);
+    // A question waiting for its answer comes first.
+    let prompt = match app.prompt_text(false) {
+        Some(long) if fit::width(&long) <= room => Some(long),
+        Some(_) => app.prompt_text(true),
+        None => None,
+    };
+    if let Some(text) = prompt {
+        let line = Line::from(vec![Span::raw(" "), Span::styled(fit::fit(&text, room), t.warn)]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    // Then a message of the session (a warning, a profile switch), wrapped on its rows.
     if let (Some(lines), Some(notice)) = (layout::hint_message(app, area.width), &app.sessions.notice) {
         let style = if notice.error { t.warn } else { t.info };
         let lines: Vec<Line> = lines
@@ -34,6 +50,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             .map(|line| Line::from(Span::styled(format!(" {line}"), style)))
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    // Then what the last key did ("copied …"), until the next key.
+    if let Some(notice) = &app.hint_notice {
+        let style = if notice.error { t.error } else { t.info };
+        let line = Line::from(vec![Span::raw(" "), Span::styled(fit::fit(&notice.text, room), style)]);
+        frame.render_widget(Paragraph::new(line), area);
         return;
     }
     let mut spans = vec![Span::raw(" ")];
