@@ -1,16 +1,19 @@
 //! Watching processes, against the real sandbox over loopback: the engine's
 //! [`Watcher`] (first statuses, changes as the sandbox advances a process, a
 //! missing process, one request in flight per process, a 429's Retry-After, a
-//! lost connection waited out, a set that changes while it runs), and the
-//! sandbox's moving statuses.
+//! lost connection waited out, a set that changes while it runs), the
+//! sandbox's moving statuses, and `trackline watch` as a user runs it.
 //! Every test waits on events (a line, an event, an exit), never on time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use common::raw::{RawServer, json};
+use common::{Rig, send_signal};
 use secrecy::SecretString;
+use std::io::{BufRead, BufReader};
 use std::ops::ControlFlow;
+use std::process::{Child, ChildStdout, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use trackline::api::client::RetryPolicy;
@@ -409,4 +412,244 @@ async fn the_sandbox_moves_a_status_on_and_leaves_the_rest_of_the_process() -> T
     let missing = lookup::process(&session, &ProcessQuery::Id(past), None).await;
     assert!(matches!(missing, Err(ApiError::NotFound { .. })), "{missing:?}");
     Ok(())
+}
+
+// ------------------------------------------------------------------ the command
+
+struct Watching {
+    child: Child,
+    lines: Option<std::io::Lines<BufReader<ChildStdout>>>,
+}
+
+impl Watching {
+    fn start(rig: &Rig, args: &[&str]) -> Watching {
+        let mut child = common::isolated(env!("CARGO_BIN_EXE_trackline"), rig.home.path())
+            .arg("watch")
+            .args(args)
+            .env("TRACKLINE_BASE_URL", rig.base_url())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = Some(BufReader::new(child.stdout.take().unwrap()).lines());
+        Watching { child, lines }
+    }
+
+    fn line(&mut self) -> String {
+        match self.lines.as_mut().and_then(Iterator::next) {
+            Some(line) => line.unwrap(),
+            None => panic!("stdout ended; stderr: {}", self.stderr()),
+        }
+    }
+
+    fn stderr(&mut self) -> String {
+        let mut text = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+        }
+        text
+    }
+
+    fn exit(&mut self) -> i32 {
+        self.child.wait().unwrap().code().unwrap_or(-1)
+    }
+}
+
+fn logged_in() -> Rig {
+    let rig = Rig::new();
+    rig.login();
+    rig
+}
+
+fn json_line(line: &str) -> serde_json::Value {
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))
+}
+
+#[test]
+fn first_lines_come_in_the_order_given_then_one_per_change_until_sigterm() {
+    let rig = logged_in();
+    let mut watch = Watching::start(&rig, &["12347", "12345", "--interval", "1"]);
+    let first = watch.line();
+    let second = watch.line();
+    assert!(
+        first.ends_with(" 12347 Supplier Onboarding Nordlicht: Pending"),
+        "{first}"
+    );
+    assert!(second.ends_with(" 12345 Odoo Billing Process: In Progress"), "{second}");
+    let when = first.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    assert!(
+        time::PrimitiveDateTime::parse(
+            &when,
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")
+        )
+        .is_ok(),
+        "{first}"
+    );
+    rig.sandbox.advance("12347");
+    let change = watch.line();
+    assert!(
+        change.ends_with(" 12347 Supplier Onboarding Nordlicht: Pending → In Progress"),
+        "{change}"
+    );
+    send_signal(watch.child.id(), "TERM");
+    assert_eq!(watch.exit(), 143);
+    assert_eq!(watch.stderr(), "");
+}
+
+#[test]
+fn json_lines_and_until_a_status_in_any_case() {
+    let rig = logged_in();
+    let mut watch = Watching::start(&rig, &["12347", "--json", "--until", "COMPLETED", "--interval", "1"]);
+    let first = json_line(&watch.line());
+    assert_eq!(first["process_id"], "12347");
+    assert_eq!(first["process_name"], "Supplier Onboarding Nordlicht");
+    assert_eq!(first["status"], "Pending");
+    assert_eq!(first["previous"], serde_json::Value::Null);
+    let at = first["at"].as_str().unwrap();
+    assert!(
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_ok(),
+        "{at}"
+    );
+    rig.sandbox.advance("12347");
+    let second = json_line(&watch.line());
+    assert_eq!(second["previous"], "Pending");
+    assert_eq!(second["status"], "In Progress");
+    rig.sandbox.advance("12347");
+    let third = json_line(&watch.line());
+    assert_eq!(third["previous"], "In Progress");
+    assert_eq!(third["status"], "Completed");
+    assert_eq!(watch.exit(), 0, "every process is Completed");
+    assert!(watch.lines.as_mut().and_then(Iterator::next).is_none());
+}
+
+#[test]
+fn count_ends_after_its_rounds_and_a_missing_process_is_said_once_on_stderr() {
+    let rig = logged_in();
+    let output = rig
+        .cmd()
+        .args(["watch", "99999", "12345", "--count", "2", "--interval", "1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let lines = common::stdout_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].ends_with(" 12345 Odoo Billing Process: In Progress"),
+        "{lines:?}"
+    );
+    assert_eq!(stderr.matches("process 99999 was not found").count(), 1, "{stderr}");
+    assert!(metadata_requests(&rig.sandbox, "12345") >= 2);
+    assert!(metadata_requests(&rig.sandbox, "99999") >= 2);
+
+    let only_missing = rig.cmd().args(["watch", "99999", "--count", "1"]).output().unwrap();
+    assert_eq!(only_missing.status.code(), Some(4), "nothing was ever seen");
+}
+
+#[test]
+fn ids_come_from_the_command_line_and_a_file_each_once() {
+    let rig = logged_in();
+    let file = rig.home.path().join("ids.csv");
+    std::fs::write(&file, "process_id,customer\n12346,ACME\n12345,Nordlicht\n").unwrap();
+    let output = rig
+        .cmd()
+        .args([
+            "watch",
+            "12345",
+            "--ids-from",
+            file.to_str().unwrap(),
+            "--count",
+            "1",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let ids: Vec<String> = common::stdout_lines(&output)
+        .iter()
+        .map(|l| json_line(l)["process_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["12345", "12346"]);
+    let refusals: [&[&str]; 3] = [
+        &["watch"],
+        &["watch", "12345", "--interval", "0"],
+        &["watch", "12345", "--count", "0"],
+    ];
+    for bad in refusals {
+        let refused = rig.cmd().args(bad).output().unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{bad:?}");
+    }
+}
+
+#[test]
+fn a_rate_limited_server_slows_the_watch_down_but_every_process_is_seen() {
+    let rig = Rig::with_faults(Faults {
+        rate_limit: Some(1),
+        ..Faults::default()
+    });
+    rig.login();
+    let output = rig
+        .cmd()
+        .args(["watch", "12345", "12347", "12351", "--count", "1", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines = common::stdout_lines(&output);
+    let ids: Vec<String> = lines
+        .iter()
+        .map(|l| json_line(l)["process_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["12345", "12347", "12351"]);
+    let metadata: usize = ["12345", "12347", "12351"]
+        .iter()
+        .map(|id| metadata_requests(&rig.sandbox, id))
+        .sum();
+    assert!(metadata > 3, "the 429s were retried: {metadata} requests");
+}
+
+#[test]
+fn ctrl_c_ends_it_with_130_and_a_closed_stdout_quietly() {
+    let rig = logged_in();
+    let mut watch = Watching::start(&rig, &["12345", "--interval", "1"]);
+    watch.line();
+    send_signal(watch.child.id(), "INT");
+    assert_eq!(watch.exit(), 130);
+
+    let mut watch = Watching::start(&rig, &["12345", "12346", "--interval", "3600"]);
+    watch.line();
+    watch.lines = None;
+    assert_eq!(watch.exit(), 141, "the reader went away: no more to do");
+    assert_eq!(watch.stderr(), "");
+}
+
+/// Between rounds the watch sleeps until the next check is due: over two
+/// intervals of 2 s its CPU time grows by a tick or two (0 here). A loop that
+/// wakes every millisecond takes over 20, a spinning one hundreds; the bound
+/// is 10 (0.1 s of CPU). It is measured over the rounds themselves, from a
+/// line to the sandbox's second request after it, not over a fixed time.
+#[cfg(target_os = "linux")]
+#[test]
+fn between_rounds_it_uses_no_cpu() {
+    fn cpu_ticks(pid: u32) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+    let rig = logged_in();
+    let mut watch = Watching::start(&rig, &["12345", "--interval", "2"]);
+    watch.line();
+    let before = cpu_ticks(watch.child.id());
+    let asked = metadata_requests(&rig.sandbox, "12345");
+    common::wait_until("two more rounds", || {
+        metadata_requests(&rig.sandbox, "12345") >= asked + 2
+    });
+    let used = cpu_ticks(watch.child.id()) - before;
+    send_signal(watch.child.id(), "TERM");
+    assert_eq!(watch.exit(), 143);
+    assert!(used <= 10, "{used} ticks of CPU over two idle rounds");
 }

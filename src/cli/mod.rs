@@ -13,8 +13,9 @@ mod output;
 mod progress;
 mod session;
 mod stdout;
+mod watch;
 
-pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
+pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell, WatchArgs};
 pub use context::Context;
 pub use error::CliError;
 
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         _ => {}
     }
     crate::tui::run::capture_local_offset();
+    watch::capture_local_offset();
     let context = Context::new(&cli.global)?;
     let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
@@ -100,6 +102,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Process(args)) => output::process(&context, &args).await,
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
+            Some(Command::Watch(args)) => watch::watch(&context, &args).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
@@ -126,6 +129,7 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Process(_)) => "process",
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
+        Some(Command::Watch(_)) => "watch",
         #[cfg(feature = "sandbox")]
         Some(Command::Sandbox(_)) => "sandbox",
         Some(Command::Config(_)) => "config",
