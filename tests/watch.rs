@@ -376,8 +376,13 @@ async fn processes_can_be_watched_and_unwatched_while_it_runs() -> TestResult {
 
     let (idle, control) = Watcher::new(session, Vec::<String>::new(), every(Duration::from_millis(50)));
     drop(control);
-    let ended = tokio::time::timeout(Duration::from_secs(60), idle.run(|_| ControlFlow::Continue(()))).await;
-    assert!(ended.is_ok(), "nothing watched and no control left: the watch ends");
+    // Spawned, as the TUI's worker runs it: the watch is Send.
+    let task = tokio::spawn(idle.run(|_| ControlFlow::Continue(())));
+    let ended = tokio::time::timeout(Duration::from_secs(60), task).await;
+    assert!(
+        matches!(ended, Ok(Ok(()))),
+        "nothing watched and no control left: the watch ends"
+    );
     Ok(())
 }
 

@@ -117,7 +117,8 @@ impl Printer {
             WatchEvent::Failed(failure) => self.failed(failure),
             WatchEvent::Paused { error, retry_in } => {
                 eprintln!(
-                    "trackline: {error}; no checks until the server answers (next try in {} s)",
+                    "trackline: {}; no checks until the server answers (next try in {} s)",
+                    safe_line(&error.to_string(), 500),
                     retry_in.as_secs_f64().ceil()
                 );
                 Ok(None)
@@ -172,11 +173,11 @@ impl Printer {
             Scope::Process => {
                 self.last_failure = Some(failure.error.exit_code());
                 if !failure.repeated {
-                    let id = safe_line(&failure.process_id, 100);
-                    let error = failure.error.to_string();
+                    let error = safe_line(&failure.error.to_string(), 500);
                     if error.contains(&format!("process {}", failure.process_id)) {
                         eprintln!("trackline: {error}; still watching it");
                     } else {
+                        let id = safe_line(&failure.process_id, 100);
                         eprintln!("trackline: process {id}: {error}; still watching it");
                     }
                 }
