@@ -98,6 +98,11 @@ pub enum Command {
     /// Download every document of every listed process.
     #[command(after_help = "Example:\n  trackline export --ids-from ids.txt -o ~/Export --jobs 8")]
     Export(ExportArgs),
+    /// Watch processes: their status now, then every change.
+    #[command(
+        after_help = "Examples:\n  trackline watch 12345 12347\n  trackline watch 12347 --until Completed --interval 10\n  trackline watch --ids-from ids.txt --interval 300 --json >> statuses.jsonl"
+    )]
+    Watch(WatchArgs),
     /// Run the sandbox server with sample data.
     #[cfg(feature = "sandbox")]
     #[command(
@@ -180,6 +185,29 @@ pub struct ExportArgs {
     /// Downloads at once.
     #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+}
+
+/// `trackline watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The processes to watch.
+    #[arg(value_name = "PROCESS_ID", required_unless_present = "ids_from")]
+    pub process_ids: Vec<String>,
+    /// Also watch every process of this file: one id a line, or a CSV with a process_id column.
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: Option<PathBuf>,
+    /// Seconds between two checks of each process (at least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+    /// One JSON object per line: process_id, process_name, status, previous, at.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 0 once every watched process has this status (case does not matter).
+    #[arg(long, value_name = "STATUS")]
+    pub until: Option<String>,
+    /// Exit 0 after N rounds (every process checked N times).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
 }
 
 /// `trackline config …`.

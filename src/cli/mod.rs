@@ -13,6 +13,7 @@ mod output;
 mod progress;
 mod session;
 mod stdout;
+mod watch;
 
 pub use args::Cli;
 pub(crate) use args::Command;
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Process(args)) => output::process(&context, &args).await,
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
+            Some(Command::Watch(args)) => watch::watch(&context, &args, local_offset).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
@@ -130,6 +132,7 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Process(_)) => "process",
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
+        Some(Command::Watch(_)) => "watch",
         #[cfg(feature = "sandbox")]
         Some(Command::Sandbox(_)) => "sandbox",
         Some(Command::Config(_)) => "config",

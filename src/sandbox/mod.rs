@@ -6,10 +6,12 @@
 //! directory. [`Faults`] make it slow, flaky, rate-limited, stall, trickle,
 //! redirect or cut a download, deterministically, so that the client's retries and resumes can be tested.
 //! With [`TlsOptions`] it serves HTTPS with a certificate authority it makes at start.
+//! Statuses can move ([`Sandbox::advance`], [`SandboxOptions::advance`]), so that `watch` has changes to show.
 
 mod data;
 mod faults;
 mod server;
+mod statuses;
 mod tls;
 
 pub use data::{
@@ -20,6 +22,7 @@ pub use data::{
 };
 pub use faults::Faults;
 pub use server::LAST_MODIFIED;
+pub use statuses::{FIRST_EXTRA_PROCESS_ID, LIFECYCLE, next_status};
 pub use tls::TlsOptions;
 
 use std::io::{self, Write};
@@ -48,6 +51,14 @@ pub struct SandboxOptions {
     pub faults: Faults,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<TlsOptions>,
+    /// Processes whose status moves one step through [`LIFECYCLE`] every
+    /// `advance_every` (none by default; tests call [`Sandbox::advance`] instead).
+    pub advance: Vec<String>,
+    /// How often the processes of `advance` move on.
+    pub advance_every: Duration,
+    /// How many small extra processes to serve, with ids from
+    /// [`FIRST_EXTRA_PROCESS_ID`] on (for watching many processes at once).
+    pub extra_processes: u32,
 }
 
 impl Default for SandboxOptions {
@@ -57,9 +68,15 @@ impl Default for SandboxOptions {
             token_ttl: Duration::from_secs(3600),
             faults: Faults::default(),
             tls: None,
+            advance: Vec::new(),
+            advance_every: Duration::from_secs(DEFAULT_ADVANCE_SECS),
+            extra_processes: 0,
         }
     }
 }
+
+/// How often `--advance` moves statuses on, unless `--advance-every` says.
+const DEFAULT_ADVANCE_SECS: u64 = 10;
 
 /// One request the sandbox received (before faults were applied).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +102,7 @@ pub struct Sandbox {
     shared: Arc<server::Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
+    advancing: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -108,6 +126,7 @@ impl Sandbox {
             data,
             faults::FaultState::new(options.faults),
             options.token_ttl,
+            statuses::Statuses::new(options.extra_processes),
         ));
         let app = server::router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -128,13 +147,29 @@ impl Sandbox {
                 )
             }
         };
+        let advancing = (!options.advance.is_empty()).then(|| {
+            tokio::spawn(advance_on_a_timer(
+                shared.clone(),
+                options.advance,
+                options.advance_every,
+            ))
+        });
         Ok(Sandbox {
             addr,
             ca_pem,
             shared,
             stop: Some(stop),
             task: Some(task),
+            advancing,
         })
+    }
+
+    /// Moves `process_id` one step through [`LIFECYCLE`] now (Pending, In
+    /// Progress, Completed, then it stays; any other status goes to Pending).
+    /// Returns its new status, or `None` when there is no such process. Other
+    /// fields of the process do not change.
+    pub fn advance(&self, process_id: &str) -> Option<&'static str> {
+        self.shared.advance(process_id)
     }
 
     /// The address it listens on.
@@ -191,6 +226,9 @@ impl Sandbox {
 
     /// Stops accepting, lets requests in flight finish (up to 5 s), then stops.
     pub async fn shutdown(mut self) {
+        if let Some(advancing) = self.advancing.take() {
+            advancing.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -207,6 +245,31 @@ impl Drop for Sandbox {
         if let Some(task) = self.task.take() {
             task.abort();
         }
+        if let Some(advancing) = self.advancing.take() {
+            advancing.abort();
+        }
+    }
+}
+
+/// Every `every`, moves each of `ids` one step on, until all are in the last state.
+async fn advance_on_a_timer(shared: Arc<server::Shared>, ids: Vec<String>, every: Duration) {
+    let last = LIFECYCLE[LIFECYCLE.len() - 1];
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every.max(Duration::from_millis(1)));
+    loop {
+        ticks.tick().await;
+        let mut moving = false;
+        for id in &ids {
+            match shared.advance(id) {
+                Some(status) => {
+                    tracing::info!(process = %id, status, "sandbox: status advanced");
+                    moving |= status != last;
+                }
+                None => tracing::warn!(process = %id, "sandbox: no such process to advance"),
+            }
+        }
+        if !moving {
+            return;
+        }
     }
 }
 
@@ -221,6 +284,7 @@ impl std::fmt::Debug for Sandbox {
 /// file in a private temporary folder, removed when the sandbox stops), then
 /// the demo login.
 pub async fn run_cli(options: SandboxOptions) -> io::Result<()> {
+    let (extra, advance, every) = (options.extra_processes, options.advance.clone(), options.advance_every);
     let sandbox = Sandbox::start(options).await?;
     let ca_file = match sandbox.ca_cert_pem() {
         Some(pem) => Some(CaFile::write(pem, sandbox.addr())?),
@@ -236,6 +300,19 @@ pub async fn run_cli(options: SandboxOptions) -> io::Result<()> {
         writeln!(out, "Sample processes:")?;
         for (id, shows) in data::SAMPLES {
             writeln!(out, "  {id:<6} {shows}")?;
+        }
+        if extra > 0 {
+            let last = FIRST_EXTRA_PROCESS_ID + extra - 1;
+            writeln!(out, "Extra processes: {FIRST_EXTRA_PROCESS_ID} to {last} (In Progress)")?;
+        }
+        if !advance.is_empty() {
+            writeln!(
+                out,
+                "Advancing {} every {} s: {}",
+                advance.join(", "),
+                every.as_secs_f64(),
+                LIFECYCLE.join(" → ")
+            )?;
         }
         out.flush()?;
     }
@@ -344,6 +421,15 @@ pub struct SandboxArgs {
     /// With --tls: serve a certificate that expired yesterday
     #[arg(long, requires = "tls")]
     pub tls_expired: bool,
+    /// Move these processes through Pending, In Progress and Completed over time (comma-separated ids)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub advance: Vec<String>,
+    /// Seconds between two steps of --advance
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_ADVANCE_SECS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub advance_every: u64,
+    /// Also serve N small processes, ids 900000 on (for watching many processes)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub extra_processes: u32,
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {
@@ -379,6 +465,14 @@ impl From<SandboxArgs> for SandboxOptions {
                 },
                 expired: args.tls_expired,
             }),
+            advance: args
+                .advance
+                .into_iter()
+                .map(|id| id.trim().to_owned())
+                .filter(|id| !id.is_empty())
+                .collect(),
+            advance_every: Duration::from_secs(args.advance_every),
+            extra_processes: args.extra_processes,
         }
     }
 }
@@ -419,6 +513,28 @@ mod tests {
         assert_eq!(options.faults.rate_limit, Some(3));
         assert_eq!(options.faults.drop_after_bytes, Some(100));
         assert!(options.faults.no_range);
+        assert!(options.advance.is_empty());
+    }
+
+    #[test]
+    fn advance_takes_a_list_of_ids_and_a_period_of_at_least_a_second() {
+        let cli = Cli::try_parse_from([
+            "sandbox",
+            "--advance",
+            "12347,12351",
+            "--advance-every",
+            "3",
+            "--extra-processes",
+            "1000",
+        ]);
+        let options = match cli {
+            Ok(cli) => SandboxOptions::from(cli.sandbox),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(options.advance, ["12347", "12351"]);
+        assert_eq!(options.advance_every, Duration::from_secs(3));
+        assert_eq!(options.extra_processes, 1000);
+        assert!(Cli::try_parse_from(["sandbox", "--advance-every", "0"]).is_err());
     }
 
     #[test]
