@@ -168,8 +168,6 @@ pub enum Event {
         id: DownloadId,
         /// Bytes already on disk: where a resumed download goes on from (0 for a new one).
         received: u64,
-        /// The file name being written, if known (untrusted).
-        path_hint: Option<String>,
         /// The size, if the server said.
         total: Option<u64>,
     },

@@ -509,7 +509,7 @@ async fn retrying_login(sandbox: &Sandbox) -> Result<Client, ApiError> {
             Err(error) => return Err(error),
         }
     }
-    Err(last.unwrap_or(ApiError::Cancelled))
+    Err(last.unwrap_or_else(|| ApiError::Http("no attempt was made".into())))
 }
 
 /// A server on 127.0.0.1 that answers every request with `Content-Length:

@@ -147,9 +147,6 @@ pub enum ApiError {
     /// Anything else from the HTTP stack.
     #[error("request failed: {0}")]
     Http(String),
-    /// The request was cancelled by the user.
-    #[error("cancelled")]
-    Cancelled,
 }
 
 fn starts_with(snippet: &str) -> String {
@@ -192,8 +189,7 @@ impl ApiError {
             | ApiError::BadJson(_)
             | ApiError::TooLarge { .. }
             | ApiError::RedirectRefused { .. }
-            | ApiError::Http(_)
-            | ApiError::Cancelled => exit::OTHER,
+            | ApiError::Http(_) => exit::OTHER,
         }
     }
 

@@ -331,12 +331,7 @@ impl Worker {
         let on_event = Arc::new(move |event: DownloadEvent| {
             let _ = progress_events.send(match event {
                 DownloadEvent::Verifying { bytes } => Event::DownloadVerifying { id, bytes },
-                DownloadEvent::Started { received, total } => Event::DownloadStarted {
-                    id,
-                    received,
-                    path_hint: None,
-                    total,
-                },
+                DownloadEvent::Started { received, total } => Event::DownloadStarted { id, received, total },
                 DownloadEvent::Progress(progress) => Event::Progress {
                     id,
                     received: progress.received,

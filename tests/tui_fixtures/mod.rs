@@ -176,7 +176,6 @@ pub fn with_downloads() -> App {
     app.update(ev(Event::DownloadStarted {
         id: ids[0],
         received: 0,
-        path_hint: None,
         total: Some(2_400_000),
     }));
     app.update(ev_at(
@@ -190,7 +189,6 @@ pub fn with_downloads() -> App {
     app.update(ev(Event::DownloadStarted {
         id: ids[1],
         received: 0,
-        path_hint: None,
         total: Some(48_213),
     }));
     app.update(ev_at(
@@ -212,7 +210,6 @@ pub fn with_downloads() -> App {
     app.update(ev(Event::DownloadStarted {
         id: ids[3],
         received: 0,
-        path_hint: None,
         total: None,
     }));
     app.update(ev_at(

@@ -180,10 +180,6 @@ impl App {
                 self.sessions.phase = Phase::SignedOut { then: Some(query) };
                 Vec::new()
             }
-            Err(ApiError::Cancelled) => {
-                self.lookup = Lookup::Idle;
-                Vec::new()
-            }
             Err(e) => {
                 self.not_found_or_failed(query, &e);
                 Vec::new()

@@ -104,7 +104,7 @@ fn the_checkbox_is_off_by_default_and_space_ticks_it() {
         [Command::Login { remember_password, .. }] => assert!(!remember_password),
         other => panic!("{other:?}"),
     }
-    app.update(ev(Event::LoginFailed(ApiError::Cancelled), NOW));
+    app.update(ev(Event::LoginFailed(ApiError::Http("connection reset".into())), NOW));
     app.update(key(KeyCode::Tab));
     assert_eq!(app.login.field, LoginField::KeepPassword);
     assert!(screen(&app, NOW).contains("[ ] Keep password in memory"));

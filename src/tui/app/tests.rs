@@ -639,7 +639,6 @@ fn a_download_stays_queued_until_the_worker_starts_it() {
     app.update(ev(Event::DownloadStarted {
         id: first,
         received: 0,
-        path_hint: None,
         total: Some(10),
     }));
     assert_eq!(state(&app, 0), "running");
@@ -730,7 +729,6 @@ fn x_cancels_a_download() {
     app.update(ev(Event::DownloadStarted {
         id: started[0].0,
         received: 0,
-        path_hint: None,
         total: None,
     }));
     app.update(key(KeyCode::Tab));
@@ -802,7 +800,6 @@ fn r_retries_a_failed_download_under_a_new_id() {
     app.update(ev(Event::DownloadStarted {
         id: new_id,
         received: 0,
-        path_hint: None,
         total: None,
     }));
     assert!(matches!(app.downloads.items()[0].state, TransferState::Running(_)));
@@ -840,7 +837,6 @@ fn progress_gives_rate_and_eta() {
     app.update(ev(Event::DownloadStarted {
         id,
         received: 0,
-        path_hint: None,
         total: Some(1000),
     }));
     app.update(Msg::Event {

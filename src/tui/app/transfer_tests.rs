@@ -364,7 +364,6 @@ fn a_resume_shows_verifying_then_where_it_resumed_then_its_rate() {
         app.update(ev(Event::DownloadStarted {
             id,
             received: 12_300_000,
-            path_hint: None,
             total: Some(30_000_000),
         }));
         let shown = screen(&app);

@@ -65,7 +65,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         let label_style = if docs.filtering { t.key } else { t.muted };
         frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
         let style = if docs.filtering { t.input } else { t.text };
-        draw_input(frame, field, &docs.filter, style, docs.filtering && focused, false);
+        draw_input(frame, field, &docs.filter, style, docs.filtering && focused);
     }
     if docs.total() == 0 {
         frame.render_widget(

@@ -69,10 +69,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     focused,
                 );
             }
-            LoginField::Email => draw_input(frame, value, &form.email, style, focused, false),
-            LoginField::Server | LoginField::KeepPassword => {
-                draw_input(frame, value, &form.server, style, focused, false)
-            }
+            LoginField::Email => draw_input(frame, value, &form.email, style, focused),
+            LoginField::Server | LoginField::KeepPassword => draw_input(frame, value, &form.server, style, focused),
         }
     }
     draw_keep_password(frame, keep, app);

@@ -230,14 +230,10 @@ fn draw_masked(frame: &mut Frame, area: Rect, chars: usize, cursor: usize, style
 
 /// Draws a one-line text box's value (scrolled to keep the cursor in view) and
 /// places the terminal cursor when focused.
-fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focused: bool, mask: bool) {
+fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focused: bool) {
     let width = area.width.max(1) as usize;
     let scroll = input.visual_scroll(width.saturating_sub(1));
-    let shown: String = if mask {
-        "•".repeat(input.value().chars().count().saturating_sub(scroll))
-    } else {
-        safe_line(input.value(), 4000).chars().skip(scroll).collect()
-    };
+    let shown: String = safe_line(input.value(), 4000).chars().skip(scroll).collect();
     frame.render_widget(Paragraph::new(shown).style(style), area);
     if focused {
         let x = input.visual_cursor().saturating_sub(scroll) as u16;

@@ -34,7 +34,7 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(Span::styled(shown, t.selected)), field);
         frame.set_cursor_position((field.x + x.min(field.width.saturating_sub(1)), field.y));
     } else {
-        draw_input(frame, field, &app.search, t.input, focused, false);
+        draw_input(frame, field, &app.search, t.input, focused);
     }
 }
 
