@@ -30,6 +30,11 @@ impl ProxyTarget {
         }
     }
 
+    /// Whether the way to the proxy itself is TLS (`https://`).
+    pub fn is_tls(&self) -> bool {
+        self.url.starts_with("https:")
+    }
+
     /// The proxy as people see it: `http://***@host:port`.
     pub fn shown(&self) -> &str {
         &self.shown
@@ -77,7 +82,7 @@ pub(crate) fn configure(
     extra_roots: &[reqwest::Certificate],
     proxy: Option<&ProxyTarget>,
 ) -> Result<reqwest::ClientBuilder, ApiError> {
-    let tls_to_proxy = proxy.is_some_and(|p| p.url.starts_with("https:"));
+    let tls_to_proxy = proxy.is_some_and(ProxyTarget::is_tls);
     if base.scheme() == "http" && !tls_to_proxy {
         // Redirects never leave the origin, so a plain-HTTP client never speaks TLS:
         // skip loading the system's root certificates (a third of a short command's run).

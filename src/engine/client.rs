@@ -4,8 +4,8 @@
 use crate::api::client::RetryHook;
 use crate::api::network::roots_from_pem;
 use crate::api::{ApiError, Client, ClientOptions, ProxyTarget, RetryPolicy};
-use crate::config::{CaCertFile, Proxies, ProxyUse, Settings};
-use std::sync::Arc;
+use crate::config::{CaCertFile, Proxies, ProxyUse, SSL_CERT_FILE_ENV, Settings};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Makes clients for any server with the run's options.
@@ -17,14 +17,27 @@ pub struct ClientFactory {
     proxies: Proxies,
 }
 
-/// The extra trusted roots, read once; a file that cannot be used is the
-/// error of every client, so each front end reports it where it makes one.
-#[derive(Debug, Clone)]
-struct Roots(Arc<Result<Vec<reqwest::Certificate>, ApiError>>);
+/// The extra trusted roots, read once, when the first client that needs them
+/// is made: one that speaks TLS, or any client when a file was named on
+/// purpose (`--ca-cert`, `TRACKLINE_CA_CERT`, `ca_cert`), so a mistake there is
+/// said at once. A plain-http run with only `SSL_CERT_FILE` set (often the
+/// whole system bundle, most of a short command's start) never reads it. A
+/// file that cannot be used is the error of every client that needs it, so
+/// each front end reports it where it makes one.
+#[derive(Debug, Clone, Default)]
+struct Roots {
+    files: Arc<Vec<CaCertFile>>,
+    read: Arc<OnceLock<Result<Vec<reqwest::Certificate>, ApiError>>>,
+}
 
-impl Default for Roots {
-    fn default() -> Self {
-        Roots(Arc::new(Ok(Vec::new())))
+impl Roots {
+    /// Whether a file was named on purpose (not only by `SSL_CERT_FILE`).
+    fn named(&self) -> bool {
+        self.files.iter().any(|f| f.from != SSL_CERT_FILE_ENV)
+    }
+
+    fn certificates(&self) -> Result<Vec<reqwest::Certificate>, ApiError> {
+        self.read.get_or_init(|| read_roots(&self.files)).clone()
     }
 }
 
@@ -50,7 +63,10 @@ impl ClientFactory {
                 max_delay: Duration::from_secs(settings.retry_max_delay_secs),
                 ..RetryPolicy::default()
             },
-            roots: Roots(Arc::new(read_roots(&settings.ca_certs))),
+            roots: Roots {
+                files: Arc::new(settings.ca_certs.clone()),
+                read: Arc::default(),
+            },
             proxies: settings.proxies.clone(),
         }
     }
@@ -69,7 +85,6 @@ impl ClientFactory {
     /// A client for `base_url`, without a token: an error when a file of
     /// extra certificate authorities cannot be used.
     pub fn client(&self, base_url: &str) -> Result<Client, ApiError> {
-        let extra_roots = self.roots.0.as_ref().clone()?;
         let proxy = match self.proxies.for_server(base_url) {
             ProxyUse::Via(choice) => Some(ProxyTarget::new(
                 choice.url.expose(),
@@ -77,6 +92,13 @@ impl ClientFactory {
                 self.proxies.no_proxy.as_ref().map(|(list, _)| list.clone()),
             )),
             ProxyUse::Direct | ProxyUse::Bypassed { .. } => None,
+        };
+        let speaks_tls = !base_url.trim_start().to_ascii_lowercase().starts_with("http://")
+            || proxy.as_ref().is_some_and(ProxyTarget::is_tls);
+        let extra_roots = if speaks_tls || self.roots.named() {
+            self.roots.certificates()?
+        } else {
+            Vec::new()
         };
         Client::new(
             base_url,
@@ -166,5 +188,25 @@ mod tests {
             assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
         }
         assert!(!format!("{factory:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn ssl_cert_file_is_read_only_by_a_client_that_speaks_tls() {
+        let root = tempfile::tempdir().unwrap();
+        let paths = Paths::under(root.path());
+        let missing = root.path().join("bundle.pem");
+        let snapshot = crate::config::Snapshot {
+            config_file: paths.config_file.clone(),
+            env: [(SSL_CERT_FILE_ENV.to_string(), missing.clone().into_os_string())].into(),
+            ..crate::config::Snapshot::default()
+        };
+        let settings = Settings::from_snapshot(&paths, &Overrides::default(), &snapshot).unwrap();
+        let factory = ClientFactory::from_settings(&settings);
+        assert!(
+            factory.client("http://127.0.0.1:9/api").is_ok(),
+            "plain http needs no roots"
+        );
+        let err = factory.client("https://api.example/api").unwrap_err();
+        assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
     }
 }
