@@ -103,17 +103,19 @@ pub fn jwt_expiry(token: &str) -> Option<OffsetDateTime> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-    fn jwt(payload: &str) -> String {
+    /// A JWT carrying `payload`, with a signature nobody checks.
+    pub(crate) fn jwt(payload: &str) -> String {
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         let payload = URL_SAFE_NO_PAD.encode(payload);
         format!("{header}.{payload}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk")
     }
 
-    fn session(profile: &str, token: &str) -> Session {
+    /// A session of `profile` at a fixed server and email.
+    pub(crate) fn session(profile: &str, token: &str) -> Session {
         Session::new(
             profile,
             "https://api.example.com/api",

@@ -299,23 +299,7 @@ fn tighten_permissions(_path: &Path) {}
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-    fn jwt(payload: &str) -> String {
-        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
-        let payload = URL_SAFE_NO_PAD.encode(payload);
-        format!("{header}.{payload}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk")
-    }
-
-    fn session(profile: &str, token: &str) -> Session {
-        Session::new(
-            profile,
-            "https://api.example.com/api",
-            "ana@example.com",
-            SecretString::from(token),
-        )
-    }
+    use crate::store::session::tests::{jwt, session};
 
     #[test]
     fn save_load_delete_round_trip() {
