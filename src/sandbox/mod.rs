@@ -332,6 +332,7 @@ struct CaFile {
 impl CaFile {
     fn write(pem: &str, addr: SocketAddr) -> io::Result<CaFile> {
         let dir = std::env::temp_dir().join(format!("trackline-sandbox-{}-{}", std::process::id(), addr.port()));
+        #[cfg_attr(not(unix), allow(unused_mut))]
         let mut builder = std::fs::DirBuilder::new();
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
