@@ -145,12 +145,10 @@ async fn the_stored_session_of_another_server_is_not_used() -> TestResult {
     Ok(())
 }
 
-/// The defect of the first round: cancelling a download freed its slot before
-/// the download had stopped, so `concurrency + 1` could run. The slot is the
-/// download's own now: held until its future has returned. (A current-thread
-/// runtime: nothing else runs between two statements without an `.await`.)
-#[tokio::test]
-async fn a_cancelled_download_holds_its_slot_until_it_has_stopped() -> TestResult {
+/// A sandbox that stalls the first long download after 64 KiB, and a
+/// signed-in queue of one slot on it (with the temp dir it saves into).
+async fn one_slot_queue_on_a_stalling_sandbox()
+-> Result<(Sandbox, tempfile::TempDir, Arc<DownloadQueue>), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(SandboxOptions {
         faults: Faults {
             stall_after_bytes: Some(64 * 1024),
@@ -162,7 +160,16 @@ async fn a_cancelled_download_holds_its_slot_until_it_has_stopped() -> TestResul
     let dir = tempfile::tempdir()?;
     let session = manager(&sandbox, dir.path(), Arc::new(NoCredentials));
     session.login(None, &demo()).await?.stored?;
-    let queue = Arc::new(DownloadQueue::new(Arc::new(session), 1));
+    Ok((sandbox, dir, Arc::new(DownloadQueue::new(Arc::new(session), 1))))
+}
+
+/// The defect of the first round: cancelling a download freed its slot before
+/// the download had stopped, so `concurrency + 1` could run. The slot is the
+/// download's own now: held until its future has returned. (A current-thread
+/// runtime: nothing else runs between two statements without an `.await`.)
+#[tokio::test]
+async fn a_cancelled_download_holds_its_slot_until_it_has_stopped() -> TestResult {
+    let (sandbox, dir, queue) = one_slot_queue_on_a_stalling_sandbox().await?;
     let (tx, mut started) = mpsc::unbounded_channel();
     let first_events = tx.clone();
     let on_first: EventHook = Arc::new(move |event| {
@@ -214,18 +221,7 @@ async fn a_cancelled_download_holds_its_slot_until_it_has_stopped() -> TestResul
 
 #[tokio::test]
 async fn cancel_all_stops_queued_and_running_downloads() -> TestResult {
-    let sandbox = Sandbox::start(SandboxOptions {
-        faults: Faults {
-            stall_after_bytes: Some(64 * 1024),
-            ..Faults::default()
-        },
-        ..SandboxOptions::default()
-    })
-    .await?;
-    let dir = tempfile::tempdir()?;
-    let session = manager(&sandbox, dir.path(), Arc::new(NoCredentials));
-    session.login(None, &demo()).await?.stored?;
-    let queue = Arc::new(DownloadQueue::new(Arc::new(session), 1));
+    let (sandbox, dir, queue) = one_slot_queue_on_a_stalling_sandbox().await?;
     let (tx, mut started) = mpsc::unbounded_channel();
     let on_event: EventHook = Arc::new(move |event| {
         if let DownloadEvent::Started { .. } = event {
