@@ -163,6 +163,80 @@ async fn one_slot_queue_on_a_stalling_sandbox()
     Ok((sandbox, dir, Arc::new(DownloadQueue::new(Arc::new(session), 1))))
 }
 
+/// The defect behind a flaky "r after X": a download asked again right
+/// after a cancel found the `.part` still held by the cancelled one and
+/// started from zero. It now waits for the cancelled one to let go, and resumes.
+#[tokio::test]
+async fn a_download_asked_again_right_after_a_cancel_resumes_the_part() -> TestResult {
+    let sandbox = Sandbox::start(SandboxOptions {
+        faults: Faults {
+            trickle_ms: Some(2),
+            ..Faults::default()
+        },
+        ..SandboxOptions::default()
+    })
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let session = manager(&sandbox, dir.path(), Arc::new(NoCredentials));
+    session.login(None, &demo()).await?.stored?;
+    let queue = Arc::new(DownloadQueue::new(Arc::new(session), 2));
+    let downloads = dir.path().join("downloads");
+    let (tx, mut news) = mpsc::unbounded_channel();
+    let hook = |which: &'static str| -> EventHook {
+        let tx = tx.clone();
+        Arc::new(move |event| {
+            let _ = tx.send((which, event));
+        })
+    };
+    let first_cancel = queue.register(1);
+    let first = tokio::spawn({
+        let (queue, request, hook) = (
+            queue.clone(),
+            DownloadRequest::new(LARGE_DOC_ID, &downloads),
+            hook("first"),
+        );
+        async move { queue.download(Some(1), &request, &first_cancel, hook).await }
+    });
+    while let Some((_, event)) = news.recv().await {
+        if matches!(event, DownloadEvent::Progress(p) if p.received >= 16 * 1024) {
+            break;
+        }
+    }
+    assert!(queue.cancel(1));
+    let second_cancel = queue.register(2);
+    let second = tokio::spawn({
+        let (queue, request, hook) = (
+            queue.clone(),
+            DownloadRequest::new(LARGE_DOC_ID, &downloads),
+            hook("second"),
+        );
+        async move { queue.download(Some(2), &request, &second_cancel, hook).await }
+    });
+    let resumed_at = loop {
+        match news.recv().await {
+            Some(("second", DownloadEvent::Started { received, .. })) => break received,
+            Some(_) => {}
+            None => panic!("the second download never started"),
+        }
+    };
+    assert!(
+        resumed_at >= 16 * 1024,
+        "the second download resumes the first one's part, not from {resumed_at}"
+    );
+    assert!(matches!(first.await?, Err(TransferError::Cancelled { .. })));
+    assert!(queue.cancel(2));
+    assert!(matches!(second.await?, Err(TransferError::Cancelled { .. })));
+    let ranges: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/attachment/file"))
+        .map(|r| r.range)
+        .collect();
+    assert!(matches!(ranges.as_slice(), [None, Some(_)]), "{ranges:?}");
+    sandbox.shutdown().await;
+    Ok(())
+}
+
 /// The defect of the first round: cancelling a download freed its slot before
 /// the download had stopped, so `concurrency + 1` could run. The slot is the
 /// download's own now: held until its future has returned. (A current-thread

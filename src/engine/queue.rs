@@ -1,16 +1,20 @@
 //! The download queue both front ends use: at most `concurrency` downloads at
 //! once (a slot is freed only when its download has really stopped), a cancel
 //! token per download (and one for all), progress and retry news, and one
-//! renewal of the session when the server refuses it.
+//! renewal of the session when the server refuses it. Two downloads of one
+//! attachment into one folder run one after the other, so a download asked
+//! again right after a cancel resumes the `.part` the first one leaves
+//! rather than finding it still held and starting from zero.
 
 use super::session::SessionManager;
 use crate::api::RetryPolicy;
 use crate::api::client::RetryNotice;
 use crate::transfer::{self, DownloadRequest, Downloaded, Progress, TransferError, TransferOptions};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedMutexGuard, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 /// News about one download, in order: `Verifying` while a `.part` left
@@ -43,6 +47,9 @@ pub type EventHook = Arc<dyn Fn(DownloadEvent) + Send + Sync>;
 /// The id a front end gives a download, to cancel it later.
 pub type DownloadKey = u64;
 
+/// Held by the download of one attachment into one folder that runs now.
+type Turn = Arc<tokio::sync::Mutex<()>>;
+
 /// Downloads through one session, `concurrency` at a time.
 #[derive(Debug)]
 pub struct DownloadQueue {
@@ -52,6 +59,8 @@ pub struct DownloadQueue {
     cancels: Mutex<HashMap<DownloadKey, CancellationToken>>,
     /// The parent of every registered token; replaced by a fresh one when cancelled.
     all: Mutex<CancellationToken>,
+    /// One turn per attachment and folder with a download in it.
+    turns: Mutex<HashMap<(PathBuf, String), Turn>>,
 }
 
 impl DownloadQueue {
@@ -65,6 +74,7 @@ impl DownloadQueue {
             retry,
             cancels: Mutex::new(HashMap::new()),
             all: Mutex::new(CancellationToken::new()),
+            turns: Mutex::new(HashMap::new()),
         }
     }
 
@@ -121,12 +131,27 @@ impl DownloadQueue {
         result
     }
 
+    /// Waits for the earlier downloads of `request`'s attachment into its
+    /// folder to end; holding the guard keeps later ones waiting.
+    fn turn_of(&self, request: &DownloadRequest) -> impl Future<Output = OwnedMutexGuard<()>> + use<> {
+        let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
+        turns.retain(|_, turn| Arc::strong_count(turn) > 1);
+        let key = (request.folder(), request.attachment_id.clone());
+        turns.entry(key).or_default().clone().lock_owned()
+    }
+
     async fn download_in_slot(
         &self,
         request: &DownloadRequest,
         cancel: &CancellationToken,
         on_event: EventHook,
     ) -> Result<Downloaded, TransferError> {
+        let turn = self.turn_of(request);
+        let _turn = tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Err(TransferError::Cancelled { part: None }),
+            turn = turn => turn,
+        };
         let _slot = tokio::select! {
             biased;
             () = cancel.cancelled() => return Err(TransferError::Cancelled { part: None }),

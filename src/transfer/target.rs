@@ -16,6 +16,13 @@ use tokio::fs::{File, OpenOptions};
 const MAX_PART_NAMES: u32 = 1_000;
 
 /// The folder the `.part` file and the final file go into.
+impl DownloadRequest {
+    /// The folder the file and its `.part` go into.
+    pub fn folder(&self) -> PathBuf {
+        target_dir(self)
+    }
+}
+
 pub(super) fn target_dir(request: &DownloadRequest) -> PathBuf {
     match &request.output {
         Some(output) => match output.parent() {
