@@ -1,0 +1,530 @@
+//! The search as you type: every searchable word of the index held in
+//! memory once, so each keystroke is answered without touching the disk.
+//!
+//! The words of all entries are interned in one vocabulary. A query word is
+//! matched against each distinct word once (and, as it grows by a letter,
+//! only against the words that matched it before); an entry then matches by
+//! looking up the scores of its words. Entries whose character masks lack a
+//! query word's characters are passed over without a lookup. Big indexes
+//! are searched on several threads. Ranks exactly as [`Index::search`] does.
+
+use super::entry::{document_texts, process_texts};
+use super::hits::{Hit, HitKind, Ranked, SearchResults, TopN, combine};
+use super::query::{Scratch, SearchQuery, Word};
+use super::read::time_of;
+use super::scan::order;
+use super::words::for_each_word;
+use super::{Index, IndexError};
+use crate::api::Process;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use time::OffsetDateTime;
+
+/// Below this many documents a search runs on one thread.
+const PARALLEL_FROM: usize = 50_000;
+/// How many query words' scores are kept for the next keystroke.
+const CACHED_WORDS: usize = 32;
+
+/// Every process and document of an index, held in memory for searching as
+/// you type. Shared between threads: searches read it, recording a lookup
+/// ([`SearchIndex::record`]) updates it.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    snapshot: RwLock<Snapshot>,
+    cache: Mutex<Vec<Arc<WordTable>>>,
+}
+
+#[derive(Debug, Default)]
+struct Snapshot {
+    vocab: Vocab,
+    processes: Vec<Proc>,
+    by_id: HashMap<String, usize>,
+    documents: usize,
+}
+
+/// The distinct words of every entry, each with its character mask.
+#[derive(Debug, Default)]
+struct Vocab {
+    ids: HashMap<Box<str>, u32>,
+    text: String,
+    ends: Vec<u32>,
+    masks: Vec<u64>,
+}
+
+#[derive(Debug, Default)]
+struct Proc {
+    process_id: String,
+    name: Option<String>,
+    status: Option<String>,
+    last_seen: i64,
+    tokens: Vec<u32>,
+    docs: Vec<Doc>,
+    doc_tokens: Vec<u32>,
+    /// Each document's id, then its name.
+    doc_text: String,
+}
+
+/// A document: where its words and strings end in its process's arrays
+/// (each starts where the one before ends).
+#[derive(Debug, Clone, Copy)]
+struct Doc {
+    tokens_end: u32,
+    id_end: u32,
+    name_end: u32,
+    mask: u64,
+}
+
+/// The score of one query word against every word of the vocabulary.
+#[derive(Debug)]
+struct WordTable {
+    text: String,
+    typos: u32,
+    scores: Vec<u16>,
+    matches: Vec<u32>,
+}
+
+impl Vocab {
+    fn intern(&mut self, token: &str, mask: u64) -> u32 {
+        if let Some(&id) = self.ids.get(token) {
+            return id;
+        }
+        let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+        self.text.push_str(token);
+        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.masks.push(mask);
+        self.ids.insert(token.into(), id);
+        id
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn word(&self, id: usize) -> (&str, u64) {
+        let start = if id == 0 { 0 } else { self.ends[id - 1] as usize };
+        let end = self.ends[id] as usize;
+        (self.text.get(start..end).unwrap_or_default(), self.masks[id])
+    }
+}
+
+fn intern_text(vocab: &mut Vocab, buf: &mut String, text: &str, tokens: &mut Vec<u32>, mask: &mut u64) {
+    for_each_word(text, buf, |token, token_mask| {
+        let id = vocab.intern(token, token_mask);
+        if !tokens.contains(&id) {
+            tokens.push(id);
+        }
+        *mask |= token_mask;
+    });
+}
+
+fn end_of(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+impl Snapshot {
+    fn new_proc(
+        &mut self,
+        process_id: &str,
+        name: Option<&str>,
+        status: Option<&str>,
+        extra: &Map<String, Value>,
+        last_seen: i64,
+    ) -> Proc {
+        let mut proc = Proc {
+            process_id: process_id.to_string(),
+            name: name.map(str::to_string),
+            status: status.map(str::to_string),
+            last_seen,
+            ..Proc::default()
+        };
+        let (mut buf, mut mask) = (String::new(), 0);
+        process_texts(process_id, name, status, extra, |text| {
+            intern_text(&mut self.vocab, &mut buf, text, &mut proc.tokens, &mut mask)
+        });
+        proc
+    }
+
+    fn push_doc(
+        &mut self,
+        proc: &mut Proc,
+        doc_id: &str,
+        name: Option<&str>,
+        doc_type: Option<&str>,
+        buf: &mut String,
+    ) {
+        let start = proc.doc_tokens.len();
+        let mut mask = 0;
+        let mut tokens = std::mem::take(&mut proc.doc_tokens);
+        document_texts(doc_id, name, doc_type, |text| {
+            let mut own = Vec::new();
+            intern_text(&mut self.vocab, buf, text, &mut own, &mut mask);
+            for id in own {
+                if !tokens[start..].contains(&id) {
+                    tokens.push(id);
+                }
+            }
+        });
+        proc.doc_tokens = tokens;
+        proc.doc_text.push_str(doc_id);
+        let id_end = end_of(proc.doc_text.len());
+        proc.doc_text.push_str(name.unwrap_or_default());
+        proc.docs.push(Doc {
+            tokens_end: end_of(proc.doc_tokens.len()),
+            id_end,
+            name_end: end_of(proc.doc_text.len()),
+            mask,
+        });
+    }
+
+    fn put(&mut self, proc: Proc) {
+        self.documents += proc.docs.len();
+        match self.by_id.get(&proc.process_id) {
+            Some(&slot) => {
+                if let Some(old) = self.processes.get_mut(slot) {
+                    self.documents -= old.docs.len();
+                    *old = proc;
+                }
+            }
+            None => {
+                self.by_id.insert(proc.process_id.clone(), self.processes.len());
+                self.processes.push(proc);
+            }
+        }
+    }
+
+    fn add_process(&mut self, process: &Process, last_seen: i64) {
+        let mut proc = self.new_proc(
+            process.process_id.as_str(),
+            process.name.as_deref(),
+            process.status.as_deref(),
+            &process.extra,
+            last_seen,
+        );
+        let mut buf = String::new();
+        for document in &process.documents {
+            self.push_doc(
+                &mut proc,
+                document.doc_id.as_str(),
+                document.doc_name.as_deref(),
+                document.doc_type.as_deref(),
+                &mut buf,
+            );
+        }
+        self.put(proc);
+    }
+}
+
+impl Proc {
+    fn doc(&self, index: usize) -> Option<(&[u32], &str, Option<&str>)> {
+        let doc = self.docs.get(index)?;
+        let (token_start, text_start) = match index.checked_sub(1).and_then(|i| self.docs.get(i)) {
+            Some(before) => (before.tokens_end as usize, before.name_end as usize),
+            None => (0, 0),
+        };
+        let tokens = self.doc_tokens.get(token_start..doc.tokens_end as usize)?;
+        let id = self.doc_text.get(text_start..doc.id_end as usize)?;
+        let name = self.doc_text.get(doc.id_end as usize..doc.name_end as usize)?;
+        Some((tokens, id, (!name.is_empty()).then_some(name)))
+    }
+}
+
+impl SearchIndex {
+    /// An empty index (fill it with [`SearchIndex::record`]).
+    pub fn new() -> SearchIndex {
+        SearchIndex::default()
+    }
+
+    /// Adds `processes` as seen at `at`, replacing what was held for them.
+    pub fn record(&self, processes: &[Process], at: OffsetDateTime) {
+        let mut snapshot = self.snapshot.write().unwrap_or_else(PoisonError::into_inner);
+        for process in processes {
+            snapshot.add_process(process, at.unix_timestamp());
+        }
+    }
+
+    /// How many processes and documents it holds.
+    pub fn len(&self) -> (usize, usize) {
+        let snapshot = self.snapshot.read().unwrap_or_else(PoisonError::into_inner);
+        (snapshot.processes.len(), snapshot.documents)
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len().0 == 0
+    }
+
+    /// The best `limit` processes and documents for `query`, best first.
+    pub fn search(&self, query: &SearchQuery, limit: usize) -> SearchResults {
+        let snapshot = self.snapshot.read().unwrap_or_else(PoisonError::into_inner);
+        let words = query.words();
+        let tables: Vec<Arc<WordTable>> = words.iter().map(|w| self.table(w, &snapshot.vocab)).collect();
+        let threads = if snapshot.documents < PARALLEL_FROM {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        };
+        let chunks = split(&snapshot.processes, snapshot.documents, threads);
+        let search_chunk = |(first, procs): (usize, &[Proc])| {
+            let mut top = TopN::new(limit);
+            for (offset, proc) in procs.iter().enumerate() {
+                rank_process(words, &tables, first + offset, proc, &mut top);
+            }
+            top
+        };
+        let mut top = if chunks.len() <= 1 {
+            chunks
+                .into_iter()
+                .map(search_chunk)
+                .next()
+                .unwrap_or_else(|| TopN::new(limit))
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .into_iter()
+                    .map(|chunk| scope.spawn(move || search_chunk(chunk)))
+                    .collect();
+                let mut top = TopN::new(limit);
+                for handle in handles {
+                    if let Ok(part) = handle.join() {
+                        top.merge(part);
+                    }
+                }
+                top
+            })
+        };
+        let total = std::mem::take(&mut top.total);
+        let hits = top
+            .into_sorted()
+            .into_iter()
+            .filter_map(|ranked| hit(&snapshot, ranked))
+            .collect();
+        SearchResults { hits, total }
+    }
+
+    /// The scores of `word` against the vocabulary: from the cache when the
+    /// word was just searched, narrowed from a shorter word it extends.
+    fn table(&self, word: &Word, vocab: &Vocab) -> Arc<WordTable> {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = cache
+            .iter()
+            .position(|t| t.text == word.text && t.typos == word.typos && t.scores.len() == vocab.len())
+        {
+            let table = cache.remove(i);
+            cache.push(table.clone());
+            return table;
+        }
+        let base = cache
+            .iter()
+            .filter(|t| word.text.starts_with(&t.text) && t.typos == word.typos)
+            .max_by_key(|t| t.text.len())
+            .cloned();
+        drop(cache);
+        let table = Arc::new(score_vocab(word, vocab, base.as_deref()));
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= CACHED_WORDS {
+            cache.remove(0);
+        }
+        cache.push(table.clone());
+        table
+    }
+}
+
+/// Scores `word` against every word of `vocab`, or, given the table of a
+/// shorter word it extends, only against the words that matched that one
+/// and those added since.
+fn score_vocab(word: &Word, vocab: &Vocab, base: Option<&WordTable>) -> WordTable {
+    let mut scratch = Scratch::new();
+    let mut table = WordTable {
+        text: word.text.clone(),
+        typos: word.typos,
+        scores: vec![0; vocab.len()],
+        matches: Vec::new(),
+    };
+    let mut score = |id: usize, table: &mut WordTable| {
+        let (token, mask) = vocab.word(id);
+        if !word.may_match(mask) {
+            return;
+        }
+        let score = word.score(token, mask, &mut scratch);
+        if score > 0 {
+            table.scores[id] = score;
+            table.matches.push(u32::try_from(id).unwrap_or(u32::MAX));
+        }
+    };
+    match base {
+        Some(base) => {
+            for &id in &base.matches {
+                score(id as usize, &mut table);
+            }
+            for id in base.scores.len()..vocab.len() {
+                score(id, &mut table);
+            }
+        }
+        None => (0..vocab.len()).for_each(|id| score(id, &mut table)),
+    }
+    table
+}
+
+/// Ranks a process and each of its documents into `top`.
+fn rank_process(
+    words: &[Word],
+    tables: &[Arc<WordTable>],
+    slot: usize,
+    proc: &Proc,
+    top: &mut TopN<(usize, Option<usize>)>,
+) {
+    let best = |tokens: &[u32], table: &WordTable| {
+        tokens
+            .iter()
+            .map(|&t| table.scores.get(t as usize).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    };
+    let inherited: Vec<u16> = tables.iter().map(|table| best(&proc.tokens, table)).collect();
+    if let Some(score) = combine(&inherited, None) {
+        top.push(Ranked {
+            score,
+            is_document: false,
+            last_seen: proc.last_seen,
+            order: order(slot, None),
+            item: (slot, None),
+        });
+    }
+    let mut own = vec![0u16; words.len()];
+    let mut token_start = 0usize;
+    'docs: for (index, doc) in proc.docs.iter().enumerate() {
+        let tokens = proc
+            .doc_tokens
+            .get(token_start..doc.tokens_end as usize)
+            .unwrap_or_default();
+        token_start = doc.tokens_end as usize;
+        let mut any_own = false;
+        for (i, word) in words.iter().enumerate() {
+            own[i] = if word.may_match(doc.mask) {
+                best(tokens, &tables[i])
+            } else {
+                0
+            };
+            if own[i] == 0 && inherited[i] / 2 == 0 {
+                continue 'docs;
+            }
+            any_own |= own[i] > 0;
+        }
+        if !any_own {
+            continue;
+        }
+        if let Some(score) = combine(&own, Some(&inherited)) {
+            top.push(Ranked {
+                score,
+                is_document: true,
+                last_seen: proc.last_seen,
+                order: order(slot, Some(index as i64)),
+                item: (slot, Some(index)),
+            });
+        }
+    }
+}
+
+/// Splits the processes into at most `parts` runs of about equal documents.
+fn split(processes: &[Proc], documents: usize, parts: usize) -> Vec<(usize, &[Proc])> {
+    if parts <= 1 || processes.len() < 2 {
+        return vec![(0, processes)];
+    }
+    let share = documents / parts + 1;
+    let mut chunks = Vec::new();
+    let (mut start, mut count) = (0, 0);
+    for (i, proc) in processes.iter().enumerate() {
+        count += proc.docs.len() + 1;
+        if count >= share {
+            chunks.push((start, &processes[start..=i]));
+            start = i + 1;
+            count = 0;
+        }
+    }
+    if start < processes.len() {
+        chunks.push((start, &processes[start..]));
+    }
+    chunks
+}
+
+fn hit(snapshot: &Snapshot, ranked: Ranked<(usize, Option<usize>)>) -> Option<Hit> {
+    let (slot, document) = ranked.item;
+    let proc = snapshot.processes.get(slot)?;
+    let (kind, doc_id, doc_name) = match document {
+        Some(index) => {
+            let (_, id, name) = proc.doc(index)?;
+            (HitKind::Document, Some(id.to_string()), name.map(str::to_string))
+        }
+        None => (HitKind::Process, None, None),
+    };
+    Some(Hit {
+        kind,
+        process_id: proc.process_id.clone(),
+        process_name: proc.name.clone(),
+        doc_id,
+        doc_name,
+        status: proc.status.clone(),
+        score: ranked.score,
+        last_seen: time_of(proc.last_seen),
+    })
+}
+
+impl Index {
+    /// Loads every process and document into a [`SearchIndex`] (once, when the
+    /// search box is first used: it reads the whole file).
+    pub fn search_index(&self) -> Result<SearchIndex, IndexError> {
+        let conn = self.lock();
+        let mut snapshot = Snapshot::default();
+        let mut load = || -> rusqlite::Result<()> {
+            let mut by_rowid: HashMap<i64, Proc> = HashMap::new();
+            let mut order_of: Vec<i64> = Vec::new();
+            let mut statement =
+                conn.prepare("SELECT id, process_id, name, status, extra, last_seen FROM process ORDER BY id")?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let extra: Map<String, Value> = row
+                    .get_ref(4)?
+                    .as_str_or_null()?
+                    .and_then(|text| serde_json::from_str(text).ok())
+                    .unwrap_or_default();
+                let proc = snapshot.new_proc(
+                    row.get_ref(1)?.as_str()?,
+                    row.get_ref(2)?.as_str_or_null()?,
+                    row.get_ref(3)?.as_str_or_null()?,
+                    &extra,
+                    row.get(5)?,
+                );
+                let rowid: i64 = row.get(0)?;
+                order_of.push(rowid);
+                by_rowid.insert(rowid, proc);
+            }
+            let mut statement = conn.prepare("SELECT process, doc_id, name, type FROM document")?;
+            let mut rows = statement.query([])?;
+            let mut buf = String::new();
+            while let Some(row) = rows.next()? {
+                let Some(proc) = by_rowid.get_mut(&row.get::<_, i64>(0)?) else {
+                    continue;
+                };
+                snapshot.push_doc(
+                    proc,
+                    row.get_ref(1)?.as_str()?,
+                    row.get_ref(2)?.as_str_or_null()?,
+                    row.get_ref(3)?.as_str_or_null()?,
+                    &mut buf,
+                );
+            }
+            for rowid in order_of {
+                if let Some(proc) = by_rowid.remove(&rowid) {
+                    snapshot.put(proc);
+                }
+            }
+            Ok(())
+        };
+        load().map_err(|e| self.sql_error(e))?;
+        Ok(SearchIndex {
+            snapshot: RwLock::new(snapshot),
+            cache: Mutex::new(Vec::new()),
+        })
+    }
+}
