@@ -7,14 +7,19 @@ mod download;
 mod error;
 mod export;
 mod ids;
+mod index;
 mod keys;
 mod manifest;
 mod output;
 mod progress;
+mod search;
 mod session;
 mod stdout;
 
-pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
+pub use args::{
+    Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, HistoryArgs, IndexArgs, ProcessArgs, SearchArgs,
+    Shell,
+};
 pub use context::Context;
 pub use error::CliError;
 
@@ -100,6 +105,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Process(args)) => output::process(&context, &args).await,
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
+            Some(Command::Search(args)) => search::search(&context, &args).await,
+            Some(Command::Index(args)) => index::index(&context, &args).await,
+            Some(Command::History(args)) => search::history(&context, &args).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
@@ -126,6 +134,9 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Process(_)) => "process",
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
+        Some(Command::Search(_)) => "search",
+        Some(Command::Index(_)) => "index",
+        Some(Command::History(_)) => "history",
         #[cfg(feature = "sandbox")]
         Some(Command::Sandbox(_)) => "sandbox",
         Some(Command::Config(_)) => "config",

@@ -1,7 +1,10 @@
 //! The download queue both front ends use: at most `concurrency` downloads at
 //! once (a slot is freed only when its download has really stopped), a cancel
 //! token per download (and one for all), progress and retry news, and one
-//! renewal of the session when the server refuses it.
+//! renewal of the session when the server refuses it. Every saved file is
+//! recorded in the session's local index, and
+//! [`DownloadQueue::download_or_reuse`] saves nothing when a copy saved
+//! before is still there.
 
 use super::session::SessionManager;
 use crate::api::RetryPolicy;
@@ -35,6 +38,15 @@ pub type EventHook = Arc<dyn Fn(DownloadEvent) + Send + Sync>;
 
 /// The id a front end gives a download, to cancel it later.
 pub type DownloadKey = u64;
+
+/// A download's file: saved now, or a copy saved before and still intact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The file.
+    pub file: Downloaded,
+    /// Whether nothing was downloaded because the copy saved before is still there.
+    pub skipped: bool,
+}
 
 /// Downloads through one session, `concurrency` at a time.
 #[derive(Debug)]
@@ -111,6 +123,31 @@ impl DownloadQueue {
         result
     }
 
+    /// Like [`DownloadQueue::download`], unless `force` is false and a copy
+    /// saved before where `request` saves is still there with its recorded
+    /// size and SHA-256: then that copy, and nothing is downloaded.
+    pub async fn download_or_reuse(
+        &self,
+        key: Option<DownloadKey>,
+        request: &DownloadRequest,
+        force: bool,
+        cancel: &CancellationToken,
+        on_event: EventHook,
+    ) -> Result<Fetched, TransferError> {
+        if !force && let Some(book) = self.session.index() {
+            let profile = self.session.profile().name;
+            if let Some(file) = book.reusable(&profile, request).await {
+                tracing::info!(attachment = %request.attachment_id, path = %file.path.display(), "saved before; not downloaded again");
+                if let Some(key) = key {
+                    self.cancels.lock().unwrap_or_else(PoisonError::into_inner).remove(&key);
+                }
+                return Ok(Fetched { file, skipped: true });
+            }
+        }
+        let file = self.download(key, request, cancel, on_event).await?;
+        Ok(Fetched { file, skipped: false })
+    }
+
     async fn download_in_slot(
         &self,
         request: &DownloadRequest,
@@ -151,7 +188,12 @@ impl DownloadQueue {
             })
             .await;
         match &result {
-            Ok(saved) => tracing::info!(attachment = %request.attachment_id, bytes = saved.bytes, "download saved"),
+            Ok(saved) => {
+                tracing::info!(attachment = %request.attachment_id, bytes = saved.bytes, "download saved");
+                if let Some(book) = self.session.index() {
+                    book.record_saved(&self.session.profile().name, saved).await;
+                }
+            }
             Err(TransferError::Cancelled { .. }) => {
                 tracing::info!(attachment = %request.attachment_id, "download cancelled")
             }
