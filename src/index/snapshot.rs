@@ -254,6 +254,12 @@ impl SearchIndex {
         self.len().0 == 0
     }
 
+    /// Forgets the query words kept from earlier searches, which a search
+    /// for a longer word starts from (for a search box emptied and started over).
+    pub fn forget_typed(&self) {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
     /// The best `limit` processes and documents for `query`, best first.
     pub fn search(&self, query: &SearchQuery, limit: usize) -> SearchResults {
         let snapshot = self.snapshot.read().unwrap_or_else(PoisonError::into_inner);
