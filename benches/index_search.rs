@@ -148,11 +148,24 @@ fn keystrokes(c: &mut Criterion) {
     group.finish();
 
     let mut all: Vec<Duration> = Vec::new();
+    let mut slowest: Vec<(Duration, &str)> = Vec::new();
     for _ in 0..10 {
         for text in TYPED {
-            all.extend(type_query(&index, text));
+            let times = type_query(&index, text);
+            for (end, time) in times.iter().enumerate() {
+                slowest.push((*time, &text[..=end]));
+            }
+            all.extend(times);
         }
     }
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    slowest.dedup_by(|a, b| a.1 == b.1);
+    let named: Vec<String> = slowest
+        .iter()
+        .take(8)
+        .map(|(t, typed)| format!("{typed:?} {t:.1?}"))
+        .collect();
+    println!("index_search_1m slowest keystrokes: {}", named.join(", "));
     all.sort();
     let at = |q: f64| all[((all.len() as f64 * q).ceil() as usize).clamp(1, all.len()) - 1];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;

@@ -51,8 +51,13 @@ pub async fn search(context: &Context, args: &SearchArgs) -> Result<u8, CliError
         stdout.write_all(render_hits(&hits, OffsetDateTime::now_utc()).as_bytes())
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
-    if !args.json && total > hits.len() {
-        eprintln!("trackline: {} of {total} matches shown; --limit shows more", hits.len());
+    match total {
+        _ if args.json => {}
+        Some(total) if total > hits.len() => {
+            eprintln!("trackline: {} of {total} matches shown; --limit shows more", hits.len());
+        }
+        None => eprintln!("trackline: the {} best matches shown; --limit shows more", hits.len()),
+        Some(_) => {}
     }
     Ok(exit::OK)
 }

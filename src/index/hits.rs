@@ -52,8 +52,10 @@ pub struct Hit {
 pub struct SearchResults {
     /// At most the limit asked for, best first.
     pub hits: Vec<Hit>,
-    /// How many processes and documents matched, the ones left out included.
-    pub total: usize,
+    /// How many processes and documents matched, the ones left out included;
+    /// `None` when the search stopped counting once no other match could
+    /// rank among the hits (then more matched than `hits` holds).
+    pub total: Option<usize>,
 }
 
 /// A match being ranked: `item` says where to find it.
@@ -135,6 +137,14 @@ impl<T> TopN<T> {
             self.push(ranked);
         }
         self.total = total;
+    }
+
+    /// The worst kept match, once `limit` are kept.
+    pub(crate) fn floor(&self) -> Option<u32> {
+        if self.heap.len() < self.limit {
+            return None;
+        }
+        self.heap.peek().map(|Reverse(worst)| worst.score)
     }
 
     /// The kept matches, best first.

@@ -1,11 +1,14 @@
 //! A search as typed, made into words to match, and how one query word scores
 //! against one word of an entry.
 //!
-//! Each word is matched on its own: fuzzily (its characters in order, gaps
-//! allowed, so `odo` finds `odoo` and `biling` finds `billing`), else, for a
-//! word of four characters or more that is not a number, within one typo (two
-//! from eight characters) of the start of a word, so `bilxing` and `bililng`
-//! find `billing` too, ranked below exact matches.
+//! Each word is matched on its own against the words of an entry:
+//! - a word of one or two letters matches the start of a word (`od` finds
+//!   `odoo`), as the first keystrokes in a search box mean;
+//! - a number matches where it occurs in a number (`0042` finds `2024-0042`);
+//! - a longer word matches fuzzily (its characters in order, gaps allowed, so
+//!   `odo` finds `odoo` and `biling` finds `billing`), else, from four
+//!   characters, within one typo (two from eight characters) of the start of
+//!   a word, so `bilxing` and `bililng` find `billing` too, ranked below.
 
 use super::words::{for_each_word, mask_of, prefix_distance};
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
@@ -43,6 +46,8 @@ pub struct SearchQuery {
 pub(crate) struct Word {
     pub(crate) text: String,
     atom: Atom,
+    /// How it matches: a word's start, inside a number, or fuzzily.
+    pub(crate) kind: AtomKind,
     chars: Vec<char>,
     pub(crate) mask: u64,
     pub(crate) typos: u32,
@@ -106,20 +111,21 @@ impl SearchQuery {
 impl Word {
     fn new(text: String) -> Word {
         let chars: Vec<char> = text.chars().collect();
+        let number = chars.iter().all(|c| c.is_numeric());
+        let kind = match chars.len() {
+            _ if number => AtomKind::Substring,
+            0..=2 => AtomKind::Prefix,
+            _ => AtomKind::Fuzzy,
+        };
         let typos = match chars.len() {
-            _ if chars.iter().all(|c| c.is_numeric()) => 0,
+            _ if number => 0,
             0..=3 => 0,
             4..=7 => 1,
             _ => 2,
         };
         Word {
-            atom: Atom::new(
-                &text,
-                CaseMatching::Ignore,
-                Normalization::Smart,
-                AtomKind::Fuzzy,
-                false,
-            ),
+            atom: Atom::new(&text, CaseMatching::Ignore, Normalization::Smart, kind, false),
+            kind,
             mask: mask_of(&text),
             chars,
             typos,
@@ -136,6 +142,9 @@ impl Word {
     /// with its mask): 0 for not at all.
     pub(crate) fn score(&self, token: &str, mask: u64, scratch: &mut Scratch) -> u16 {
         let missing = (self.mask & !mask).count_ones();
+        if self.kind == AtomKind::Substring {
+            return if missing == 0 { self.number_score(token) } else { 0 };
+        }
         if missing == 0 {
             let haystack = Utf32Str::new(token, &mut scratch.utf32);
             if let Some(score) = self.atom.score(haystack, &mut scratch.matcher) {
@@ -161,6 +170,31 @@ impl Word {
         }
     }
 }
+
+impl Word {
+    /// A number inside a word: 16 a character, more at the word's start and
+    /// for the whole word (numbers are many and short: no matcher needed).
+    fn number_score(&self, token: &str) -> u16 {
+        let needle = self.text.as_bytes();
+        let found = match needle {
+            [byte] => token.as_bytes().iter().position(|b| b == byte),
+            _ if self.text.is_ascii() => token.as_bytes().windows(needle.len()).position(|w| w == needle),
+            _ => token.find(self.text.as_str()),
+        };
+        let Some(at) = found else { return 0 };
+        let length = u16::try_from(self.chars.len()).unwrap_or(u16::MAX);
+        let start = if at == 0 { NUMBER_START_BONUS } else { 0 };
+        let whole = if token.len() == self.text.len() {
+            WHOLE_WORD_BONUS
+        } else {
+            0
+        };
+        length.saturating_mul(16).saturating_add(start).saturating_add(whole)
+    }
+}
+
+/// What a number gains when it starts the number it is found in.
+const NUMBER_START_BONUS: u16 = 8;
 
 /// The reusable buffers of one matching thread.
 pub(crate) struct Scratch {
@@ -222,6 +256,10 @@ mod tests {
         let typo = score("bilxing", "billing");
         assert!(exact > fuzzy && fuzzy > typo && typo > 0, "{exact} {fuzzy} {typo}");
         assert!(score("odo", "odoo") > 0);
+        assert!(score("od", "odoo") > 0);
+        assert_eq!(score("do", "odoo"), 0, "two letters match a word's start");
+        assert!(score("0042", "20240042") > 0);
+        assert_eq!(score("0042", "0402"), 0, "a number matches as it is written");
         assert_eq!(score("xyz", "odoo"), 0);
         assert_eq!(score("12346", "12345"), 0, "numbers take no typos");
         assert!(score("12345", "12345") > 0);

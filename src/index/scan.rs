@@ -143,7 +143,10 @@ impl Index {
                 last_seen: time_of(process.last_seen),
             });
         }
-        Ok(SearchResults { hits, total })
+        Ok(SearchResults {
+            hits,
+            total: Some(total),
+        })
     }
 }
 

@@ -16,6 +16,7 @@ use super::scan::order;
 use super::words::for_each_word;
 use super::{Index, IndexError};
 use crate::api::Process;
+use nucleo_matcher::pattern::AtomKind;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -50,6 +51,8 @@ struct Vocab {
     text: String,
     ends: Vec<u32>,
     masks: Vec<u64>,
+    /// Whether the word occurs in a document (not only in processes).
+    in_docs: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -63,6 +66,8 @@ struct Proc {
     doc_tokens: Vec<u32>,
     /// Each document's id, then its name.
     doc_text: String,
+    /// The characters of all its documents.
+    docs_mask: u64,
 }
 
 /// A document: where its words and strings end in its process's arrays
@@ -79,9 +84,12 @@ struct Doc {
 #[derive(Debug)]
 struct WordTable {
     text: String,
+    kind: AtomKind,
     typos: u32,
     scores: Vec<u16>,
     matches: Vec<u32>,
+    /// The best score among words that occur in documents.
+    doc_max: u16,
 }
 
 impl Vocab {
@@ -93,6 +101,7 @@ impl Vocab {
         self.text.push_str(token);
         self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         self.masks.push(mask);
+        self.in_docs.push(false);
         self.ids.insert(token.into(), id);
         id
     }
@@ -165,7 +174,13 @@ impl Snapshot {
                 }
             }
         });
+        for &id in &tokens[start..] {
+            if let Some(flag) = self.vocab.in_docs.get_mut(id as usize) {
+                *flag = true;
+            }
+        }
         proc.doc_tokens = tokens;
+        proc.docs_mask |= mask;
         proc.doc_text.push_str(doc_id);
         let id_end = end_of(proc.doc_text.len());
         proc.doc_text.push_str(name.unwrap_or_default());
@@ -261,45 +276,77 @@ impl SearchIndex {
     }
 
     /// The best `limit` processes and documents for `query`, best first.
+    ///
+    /// Processes are ranked first; their scores are what their documents
+    /// inherit. Documents are then scanned, the most recently seen processes
+    /// first, until `limit` hits score the most any document can: no later
+    /// one could rank above them (the total is then not counted).
     pub fn search(&self, query: &SearchQuery, limit: usize) -> SearchResults {
         let snapshot = self.snapshot.read().unwrap_or_else(PoisonError::into_inner);
         let words = query.words();
         let tables: Vec<Arc<WordTable>> = words.iter().map(|w| self.table(w, &snapshot.vocab)).collect();
+        let processes = &snapshot.processes;
+        let width = words.len();
+        let mut inherited = vec![0u16; processes.len() * width];
+        let mut best_inherited = vec![0u16; width];
+        let mut top = TopN::new(limit);
+        for (slot, proc) in processes.iter().enumerate() {
+            let scores = &mut inherited[slot * width..(slot + 1) * width];
+            for (i, table) in tables.iter().enumerate() {
+                scores[i] = best(&proc.tokens, table);
+                best_inherited[i] = best_inherited[i].max(scores[i]);
+            }
+            if let Some(score) = combine(scores, None) {
+                top.push(Ranked {
+                    score,
+                    is_document: false,
+                    last_seen: proc.last_seen,
+                    order: order(slot, None),
+                    item: (slot, None),
+                });
+            }
+        }
+        let ceiling: u32 = tables
+            .iter()
+            .zip(&best_inherited)
+            .map(|(table, from_process)| u32::from(table.doc_max.max(from_process / 2)))
+            .sum();
+        let mut scan: Vec<usize> = (0..processes.len()).collect();
+        scan.sort_by_key(|&slot| (std::cmp::Reverse(processes[slot].last_seen), slot));
         let threads = if snapshot.documents < PARALLEL_FROM {
             1
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
         };
-        let chunks = split(&snapshot.processes, snapshot.documents, threads);
-        let search_chunk = |(first, procs): (usize, &[Proc])| {
-            let mut top = TopN::new(limit);
-            for (offset, proc) in procs.iter().enumerate() {
-                rank_process(words, &tables, first + offset, proc, &mut top);
-            }
-            top
+        let scan_part = |part: &[usize]| {
+            let mut found = TopN::new(limit);
+            let complete = scan_documents(words, &tables, processes, &inherited, part, ceiling, &mut found);
+            (found, complete)
         };
-        let mut top = if chunks.len() <= 1 {
-            chunks
-                .into_iter()
-                .map(search_chunk)
-                .next()
-                .unwrap_or_else(|| TopN::new(limit))
+        let parts = split(&scan, processes, snapshot.documents, threads);
+        let mut complete = true;
+        if parts.len() <= 1 {
+            let (found, done) = scan_part(&scan);
+            top.merge(found);
+            complete &= done;
         } else {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = chunks
+                let handles: Vec<_> = parts
                     .into_iter()
-                    .map(|chunk| scope.spawn(move || search_chunk(chunk)))
+                    .map(|part| scope.spawn(move || scan_part(part)))
                     .collect();
-                let mut top = TopN::new(limit);
                 for handle in handles {
-                    if let Ok(part) = handle.join() {
-                        top.merge(part);
+                    match handle.join() {
+                        Ok((found, done)) => {
+                            top.merge(found);
+                            complete &= done;
+                        }
+                        Err(_) => complete = false,
                     }
                 }
-                top
-            })
-        };
-        let total = std::mem::take(&mut top.total);
+            });
+        }
+        let total = complete.then_some(top.total);
         let hits = top
             .into_sorted()
             .into_iter()
@@ -312,17 +359,16 @@ impl SearchIndex {
     /// word was just searched, narrowed from a shorter word it extends.
     fn table(&self, word: &Word, vocab: &Vocab) -> Arc<WordTable> {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(i) = cache
-            .iter()
-            .position(|t| t.text == word.text && t.typos == word.typos && t.scores.len() == vocab.len())
-        {
+        if let Some(i) = cache.iter().position(|t| {
+            t.text == word.text && t.kind == word.kind && t.typos == word.typos && t.scores.len() == vocab.len()
+        }) {
             let table = cache.remove(i);
             cache.push(table.clone());
             return table;
         }
         let base = cache
             .iter()
-            .filter(|t| word.text.starts_with(&t.text) && t.typos == word.typos)
+            .filter(|t| word.text.starts_with(&t.text) && t.kind == word.kind && t.typos == word.typos)
             .max_by_key(|t| t.text.len())
             .cloned();
         drop(cache);
@@ -338,120 +384,154 @@ impl SearchIndex {
 
 /// Scores `word` against every word of `vocab`, or, given the table of a
 /// shorter word it extends, only against the words that matched that one
-/// and those added since.
+/// and those added since. Many candidates are shared among threads.
 fn score_vocab(word: &Word, vocab: &Vocab, base: Option<&WordTable>) -> WordTable {
-    let mut scratch = Scratch::new();
+    let candidates: Vec<u32> = match base {
+        Some(base) => base
+            .matches
+            .iter()
+            .copied()
+            .chain(end_of(base.scores.len())..end_of(vocab.len()))
+            .collect(),
+        None => (0..end_of(vocab.len())).collect(),
+    };
+    let score_part = |part: &[u32]| {
+        let mut scratch = Scratch::new();
+        part.iter()
+            .filter_map(|&id| {
+                let (token, mask) = vocab.word(id as usize);
+                if !word.may_match(mask) {
+                    return None;
+                }
+                let score = word.score(token, mask, &mut scratch);
+                (score > 0).then_some((id, score))
+            })
+            .collect::<Vec<(u32, u16)>>()
+    };
+    let threads = if candidates.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    let found: Vec<Vec<(u32, u16)>> = if threads <= 1 {
+        vec![score_part(&candidates)]
+    } else {
+        let size = candidates.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = candidates
+                .chunks(size)
+                .map(|part| scope.spawn(move || score_part(part)))
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        })
+    };
     let mut table = WordTable {
         text: word.text.clone(),
+        kind: word.kind,
         typos: word.typos,
         scores: vec![0; vocab.len()],
-        matches: Vec::new(),
+        matches: Vec::with_capacity(found.iter().map(Vec::len).sum()),
+        doc_max: 0,
     };
-    let mut score = |id: usize, table: &mut WordTable| {
-        let (token, mask) = vocab.word(id);
-        if !word.may_match(mask) {
-            return;
+    for (id, score) in found.into_iter().flatten() {
+        table.scores[id as usize] = score;
+        table.matches.push(id);
+        if vocab.in_docs.get(id as usize).copied().unwrap_or(false) {
+            table.doc_max = table.doc_max.max(score);
         }
-        let score = word.score(token, mask, &mut scratch);
-        if score > 0 {
-            table.scores[id] = score;
-            table.matches.push(u32::try_from(id).unwrap_or(u32::MAX));
-        }
-    };
-    match base {
-        Some(base) => {
-            for &id in &base.matches {
-                score(id as usize, &mut table);
-            }
-            for id in base.scores.len()..vocab.len() {
-                score(id, &mut table);
-            }
-        }
-        None => (0..vocab.len()).for_each(|id| score(id, &mut table)),
     }
     table
 }
 
-/// Ranks a process and each of its documents into `top`.
-fn rank_process(
-    words: &[Word],
-    tables: &[Arc<WordTable>],
-    slot: usize,
-    proc: &Proc,
-    top: &mut TopN<(usize, Option<usize>)>,
-) {
-    let best = |tokens: &[u32], table: &WordTable| {
-        tokens
-            .iter()
-            .map(|&t| table.scores.get(t as usize).copied().unwrap_or(0))
-            .max()
-            .unwrap_or(0)
-    };
-    let inherited: Vec<u16> = tables.iter().map(|table| best(&proc.tokens, table)).collect();
-    if let Some(score) = combine(&inherited, None) {
-        top.push(Ranked {
-            score,
-            is_document: false,
-            last_seen: proc.last_seen,
-            order: order(slot, None),
-            item: (slot, None),
-        });
-    }
-    let mut own = vec![0u16; words.len()];
-    let mut token_start = 0usize;
-    'docs: for (index, doc) in proc.docs.iter().enumerate() {
-        let tokens = proc
-            .doc_tokens
-            .get(token_start..doc.tokens_end as usize)
-            .unwrap_or_default();
-        token_start = doc.tokens_end as usize;
-        let mut any_own = false;
-        for (i, word) in words.iter().enumerate() {
-            own[i] = if word.may_match(doc.mask) {
-                best(tokens, &tables[i])
-            } else {
-                0
-            };
-            if own[i] == 0 && inherited[i] / 2 == 0 {
-                continue 'docs;
-            }
-            any_own |= own[i] > 0;
-        }
-        if !any_own {
-            continue;
-        }
-        if let Some(score) = combine(&own, Some(&inherited)) {
-            top.push(Ranked {
-                score,
-                is_document: true,
-                last_seen: proc.last_seen,
-                order: order(slot, Some(index as i64)),
-                item: (slot, Some(index)),
-            });
-        }
-    }
+/// The best score of `table` among `tokens`.
+fn best(tokens: &[u32], table: &WordTable) -> u16 {
+    tokens
+        .iter()
+        .map(|&t| table.scores.get(t as usize).copied().unwrap_or(0))
+        .max()
+        .unwrap_or(0)
 }
 
-/// Splits the processes into at most `parts` runs of about equal documents.
-fn split(processes: &[Proc], documents: usize, parts: usize) -> Vec<(usize, &[Proc])> {
-    if parts <= 1 || processes.len() < 2 {
-        return vec![(0, processes)];
+/// Ranks the documents of the processes `part` names, in that order, into
+/// `top`; `false` when it stopped early because `top` was full of hits that
+/// score `ceiling`, the most a document can.
+fn scan_documents(
+    words: &[Word],
+    tables: &[Arc<WordTable>],
+    processes: &[Proc],
+    inherited: &[u16],
+    part: &[usize],
+    ceiling: u32,
+    top: &mut TopN<(usize, Option<usize>)>,
+) -> bool {
+    let width = words.len();
+    let mut own = vec![0u16; width];
+    for &slot in part {
+        let (Some(proc), Some(from_process)) = (processes.get(slot), inherited.get(slot * width..(slot + 1) * width))
+        else {
+            continue;
+        };
+        let hopeless = words
+            .iter()
+            .zip(from_process)
+            .any(|(word, inherited)| inherited / 2 == 0 && !word.may_match(proc.docs_mask));
+        if hopeless {
+            continue;
+        }
+        let mut token_start = 0usize;
+        'docs: for (index, doc) in proc.docs.iter().enumerate() {
+            let tokens = proc
+                .doc_tokens
+                .get(token_start..doc.tokens_end as usize)
+                .unwrap_or_default();
+            token_start = doc.tokens_end as usize;
+            if top.floor().is_some_and(|floor| floor >= ceiling) {
+                return false;
+            }
+            for (i, word) in words.iter().enumerate() {
+                own[i] = if word.may_match(doc.mask) {
+                    best(tokens, &tables[i])
+                } else {
+                    0
+                };
+                if own[i] == 0 && from_process[i] / 2 == 0 {
+                    continue 'docs;
+                }
+            }
+            if let Some(score) = combine(&own, Some(from_process)) {
+                top.push(Ranked {
+                    score,
+                    is_document: true,
+                    last_seen: proc.last_seen,
+                    order: order(slot, Some(index as i64)),
+                    item: (slot, Some(index)),
+                });
+            }
+        }
+    }
+    true
+}
+
+/// Splits the scan order into at most `parts` runs of about equal documents.
+fn split<'a>(scan: &'a [usize], processes: &[Proc], documents: usize, parts: usize) -> Vec<&'a [usize]> {
+    if parts <= 1 || scan.len() < 2 {
+        return vec![scan];
     }
     let share = documents / parts + 1;
-    let mut chunks = Vec::new();
+    let mut runs = Vec::new();
     let (mut start, mut count) = (0, 0);
-    for (i, proc) in processes.iter().enumerate() {
-        count += proc.docs.len() + 1;
+    for (i, slot) in scan.iter().enumerate() {
+        count += processes.get(*slot).map_or(0, |p| p.docs.len()) + 1;
         if count >= share {
-            chunks.push((start, &processes[start..=i]));
+            runs.push(&scan[start..=i]);
             start = i + 1;
             count = 0;
         }
     }
-    if start < processes.len() {
-        chunks.push((start, &processes[start..]));
+    if start < scan.len() {
+        runs.push(&scan[start..]);
     }
-    chunks
+    runs
 }
 
 fn hit(snapshot: &Snapshot, ranked: Ranked<(usize, Option<usize>)>) -> Option<Hit> {

@@ -242,6 +242,10 @@ fn the_file_search_and_the_memory_search_rank_alike() {
     }
     let memory = index.search_index().unwrap();
     assert_eq!(memory.len(), index.counts().unwrap());
+    let broad = SearchQuery::parse("invoice").unwrap();
+    let stopped = memory.search(&broad, 5);
+    assert_eq!(stopped.total, None, "enough hits score the most a document can");
+    assert_eq!(stopped.hits, index.search(&broad, 5).unwrap().hits);
     for text in [
         "odo biling",
         "invoice 2021",
@@ -257,7 +261,11 @@ fn the_file_search_and_the_memory_search_rank_alike() {
         let query = SearchQuery::parse(text).unwrap();
         let from_file = index.search(&query, 15).unwrap();
         let from_memory = memory.search(&query, 15);
-        assert_eq!(from_file, from_memory, "{text}");
+        assert_eq!(from_file.hits, from_memory.hits, "{text}");
+        assert!(from_file.total.is_some());
+        if from_memory.total.is_some() {
+            assert_eq!(from_file.total, from_memory.total, "{text}");
+        }
     }
 }
 
@@ -292,7 +300,8 @@ fn typed_words_find_what_they_name() {
     assert!(best("qqqqzzzz").is_none());
     let all_odoo = memory.search(&SearchQuery::parse("odoo").unwrap(), 100);
     assert_eq!(
-        all_odoo.total, 1,
+        all_odoo.total,
+        Some(1),
         "a process's documents are not listed for the process's name alone"
     );
 }
@@ -307,7 +316,7 @@ fn recording_again_replaces_what_memory_holds() {
     let hit = memory.search(&query, 5).hits.remove(0);
     assert_eq!(hit.doc_id.as_deref(), Some("11"));
     assert_eq!(hit.last_seen, at(5));
-    assert_eq!(memory.search(&SearchQuery::parse("zebra").unwrap(), 5).total, 0);
+    assert_eq!(memory.search(&SearchQuery::parse("zebra").unwrap(), 5).total, Some(0));
 }
 
 #[test]
