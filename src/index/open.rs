@@ -155,6 +155,19 @@ impl Index {
         IndexError::from_sql(&self.path, error)
     }
 
+    /// A second connection to the same file, to read on another thread.
+    pub(crate) fn reader(&self) -> rusqlite::Result<Connection> {
+        if !self.writable {
+            return connect_immutable(&self.path);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_WAIT)?;
+        Ok(conn)
+    }
+
     /// An error unless this index can be written.
     pub(crate) fn check_writable(&self) -> Result<(), IndexError> {
         if self.writable {
@@ -246,7 +259,7 @@ fn connect(path: &Path) -> rusqlite::Result<Connection> {
 }
 
 /// Opens a file that cannot be written, as it is, without its WAL.
-fn connect_immutable(path: &Path) -> rusqlite::Result<Connection> {
+pub(crate) fn connect_immutable(path: &Path) -> rusqlite::Result<Connection> {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     const URI_SET: &AsciiSet = &CONTROLS.add(b'%').add(b'?').add(b'#');
     let uri = format!(

@@ -23,11 +23,19 @@ pub(crate) fn for_each_word(text: &str, buf: &mut String, mut each: impl FnMut(&
         *chars = 0;
     };
     for c in text.chars() {
-        if !c.is_alphanumeric() {
-            flush(buf, &mut mask, &mut chars);
-            continue;
-        }
-        let digit = c.is_numeric();
+        let (ascii, digit) = if c.is_ascii() {
+            if !c.is_ascii_alphanumeric() {
+                flush(buf, &mut mask, &mut chars);
+                continue;
+            }
+            (true, c.is_ascii_digit())
+        } else {
+            if !c.is_alphanumeric() {
+                flush(buf, &mut mask, &mut chars);
+                continue;
+            }
+            (false, c.is_numeric())
+        };
         if chars > 0 && digit != last_digit {
             flush(buf, &mut mask, &mut chars);
         }
@@ -35,9 +43,15 @@ pub(crate) fn for_each_word(text: &str, buf: &mut String, mut each: impl FnMut(&
         if chars >= MAX_WORD_CHARS {
             continue;
         }
-        for lower in c.to_lowercase() {
+        if ascii {
+            let lower = c.to_ascii_lowercase();
             buf.push(lower);
-            mask |= char_bit(lower);
+            mask |= ascii_bit(lower);
+        } else {
+            for lower in c.to_lowercase() {
+                buf.push(lower);
+                mask |= char_bit(lower);
+            }
         }
         chars += 1;
     }
@@ -48,13 +62,34 @@ pub(crate) fn for_each_word(text: &str, buf: &mut String, mut each: impl FnMut(&
 /// the rest shared in buckets. Accented Latin letters count as their base
 /// letter, as the matcher's normalisation does.
 pub(crate) fn char_bit(c: char) -> u64 {
-    let c = nucleo_matcher::chars::normalize(c);
+    if c.is_ascii() {
+        return ascii_bit(c);
+    }
+    ascii_bit(nucleo_matcher::chars::normalize(c))
+}
+
+/// The bit of a character already normalised (see [`char_bit`]).
+fn ascii_bit(c: char) -> u64 {
     let index = match c {
         'a'..='z' => c as u32 - 'a' as u32,
         '0'..='9' => 26 + c as u32 - '0' as u32,
         other => 36 + other as u32 % 28,
     };
     1 << index
+}
+
+/// A mask that holds at least the characters of every word of `text`,
+/// found without splitting it (all bits for a text that is not ASCII).
+pub(crate) fn quick_mask(text: &str) -> u64 {
+    let mut mask = 0;
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_alphanumeric() {
+            mask |= ascii_bit(char::from(byte.to_ascii_lowercase()));
+        } else if !byte.is_ascii() {
+            return u64::MAX;
+        }
+    }
+    mask
 }
 
 /// The mask of every character of `word` (already lower-case).
@@ -65,42 +100,47 @@ pub(crate) fn mask_of(word: &str) -> u64 {
 /// The fewest edits (insertions, deletions, substitutions, swaps of two
 /// neighbours) that turn `word` into a prefix of `token`, when at most `max`.
 pub(crate) fn prefix_distance(word: &[char], token: &[char], max: usize) -> Option<usize> {
+    const WIDTH: usize = MAX_WORD_CHARS + 8;
     let n = word.len();
-    if n == 0 || token.len() + max < n {
+    if n == 0 || n > MAX_WORD_CHARS || max > 4 || token.len() + max < n {
         return None;
     }
     let m = token.len().min(n + max);
-    let inf = usize::MAX / 2;
+    const FAR: u8 = u8::MAX / 2;
     // Three rows of the table: word[..i-2], word[..i-1], word[..i] against token[..j].
-    let mut before = vec![inf; m + 1];
-    let mut previous: Vec<usize> = (0..=m).collect();
-    let mut current = vec![inf; m + 1];
+    let mut before = [FAR; WIDTH];
+    let mut previous = [FAR; WIDTH];
+    for (j, cell) in previous.iter_mut().enumerate().take(m + 1) {
+        *cell = u8::try_from(j).unwrap_or(FAR);
+    }
+    let mut current = [FAR; WIDTH];
+    let limit = u8::try_from(max).unwrap_or(FAR);
     for i in 1..=n {
-        current.fill(inf);
+        current[..=m].fill(FAR);
         let low = i.saturating_sub(max);
         let high = (i + max).min(m);
         if low == 0 {
-            current[0] = i;
+            current[0] = u8::try_from(i).unwrap_or(FAR);
         }
         let mut row_min = current[0];
         for j in low.max(1)..=high {
-            let cost = usize::from(word[i - 1] != token[j - 1]);
+            let cost = u8::from(word[i - 1] != token[j - 1]);
             let mut best = (previous[j - 1] + cost).min(previous[j] + 1).min(current[j - 1] + 1);
             if i > 1 && j > 1 && word[i - 1] == token[j - 2] && word[i - 2] == token[j - 1] {
                 best = best.min(before[j - 2] + 1);
             }
-            current[j] = best;
-            row_min = row_min.min(best);
+            current[j] = best.min(FAR);
+            row_min = row_min.min(current[j]);
         }
-        if row_min > max {
+        if row_min > limit {
             return None;
         }
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
+        before = previous;
+        previous = current;
     }
     let low = n.saturating_sub(max);
     let best = previous.get(low..=m)?.iter().copied().min()?;
-    (best <= max).then_some(best)
+    (best <= limit).then_some(usize::from(best))
 }
 
 #[cfg(test)]
@@ -129,6 +169,15 @@ mod tests {
         assert!(words("").is_empty());
         let long = "a".repeat(500);
         assert_eq!(words(&long)[0].chars().count(), MAX_WORD_CHARS);
+    }
+
+    #[test]
+    fn a_quick_mask_holds_every_word_of_a_text() {
+        let text = "Invoice_2024-0042.PDF";
+        let mut all = 0;
+        for_each_word(text, &mut String::new(), |_, mask| all |= mask);
+        assert_eq!(quick_mask(text), all);
+        assert_eq!(quick_mask("Счёт"), u64::MAX);
     }
 
     #[test]
