@@ -19,6 +19,7 @@ use crate::api::Process;
 use nucleo_matcher::pattern::AtomKind;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use time::OffsetDateTime;
 
@@ -318,22 +319,31 @@ impl SearchIndex {
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
         };
-        let scan_part = |part: &[usize]| {
+        // The first part (in scan order) whose hits are certain: the parts after it may stop.
+        let settled = AtomicUsize::new(usize::MAX);
+        let scan_part = |index: usize, part: &[usize]| {
             let mut found = TopN::new(limit);
-            let complete = scan_documents(words, &tables, processes, &inherited, part, ceiling, &mut found);
+            let bounds = Bounds {
+                ceiling,
+                part: index,
+                settled: &settled,
+            };
+            let complete = scan_documents(words, &tables, processes, &inherited, part, bounds, &mut found);
             (found, complete)
         };
         let parts = split(&scan, processes, snapshot.documents, threads);
         let mut complete = true;
         if parts.len() <= 1 {
-            let (found, done) = scan_part(&scan);
+            let (found, done) = scan_part(0, &scan);
             top.merge(found);
             complete &= done;
         } else {
+            let scan_part = &scan_part;
             std::thread::scope(|scope| {
                 let handles: Vec<_> = parts
                     .into_iter()
-                    .map(|part| scope.spawn(move || scan_part(part)))
+                    .enumerate()
+                    .map(|(index, part)| scope.spawn(move || scan_part(index, part)))
                     .collect();
                 for handle in handles {
                     match handle.join() {
@@ -386,41 +396,46 @@ impl SearchIndex {
 /// shorter word it extends, only against the words that matched that one
 /// and those added since. Many candidates are shared among threads.
 fn score_vocab(word: &Word, vocab: &Vocab, base: Option<&WordTable>) -> WordTable {
-    let candidates: Vec<u32> = match base {
-        Some(base) => base
-            .matches
-            .iter()
-            .copied()
-            .chain(end_of(base.scores.len())..end_of(vocab.len()))
-            .collect(),
-        None => (0..end_of(vocab.len())).collect(),
+    // The candidates, numbered 0..count: the base's matches, then the words added since.
+    let (count, candidate) = match base {
+        Some(base) => (
+            base.matches.len() + vocab.len().saturating_sub(base.scores.len()),
+            Some((base.matches.as_slice(), base.scores.len())),
+        ),
+        None => (vocab.len(), None),
     };
-    let score_part = |part: &[u32]| {
+    let id_of = |k: usize| -> usize {
+        match candidate {
+            Some((matches, known)) => matches.get(k).map_or(known + k - matches.len(), |&id| id as usize),
+            None => k,
+        }
+    };
+    let score_part = |part: std::ops::Range<usize>| {
         let mut scratch = Scratch::new();
-        part.iter()
-            .filter_map(|&id| {
-                let (token, mask) = vocab.word(id as usize);
-                if !word.may_match(mask) {
-                    return None;
-                }
-                let score = word.score(token, mask, &mut scratch);
-                (score > 0).then_some((id, score))
-            })
-            .collect::<Vec<(u32, u16)>>()
+        part.filter_map(|k| {
+            let id = id_of(k);
+            let (token, mask) = vocab.word(id);
+            if !word.may_match(mask) {
+                return None;
+            }
+            let score = word.score(token, mask, &mut scratch);
+            (score > 0).then_some((u32::try_from(id).unwrap_or(u32::MAX), score))
+        })
+        .collect::<Vec<(u32, u16)>>()
     };
-    let threads = if candidates.len() < PARALLEL_FROM {
+    let threads = if count < PARALLEL_FROM {
         1
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     };
     let found: Vec<Vec<(u32, u16)>> = if threads <= 1 {
-        vec![score_part(&candidates)]
+        vec![score_part(0..count)]
     } else {
-        let size = candidates.len().div_ceil(threads);
+        let size = count.div_ceil(threads);
         std::thread::scope(|scope| {
-            let handles: Vec<_> = candidates
-                .chunks(size)
-                .map(|part| scope.spawn(move || score_part(part)))
+            let handles: Vec<_> = (0..count)
+                .step_by(size)
+                .map(|start| scope.spawn(move || score_part(start..(start + size).min(count))))
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         })
@@ -452,16 +467,27 @@ fn best(tokens: &[u32], table: &WordTable) -> u16 {
         .unwrap_or(0)
 }
 
+/// When a part of the scan may stop.
+#[derive(Clone, Copy)]
+struct Bounds<'a> {
+    /// The most a document can score.
+    ceiling: u32,
+    /// This part's place in the scan order.
+    part: usize,
+    /// The first part whose hits are certain: any later part may stop.
+    settled: &'a AtomicUsize,
+}
+
 /// Ranks the documents of the processes `part` names, in that order, into
-/// `top`; `false` when it stopped early because `top` was full of hits that
-/// score `ceiling`, the most a document can.
+/// `top`; `false` when it stopped early: `top` was full of hits that score
+/// the ceiling, the most a document can, or an earlier part's were.
 fn scan_documents(
     words: &[Word],
     tables: &[Arc<WordTable>],
     processes: &[Proc],
     inherited: &[u16],
     part: &[usize],
-    ceiling: u32,
+    bounds: Bounds<'_>,
     top: &mut TopN<(usize, Option<usize>)>,
 ) -> bool {
     let width = words.len();
@@ -485,7 +511,11 @@ fn scan_documents(
                 .get(token_start..doc.tokens_end as usize)
                 .unwrap_or_default();
             token_start = doc.tokens_end as usize;
-            if top.floor().is_some_and(|floor| floor >= ceiling) {
+            if top.floor().is_some_and(|floor| floor >= bounds.ceiling) {
+                bounds.settled.fetch_min(bounds.part, Ordering::Relaxed);
+                return false;
+            }
+            if bounds.settled.load(Ordering::Relaxed) < bounds.part {
                 return false;
             }
             for (i, word) in words.iter().enumerate() {

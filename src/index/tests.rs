@@ -385,3 +385,41 @@ fn a_document_costs_less_than_200_bytes_on_disk() {
     let per_document = bytes / 20_000;
     assert!(per_document <= 200, "{per_document} bytes a document");
 }
+
+#[test]
+fn a_search_shared_among_threads_ranks_as_the_file_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = open(dir.path());
+    let kinds = ["Invoice", "Receipt", "Credit_Note"];
+    let processes: Vec<Process> = (0..600)
+        .map(|p| {
+            let docs: Vec<(String, String)> = (0..100)
+                .map(|d| {
+                    let serial = p * 100 + d;
+                    (
+                        format!("{}", 9_000_000 + serial),
+                        format!("{}_{serial:06}.pdf", kinds[d % 3]),
+                    )
+                })
+                .collect();
+            let docs: Vec<(&str, &str)> = docs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            process(&format!("{}", 700_000 + p), &format!("Batch {p}"), &docs)
+        })
+        .collect();
+    for (i, chunk) in processes.chunks(100).enumerate() {
+        index.record_processes(chunk, at(i as i64 % 3)).unwrap();
+    }
+    let memory = index.search_index().unwrap();
+    assert!(
+        memory.len().1 >= 50_000,
+        "large enough to be searched on several threads"
+    );
+    for text in ["credit 0042", "invoice", "0", "receipt 059", "batch 42 invoice"] {
+        let query = SearchQuery::parse(text).unwrap();
+        assert_eq!(
+            memory.search(&query, 10).hits,
+            index.search(&query, 10).unwrap().hits,
+            "{text}"
+        );
+    }
+}
