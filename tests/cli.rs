@@ -299,7 +299,13 @@ fn the_same_document_twice_gives_two_files() {
     rig.login();
     let out = rig.home.path().join("twice");
     let first = rig.cmd().args(["download", "98765", "-o"]).arg(&out).output().unwrap();
-    let second = rig.cmd().args(["download", "98765", "-o"]).arg(&out).output().unwrap();
+    // Without --force the second would give back the first (see tests/index.rs).
+    let second = rig
+        .cmd()
+        .args(["download", "98765", "--force", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
     let first = PathBuf::from(stdout_lines(&first)[0].clone());
     let second = PathBuf::from(stdout_lines(&second)[0].clone());
     assert_eq!(first.file_name().unwrap(), "Invoice_001.pdf");

@@ -103,6 +103,17 @@ pub enum Command {
         after_help = "Examples:\n  trackline watch 12345 12347\n  trackline watch 12347 --until Completed --interval 10\n  trackline watch --ids-from ids.txt --interval 300 --json >> statuses.jsonl"
     )]
     Watch(WatchArgs),
+    /// Search the processes and documents seen before (works offline).
+    #[command(
+        after_help = "Examples:\n  trackline search \"odo biling\"\n  trackline search invoice_001 --json --limit 5"
+    )]
+    Search(SearchArgs),
+    /// Look processes up to fill the local index (nothing is downloaded), or forget it.
+    #[command(after_help = "Examples:\n  trackline index --ids-from ids.txt --jobs 8\n  trackline index --clear")]
+    Index(IndexArgs),
+    /// The status changes seen for a process, oldest first.
+    #[command(after_help = "Examples:\n  trackline history 12345\n  trackline history 12345 --json")]
+    History(HistoryArgs),
     /// Run the sandbox server with sample data.
     #[cfg(feature = "sandbox")]
     #[command(
@@ -168,9 +179,13 @@ pub struct DownloadArgs {
     /// Open each file once it is saved.
     #[arg(long)]
     pub open: bool,
-    /// One JSON object per line per file: attachment_id, path, bytes, sha256.
+    /// One JSON object per line per file: attachment_id, path, bytes, sha256
+    /// (and "skipped": true for a copy saved before).
     #[arg(long)]
     pub json: bool,
+    /// Save a new copy even when one saved before is still there unchanged.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `trackline export`.
@@ -208,6 +223,46 @@ pub struct WatchArgs {
     /// Exit 0 after N rounds (every process checked N times).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
+}
+
+/// `trackline search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words of a process id, name or additional data, or of a document name; typos are tolerated.
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// One JSON object per line, best first: kind, process_id, process_name, doc_id, doc_name, status, score, last_seen.
+    #[arg(long)]
+    pub json: bool,
+    /// The most results shown.
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+}
+
+/// `trackline index`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("work").required(true).args(["ids_from", "clear"])))]
+pub struct IndexArgs {
+    /// Look up every process of this file (as `export` reads it: one id a line, or a CSV with a process_id column).
+    #[arg(long, value_name = "FILE", conflicts_with = "clear")]
+    pub ids_from: Option<PathBuf>,
+    /// Lookups at once.
+    #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    /// Forget this profile's index: every process, document, status change and saved file it remembers.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+/// `trackline history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The process id.
+    #[arg(value_name = "PROCESS_ID")]
+    pub process_id: String,
+    /// One JSON object per line, oldest first: at, status.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `trackline config …`.

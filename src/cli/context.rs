@@ -6,7 +6,7 @@ use super::CliError;
 use super::args::GlobalArgs;
 use crate::api::client::RetryNotice;
 use crate::config::{Overrides, Paths, Settings};
-use crate::engine::{ClientFactory, EnvCredentials, Profile, SessionManager, SessionNotice};
+use crate::engine::{ClientFactory, EnvCredentials, IndexBook, Profile, SessionManager, SessionNotice};
 use crate::store::{ProfileMemory, TokenStore};
 use std::sync::Arc;
 
@@ -60,9 +60,18 @@ impl Context {
         ClientFactory::from_settings(&self.settings).with_retry_hook(Arc::new(on_retry))
     }
 
+    /// The local indexes, telling stderr once what goes wrong with one.
+    pub(crate) fn index_book(&self) -> IndexBook {
+        IndexBook::with_warnings(
+            self.paths.data_dir.clone(),
+            Arc::new(|warning| eprintln!("trackline: warning: {warning}")),
+        )
+    }
+
     /// The session of the configured profile and server, not signed in yet:
-    /// retries and warnings go to stderr, and a refused session is renewed
-    /// from `TRACKLINE_EMAIL`/`TRACKLINE_PASSWORD` when both are set.
+    /// retries and warnings go to stderr, a refused session is renewed from
+    /// `TRACKLINE_EMAIL`/`TRACKLINE_PASSWORD` when both are set, and every
+    /// lookup and saved download is recorded in the profile's index.
     pub(crate) fn session(&self) -> Result<SessionManager, CliError> {
         let factory = self.clients(|notice| eprintln!("trackline: {}; {}", notice.reason, notice.summary()));
         let session = SessionManager::new(
@@ -70,7 +79,8 @@ impl Context {
             Profile::from_settings(&self.paths, &self.settings),
             &self.settings.base_url,
             Arc::new(EnvCredentials),
-        )?;
+        )?
+        .with_index(self.index_book());
         Ok(session.with_notices(Arc::new(|notice| {
             if let SessionNotice::Warning(warning) = notice {
                 eprintln!("trackline: warning: {warning}");

@@ -8,7 +8,7 @@ use super::progress::Bars;
 use crate::api::{Document, ProcessQuery};
 use crate::engine::queue::EventHook;
 use crate::engine::signals::Signals;
-use crate::engine::{DownloadEvent, DownloadQueue, SessionManager, lookup};
+use crate::engine::{DownloadEvent, DownloadQueue, Fetched, SessionManager, lookup};
 use crate::exit;
 use crate::text::safe_line;
 use crate::transfer::{DownloadRequest, Downloaded, TransferError, naming::process_folder_name};
@@ -57,7 +57,7 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
     // The queue decides how many run at once; the stream only keeps the
     // results in the order the ids were given.
     let mut results = stream::iter(jobs.iter())
-        .map(|request| fetch(&queue, request, &cancel, &bars))
+        .map(|request| fetch_or_reuse(&queue, request, args.force, &cancel, &bars))
         .buffered(total);
     let mut failures: Vec<CliError> = Vec::new();
     let mut told = Told::default();
@@ -66,10 +66,17 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
         let attachment_id = jobs.get(request_index).map_or("", |r| r.attachment_id.as_str());
         request_index += 1;
         match result {
-            Ok(saved) => {
-                bars.suspend(|| print_saved(&saved, args.json))?;
+            Ok(Fetched { file, skipped }) => {
+                if skipped {
+                    bars.println(&format!(
+                        "trackline: attachment {} is already saved, unchanged, at {}; --force saves a new copy",
+                        safe_line(&file.attachment_id, 100),
+                        file.path.display()
+                    ));
+                }
+                bars.suspend(|| print_line(&file, args.json, skipped))?;
                 if args.open {
-                    open_saved(context, &saved.path, &bars).await;
+                    open_saved(context, &file.path, &bars).await;
                 }
             }
             Err(error) if is_cancelled(&error) => {
@@ -181,6 +188,29 @@ pub(crate) async fn fetch(
     cancel: &CancellationToken,
     bars: &Bars,
 ) -> Result<Downloaded, CliError> {
+    let (on_event, bar) = file_events(request, bars);
+    let result = queue.download(None, request, cancel, on_event).await;
+    bars.file_done(bar.get().cloned().flatten());
+    Ok(result?)
+}
+
+/// Like [`fetch`], but unless `force` a copy saved before where the request
+/// saves, still unchanged, is given back instead (`skipped`).
+async fn fetch_or_reuse(
+    queue: &DownloadQueue,
+    request: &DownloadRequest,
+    force: bool,
+    cancel: &CancellationToken,
+    bars: &Bars,
+) -> Result<Fetched, CliError> {
+    let (on_event, bar) = file_events(request, bars);
+    let result = queue.download_or_reuse(None, request, force, cancel, on_event).await;
+    bars.file_done(bar.get().cloned().flatten());
+    Ok(result?)
+}
+
+/// The events of one download drawn as its bar (made when it starts), and that bar.
+fn file_events(request: &DownloadRequest, bars: &Bars) -> (EventHook, Arc<OnceLock<Option<ProgressBar>>>) {
     let label = match request.doc_name.as_deref() {
         Some(name) if !name.trim().is_empty() => safe_line(name, 40),
         _ => format!("attachment {}", safe_line(&request.attachment_id, 30)),
@@ -204,9 +234,7 @@ pub(crate) async fn fetch(
             hook_bars.println(&format!("trackline: {}; {}", notice.reason, notice.summary()));
         }
     });
-    let result = queue.download(None, request, cancel, on_event).await;
-    bars.file_done(bar.get().cloned().flatten());
-    Ok(result?)
+    (on_event, bar)
 }
 
 /// Whether `error` is the download being stopped (by a signal).
@@ -245,9 +273,23 @@ impl Stop {
 
 /// Prints a saved file on stdout: its path, or with `json` its JSON line.
 pub(crate) fn print_saved(saved: &Downloaded, json: bool) -> Result<(), CliError> {
+    print_line(saved, json, false)
+}
+
+/// One line of `download --json`: the saved file, and `"skipped": true` for a copy saved before.
+#[derive(serde::Serialize)]
+struct SavedLine<'a> {
+    #[serde(flatten)]
+    file: &'a Downloaded,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    skipped: bool,
+}
+
+/// Prints a file on stdout: its path, or with `json` its JSON line.
+fn print_line(saved: &Downloaded, json: bool, skipped: bool) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer(&mut stdout, saved)
+        serde_json::to_writer(&mut stdout, &SavedLine { file: saved, skipped })
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(stdout))
     } else {

@@ -7,10 +7,12 @@ mod download;
 mod error;
 mod export;
 mod ids;
+mod index;
 mod keys;
 mod manifest;
 mod output;
 mod progress;
+mod search;
 mod session;
 mod stdout;
 mod watch;
@@ -106,6 +108,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
             Some(Command::Watch(args)) => watch::watch(&context, &args, local_offset).await,
+            Some(Command::Search(args)) => search::search(&context, &args).await,
+            Some(Command::Index(args)) => index::index(&context, &args).await,
+            Some(Command::History(args)) => search::history(&context, &args).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
@@ -133,6 +138,9 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
         Some(Command::Watch(_)) => "watch",
+        Some(Command::Search(_)) => "search",
+        Some(Command::Index(_)) => "index",
+        Some(Command::History(_)) => "history",
         #[cfg(feature = "sandbox")]
         Some(Command::Sandbox(_)) => "sandbox",
         Some(Command::Config(_)) => "config",

@@ -272,8 +272,8 @@ When set and not empty, the TUI uses no colour, as \-\-no\-color.
 \fIconfig.toml\fR
 In the OS config dir (~/.config/trackline/ on Linux); \fBtrackline config path\fR prints it and \fBtrackline config init\fR writes a commented template.
 .TP
-\fIsessions/\fR, \fIrecent.json\fR, \fIprofiles.json\fR
-In the OS data dir (~/.local/share/trackline/ on Linux): one session file per profile (mode 0600, never the password), the recent processes, each profile's last email and server.
+\fIsessions/\fR, \fIindex/\fR, \fIrecent.json\fR, \fIprofiles.json\fR
+In the OS data dir (~/.local/share/trackline/ on Linux): one session file per profile (mode 0600, never the password), the local index of each profile (\fIindex/<profile>.sqlite\fR, mode 0600: every process and document seen, status changes, saved files), the recent processes, each profile's last email and server.
 .TP
 \fItrackline.log\fR
 In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; \fBtrackline status\fR prints its path.

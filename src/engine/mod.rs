@@ -7,6 +7,7 @@
 //!   renewing once after a refusal, with the credentials from a pluggable
 //!   [`credentials`] source (the environment, a password kept in memory, none);
 //! - [`lookup`]: process lookups;
+//! - [`index`]: the local index of each profile, which lookups and downloads record into;
 //! - [`queue`]: the download queue (concurrency, cancellation, progress, retries);
 //! - [`open`]: handing a saved file to the user's application;
 //! - [`signals`]: the signals that end a command, and their exit codes;
@@ -14,6 +15,7 @@
 
 pub mod client;
 pub mod credentials;
+pub mod index;
 pub mod lookup;
 pub mod open;
 pub mod queue;
@@ -23,6 +25,7 @@ pub mod watch;
 
 pub use client::ClientFactory;
 pub use credentials::{CredentialSource, Credentials, EnvCredentials, KeptPassword, NoCredentials};
-pub use queue::{DownloadEvent, DownloadQueue};
+pub use index::IndexBook;
+pub use queue::{DownloadEvent, DownloadQueue, Fetched};
 pub use session::{LoggedIn, NeedsLogin, Profile, SessionManager, SessionNotice};
 pub use watch::{Change, Check, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};

@@ -4,7 +4,10 @@
 //! renewal of the session when the server refuses it. Two downloads of one
 //! attachment into one folder run one after the other, so a download asked
 //! again right after a cancel resumes the `.part` the first one leaves
-//! rather than finding it still held and starting from zero.
+//! rather than finding it still held and starting from zero. Every saved
+//! file is recorded in the session's local index, and
+//! [`DownloadQueue::download_or_reuse`] saves nothing when a copy saved
+//! before is still there.
 
 use super::session::SessionManager;
 use crate::api::RetryPolicy;
@@ -49,6 +52,15 @@ pub type DownloadKey = u64;
 
 /// Held by the download of one attachment into one folder that runs now.
 type Turn = Arc<tokio::sync::Mutex<()>>;
+
+/// A download's file: saved now, or a copy saved before and still intact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The file.
+    pub file: Downloaded,
+    /// Whether nothing was downloaded because the copy saved before is still there.
+    pub skipped: bool,
+}
 
 /// Downloads through one session, `concurrency` at a time.
 #[derive(Debug)]
@@ -131,6 +143,31 @@ impl DownloadQueue {
         result
     }
 
+    /// Like [`DownloadQueue::download`], unless `force` is false and a copy
+    /// saved before where `request` saves is still there with its recorded
+    /// size and SHA-256: then that copy, and nothing is downloaded.
+    pub async fn download_or_reuse(
+        &self,
+        key: Option<DownloadKey>,
+        request: &DownloadRequest,
+        force: bool,
+        cancel: &CancellationToken,
+        on_event: EventHook,
+    ) -> Result<Fetched, TransferError> {
+        if !force && let Some(book) = self.session.index() {
+            let profile = self.session.profile().name;
+            if let Some(file) = book.reusable(&profile, request).await {
+                tracing::info!(attachment = %request.attachment_id, path = %file.path.display(), "saved before; not downloaded again");
+                if let Some(key) = key {
+                    self.cancels.lock().unwrap_or_else(PoisonError::into_inner).remove(&key);
+                }
+                return Ok(Fetched { file, skipped: true });
+            }
+        }
+        let file = self.download(key, request, cancel, on_event).await?;
+        Ok(Fetched { file, skipped: false })
+    }
+
     /// Waits for the earlier downloads of `request`'s attachment into its
     /// folder to end; holding the guard keeps later ones waiting.
     fn turn_of(&self, request: &DownloadRequest) -> impl Future<Output = OwnedMutexGuard<()>> + use<> {
@@ -189,7 +226,12 @@ impl DownloadQueue {
             })
             .await;
         match &result {
-            Ok(saved) => tracing::info!(attachment = %request.attachment_id, bytes = saved.bytes, "download saved"),
+            Ok(saved) => {
+                tracing::info!(attachment = %request.attachment_id, bytes = saved.bytes, "download saved");
+                if let Some(book) = self.session.index() {
+                    book.record_saved(&self.session.profile().name, saved).await;
+                }
+            }
             Err(TransferError::Cancelled { .. }) => {
                 tracing::info!(attachment = %request.attachment_id, "download cancelled")
             }

@@ -134,6 +134,7 @@ pub struct SessionManager {
     credentials: Arc<dyn CredentialSource>,
     renewing: tokio::sync::Mutex<()>,
     notices: Option<NoticeHook>,
+    index: Option<super::index::IndexBook>,
 }
 
 impl fmt::Debug for SessionManager {
@@ -167,7 +168,20 @@ impl SessionManager {
             credentials,
             renewing: tokio::sync::Mutex::new(()),
             notices: None,
+            index: None,
         })
+    }
+
+    /// The same, recording every lookup and saved download in the local
+    /// index of whichever profile it works for.
+    pub fn with_index(mut self, book: super::index::IndexBook) -> Self {
+        self.index = Some(book);
+        self
+    }
+
+    /// The local index lookups and downloads are recorded in, if any.
+    pub fn index(&self) -> Option<&super::index::IndexBook> {
+        self.index.as_ref()
     }
 
     /// The same, telling `hook` about renewals and warnings.

@@ -86,6 +86,14 @@ pub const MEDIUM_LEN: u64 = 1 << 20;
 /// The document ids of the three copies of the large file in [`MEDIUM_PROCESS_ID`].
 pub const LARGE_COPY_IDS: [&str; 3] = ["77779", "77780", "77781"];
 
+/// The first of the processes made on request for timing the index (not
+/// listed by [`SampleData::processes`]; their documents have no files).
+pub const INDEX_BENCH_FIRST_ID: u32 = 500_000;
+/// How many of them there are: ids `500000`…`500999`.
+pub const INDEX_BENCH_COUNT: u32 = 1_000;
+/// How many documents each lists (so all of them list 200,000).
+pub const INDEX_BENCH_DOCS: u32 = 200;
+
 const LARGE_SEED: u64 = 0x7472_6163_6b6c_696e;
 const FIRST_RECEIPT_ID: u32 = 1_000_000;
 const FIRST_BENCH_RECEIPT_ID: u32 = 2_000_000;
@@ -485,6 +493,63 @@ fn large_process() -> Value {
     })
 }
 
+/// Process `process_id` of the index benchmark, made on request: a name, a
+/// status and a customer from short lists, and [`INDEX_BENCH_DOCS`]
+/// documents named like an accountant's files (`Invoice_2023_004217_Globex.pdf`).
+pub fn index_bench_process(process_id: &str) -> Option<Value> {
+    const VENDORS: [&str; 8] = [
+        "Acme",
+        "Globex",
+        "Initech",
+        "Umbrella",
+        "Hooli",
+        "Nordlicht",
+        "Soylent",
+        "Wonka",
+    ];
+    const TOPICS: [&str; 6] = [
+        "Billing",
+        "Payroll",
+        "VAT Filing",
+        "Procurement",
+        "Travel Expenses",
+        "Audit",
+    ];
+    const STATUSES: [&str; 4] = ["Completed", "In Progress", "Pending", "On Hold"];
+    const KINDS: [&str; 4] = ["Invoice", "Receipt", "Credit_Note", "Delivery_Note"];
+    let id: u32 = process_id.parse().ok()?;
+    let n = id
+        .checked_sub(INDEX_BENCH_FIRST_ID)
+        .filter(|n| *n < INDEX_BENCH_COUNT)?;
+    if process_id != id.to_string() {
+        return None;
+    }
+    let pick = |list: &[&'static str], k: u32| list[k as usize % list.len()];
+    let documents: Vec<Value> = (0..INDEX_BENCH_DOCS)
+        .map(|d| {
+            let serial = n * INDEX_BENCH_DOCS + d;
+            json!({
+                "doc_id": (50_000_000 + serial).to_string(),
+                "doc_name": format!(
+                    "{}_{}_{serial:06}_{}.pdf",
+                    pick(&KINDS, d),
+                    2020 + serial % 5,
+                    pick(&VENDORS, serial / 7)
+                ),
+                "doc_type": pick(&KINDS, d).replace('_', " "),
+            })
+        })
+        .collect();
+    Some(json!({
+        "process_id": process_id,
+        "name": format!("{} {} {}", pick(&VENDORS, n), pick(&TOPICS, n / 8), 2020 + n % 5),
+        "status": pick(&STATUSES, n),
+        "created_at": "2024-03-01T09:00:00Z",
+        "customer": pick(&VENDORS, n + 3),
+        "documents": documents,
+    }))
+}
+
 /// How often the large file's pattern repeats (each time under a new key).
 const PATTERN_LEN: usize = 64 * 1024;
 
@@ -614,6 +679,17 @@ mod tests {
         fill_generated(100 + PATTERN_LEN as u64, &mut second);
         let same = first.iter().zip(&second).filter(|(a, b)| a == b).count();
         assert!(same < 64, "{same} of 4096 bytes repeat one pattern length later");
+    }
+
+    #[test]
+    fn the_index_bench_processes_are_made_on_request_only() {
+        let first = index_bench_process("500000").unwrap();
+        assert_eq!(first["documents"].as_array().unwrap().len(), INDEX_BENCH_DOCS as usize);
+        assert!(index_bench_process("500999").is_some());
+        assert!(index_bench_process("501000").is_none());
+        assert!(index_bench_process("0500000").is_none());
+        assert!(sample_data().process("500000").is_none());
+        assert_ne!(first["documents"][0]["doc_name"], first["documents"][1]["doc_name"]);
     }
 
     #[test]

@@ -305,6 +305,11 @@ async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap, RawQuer
     }
     let id = query_param(query.as_deref(), "process_id");
     let name = query_param(query.as_deref(), "process_name");
+    if let (Some(id), None) = (&id, &name)
+        && let Some(generated) = super::data::index_bench_process(id)
+    {
+        return axum::Json(generated).into_response();
+    }
     let found: Vec<Cow<'static, Value>> = match (id, name) {
         (Some(id), None) => shared.process(&id).into_iter().collect(),
         (None, Some(name)) => shared

@@ -85,6 +85,11 @@ fn set_mode(_file: &fs::File, _access: Access) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates `dir` and its parents, private (0700) where this makes them.
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+    create_dir(dir, Access::Private)
+}
+
 #[cfg(unix)]
 fn create_dir(dir: &Path, access: Access) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt as _;

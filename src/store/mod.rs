@@ -10,7 +10,7 @@ pub(crate) mod atomic;
 mod profiles;
 pub(crate) mod recent;
 mod session;
-mod tokens;
+pub(crate) mod tokens;
 
 pub use profiles::{ProfileMemory, Remembered};
 pub use recent::RecentEntry;

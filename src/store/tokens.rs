@@ -275,7 +275,8 @@ fn keyring_delete(profile: &str) -> keyring::Result<bool> {
 /// name can never be a path, a hidden file or `..`.
 const PROFILE_FILE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
 
-fn encode_profile(profile: &str) -> Result<String, StoreError> {
+/// A profile name as a file name (used for the session file and the index).
+pub(crate) fn encode_profile(profile: &str) -> Result<String, StoreError> {
     if profile.is_empty() {
         return Err(StoreError::EmptyProfile);
     }
