@@ -3,6 +3,7 @@
 //!
 //! - [`api`] speaks HTTP and JSON to the Trackline API (or the sandbox).
 //! - [`transfer`] streams attachments to disk safely.
+//! - [`inspect`] reads documents: e-invoices, PDFs, pictures, archives, text.
 //! - [`sandbox`] serves the same API from sample data, for demos and tests.
 //! - [`cli`] and [`config`] are the headless front end; [`tui`] and [`worker`] the interactive one.
 
@@ -11,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod exit;
+pub mod inspect;
 pub mod logging;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -92,6 +92,11 @@ pub enum Command {
     /// Download every document of every listed process.
     #[command(after_help = "Example:\n  trackline export --ids-from ids.txt -o ~/Export --jobs 8")]
     Export(ExportArgs),
+    /// Summarise a document: an e-invoice's totals and checks, a PDF, a picture, an archive, text.
+    #[command(
+        after_help = "Examples:\n  trackline inspect 98766\n  trackline inspect 98766 --json\n  trackline inspect --file invoice.xml"
+    )]
+    Inspect(InspectArgs),
     /// Run the sandbox server with sample data.
     #[cfg(feature = "sandbox")]
     #[command(
@@ -158,6 +163,21 @@ pub struct DownloadArgs {
     #[arg(long)]
     pub open: bool,
     /// One JSON object per line per file: attachment_id, path, bytes, sha256.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `trackline inspect`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["attachment_id", "file"])))]
+pub struct InspectArgs {
+    /// The attachment (a document's doc_id); its saved copy when there is one, else fetched into the cache.
+    #[arg(value_name = "ATTACHMENT_ID", conflicts_with = "file")]
+    pub attachment_id: Option<String>,
+    /// A file on disk instead.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Print one JSON object: kind, media_type, bytes, sha256, warnings, invoice, pdf, image, archive.
     #[arg(long)]
     pub json: bool,
 }

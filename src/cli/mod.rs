@@ -7,6 +7,7 @@ mod download;
 mod error;
 mod export;
 mod ids;
+mod inspect;
 mod keys;
 mod manifest;
 mod output;
@@ -14,7 +15,7 @@ mod progress;
 mod session;
 mod stdout;
 
-pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, ProcessArgs, Shell};
+pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, InspectArgs, ProcessArgs, Shell};
 pub use context::Context;
 pub use error::CliError;
 
@@ -100,6 +101,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Process(args)) => output::process(&context, &args).await,
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
+            Some(Command::Inspect(args)) => inspect::inspect(&context, &args).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
@@ -126,6 +128,7 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Process(_)) => "process",
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
+        Some(Command::Inspect(_)) => "inspect",
         #[cfg(feature = "sandbox")]
         Some(Command::Sandbox(_)) => "sandbox",
         Some(Command::Config(_)) => "config",

@@ -9,12 +9,14 @@
 //! - [`lookup`]: process lookups;
 //! - [`queue`]: the download queue (concurrency, cancellation, progress, retries);
 //! - [`open`]: handing a saved file to the user's application;
+//! - [`preview`]: documents read for `inspect` and the preview pane, through a bounded cache;
 //! - [`signals`]: the signals that end a command, and their exit codes.
 
 pub mod client;
 pub mod credentials;
 pub mod lookup;
 pub mod open;
+pub mod preview;
 pub mod queue;
 pub mod session;
 pub mod signals;
