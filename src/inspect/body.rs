@@ -64,7 +64,7 @@ fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Option<String> {
     looks_like_text(text.chars()).then_some(text)
 }
 
-/// Few control characters (other than tab and line ends) and no NUL.
+/// No NUL, and at most one character in ten a control (other than tab and line ends).
 fn looks_like_text(chars: impl Iterator<Item = char>) -> bool {
     let mut total = 0usize;
     let mut odd = 0usize;
@@ -77,7 +77,7 @@ fn looks_like_text(chars: impl Iterator<Item = char>) -> bool {
             odd += 1;
         }
     }
-    odd * 100 <= total
+    odd * 10 <= total
 }
 
 /// The `encoding` of an XML declaration at the very start.
