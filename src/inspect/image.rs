@@ -62,7 +62,9 @@ fn format_name(format: Option<ImageFormat>) -> String {
 
 /// The size, format and orientation, from the header alone.
 pub fn header(bytes: &[u8]) -> Result<ImageSummary, String> {
-    let reader = reader(bytes)?;
+    let mut reader = reader(bytes)?;
+    // Only the header is read here; the pixel cap is ours, in `upright`.
+    reader.no_limits();
     let format = format_name(reader.format());
     let mut decoder = reader.into_decoder().map_err(|e| e.to_string())?;
     let (width, height) = decoder.dimensions();
