@@ -34,22 +34,22 @@ impl Amount {
     }
 
     /// `self + other`, `None` on overflow.
-    pub fn add(self, other: Amount) -> Option<Amount> {
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
         self.0.checked_add(other.0).map(Amount)
     }
 
     /// `self - other`, `None` on overflow.
-    pub fn sub(self, other: Amount) -> Option<Amount> {
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
         self.0.checked_sub(other.0).map(Amount)
     }
 
     /// `self × other`, `None` on overflow.
-    pub fn mul(self, other: Amount) -> Option<Amount> {
+    pub fn checked_mul(self, other: Amount) -> Option<Amount> {
         self.0.checked_mul(other.0).map(Amount)
     }
 
     /// `self ÷ other`, `None` for zero or on overflow.
-    pub fn div(self, other: Amount) -> Option<Amount> {
+    pub fn checked_div(self, other: Amount) -> Option<Amount> {
         self.0.checked_div(other.0).map(Amount)
     }
 
@@ -65,12 +65,12 @@ impl Amount {
 
     /// Whether `self` and `other` differ by at most `tolerance`.
     pub fn near(self, other: Amount, tolerance: Amount) -> bool {
-        self.sub(other).is_some_and(|d| d.abs() <= tolerance)
+        self.checked_sub(other).is_some_and(|d| d.abs() <= tolerance)
     }
 
     /// The sum of `amounts`, `None` on overflow.
     pub fn sum<'a>(amounts: impl IntoIterator<Item = &'a Amount>) -> Option<Amount> {
-        amounts.into_iter().try_fold(Amount::ZERO, |acc, a| acc.add(*a))
+        amounts.into_iter().try_fold(Amount::ZERO, |acc, a| acc.checked_add(*a))
     }
 
     /// As a rate: no trailing zeros (`19`, `5.5`).

@@ -401,11 +401,7 @@ impl<'a> Walk<'a> {
                         }
                     }
                 }
-                "T*" | "Td" | "TD" | "ET" => {
-                    if !out.ends_with('\n') && !out.is_empty() {
-                        out.push('\n');
-                    }
-                }
+                "T*" | "Td" | "TD" | "ET" if !out.ends_with('\n') && !out.is_empty() => out.push('\n'),
                 _ => {}
             }
             if out.chars().count() >= MAX_TEXT {

@@ -42,9 +42,9 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     let subtotal = amount(attr(root, "SubTotal"), "SubTotal", w);
     let discount = amount(attr(root, "Descuento"), "Descuento", w);
     f.line_total = subtotal;
-    f.adjustment = discount.map(|d| Amount::ZERO.sub(d).unwrap_or_default());
+    f.adjustment = discount.map(|d| Amount::ZERO.checked_sub(d).unwrap_or_default());
     f.net = match discount {
-        Some(d) => subtotal.and_then(|s| s.sub(d)),
+        Some(d) => subtotal.and_then(|s| s.checked_sub(d)),
         None => subtotal,
     };
     f.grand = amount(attr(root, "Total"), "Total", w);
@@ -133,7 +133,7 @@ fn rate(traslado: Node<'_, '_>, w: &mut Vec<String>) -> Option<Amount> {
     if attr(traslado, "TipoFactor") != Some("Tasa") {
         return None;
     }
-    amount(attr(traslado, "TasaOCuota"), "a TasaOCuota", w).and_then(|r| r.mul(Amount::from_int(100)))
+    amount(attr(traslado, "TasaOCuota"), "a TasaOCuota", w).and_then(|r| r.checked_mul(Amount::from_int(100)))
 }
 
 fn tax_key(traslado: Node<'_, '_>) -> String {

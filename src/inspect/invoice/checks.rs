@@ -32,7 +32,7 @@ fn compare(name: &str, what: &str, computed: Amount, stated: Amount, tolerance: 
     let detail = if ok {
         format!("{what} {stated}")
     } else {
-        let off = computed.sub(stated).map(Amount::abs).unwrap_or_default();
+        let off = computed.checked_sub(stated).map(Amount::abs).unwrap_or_default();
         format!("{what} {computed}, but the document says {stated} (off by {off})")
     };
     check(name, ok, detail)
@@ -44,7 +44,7 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     let count = i64::try_from(facts.lines.len()).unwrap_or(i64::MAX).max(1);
     let per_lines = facts
         .tolerance_per_line
-        .mul(Amount::from_int(count))
+        .checked_mul(Amount::from_int(count))
         .unwrap_or(facts.tolerance_per_line);
     let cent = Amount::cents(1);
     let line_amounts: Option<Vec<Amount>> = facts.lines.iter().map(|l| l.amount).collect();
@@ -63,7 +63,7 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
         checks.push(line_check);
     }
     if let (Some(lines), Some(adjustment), Some(net)) = (facts.line_total.or(line_sum), facts.adjustment, facts.net) {
-        if let Some(computed) = lines.add(adjustment) {
+        if let Some(computed) = lines.checked_add(adjustment) {
             let what = "the lines, charges and allowances come to";
             checks.push(compare("net", what, computed, net, facts.net_tolerance));
         }
@@ -83,17 +83,17 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     }
     if let (Some(net), Some(grand)) = (facts.net, facts.grand) {
         let tax = facts.tax.or(tax_sum).unwrap_or_default();
-        let mut computed = net.add(tax);
+        let mut computed = net.checked_add(tax);
         let mut what = "net + tax".to_owned();
         let close = " =";
         if facts.total_after_withholding {
             if let Some(withheld) = facts.withheld {
-                computed = computed.and_then(|c| c.sub(withheld));
+                computed = computed.and_then(|c| c.checked_sub(withheld));
                 what.push_str(" − withheld");
             }
         }
         if let Some(extras) = facts.total_extras {
-            computed = computed.and_then(|c| c.add(extras));
+            computed = computed.and_then(|c| c.checked_add(extras));
             what.push_str(" + other charges");
         }
         if let Some(computed) = computed {
@@ -103,7 +103,7 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     }
     if let (Some(grand), Some(payable)) = (facts.grand, facts.payable) {
         let adjustment = facts.payable_adjustment.unwrap_or_default();
-        if let Some(computed) = grand.add(adjustment) {
+        if let Some(computed) = grand.checked_add(adjustment) {
             let what = if adjustment == Amount::ZERO {
                 "the grand total =".to_owned()
             } else {
@@ -129,9 +129,9 @@ fn line_prices(facts: &Facts) -> Option<Check> {
             .filter(|b| *b != Amount::ZERO)
             .unwrap_or(Amount::from_int(1));
         let Some(computed) = quantity
-            .mul(price)
-            .and_then(|v| v.div(base))
-            .and_then(|v| v.add(line.adjustment.unwrap_or_default()))
+            .checked_mul(price)
+            .and_then(|v| v.checked_div(base))
+            .and_then(|v| v.checked_add(line.adjustment.unwrap_or_default()))
         else {
             continue;
         };
@@ -161,7 +161,10 @@ fn tax_rates(facts: &Facts) -> Option<Check> {
         let (Some(rate), Some(base), Some(amount)) = (tax.rate, tax.base, tax.amount) else {
             continue;
         };
-        let Some(computed) = base.mul(rate).and_then(|v| v.div(Amount::from_int(100))) else {
+        let Some(computed) = base
+            .checked_mul(rate)
+            .and_then(|v| v.checked_div(Amount::from_int(100)))
+        else {
             continue;
         };
         checked += 1;

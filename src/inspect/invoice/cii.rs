@@ -86,12 +86,12 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
             let allowances = get("AllowanceTotalAmount", w);
             let charges = get("ChargeTotalAmount", w);
             if allowances.is_some() || charges.is_some() {
-                f.adjustment = charges.unwrap_or_default().sub(allowances.unwrap_or_default());
+                f.adjustment = charges.unwrap_or_default().checked_sub(allowances.unwrap_or_default());
             }
             let prepaid = get("TotalPrepaidAmount", w);
             let rounding = get("RoundingAmount", w);
             if prepaid.is_some() || rounding.is_some() {
-                f.payable_adjustment = rounding.unwrap_or_default().sub(prepaid.unwrap_or_default());
+                f.payable_adjustment = rounding.unwrap_or_default().checked_sub(prepaid.unwrap_or_default());
             }
         }
     }
@@ -148,9 +148,9 @@ fn read_line(item: Node<'_, '_>, w: &mut Vec<String>) -> LineFacts {
         let signed = if is_charge {
             value
         } else {
-            Amount::ZERO.sub(value).unwrap_or_default()
+            Amount::ZERO.checked_sub(value).unwrap_or_default()
         };
-        adjustment = adjustment.unwrap_or_default().add(signed);
+        adjustment = adjustment.unwrap_or_default().checked_add(signed);
     }
     let description = text(path(item, &[(R, "SpecifiedTradeProduct"), (R, "Name")])).map(str::to_owned);
     LineFacts {

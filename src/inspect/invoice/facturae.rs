@@ -116,7 +116,9 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let discounts = get("TotalGeneralDiscounts", w);
         let surcharges = get("TotalGeneralSurcharges", w);
         if discounts.is_some() || surcharges.is_some() {
-            f.adjustment = surcharges.unwrap_or_default().sub(discounts.unwrap_or_default());
+            f.adjustment = surcharges
+                .unwrap_or_default()
+                .checked_sub(discounts.unwrap_or_default());
         }
         f.net = get("TotalGrossAmountBeforeTaxes", w);
         f.tax = get("TotalTaxOutputs", w);
@@ -139,7 +141,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let plus = [get("TotalReimbursableExpenses", w), get("TotalFinancialExpenses", w)];
         let subtract = Amount::sum(minus.iter().flatten()).unwrap_or_default();
         let add = Amount::sum(plus.iter().flatten()).unwrap_or_default();
-        f.payable_adjustment = add.sub(subtract);
+        f.payable_adjustment = add.checked_sub(subtract);
     } else {
         w.push("the invoice has no InvoiceTotals".to_owned());
     }
@@ -169,7 +171,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let adjustment = (!discounts.is_empty() || !charges.is_empty()).then(|| {
             Amount::sum(charges.iter())
                 .unwrap_or_default()
-                .sub(Amount::sum(discounts.iter()).unwrap_or_default())
+                .checked_sub(Amount::sum(discounts.iter()).unwrap_or_default())
                 .unwrap_or_default()
         });
         f.lines.push(LineFacts {

@@ -70,11 +70,11 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         for sm in children(g, q, "ScontoMaggiorazione") {
             if let Some(importo) = amount(t(sm, &["Importo"]).as_deref(), "a ScontoMaggiorazione", w) {
                 let signed = if t(sm, &["Tipo"]).as_deref() == Some("SC") {
-                    Amount::ZERO.sub(importo)
+                    Amount::ZERO.checked_sub(importo)
                 } else {
                     Some(importo)
                 };
-                extras = extras.unwrap_or_default().add(signed.unwrap_or_default());
+                extras = extras.unwrap_or_default().checked_add(signed.unwrap_or_default());
             }
         }
         f.total_extras = extras;
@@ -88,11 +88,13 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     for summary in goods.into_iter().flat_map(|g| children(g, q, "DatiRiepilogo")) {
         let tax = amount(t(summary, &["Imposta"]).as_deref(), "an Imposta", w);
         if t(summary, &["EsigibilitaIVA"]).as_deref() == Some("S") {
-            split_payment_tax = split_payment_tax.add(tax.unwrap_or_default()).unwrap_or_default();
+            split_payment_tax = split_payment_tax
+                .checked_add(tax.unwrap_or_default())
+                .unwrap_or_default();
         }
         for extra in ["SpeseAccessorie", "Arrotondamento"] {
             if let Some(value) = amount(t(summary, &[extra]).as_deref(), extra, w) {
-                adjustment = adjustment.unwrap_or_default().add(value);
+                adjustment = adjustment.unwrap_or_default().checked_add(value);
             }
         }
         f.taxes.push(TaxRate {
@@ -109,7 +111,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
                 "ImportoContributoCassa",
                 w,
             ) {
-                adjustment = adjustment.unwrap_or_default().add(value);
+                adjustment = adjustment.unwrap_or_default().checked_add(value);
             }
         }
     }
@@ -138,9 +140,9 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let less = f
             .withheld
             .unwrap_or_default()
-            .add(split_payment_tax)
+            .checked_add(split_payment_tax)
             .unwrap_or_default();
-        f.payable_adjustment = Amount::ZERO.sub(less);
+        f.payable_adjustment = Amount::ZERO.checked_sub(less);
     }
 
     for (index, line) in goods
@@ -172,14 +174,18 @@ fn read_line(
         let importo = amount(t(sm, &["Importo"]).as_deref(), "an Importo", w);
         effective = effective.and_then(|p| match (percent, importo) {
             (Some(pc), _) => {
-                let change = p.mul(pc)?.div(Amount::from_int(100))?;
-                if discount { p.sub(change) } else { p.add(change) }
+                let change = p.checked_mul(pc)?.checked_div(Amount::from_int(100))?;
+                if discount {
+                    p.checked_sub(change)
+                } else {
+                    p.checked_add(change)
+                }
             }
             (None, Some(value)) => {
                 if discount {
-                    p.sub(value)
+                    p.checked_sub(value)
                 } else {
-                    p.add(value)
+                    p.checked_add(value)
                 }
             }
             (None, None) => Some(p),
@@ -187,7 +193,7 @@ fn read_line(
     }
     let units = quantity.unwrap_or(Amount::from_int(1));
     let adjustment = match (price, effective) {
-        (Some(p), Some(e)) if p != e => e.sub(p).and_then(|d| d.mul(units)),
+        (Some(p), Some(e)) if p != e => e.checked_sub(p).and_then(|d| d.checked_mul(units)),
         _ => None,
     };
     LineFacts {

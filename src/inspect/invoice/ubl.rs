@@ -92,12 +92,12 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let allowances = get("AllowanceTotalAmount", w);
         let charges = get("ChargeTotalAmount", w);
         if allowances.is_some() || charges.is_some() {
-            f.adjustment = charges.unwrap_or_default().sub(allowances.unwrap_or_default());
+            f.adjustment = charges.unwrap_or_default().checked_sub(allowances.unwrap_or_default());
         }
         let prepaid = get("PrepaidAmount", w);
         let rounding = get("PayableRoundingAmount", w);
         if prepaid.is_some() || rounding.is_some() {
-            f.payable_adjustment = rounding.unwrap_or_default().sub(prepaid.unwrap_or_default());
+            f.payable_adjustment = rounding.unwrap_or_default().checked_sub(prepaid.unwrap_or_default());
         }
     } else {
         w.push("the document has no LegalMonetaryTotal: totals are missing".to_owned());
@@ -130,9 +130,9 @@ fn read_line(line: Node<'_, '_>, quantity_name: &str, w: &mut Vec<String>) -> Li
         let signed = if is_charge {
             value
         } else {
-            Amount::ZERO.sub(value).unwrap_or_default()
+            Amount::ZERO.checked_sub(value).unwrap_or_default()
         };
-        adjustment = adjustment.unwrap_or_default().add(signed);
+        adjustment = adjustment.unwrap_or_default().checked_add(signed);
     }
     let item = child(line, A, "Item");
     let description = item
