@@ -397,3 +397,36 @@ fn escape_sequences_in_a_document_never_reach_the_terminal() {
     );
     assert!(text.contains("\\x1b[2Jcleared"), "{text}");
 }
+
+#[test]
+fn an_attachment_larger_than_the_preview_cache_is_refused_before_it_is_fetched() {
+    let rig = Rig::new();
+    rig.login();
+    let config = rig.home.path().join("small-cache.toml");
+    std::fs::write(&config, "preview_cache_mb = 2\n").unwrap();
+    let output = rig
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["inspect", trackline::sandbox::LARGE_DOC_ID])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("more than the 2 MiB preview cache"), "{stderr}");
+    assert!(stderr.contains("download it and read the saved file"), "{stderr}");
+    let cache = rig.home.path().join("xdg-cache").join("trackline").join("previews");
+    let kept: u64 = walk(&cache).iter().map(|p| std::fs::metadata(p).unwrap().len()).sum();
+    assert!(kept <= 2 << 20, "the cache holds {kept} bytes");
+    let show = rig
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&show.stdout).contains("preview_cache_mb"),
+        "config show names the setting"
+    );
+}

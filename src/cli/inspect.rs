@@ -4,13 +4,9 @@
 use super::CliError;
 use super::args::InspectArgs;
 use super::context::Context;
-use crate::engine::preview::{self, DEFAULT_CACHE_BYTES, PreviewCache, PreviewError};
-use crate::inspect::invoice::Invoice;
-use crate::inspect::{Amount, Body, Budget, Options, Report};
-use crate::text::safe_line;
-use std::fmt::Write as _;
+use crate::engine::preview::{self, PreviewCache, PreviewError};
+use crate::inspect::{Budget, Options, describe};
 use std::io::Write;
-use std::path::Path;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -35,7 +31,11 @@ pub async fn inspect(context: &Context, args: &InspectArgs) -> Result<u8, CliErr
         }
         (None, Some(id)) if !id.trim().is_empty() => {
             let session = context.signed_in().await?;
-            let cache = PreviewCache::new(&context.paths, &context.settings.base_url, DEFAULT_CACHE_BYTES);
+            let cache = PreviewCache::new(
+                &context.paths,
+                &context.settings.base_url,
+                context.settings.preview_cache_bytes,
+            );
             let cancel = CancellationToken::new();
             preview::preview_attachment(&session, &cache, id.trim(), None, options, &cancel).await?
         }
@@ -47,213 +47,8 @@ pub async fn inspect(context: &Context, args: &InspectArgs) -> Result<u8, CliErr
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(stdout))
     } else {
-        stdout.write_all(render(&report, &source).as_bytes())
+        stdout.write_all(describe(&report, &source.display().to_string(), WIDTH).as_bytes())
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
     Ok(crate::exit::OK)
-}
-
-/// A summary as a human reads it, at most [`WIDTH`] columns wide; every
-/// string from the document is made safe.
-pub fn render(report: &Report, source: &Path) -> String {
-    let mut out = String::new();
-    let mut field = |label: &str, value: &str| {
-        let _ = writeln!(out, "{label:<12}{}", safe_line(value, WIDTH - 13));
-    };
-    field("File", &source.display().to_string());
-    field(
-        "Kind",
-        &format!(
-            "{} · {} · {} bytes",
-            report.kind.as_str(),
-            report.media_type,
-            report.bytes
-        ),
-    );
-    field("SHA-256", &report.sha256);
-    if let Some(invoice) = &report.invoice {
-        out.push('\n');
-        render_invoice(&mut out, invoice);
-    }
-    if let Some(pdf) = &report.pdf {
-        out.push('\n');
-        let mut field = |label: &str, value: &str| {
-            let _ = writeln!(out, "{label:<12}{}", safe_line(value, WIDTH - 13));
-        };
-        field("Pages", &pdf.pages.to_string());
-        field("Title", pdf.title.as_deref().unwrap_or("—"));
-        field("Producer", pdf.producer.as_deref().unwrap_or("—"));
-        field("Created", pdf.created.as_deref().unwrap_or("—"));
-        let embedded = if pdf.embedded.is_empty() {
-            "—".to_owned()
-        } else {
-            pdf.embedded.join(", ")
-        };
-        field("Embedded", &embedded);
-    }
-    if let Some(image) = &report.image {
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "{:<12}{} × {} pixels, {}, orientation {}",
-            "Picture",
-            image.width,
-            image.height,
-            safe_line(&image.format, 10),
-            image.orientation
-        );
-    }
-    if !report.warnings.is_empty() {
-        out.push_str("\nWarnings\n");
-        for warning in &report.warnings {
-            wrap_into(&mut out, &format!("! {}", safe_line(warning, 1000)), "  ");
-        }
-    }
-    if report.invoice.is_none() {
-        render_body(&mut out, &report.body);
-    }
-    out
-}
-
-fn render_invoice(out: &mut String, invoice: &Invoice) {
-    let money = |a: &Option<Amount>| a.map_or_else(|| "—".to_owned(), |a| a.to_string());
-    let text = |t: &Option<String>| t.as_deref().map_or_else(|| "—".to_owned(), |t| safe_line(t, 60));
-    let document_type = match invoice.document_type {
-        crate::inspect::invoice::DocumentType::Invoice => "invoice",
-        crate::inspect::invoice::DocumentType::CreditNote => "credit note",
-    };
-    let mut lines: Vec<(String, String)> = vec![
-        (
-            "E-invoice".into(),
-            format!("{} {document_type}", invoice.format.as_str()),
-        ),
-        ("Profile".into(), text(&invoice.profile)),
-        ("Number".into(), text(&invoice.number)),
-        (
-            "Issued".into(),
-            format!("{}   due {}", text(&invoice.issue_date), text(&invoice.due_date)),
-        ),
-        ("Currency".into(), text(&invoice.currency)),
-    ];
-    for (label, party) in [("Seller", &invoice.seller), ("Buyer", &invoice.buyer)] {
-        let mut value = text(&party.name);
-        if let Some(id) = &party.tax_id {
-            value.push_str(&format!(" ({})", safe_line(id, 30)));
-        }
-        lines.push((label.into(), value));
-    }
-    lines.push(("Net".into(), money(&invoice.net_total)));
-    lines.push(("Tax".into(), money(&invoice.tax_total)));
-    for tax in invoice.taxes.iter().chain(&invoice.withholdings) {
-        let rate = tax
-            .rate
-            .map_or_else(|| "—".to_owned(), |r| format!("{}%", r.rate_string()));
-        let category = tax.category.as_deref().map(|c| safe_line(c, 24)).unwrap_or_default();
-        lines.push((
-            String::new(),
-            format!("{category} {rate} of {} = {}", money(&tax.base), money(&tax.amount))
-                .trim()
-                .to_owned(),
-        ));
-    }
-    if let Some(withheld) = invoice.withheld_total {
-        lines.push(("Withheld".into(), withheld.to_string()));
-    }
-    lines.push(("Total".into(), money(&invoice.grand_total)));
-    lines.push(("Payable".into(), money(&invoice.payable)));
-    if invoice.signed {
-        lines.push(("Signed".into(), "yes (the signature is not verified)".into()));
-    }
-    for (label, value) in lines {
-        wrap_into(out, &format!("{label:<12}{}", safe_line(&value, 300)), "            ");
-    }
-    let _ = writeln!(out, "{:<12}{}", "Lines", invoice.lines);
-    for (n, line) in invoice.line_items.iter().enumerate().take(50) {
-        let figures = format!(
-            "{} × {} = {}",
-            money(&line.quantity),
-            money(&line.price),
-            money(&line.amount)
-        );
-        let room = WIDTH.saturating_sub(figures.chars().count() + 8).max(10);
-        let description = line
-            .description
-            .as_deref()
-            .map(|d| safe_line(d, room))
-            .unwrap_or_default();
-        let _ = writeln!(out, "  {:>3} {description:<room$} {figures}", n + 1);
-    }
-    if invoice.line_items.len() > 50 {
-        let _ = writeln!(out, "      … {} more lines (--json lists them)", invoice.lines - 50);
-    }
-    out.push_str("Checks\n");
-    if invoice.checks.is_empty() {
-        out.push_str("  (the document has too few figures to check)\n");
-    }
-    for check in &invoice.checks {
-        let mark = if check.ok { "ok " } else { "BAD" };
-        wrap_into(
-            out,
-            &format!("  {mark} {:<12} {}", check.name, safe_line(&check.detail, 300)),
-            "                  ",
-        );
-    }
-}
-
-fn render_body(out: &mut String, body: &Body) {
-    match body {
-        Body::Empty => {}
-        Body::Lines(lines) if lines.is_empty() => {}
-        Body::Lines(lines) => {
-            out.push('\n');
-            for line in lines {
-                wrap_into(out, &crate::text::safe_text(line, 4000), "");
-            }
-        }
-        Body::Table(rows) => {
-            out.push('\n');
-            let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-            let widths: Vec<usize> = (0..columns)
-                .map(|c| {
-                    rows.iter()
-                        .filter_map(|r| r.get(c))
-                        .map(|cell| safe_line(cell, 30).chars().count())
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            for row in rows {
-                let mut line = String::new();
-                for (c, width) in widths.iter().enumerate() {
-                    let cell = row.get(c).map(|v| safe_line(v, 30)).unwrap_or_default();
-                    line.push_str(&format!("{cell:<width$}  "));
-                }
-                let shown: String = line.trim_end().chars().take(WIDTH).collect();
-                let _ = writeln!(out, "{shown}");
-            }
-        }
-    }
-}
-
-/// Appends `text` cut into lines of at most [`WIDTH`] characters, the
-/// lines after the first indented by `indent`.
-fn wrap_into(out: &mut String, text: &str, indent: &str) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut start = 0;
-    let mut first = true;
-    loop {
-        let room = if first { WIDTH } else { WIDTH - indent.chars().count() };
-        let end = (start + room).min(chars.len());
-        let piece: String = chars.get(start..end).unwrap_or_default().iter().collect();
-        if !first {
-            out.push_str(indent);
-        }
-        out.push_str(&piece);
-        out.push('\n');
-        if end >= chars.len() {
-            break;
-        }
-        start = end;
-        first = false;
-    }
 }

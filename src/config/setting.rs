@@ -40,11 +40,13 @@ pub enum Setting {
     NoColor,
     /// The log level.
     LogLevel,
+    /// The size of the preview cache.
+    PreviewCache,
 }
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 16] = [
+    pub const ALL: [Setting; 17] = [
         Setting::Config,
         Setting::Profile,
         Setting::BaseUrl,
@@ -54,6 +56,7 @@ impl Setting {
         Setting::Concurrency,
         Setting::Opener,
         Setting::Theme,
+        Setting::PreviewCache,
         Setting::TokenStore,
         Setting::RetryMaxAttempts,
         Setting::RetryMaxDelay,
@@ -75,6 +78,7 @@ impl Setting {
             Setting::Concurrency => "concurrency",
             Setting::Opener => "opener",
             Setting::Theme => "theme",
+            Setting::PreviewCache => "preview_cache_mb",
             Setting::TokenStore => "token_store",
             Setting::RetryMaxAttempts => "retry.max_attempts",
             Setting::RetryMaxDelay => "retry.max_delay_secs",

@@ -19,9 +19,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 use tokio_util::sync::CancellationToken;
 
-/// The preview cache's default size.
-pub const DEFAULT_CACHE_BYTES: u64 = 256 << 20;
-
 /// How long a cached copy is used before it is fetched again.
 const MAX_AGE: Duration = Duration::from_secs(60 * 60);
 
@@ -37,7 +34,8 @@ pub struct PreviewCache {
 }
 
 impl PreviewCache {
-    /// The cache of the server `base_url` under `paths`' cache dir, `max_bytes` at most.
+    /// The cache of the server `base_url` under `paths`' cache dir, `max_bytes`
+    /// at most (the `preview_cache_mb` setting).
     pub fn new(paths: &Paths, base_url: &str, max_bytes: u64) -> PreviewCache {
         let server = hex::encode(Sha256::digest(base_url.as_bytes()));
         PreviewCache {
@@ -111,7 +109,7 @@ pub enum PreviewError {
     Fetch(#[from] TransferError),
     /// The attachment is larger than the preview cache.
     #[error(
-        "attachment {attachment_id} has {} MiB, more than the {} MiB preview cache; save it with `trackline download {attachment_id}` and inspect the file",
+        "attachment {attachment_id} has {} MiB, more than the {} MiB preview cache (the preview_cache_mb setting); download it and read the saved file",
         .bytes >> 20, .max >> 20
     )]
     TooLarge {
