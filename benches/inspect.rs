@@ -7,7 +7,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use trackline::inspect::{Options, inspect_bytes};
+use trackline::inspect::{Options, inspect_bytes, invoice};
 
 /// A UBL invoice of about `target` bytes: lines of 1 × 10.00 at 19 %.
 fn big_invoice(target: usize) -> Vec<u8> {
@@ -48,13 +48,16 @@ fn big_invoice(target: usize) -> Vec<u8> {
 }
 
 /// A PDF of `pages` pages, each with a line of text and a `picture`-byte picture stream.
-pub fn big_pdf(pages: usize, picture: usize) -> Vec<u8> {
+fn big_pdf(pages: usize, picture: usize) -> Vec<u8> {
     let mut objects: Vec<Vec<u8>> = vec![Vec::new(), Vec::new()];
     let mut kids = Vec::new();
     let mut state: u32 = 0x1234_5678;
     for page in 0..pages {
         let first = objects.len() + 1;
-        let text = format!("BT /F1 12 Tf 72 720 Td (Page {} of the benchmark PDF) Tj ET q 400 0 0 300 72 300 cm /Im1 Do Q", page + 1);
+        let text = format!(
+            "BT /F1 12 Tf 72 720 Td (Page {} of the benchmark PDF) Tj ET q 400 0 0 300 72 300 cm /Im1 Do Q",
+            page + 1
+        );
         let pixels: Vec<u8> = (0..picture)
             .map(|_| {
                 state ^= state << 13;
@@ -100,7 +103,13 @@ pub fn big_pdf(pages: usize, picture: usize) -> Vec<u8> {
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }
 
@@ -110,9 +119,18 @@ fn invoice_summary(c: &mut Criterion) {
     let report = inspect_bytes(&xml, &options).expect("the bench invoice reads");
     let invoice = report.invoice.expect("an invoice");
     assert!(invoice.checks.iter().all(|c| c.ok), "{:?}", invoice.checks);
-    c.bench_function(&format!("inspect e-invoice, 5 MB UBL ({} lines)", invoice.lines), |b| {
-        b.iter(|| inspect_bytes(black_box(&xml), &options))
+    eprintln!("inspect/invoice_5mb: {} bytes, {} lines", xml.len(), invoice.lines);
+    let text = std::str::from_utf8(&xml).expect("UTF-8");
+    let mut group = c.benchmark_group("inspect");
+    group.sample_size(10);
+    group.bench_function("invoice_5mb_xml_parse", |b| {
+        b.iter(|| roxmltree::Document::parse(black_box(text)).map(|d| d.root_element().children().count()))
     });
+    group.bench_function("invoice_5mb_summary", |b| {
+        b.iter(|| invoice::from_xml_bytes(black_box(&xml), &options))
+    });
+    group.bench_function("invoice_5mb", |b| b.iter(|| inspect_bytes(black_box(&xml), &options)));
+    group.finish();
 }
 
 fn pdf_summary(c: &mut Criterion) {
@@ -120,14 +138,11 @@ fn pdf_summary(c: &mut Criterion) {
     let options = Options::default();
     let report = inspect_bytes(&pdf, &options).expect("the bench PDF reads");
     assert_eq!(report.pdf.as_ref().map(|p| p.pages), Some(200));
-    c.bench_function(&format!("inspect PDF, {} MB, 200 pages", pdf.len() >> 20), |b| {
-        b.iter(|| inspect_bytes(black_box(&pdf), &options))
-    });
+    eprintln!("inspect/pdf_20mb: {} bytes, 200 pages", pdf.len());
+    c.benchmark_group("inspect")
+        .sample_size(10)
+        .bench_function("pdf_20mb", |b| b.iter(|| inspect_bytes(black_box(&pdf), &options)));
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default().sample_size(10);
-    targets = invoice_summary, pdf_summary
-}
+criterion_group!(benches, invoice_summary, pdf_summary);
 criterion_main!(benches);

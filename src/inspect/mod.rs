@@ -12,12 +12,14 @@
 //! - [`pdf`]: pages, metadata, embedded files (Factur-X / ZUGFeRD), first page's text;
 //! - [`image`]: dimensions, EXIF orientation, the picture turned upright;
 //! - [`archive`]: ZIP entries, and one entry read back to be inspected in turn;
-//! - [`body`]: XML, JSON, CSV and text made readable, anything else as hex.
+//! - [`body`]: XML, JSON, CSV and text made readable, anything else as hex;
+//! - [`describe`]: a summary as safe text of a given width, for either front end.
 
 pub mod archive;
 pub mod body;
 mod budget;
 mod decimal;
+mod describe;
 pub mod image;
 pub mod invoice;
 pub mod pdf;
@@ -27,6 +29,7 @@ mod xml;
 
 pub use budget::Budget;
 pub use decimal::Amount;
+pub use describe::describe;
 pub use report::{Body, Kind, Report};
 
 use sha2::{Digest, Sha256};

@@ -9,7 +9,7 @@ use super::report::{Body, Kind, Report};
 use super::{InspectError, Options, invoice};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 /// What a PDF holds (SPEC.md's `pdf` object).
@@ -369,46 +369,86 @@ impl<'a> Walk<'a> {
             return String::new();
         };
         let fonts = self.doc.get_page_fonts(page).unwrap_or_default();
-        let mut encoding = None;
+        let mut encodings: HashMap<&[u8], Option<lopdf::Encoding<'_>>> = HashMap::new();
+        let mut font: Option<&[u8]> = None;
+        let mut line_y: Option<f32> = None;
         let mut out = String::new();
+        let number = |o: Option<&Object>| o.and_then(|v| v.as_float().ok());
         for op in &content.operations {
             match op.operator.as_str() {
                 "Tf" => {
-                    encoding = op
-                        .operands
-                        .first()
-                        .and_then(|n| n.as_name().ok())
-                        .and_then(|name| fonts.get(name))
-                        .and_then(|font| font.get_font_encoding(self.doc).ok());
+                    font = op.operands.first().and_then(|n| n.as_name().ok());
+                    if let Some(name) = font {
+                        let doc = self.doc;
+                        encodings
+                            .entry(name)
+                            .or_insert_with(|| fonts.get(name).and_then(|f| f.get_font_encoding(doc).ok()));
+                    }
                 }
                 "Tj" | "'" | "\"" | "TJ" => {
                     if matches!(op.operator.as_str(), "'" | "\"") {
-                        out.push('\n');
+                        new_line(&mut out);
                     }
+                    let encoding = font.and_then(|f| encodings.get(f)).and_then(Option::as_ref);
                     for operand in &op.operands {
                         let pieces: Vec<&Object> = match operand {
                             Object::Array(items) => items.iter().collect(),
                             other => vec![other],
                         };
                         for piece in pieces {
-                            if let Object::String(bytes, _) = piece {
-                                let decoded = encoding
-                                    .as_ref()
-                                    .and_then(|e| Document::decode_text(e, bytes).ok())
-                                    .unwrap_or_else(|| bytes.iter().map(|&b| char::from(b)).collect());
-                                out.push_str(&decoded);
+                            match piece {
+                                Object::String(bytes, _) => {
+                                    let decoded = encoding
+                                        .and_then(|e| Document::decode_text(e, bytes).ok())
+                                        .unwrap_or_else(|| bytes.iter().map(|&b| char::from(b)).collect());
+                                    out.push_str(&decoded);
+                                }
+                                // A wide negative kern is how many PDFs space their words.
+                                Object::Integer(_) | Object::Real(_)
+                                    if number(Some(piece)).is_some_and(|k| k < -200.0) =>
+                                {
+                                    space(&mut out);
+                                }
+                                _ => {}
                             }
                         }
                     }
                 }
-                "T*" | "Td" | "TD" | "ET" if !out.ends_with('\n') && !out.is_empty() => out.push('\n'),
+                "T*" => new_line(&mut out),
+                "Td" | "TD" => match number(op.operands.get(1)) {
+                    Some(ty) if ty.abs() > 0.01 => new_line(&mut out),
+                    _ => space(&mut out),
+                },
+                "Tm" => {
+                    let y = number(op.operands.get(5));
+                    if line_y.is_some() && y.zip(line_y).is_some_and(|(a, b)| (a - b).abs() > 0.01) {
+                        new_line(&mut out);
+                    } else {
+                        space(&mut out);
+                    }
+                    line_y = y;
+                }
                 _ => {}
             }
-            if out.chars().count() >= MAX_TEXT {
+            if out.len() >= MAX_TEXT * 4 {
                 break;
             }
         }
         out.chars().take(MAX_TEXT).collect::<String>().trim().to_owned()
+    }
+}
+
+/// Ends the text's current line, unless it is empty or ended.
+fn new_line(out: &mut String) {
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// Separates the next words from the last, unless something does already.
+fn space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with(char::is_whitespace) {
+        out.push(' ');
     }
 }
 

@@ -14,6 +14,8 @@ pub const NS_3_3: &str = "http://www.sat.gob.mx/cfd/3";
 pub const NS_4_0: &str = "http://www.sat.gob.mx/cfd/4";
 /// The SAT's stamp (TimbreFiscalDigital).
 pub const TFD: &str = "http://www.sat.gob.mx/TimbreFiscalDigital";
+/// The complement of local (state) taxes, which the total includes.
+pub const IMPLOCAL: &str = "http://www.sat.gob.mx/implocal";
 
 /// Whether a root element `name` in namespace `ns` is a CFDI.
 pub fn recognises(name: &str, ns: &str) -> bool {
@@ -38,6 +40,12 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     f.seller = party(child(root, q, "Emisor"));
     f.buyer = party(child(root, q, "Receptor"));
     f.signed = attr(root, "Sello").is_some() || stamp.is_some();
+    let local = child(root, q, "Complemento").and_then(|c| child(c, Ns::Is(IMPLOCAL), "ImpuestosLocales"));
+    if let Some(local) = local {
+        let added = amount(attr(local, "TotaldeTraslados"), "TotaldeTraslados", w).unwrap_or_default();
+        let withheld = amount(attr(local, "TotaldeRetenciones"), "TotaldeRetenciones", w).unwrap_or_default();
+        f.total_extras = added.checked_sub(withheld);
+    }
 
     let subtotal = amount(attr(root, "SubTotal"), "SubTotal", w);
     let discount = amount(attr(root, "Descuento"), "Descuento", w);

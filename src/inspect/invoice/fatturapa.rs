@@ -123,6 +123,16 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     // SDI accepts lines within a euro of their rate's taxable amount (error 00422).
     f.net_tolerance = Amount::from_int(1);
 
+    // The stamp duty is in the total when the seller charges it on.
+    let stamp = general.and_then(|g| amount(t(g, &["DatiBollo", "ImportoBollo"]).as_deref(), "ImportoBollo", w));
+    if let (Some(stamp), Some(net), Some(tax), Some(grand)) = (stamp, f.net, f.tax, f.grand) {
+        let without = net
+            .checked_add(tax)
+            .and_then(|v| v.checked_add(f.total_extras.unwrap_or_default()));
+        if without.is_some_and(|v| v != grand && v.checked_add(stamp) == Some(grand)) {
+            f.total_extras = f.total_extras.unwrap_or_default().checked_add(stamp);
+        }
+    }
     let payment = child(body, q, "DatiPagamento");
     let details: Vec<Node<'_, '_>> = payment
         .map(|p| children(p, q, "DettaglioPagamento").collect())
