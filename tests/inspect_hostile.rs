@@ -123,6 +123,13 @@ fn deep_nesting_is_cut_at_its_cap() {
     let report = inspect_bytes(xml.as_bytes(), &options).unwrap();
     assert_eq!(report.kind, Kind::Xml);
     assert!(
+        report.warnings.iter().any(|w| w.contains("deeper than 4096")),
+        "{:?}",
+        report.warnings
+    );
+    let shallow = format!("{}{}", "<a>".repeat(300), "</a>".repeat(300));
+    let report = inspect_bytes(shallow.as_bytes(), &options).unwrap();
+    assert!(
         report.warnings.iter().any(|w| w.contains("nested deeper than 256")),
         "{:?}",
         report.warnings

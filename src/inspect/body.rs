@@ -135,13 +135,12 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
                 report.body = Body::Lines(lines);
                 return Ok(());
             }
-            Err(error) if start.starts_with("<?xml") || start.starts_with("<!DOCTYPE") => {
+            Err(error) => {
                 report.kind = Kind::Xml;
                 report.warnings.push(error);
                 report.body = Body::Lines(text_lines(text, limits.max_lines));
                 return Ok(());
             }
-            Err(_) => {}
         }
     }
     if start.starts_with('{') || start.starts_with('[') {
@@ -228,12 +227,12 @@ pub fn pretty_json(value: &serde_json::Value, max: usize) -> Vec<String> {
     text_lines(&pretty, max)
 }
 
-/// XML indented by two spaces per level, one element or text a line, at
-/// most `max_lines` lines and `max_depth` levels; the warning says what was cut.
-pub fn pretty_xml(doc: &roxmltree::Document<'_>, max_lines: usize, max_depth: usize) -> (Vec<String>, Option<String>) {
-    enum Step<'a, 'i> {
-        Open(roxmltree::Node<'a, 'i>, usize),
-        Close(roxmltree::Node<'a, 'i>, usize),
+/// XML indented by two spaces per level, one element a line, at most
+/// `max_lines` lines and `max_depth` levels; the warning says what was cut.
+pub(crate) fn pretty_xml(doc: &xml::Doc<'_>, max_lines: usize, max_depth: usize) -> (Vec<String>, Option<String>) {
+    enum Step<'d, 'a> {
+        Open(xml::Node<'d, 'a>, usize),
+        Close(xml::Node<'d, 'a>, usize),
     }
     let mut lines = Vec::new();
     let mut too_deep = false;
@@ -250,48 +249,28 @@ pub fn pretty_xml(doc: &roxmltree::Document<'_>, max_lines: usize, max_depth: us
                     continue;
                 }
                 let indent = "  ".repeat(depth);
-                if node.is_text() {
-                    let text = node.text().map(str::trim).unwrap_or_default();
-                    if !text.is_empty() {
-                        lines.push(format!("{indent}{text}"));
-                    }
-                    continue;
-                }
-                if !node.is_element() {
-                    continue;
-                }
-                let name = qualified(node);
-                let attrs: String = node
-                    .attributes()
-                    .map(|a| format!(" {}=\"{}\"", a.name(), a.value()))
-                    .collect();
-                let only_text = node.children().all(|c| !c.is_element());
+                let name = node.qualified();
+                let attrs: String = node.attributes().map(|(k, v)| format!(" {k}=\"{v}\"")).collect();
                 let text = node.text().map(str::trim).unwrap_or_default();
-                if only_text && text.is_empty() {
+                if !node.has_children() && text.is_empty() {
                     lines.push(format!("{indent}<{name}{attrs}/>"));
-                } else if only_text {
+                } else if !node.has_children() {
                     lines.push(format!("{indent}<{name}{attrs}>{text}</{name}>"));
                 } else {
                     lines.push(format!("{indent}<{name}{attrs}>"));
+                    if !text.is_empty() {
+                        lines.push(format!("{indent}  {text}"));
+                    }
                     stack.push(Step::Close(node, depth));
-                    let kids: Vec<roxmltree::Node<'_, '_>> =
-                        node.children().filter(|c| c.is_element() || c.is_text()).collect();
+                    let kids: Vec<xml::Node<'_, '_>> = node.children().collect();
                     stack.extend(kids.into_iter().rev().map(|c| Step::Open(c, depth + 1)));
                 }
             }
-            Step::Close(node, depth) => lines.push(format!("{}</{}>", "  ".repeat(depth), qualified(node))),
+            Step::Close(node, depth) => lines.push(format!("{}</{}>", "  ".repeat(depth), node.qualified())),
         }
     }
     let warning = too_deep.then(|| format!("elements nested deeper than {max_depth} levels are not shown"));
     (lines, warning)
-}
-
-fn qualified(node: roxmltree::Node<'_, '_>) -> String {
-    let name = node.tag_name();
-    match name.namespace().and_then(|ns| node.lookup_prefix(ns)) {
-        Some(prefix) if !prefix.is_empty() => format!("{prefix}:{}", name.name()),
-        _ => name.name().to_owned(),
-    }
 }
 
 /// `text` as rows of a CSV (`,`, `;` or tab), if its first lines agree on a

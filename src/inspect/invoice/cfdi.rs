@@ -3,10 +3,10 @@
 //! shown here in percent; retenciones are withholdings.
 
 use super::super::decimal::Amount;
+use super::super::xml::Node;
 use super::super::xml::{Ns, attr, child, children};
 use super::super::{InspectError, Options};
 use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, iso_date};
-use roxmltree::Node;
 
 /// CFDI 3.3's namespace.
 pub const NS_3_3: &str = "http://www.sat.gob.mx/cfd/3";
@@ -24,7 +24,7 @@ pub fn recognises(name: &str, ns: &str) -> bool {
 
 /// Reads the facts of a CFDI whose root is `root`.
 pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, InspectError> {
-    let q = Ns::Is(root.tag_name().namespace().unwrap_or(NS_4_0));
+    let q = Ns::Is(root.namespace().unwrap_or(NS_4_0));
     let mut f = Facts::new(Format::Cfdi);
     let w = &mut f.warnings;
     f.profile = attr(root, "Version").map(|v| format!("CFDI {v}"));

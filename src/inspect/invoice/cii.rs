@@ -2,10 +2,10 @@
 //! ZUGFeRD 2.x), mapped as EN 16931's CII syntax binding maps the business terms.
 
 use super::super::decimal::Amount;
+use super::super::xml::Node;
 use super::super::xml::{Ns, attr, child, children, path, text, text_at};
 use super::super::{InspectError, Options};
 use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, is_credit_note_code, iso_date};
-use roxmltree::Node;
 
 /// The CrossIndustryInvoice message (`rsm`).
 pub const RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";

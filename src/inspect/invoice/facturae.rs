@@ -4,10 +4,10 @@
 //! are unqualified.
 
 use super::super::decimal::Amount;
+use super::super::xml::Node;
 use super::super::xml::{Ns, child, children, path, text};
 use super::super::{InspectError, Options};
 use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, iso_date};
-use roxmltree::Node;
 
 /// Facturae 3.2's namespace.
 pub const NS_3_2: &str = "http://www.facturae.es/Facturae/2009/v3.2/Facturae";
@@ -28,7 +28,7 @@ pub fn recognises(name: &str, ns: &str) -> bool {
 
 /// Reads the facts of a Facturae file (its first invoice) whose root is `root`.
 pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, InspectError> {
-    let q = Ns::OrNone(root.tag_name().namespace().unwrap_or_default());
+    let q = Ns::OrNone(root.namespace().unwrap_or_default());
     let t = |node: Node<'_, '_>, steps: &[&str]| -> Option<String> {
         let steps: Vec<(Ns<'_>, &str)> = steps.iter().map(|s| (q, *s)).collect();
         text(path(node, &steps)).map(str::to_owned)
@@ -195,7 +195,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
 
 /// The schema version a namespace names, for a file without SchemaVersion.
 fn version_of(root: Node<'_, '_>) -> Option<String> {
-    match root.tag_name().namespace()? {
+    match root.namespace()? {
         NS_3_2 => Some("3.2".to_owned()),
         NS_3_2_1 => Some("3.2.1".to_owned()),
         NS_3_2_2 => Some("3.2.2".to_owned()),

@@ -3,10 +3,10 @@
 //! DatiRiepilogo, withholdings (ritenuta) in DatiRitenuta.
 
 use super::super::decimal::Amount;
+use super::super::xml::Node;
 use super::super::xml::{Ns, attr, child, children, path, text};
 use super::super::{InspectError, Options};
 use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, iso_date};
-use roxmltree::Node;
 
 /// FatturaPA 1.2's namespace (all its 1.2.x specifications keep it).
 pub const NS: &str = "http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2";
@@ -19,7 +19,7 @@ pub fn recognises(name: &str, ns: &str) -> bool {
 
 /// Reads the facts of a FatturaPA (its first body) whose root is `root`.
 pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, InspectError> {
-    let q = Ns::OrNone(root.tag_name().namespace().unwrap_or(NS));
+    let q = Ns::OrNone(root.namespace().unwrap_or(NS));
     let t = |node: Node<'_, '_>, steps: &[&str]| -> Option<String> {
         let steps: Vec<(Ns<'_>, &str)> = steps.iter().map(|s| (q, *s)).collect();
         text(path(node, &steps)).map(str::to_owned)

@@ -288,10 +288,10 @@ impl Facts {
 }
 
 /// The invoice `doc` is, if its root element is one of the standards'.
-pub fn from_document(doc: &roxmltree::Document<'_>, options: &Options) -> Result<Option<Found>, InspectError> {
+pub(crate) fn from_document(doc: &xml::Doc<'_>, options: &Options) -> Result<Option<Found>, InspectError> {
     let root = doc.root_element();
-    let name = root.tag_name().name();
-    let ns = root.tag_name().namespace().unwrap_or_default();
+    let name = root.name();
+    let ns = root.namespace().unwrap_or_default();
     let facts = if ubl::recognises(name, ns) {
         ubl::read(root, options)?
     } else if cii::recognises(name, ns) {

@@ -2,10 +2,10 @@
 //! mapped as EN 16931's UBL syntax binding maps the business terms.
 
 use super::super::decimal::Amount;
+use super::super::xml::Node;
 use super::super::xml::{Ns, attr, child, children, path, text, text_at};
 use super::super::{InspectError, Options};
 use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, is_credit_note_code, iso_date};
-use roxmltree::Node;
 
 /// The Invoice document's namespace.
 pub const INVOICE_NS: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
@@ -26,7 +26,7 @@ pub fn recognises(name: &str, ns: &str) -> bool {
 
 /// Reads the facts of a UBL document whose root is `root`.
 pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, InspectError> {
-    let credit = root.tag_name().name() == "CreditNote";
+    let credit = root.name() == "CreditNote";
     let mut f = Facts::new(Format::Ubl);
     let w = &mut f.warnings;
     f.profile = text_at(root, &[(B, "CustomizationID")]);
