@@ -130,7 +130,8 @@ pub fn inspect_file(path: &Path, options: &Options) -> Result<Report, InspectErr
     };
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
     let mut hasher = Sha256::new();
-    let mut kept = Vec::new();
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut kept = Vec::with_capacity(usize::try_from(size.min(options.limits.max_input)).unwrap_or(0));
     let mut total: u64 = 0;
     let mut buf = vec![0u8; 1 << 16];
     loop {

@@ -138,8 +138,10 @@ impl<'a> Doc<'a> {
 /// and attributes are not read.
 pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, String> {
     let mut reader = quick_xml::NsReader::from_str(text);
+    // About one element per two tags: reserved once, not grown by copying.
+    let tags = text.bytes().filter(|&b| b == b'<').count();
     let mut doc = Doc {
-        elements: Vec::new(),
+        elements: Vec::with_capacity((tags / 2 + 1).min(max_nodes as usize)),
         attributes: Vec::new(),
         namespaces: Vec::new(),
     };
