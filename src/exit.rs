@@ -14,6 +14,8 @@ pub const NOT_FOUND: u8 = 4;
 pub const UNAVAILABLE: u8 = 5;
 /// Some files of a bulk download failed; the others are saved.
 pub const PARTIAL: u8 = 6;
+/// The server's certificate is not trusted or does not match its name.
+pub const TLS: u8 = 7;
 /// Ended by Ctrl-C (128 + SIGINT), as shells report it.
 pub const INTERRUPTED: u8 = 130;
 

@@ -13,7 +13,7 @@ pub mod config;
 pub mod engine;
 pub mod exit;
 pub mod inspect;
-pub mod logging;
+pub(crate) mod logging;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod store;

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 use tracing_subscriber::EnvFilter;
 
 /// A guard that flushes the log when dropped; keep it alive for the whole run.
-pub type LogGuard = tracing_appender::non_blocking::WorkerGuard;
+pub(crate) type LogGuard = tracing_appender::non_blocking::WorkerGuard;
 
 /// The size at which the log is rotated.
-pub const MAX_LOG_BYTES: u64 = 5 * 1024 * 1024;
+pub(crate) const MAX_LOG_BYTES: u64 = 5 * 1024 * 1024;
 
 /// How many rotated logs are kept beside the live one.
-pub const KEPT_LOGS: usize = 3;
+pub(crate) const KEPT_LOGS: usize = 3;
 
 /// Lines the log's writer thread may lag behind before new ones are dropped.
 /// tracing-appender's default (128,000) allocates and touches ~5 MiB at every
@@ -26,7 +26,7 @@ const LOG_BUFFER_LINES: usize = 4_096;
 /// or `trackline=debug`) to `log_file`. Failing to open the log is not fatal:
 /// the run goes on without one and `None` is returned. A level that cannot be
 /// read is reported on stderr and `info` is used.
-pub fn init(log_file: &Path, level: Option<&str>) -> Option<LogGuard> {
+pub(crate) fn init(log_file: &Path, level: Option<&str>) -> Option<LogGuard> {
     let filter = match level.map(str::trim).filter(|l| !l.is_empty()) {
         None => EnvFilter::new(crate::config::DEFAULT_LOG_LEVEL),
         Some(level) => EnvFilter::try_new(level).unwrap_or_else(|e| {
@@ -52,7 +52,7 @@ pub fn init(log_file: &Path, level: Option<&str>) -> Option<LogGuard> {
 
 /// A file that rotates itself when a write would take it past `max_bytes`.
 #[derive(Debug)]
-pub struct RotatingFile {
+pub(crate) struct RotatingFile {
     path: PathBuf,
     file: Option<File>,
     written: u64,
@@ -63,7 +63,7 @@ pub struct RotatingFile {
 impl RotatingFile {
     /// Opens `path` for appending (creating its folder), rotating it first if
     /// it is already full; keeps `keep` rotated files beside it.
-    pub fn open(path: &Path, max_bytes: u64, keep: usize) -> io::Result<RotatingFile> {
+    pub(crate) fn open(path: &Path, max_bytes: u64, keep: usize) -> io::Result<RotatingFile> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -82,7 +82,7 @@ impl RotatingFile {
     }
 
     /// The rotated file number `n` (1 is the newest).
-    pub fn rotated(path: &Path, n: usize) -> PathBuf {
+    pub(crate) fn rotated(path: &Path, n: usize) -> PathBuf {
         let mut name = path.as_os_str().to_owned();
         name.push(format!(".{n}"));
         PathBuf::from(name)

@@ -92,14 +92,13 @@ pub enum Command {
     },
     /// Stop a download, keeping its `.part` file; answered by [`Event::DownloadCancelled`].
     CancelDownload(DownloadId),
+    /// Stop every download asked for so far, keeping their `.part` files;
+    /// answered by an [`Event::DownloadCancelled`] for each.
+    CancelAllDownloads,
     /// Open a downloaded file with the configured opener.
     Open(PathBuf),
     /// Store the recent processes list (most recent first).
     SaveRecent(Vec<RecentEntry>),
-    /// Suspend the program to the shell (Ctrl-Z); the runtime restores the terminal first.
-    Suspend,
-    /// Quit: stop every task; downloads in flight keep their `.part` files.
-    Quit,
 }
 
 /// A result of a [`Command`], or news from the worker.
@@ -134,6 +133,9 @@ pub enum Event {
         profile: String,
         /// Its server.
         base_url: String,
+        /// Where the server came from when it is not the profile's own
+        /// (`Settings::base_url_origin`).
+        base_url_origin: Option<String>,
         /// The email its login starts with.
         email: Option<String>,
         /// Its stored session, if still valid for that server.
@@ -153,12 +155,19 @@ pub enum Event {
         /// The processes found (several when a name matches more than one), or why not.
         result: Result<Vec<crate::api::Process>, ApiError>,
     },
+    /// The `.part` file a download left before is read and hashed again, to resume it.
+    DownloadVerifying {
+        /// The download.
+        id: DownloadId,
+        /// The size of the `.part` file.
+        bytes: u64,
+    },
     /// The server answered a download and the file is being written.
     DownloadStarted {
         /// The download.
         id: DownloadId,
-        /// The file name being written, if known (untrusted).
-        path_hint: Option<String>,
+        /// Bytes already on disk: where a resumed download goes on from (0 for a new one).
+        received: u64,
         /// The size, if the server said.
         total: Option<u64>,
     },

@@ -567,3 +567,46 @@ fn status_says_when_the_server_is_not_the_profiles() {
     let stdout = String::from_utf8_lossy(&own.stdout);
     assert!(stdout.contains("Server:   https://prod.example/api\n"), "{stdout}");
 }
+
+/// "Look at the log" helps: every request is there with its method, path,
+/// status and time, and so are retries and the automatic login; never a token
+/// or a password.
+#[test]
+fn the_log_holds_every_request_and_no_secret() {
+    let rig = Rig::new();
+    let output = rig
+        .cmd()
+        .args(["process", "--id", "12345"])
+        .env("TRACKLINE_EMAIL", EMAIL)
+        .env("TRACKLINE_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    rig.cmd().args(["download", "98765"]).output().unwrap();
+    let log_file = rig
+        .home
+        .path()
+        .join("xdg-state")
+        .join("trackline")
+        .join("trackline.log");
+    let log = std::fs::read_to_string(&log_file).unwrap();
+    let has = |words: &[&str]| log.lines().any(|l| words.iter().all(|w| l.contains(w)));
+    assert!(has(&["request", "POST", "/api/login", "status=200"]), "{log}");
+    assert!(
+        has(&[
+            "request",
+            "GET",
+            "/api/track-line/ext/track-path/metadata?process_id=12345",
+            "status=200",
+            "ms="
+        ]),
+        "{log}"
+    );
+    assert!(has(&["GET", "attachment_id=98765", "status=200"]), "{log}");
+    assert!(has(&["download saved", "98765"]), "{log}");
+    assert!(has(&["logging in with the configured credentials"]), "{log}");
+    let token = TokenStore::new(rig.sessions_dir()).load("default").unwrap().unwrap();
+    use secrecy::ExposeSecret as _;
+    assert!(!log.contains(token.token.expose_secret()), "the token reached the log");
+    assert!(!log.contains("\"demo\""), "the password reached the log");
+}

@@ -248,6 +248,12 @@ async fn cancel_all_stops_queued_and_running_downloads() -> TestResult {
         assert!(matches!(result, Err(TransferError::Cancelled { .. })), "{result:?}");
     }
     assert_eq!(queue.free_slots(), 1);
+    // A download asked for after it runs as usual.
+    let cancel = queue.register(3);
+    let saved = queue
+        .download(Some(3), &DownloadRequest::new("98765", &downloads), &cancel, on_event)
+        .await?;
+    assert!(saved.path.exists());
     sandbox.shutdown().await;
     Ok(())
 }

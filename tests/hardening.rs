@@ -6,6 +6,7 @@
 mod common;
 mod tui_fixtures;
 
+use common::inprocess::TuiRig;
 use common::raw::{RawServer, Reply, json};
 use common::{Rig, closed_port, sha256_file};
 use crossterm::event::KeyCode;
@@ -179,6 +180,21 @@ async fn connect_errors_and_timeouts_are_retried() {
     assert!(error.to_string().contains("did not answer in time"));
     assert_eq!(silent.hits(), 2);
     assert_eq!(attempts(&notices), [(2, 2)]);
+}
+
+/// A login the server answered (even with a 503) is never sent again; one that
+/// never reached it (the connection was refused) is retried like every other
+/// request, so `TRACKLINE_EMAIL` logins ride out a server that is starting.
+#[tokio::test]
+async fn a_login_is_retried_only_when_it_never_reached_the_server() {
+    let (policy, notices) = recording(3, Duration::from_millis(10));
+    let url = format!("http://127.0.0.1:{}/api", closed_port());
+    let error = client(&url, policy, None)
+        .login(DEMO_EMAIL, &SecretString::from(DEMO_PASSWORD))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ApiError::Connect { .. }), "{error}");
+    assert_eq!(attempts(&notices), [(2, 3), (3, 3)]);
 }
 
 #[tokio::test]
@@ -428,22 +444,31 @@ fn bad_searches_get_a_message_and_no_lookup() {
     }
 }
 
-#[test]
-fn pasted_control_characters_never_reach_the_server_or_the_screen() {
-    let mut app = tui_fixtures::logged_in();
-    app.update(trackline::tui::Msg::Paste("\x1b[2J12\u{9b}3\r45\u{202e}".to_string()));
-    let commands = app.update(key(KeyCode::Enter));
-    let query = commands.iter().find_map(|c| match c {
-        trackline::worker::Command::FetchProcess { query, .. } => Some(query.clone()),
-        _ => None,
-    });
-    if let Some(query) = query {
-        let (_, value) = query.param();
-        assert!(!value.chars().any(char::is_control), "{value:?}");
-        assert!(value.contains("12") && value.contains("45"), "{value:?}");
-    }
-    let screen = render(&app, 120, 30);
-    assert!(!screen.contains('\x1b') && !screen.contains('\u{9b}') && !screen.contains('\u{202e}'));
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pasted_control_characters_never_reach_the_server_or_the_screen() {
+    let mut rig = TuiRig::start(120, 30).await;
+    rig.log_in().await;
+    rig.paste("\x1b[2J12\u{9b}3\r45\u{202e}");
+    rig.press(KeyCode::Enter);
+    // The server answered the cleaned query, so the lookup was sent.
+    let screen = rig.wait_for_text("No process named \"[2J12 3 45").await;
+    let queries: Vec<String> = rig
+        .sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/metadata"))
+        .filter_map(|r| r.query)
+        .collect();
+    assert_eq!(queries.len(), 1, "{queries:?}");
+    let (name, value) = url::form_urlencoded::parse(queries[0].as_bytes()).next().unwrap();
+    assert_eq!(name, "process_name");
+    assert!(!value.chars().any(char::is_control), "{value:?}");
+    assert!(value.contains("12") && value.contains("45"), "{value:?}");
+    let text = screen.text();
+    assert!(
+        !text.contains('\x1b') && !text.contains('\u{9b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
 }
 
 #[test]
@@ -548,9 +573,18 @@ fn an_unknown_profile_says_how_to_log_in() {
 // ----- 7. properties (the fuzz targets' invariants, run by `cargo test`) ------
 
 mod properties {
+    use crate::tui_fixtures::{ev, fetched, key, logged_in, terminal, type_text};
+    use crossterm::event::KeyCode;
     use proptest::prelude::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::text::Line;
+    use serde_json::{Value, json};
+    use trackline::api::Process;
     use trackline::api::model::parse_processes;
+    use trackline::text::safe_line;
     use trackline::transfer::naming::{parse_content_disposition, safe_file_name};
+    use trackline::tui::App;
+    use trackline::worker::Event;
 
     fn json_ish() -> impl Strategy<Value = Vec<u8>> {
         let pieces = prop_oneof![
@@ -574,23 +608,124 @@ mod properties {
         proptest::collection::vec(pieces, 0..40).prop_map(|parts| parts.concat())
     }
 
+    /// Text a hostile server might send: escapes, bidi overrides, line
+    /// breaks, wide and combining characters, anything.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        let pieces = prop_oneof![hostile_piece(), "[a-zA-Z0-9 ]{0,30}", any::<String>()];
+        proptest::collection::vec(pieces, 0..8).prop_map(|parts| parts.concat())
+    }
+
+    /// One short hostile piece of text.
+    fn hostile_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\x1b[2J".to_string()),
+            Just("\x1b]52;c;ZXZpbA==\x07".to_string()),
+            Just("\u{9b}31m".to_string()),
+            Just("\u{202e}".to_string()),
+            Just("\u{2066}".to_string()),
+            Just("\u{200b}".to_string()),
+            Just("\r\n".to_string()),
+            Just("\t".to_string()),
+            Just("請求書".to_string()),
+            Just("e\u{301}".to_string()),
+            "[a-zA-Z0-9]{1,8}",
+        ]
+    }
+
+    /// A process body as the server might send it: ids as strings or
+    /// numbers, fields as text, numbers or null, and a field of its own.
+    fn process_json() -> impl Strategy<Value = Value> {
+        let id = prop_oneof![hostile_text().prop_map(Value::from), any::<u64>().prop_map(Value::from),];
+        let field = prop_oneof![
+            hostile_text().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            Just(Value::Null),
+        ];
+        let document = (id.clone(), field.clone(), field.clone())
+            .prop_map(|(id, name, kind)| json!({"doc_id": id, "doc_name": name, "doc_type": kind}));
+        (
+            id,
+            field.clone(),
+            field.clone(),
+            proptest::collection::vec(document, 0..6),
+            "[a-z_]{1,12}",
+            field,
+        )
+            .prop_map(|(id, name, status, documents, key, value)| {
+                let mut process = json!({
+                    "process_id": id, "name": name, "status": status, "documents": documents,
+                });
+                process[format!("x_{key}")] = value;
+                process
+            })
+    }
+
+    /// Parsing what was parsed and written back gives the same processes.
+    fn assert_round_trip(processes: &[Process]) -> Result<(), TestCaseError> {
+        let written = serde_json::to_vec(processes).unwrap();
+        let again = parse_processes(&written).unwrap();
+        prop_assert_eq!(again.as_slice(), processes);
+        Ok(())
+    }
+
+    /// Logged in, with a lookup answered by `process` (whatever its id).
+    fn showing(process: Process) -> App {
+        let mut app = logged_in();
+        type_text(&mut app, "1");
+        let req = fetched(&app.update(key(KeyCode::Enter))).unwrap();
+        app.update(ev(Event::ProcessLoaded {
+            req,
+            result: Ok(vec![process]),
+        }));
+        app
+    }
+
+    /// The text of row `y`, each cell once (not the cells a wide character covers).
+    fn row(buffer: &Buffer, y: u16) -> String {
+        let mut text = String::new();
+        let mut covered = 0usize;
+        for x in buffer.area.left()..buffer.area.right() {
+            let cell = &buffer[(x, y)];
+            if covered == 0 {
+                text.push_str(cell.symbol());
+            }
+            covered = covered.max(Line::from(cell.symbol()).width()).saturating_sub(1);
+        }
+        text
+    }
+
+    fn hides_or_reorders_text(c: char) -> bool {
+        c.is_control() || matches!(c as u32, 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2069 | 0xfeff | 0x061c)
+    }
+
     proptest! {
         #[test]
-        fn parse_processes_never_panics(body in json_ish()) {
+        fn whatever_parses_round_trips(body in json_ish()) {
             if let Ok(processes) = parse_processes(&body) {
-                for p in &processes {
-                    let _ = p.display_name();
-                }
+                assert_round_trip(&processes)?;
             }
         }
 
         #[test]
-        fn parse_processes_never_panics_on_any_bytes(body in any::<Vec<u8>>()) {
-            let _ = parse_processes(&body);
+        fn every_process_a_server_may_send_parses_and_keeps_its_data(body in process_json()) {
+            let processes = parse_processes(body.to_string().as_bytes());
+            prop_assert!(processes.is_ok(), "{:?}", processes);
+            let processes = processes.unwrap();
+            prop_assert_eq!(processes.len(), 1);
+            let process = &processes[0];
+            let id = match &body["process_id"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            prop_assert_eq!(process.process_id.as_str(), id.as_str());
+            prop_assert_eq!(process.documents.len(), body["documents"].as_array().unwrap().len());
+            let own = body.as_object().unwrap().keys().find(|k| k.starts_with("x_")).unwrap();
+            prop_assert_eq!(process.extra.get(own), Some(&body[own]));
+            assert_round_trip(&processes)?;
         }
 
         #[test]
-        fn content_disposition_never_panics_and_gives_a_safe_name(
+        fn content_disposition_gives_a_safe_name(
             header in prop_oneof![
                 any::<String>(),
                 "[a-z]{0,10}(; *(filename\\*?|name) *= *(\"[^\"]{0,20}\"|[A-Za-z0-9%'._-]{0,30}))*",
@@ -601,6 +736,43 @@ mod properties {
                 let safe = safe_file_name(&name);
                 prop_assert!(!safe.contains('/') && !safe.contains('\\'));
                 prop_assert!(safe != "." && safe != "..");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn a_hostile_process_never_breaks_the_screen(
+            mut body in process_json(),
+            status in proptest::collection::vec(hostile_piece(), 1..3),
+            width in 60u16..=160,
+            height in 16u16..=50,
+        ) {
+            let status = status.concat();
+            body["status"] = Value::from(status.as_str());
+            let process = parse_processes(body.to_string().as_bytes()).unwrap().remove(0);
+            let app = showing(process);
+            let terminal = terminal(&app, width, height);
+            let buffer = terminal.backend().buffer();
+            let mut screen = String::new();
+            for y in 0..height {
+                let line = row(buffer, y);
+                prop_assert_eq!(Line::from(line.as_str()).width(), usize::from(width), "row {}: {:?}", y, line);
+                prop_assert!(!line.chars().any(hides_or_reorders_text), "row {}: {:?}", y, line);
+                screen.push_str(&line);
+                screen.push('\n');
+            }
+            // The frame stays whole: the bar on top, every pane's border.
+            prop_assert!(screen.starts_with(" Trackline "), "{}", screen);
+            for pane in ["╭ Search", "╭ Process", "╭ Documents", "╭ Downloads"] {
+                prop_assert!(screen.contains(pane), "{} is missing:\n{}", pane, screen);
+            }
+            // What the server sent is shown with its escapes made visible, not hidden.
+            let shown = format!("● {}", safe_line(&status, 60));
+            if width >= 120 {
+                prop_assert!(screen.contains(&shown), "{:?} is not shown:\n{}", shown, screen);
             }
         }
     }

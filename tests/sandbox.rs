@@ -2,6 +2,8 @@
 #![cfg(feature = "sandbox")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use base64::Engine as _;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap};
@@ -652,4 +654,62 @@ async fn a_stopped_sandbox_refuses_connections() {
     let url = format!("{}/login", sandbox.base_url());
     sandbox.shutdown().await;
     assert!(client().post(&url).body("{}").send().await.is_err());
+}
+
+/// Every sample process is listed, with what it shows, in the sandbox's
+/// banner's list and in the README; the list names no process the data lacks.
+#[test]
+fn every_sample_process_is_listed_in_the_banner_list_and_the_readme() {
+    let data = trackline::sandbox::sample_data();
+    let ids: Vec<String> = data
+        .processes()
+        .iter()
+        .map(|p| match &p["process_id"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    let listed: Vec<&str> = trackline::sandbox::SAMPLES.iter().map(|(id, _)| *id).collect();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort();
+    let mut sorted_listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+    sorted_listed.sort();
+    assert_eq!(sorted_ids, sorted_listed, "SAMPLES and the sample data disagree");
+    let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (id, shows) in trackline::sandbox::SAMPLES {
+        let row = format!("| `{id}` | {} |", shows.replace("\\\"", "\""));
+        assert!(readme.contains(&row), "the README lacks {row}");
+    }
+}
+
+/// `trackline sandbox` says where it listens, the demo login, and the samples.
+#[test]
+fn the_sandbox_banner_lists_the_sample_processes() {
+    use std::io::{BufRead, BufReader};
+    let home = tempfile::TempDir::new().unwrap();
+    let mut child = common::isolated(env!("CARGO_BIN_EXE_trackline"), home.path())
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let banner: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .map(Result::unwrap)
+        .take(3 + trackline::sandbox::SAMPLES.len())
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        banner[0].starts_with("Trackline sandbox listening on http://127.0.0.1:"),
+        "{banner:?}"
+    );
+    assert!(banner[1].contains("demo@trackline.local"), "{banner:?}");
+    assert_eq!(banner[2], "Sample processes:");
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.contains("12345") && l.contains("Odoo Billing Process")),
+        "{banner:?}"
+    );
 }

@@ -334,6 +334,40 @@ async fn a_later_run_resumes_the_part_a_cut_run_left() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_resume_is_announced_before_the_part_is_hashed_again() -> TestResult {
+    let sandbox = Arc::new(Sandbox::start(sandbox_options(cut_in_half(PHOTO_DOC_ID)?)).await?);
+    let dir = tempfile::tempdir()?;
+    let request = DownloadRequest::new(PHOTO_DOC_ID, dir.path());
+    let heard: Arc<Mutex<Vec<(u64, usize)>>> = Arc::default();
+    let (log, server) = (heard.clone(), sandbox.clone());
+    let options = TransferOptions {
+        on_verify: Some(Arc::new(move |bytes| {
+            log.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((bytes, file_requests(&server).len()));
+        })),
+        ..options(1)
+    };
+    let client = logged_in(&sandbox).await?;
+    let error = download_with(&client, &request, &options, &CancellationToken::new(), |_| {}).await;
+    assert!(error.is_err(), "the cut without a retry fails");
+    assert!(
+        heard.lock().unwrap_or_else(PoisonError::into_inner).is_empty(),
+        "nothing to verify the first time"
+    );
+    let kept = fs::metadata(dir.path().join("Receipt_Photo.jpg.part"))?.len();
+
+    download_with(&client, &request, &options, &CancellationToken::new(), |_| {}).await?;
+    let heard = heard.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    assert_eq!(
+        heard,
+        [(kept, 1)],
+        "told the size of the part, before the second request"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_flaky_server_still_delivers_every_file() -> TestResult {
     let faults = Faults {
         fail_rate: 0.4,
@@ -475,7 +509,7 @@ async fn retrying_login(sandbox: &Sandbox) -> Result<Client, ApiError> {
             Err(error) => return Err(error),
         }
     }
-    Err(last.unwrap_or(ApiError::Cancelled))
+    Err(last.unwrap_or_else(|| ApiError::Http("no attempt was made".into())))
 }
 
 /// A server on 127.0.0.1 that answers every request with `Content-Length:

@@ -225,9 +225,8 @@ fn ten_thousand_documents() {
 #[test]
 fn downloads_in_every_state() {
     let mut app = with_downloads();
+    // The failure came while the focus was elsewhere, so its row is selected.
     app.update(key(KeyCode::Tab));
-    app.update(ch('j'));
-    app.update(ch('j'));
     snapshot("downloads", &app);
 }
 

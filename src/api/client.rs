@@ -8,6 +8,7 @@
 
 use super::error::ApiError;
 use super::model::{Process, ProcessQuery, parse_processes};
+use super::network::{self, ProxyTarget};
 use crate::text;
 use backon::{ExponentialBuilder, Retryable};
 use futures_util::StreamExt;
@@ -17,8 +18,9 @@ use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use url::Url;
+use zeroize::Zeroizing;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("trackline/", env!("CARGO_PKG_VERSION"));
@@ -140,6 +142,11 @@ pub struct ClientOptions {
     /// The longest wait for the next bytes of an answer; `None` is [`READ_TIMEOUT`].
     /// It bounds each read, not the whole body, so a slow but moving download is never cut.
     pub read_timeout: Option<Duration>,
+    /// Certificate authorities trusted besides the system's.
+    pub extra_roots: Vec<reqwest::Certificate>,
+    /// The proxy to send every request through; `None` connects directly
+    /// (the proxy variables of the environment are read by `config`, not here).
+    pub proxy: Option<ProxyTarget>,
 }
 
 /// A client for one server, optionally holding a session token. Cheap to clone.
@@ -150,6 +157,7 @@ pub struct Client {
     base_text: Arc<str>,
     token: Option<SecretString>,
     retry: RetryPolicy,
+    proxy: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Client {
@@ -176,17 +184,15 @@ impl Client {
                 attempt.follow()
             }
         });
-        let mut builder = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(options.read_timeout.unwrap_or(READ_TIMEOUT))
             .redirect(policy);
-        if base.scheme() == "http" {
-            // Redirects never leave the origin, so a plain-HTTP client never speaks TLS:
-            // skip loading the system's root certificates (a third of a short command's run).
-            builder = builder.tls_certs_only([]);
-        }
-        let http = builder.build().map_err(|e| ApiError::Http(e.to_string()))?;
+        let builder = network::configure(builder, &base, &options.extra_roots, options.proxy.as_ref())?;
+        let http = builder
+            .build()
+            .map_err(|e| ApiError::Http(text::safe_line(&root_cause(&e), 300)))?;
         let base_text: Arc<str> = base.as_str().trim_end_matches('/').into();
         Ok(Client {
             http,
@@ -194,6 +200,7 @@ impl Client {
             base_text,
             token: None,
             retry: options.retry,
+            proxy: options.proxy.map(|p| Arc::from(p.shown())),
         })
     }
 
@@ -230,22 +237,36 @@ impl Client {
 
     /// `POST /login`: exchange email and password for a token. Never retried.
     pub async fn login(&self, email: &str, password: &SecretString) -> Result<SecretString, ApiError> {
+        self.retrying_when(never_reached_the_server, || self.login_once(email, password))
+            .await
+    }
+
+    /// One `POST /login`. It is tried again only when it never reached the
+    /// server (the connection was refused, say), like every other request; an
+    /// answer, even a 503, is final, so a login is never sent twice.
+    async fn login_once(&self, email: &str, password: &SecretString) -> Result<SecretString, ApiError> {
         let url = self.endpoint("login");
-        let body = serde_json::json!({ "email": email, "password": password.expose_secret() });
-        let response = self
+        let body = login_body(email, password)?;
+        let started = Instant::now();
+        let sent = self
             .http
             .post(url.clone())
-            .json(&body)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
             .send()
-            .await
-            .map_err(|e| self.map_send_error(&e))?;
+            .await;
+        log_request("POST", &url, &sent, started);
+        let response = sent.map_err(|e| self.map_send_error(&e))?;
+        if let Some(refused) = self.proxy_refusal(&response) {
+            return Err(refused);
+        }
         let status = response.status();
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             let message = error_message(response).await;
             return Err(ApiError::BadCredentials { message });
         }
         let response = self.check_status(response, "login").await?;
-        let bytes = read_limited(response, 1024 * 1024).await?;
+        let bytes = Zeroizing::new(read_limited(response, 1024 * 1024).await?);
         #[derive(serde::Deserialize)]
         struct LoginReply {
             token: String,
@@ -309,15 +330,27 @@ impl Client {
 
     async fn authorized_get(&self, url: Url, headers: Option<HeaderMap>) -> Result<Response, ApiError> {
         let token = self.token.as_ref().ok_or(ApiError::NotLoggedIn)?;
-        let mut request = self.http.get(url).bearer_auth(token.expose_secret());
+        let mut request = self.http.get(url.clone()).bearer_auth(token.expose_secret());
         if let Some(headers) = headers {
             request = request.headers(headers);
         }
-        request.send().await.map_err(|e| self.map_send_error(&e))
+        let started = Instant::now();
+        let sent = request.send().await;
+        log_request("GET", &url, &sent, started);
+        sent.map_err(|e| self.map_send_error(&e))
     }
 
     /// Runs `attempt` under the retry policy.
     async fn retrying<T, F, Fut>(&self, attempt: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        self.retrying_when(ApiError::is_retryable, attempt).await
+    }
+
+    /// Runs `attempt` under the retry policy, retrying the errors `retryable` picks.
+    async fn retrying_when<T, F, Fut>(&self, retryable: fn(&ApiError) -> bool, attempt: F) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,
@@ -328,7 +361,7 @@ impl Client {
         attempt
             .retry(policy.backoff())
             .sleep(tokio::time::sleep)
-            .when(ApiError::is_retryable)
+            .when(retryable)
             .adjust(|error, delay| delay.map(|delay| policy.wait_after(error, delay)))
             .notify(|error, delay| {
                 attempt_no += 1;
@@ -368,6 +401,9 @@ impl Client {
                 to: text::safe_text(&to, 200),
             });
         }
+        if let Some(refused) = self.proxy_refusal(&response) {
+            return Err(refused);
+        }
         let retry_after = parse_retry_after(response.headers());
         let message = error_message(response).await;
         Err(match status {
@@ -385,13 +421,60 @@ impl Client {
         })
     }
 
+    /// The proxy's refusal to pass a request on, when `response` is one.
+    fn proxy_refusal(&self, response: &Response) -> Option<ApiError> {
+        let proxy = self.proxy.as_deref()?;
+        network::is_proxy_refusal(response).then(|| ApiError::ProxyAuth {
+            proxy: proxy.to_string(),
+        })
+    }
+
     fn map_send_error(&self, error: &reqwest::Error) -> ApiError {
         let host = error.url().map(origin_text).unwrap_or_else(|| origin_text(&self.base));
-        map_reqwest_error(error, host)
+        if let Some(found) = network::classify(error, &host, self.proxy.as_deref()) {
+            return found;
+        }
+        match (map_reqwest_error(error, host), &self.proxy) {
+            (ApiError::Connect { host, reason }, Some(proxy)) => ApiError::Connect {
+                host,
+                reason: format!("{reason} (through the proxy {proxy})"),
+            },
+            (other, _) => other,
+        }
     }
 }
 
+/// The body of `POST /login`, in memory that is zeroed when the request is
+/// done with it. Its buffer is made large enough for the worst case of JSON
+/// escaping up front, so serializing never reallocates and leaves no copy behind.
+fn login_body(email: &str, password: &SecretString) -> Result<bytes::Bytes, ApiError> {
+    Ok(bytes::Bytes::from_owner(login_json(email, password)?))
+}
+
+fn login_json(email: &str, password: &SecretString) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+    #[derive(serde::Serialize)]
+    struct LoginRequest<'a> {
+        email: &'a str,
+        password: &'a str,
+    }
+    let secret = password.expose_secret();
+    // `{"email":"","password":""}` and at most 6 bytes (`\u001f`) for each byte of either.
+    let mut body = Zeroizing::new(Vec::with_capacity(32 + 6 * (email.len() + secret.len())));
+    serde_json::to_writer(
+        &mut *body,
+        &LoginRequest {
+            email,
+            password: secret,
+        },
+    )
+    .map_err(|e| ApiError::Http(format!("cannot write the login request: {e}")))?;
+    Ok(body)
+}
+
 fn map_reqwest_error(error: &reqwest::Error, host: String) -> ApiError {
+    if let Some(found) = network::classify(error, &host, None) {
+        return found;
+    }
     if error.is_timeout() {
         ApiError::Timeout { host }
     } else if error.is_connect() {
@@ -491,6 +574,49 @@ async fn error_message(response: Response) -> Option<String> {
     }
 }
 
+/// Whether a request failed before the server could see it.
+fn never_reached_the_server(error: &ApiError) -> bool {
+    matches!(error, ApiError::Connect { .. })
+}
+
+/// Logs one request: method, path and query (a parameter that could hold a
+/// secret shows no value; the token travels in a header and is never logged),
+/// the status or the error, and how long it took.
+fn log_request(method: &str, url: &Url, sent: &Result<Response, reqwest::Error>, started: Instant) {
+    let ms = started.elapsed().as_millis();
+    let target = log_target(url);
+    match sent {
+        Ok(response) => tracing::info!(method, target = %target, status = response.status().as_u16(), ms, "request"),
+        Err(error) => tracing::warn!(method, target = %target, error = %root_cause(error), ms, "request failed"),
+    }
+}
+
+/// The path and query of `url` for the log, with the values of parameters
+/// whose names suggest a secret left out.
+fn log_target(url: &Url) -> String {
+    let secret = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["token", "password", "secret", "key", "auth"]
+            .iter()
+            .any(|s| name.contains(s))
+    };
+    let query: Vec<String> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            if secret(&name) {
+                format!("{name}=***")
+            } else {
+                format!("{name}={}", text::safe_line(&value, 100))
+            }
+        })
+        .collect();
+    if query.is_empty() {
+        url.path().to_string()
+    } else {
+        format!("{}?{}", url.path(), query.join("&"))
+    }
+}
+
 /// `Retry-After` in seconds or as an HTTP date.
 pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
@@ -564,6 +690,32 @@ mod tests {
 
     fn client(url: &str) -> Result<Client, ApiError> {
         Client::new(url, ClientOptions::default())
+    }
+
+    #[test]
+    fn the_log_shows_the_query_but_no_secret() {
+        let url = Url::parse("http://127.0.0.1:9/api/x?process_id=12345&api_key=s3cr3t&token=t0k").unwrap();
+        assert_eq!(log_target(&url), "/api/x?process_id=12345&api_key=***&token=***");
+        assert_eq!(
+            log_target(&Url::parse("http://127.0.0.1:9/api/login").unwrap()),
+            "/api/login"
+        );
+    }
+
+    #[test]
+    fn the_login_body_is_json_written_without_growing_its_buffer() {
+        let password = SecretString::from("\u{1}\u{1f}\"\\p\u{7f}ä".repeat(20));
+        let email = "a\"b@example.com";
+        let body = login_json(email, &password).unwrap();
+        let capacity = 32 + 6 * (email.len() + password.expose_secret().len());
+        assert_eq!(
+            body.capacity(),
+            capacity,
+            "the buffer was reallocated, leaving a copy behind"
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(parsed["email"], email);
+        assert_eq!(parsed["password"].as_str(), Some(password.expose_secret()));
     }
 
     #[test]

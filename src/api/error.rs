@@ -102,12 +102,51 @@ pub enum ApiError {
         /// Where the server wanted it to go.
         to: String,
     },
+    /// The server's certificate is not trusted: an unknown issuer, another
+    /// name, expired. There is no switch to turn the check off.
+    #[error(
+        "cannot connect securely to {host}: {problem}. If your network inspects TLS with its own certificate authority (a company proxy or firewall), pass that authority's certificate with --ca-cert FILE (or TRACKLINE_CA_CERT, or ca_cert in the config file)"
+    )]
+    Tls {
+        /// The origin whose certificate was refused.
+        host: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The proxy answered 407: it wants a user and password it was not given (or others).
+    #[error(
+        "the proxy {proxy} refused the request (407 Proxy Authentication Required): give its user and password in the proxy URL, as http://USER:PASSWORD@HOST:PORT in --proxy, HTTPS_PROXY (or HTTP_PROXY) or proxy in the config file; percent-encode @, : and / inside them"
+    )]
+    ProxyAuth {
+        /// The proxy, its password hidden.
+        proxy: String,
+    },
+    /// The proxy did not open a tunnel to the server (its answer to `CONNECT`
+    /// was not a success, nor a 407).
+    #[error(
+        "the proxy {proxy} refused to connect to {host}: check the user and password in the proxy URL (http://USER:PASSWORD@HOST:PORT), that the proxy may connect to that host and port, or set NO_PROXY for a server it should not handle"
+    )]
+    ProxyRefused {
+        /// The proxy, its password hidden.
+        proxy: String,
+        /// The server it was asked to connect to.
+        host: String,
+    },
+    /// A file of extra trusted certificates is missing or is not PEM.
+    #[error(
+        "cannot use the certificate file {path} (from {from}): {reason}; give a PEM file of certificates (-----BEGIN CERTIFICATE-----)"
+    )]
+    BadCaFile {
+        /// The file.
+        path: String,
+        /// What named it: `--ca-cert`, `TRACKLINE_CA_CERT`, `config ca_cert`, `SSL_CERT_FILE`.
+        from: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Anything else from the HTTP stack.
     #[error("request failed: {0}")]
     Http(String),
-    /// The request was cancelled by the user.
-    #[error("cancelled")]
-    Cancelled,
 }
 
 fn starts_with(snippet: &str) -> String {
@@ -141,14 +180,16 @@ impl ApiError {
             ApiError::RateLimited { .. }
             | ApiError::Server { .. }
             | ApiError::Timeout { .. }
-            | ApiError::Connect { .. } => exit::UNAVAILABLE,
-            ApiError::InsecureUrl { .. } | ApiError::InvalidUrl { .. } => exit::USAGE,
+            | ApiError::Connect { .. }
+            | ApiError::ProxyAuth { .. }
+            | ApiError::ProxyRefused { .. } => exit::UNAVAILABLE,
+            ApiError::Tls { .. } => exit::TLS,
+            ApiError::InsecureUrl { .. } | ApiError::InvalidUrl { .. } | ApiError::BadCaFile { .. } => exit::USAGE,
             ApiError::UnexpectedBody { .. }
             | ApiError::BadJson(_)
             | ApiError::TooLarge { .. }
             | ApiError::RedirectRefused { .. }
-            | ApiError::Http(_)
-            | ApiError::Cancelled => exit::OTHER,
+            | ApiError::Http(_) => exit::OTHER,
         }
     }
 

@@ -2,7 +2,9 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod network;
 
 pub use client::{Client, ClientOptions, ResumeFrom, RetryNotice, RetryPolicy};
 pub use error::ApiError;
 pub use model::{Document, Id, Process, ProcessQuery};
+pub use network::ProxyTarget;

@@ -40,6 +40,12 @@ pub struct GlobalArgs {
     /// Allow plain http:// to hosts other than loopback.
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
+    /// A PEM file of certificate authorities to trust besides the system's (SSL_CERT_FILE is added too).
+    #[arg(long, env = "TRACKLINE_CA_CERT", global = true, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// The proxy for every request, e.g. http://user:password@proxy:3128 ("" for none); beats HTTPS_PROXY, HTTP_PROXY and ALL_PROXY.
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
     /// Log level for the log file (error, warn, info, debug, trace, or a RUST_LOG filter).
     #[arg(long, env = "RUST_LOG", global = true, value_name = "LEVEL")]
     pub log_level: Option<String>,
@@ -73,7 +79,7 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Who is logged in, where, when the session expires, and where the log is.
+    /// Who is logged in, where, through which proxy, when the session expires, and where the log is.
     #[command(after_help = "Examples:\n  trackline status\n  trackline --profile prod status")]
     Status,
     /// The profiles and their login state.
@@ -97,6 +103,11 @@ pub enum Command {
         after_help = "Examples:\n  trackline inspect 98766\n  trackline inspect 98766 --json\n  trackline inspect --file invoice.xml"
     )]
     Inspect(InspectArgs),
+    /// Watch processes: their status now, then every change.
+    #[command(
+        after_help = "Examples:\n  trackline watch 12345 12347\n  trackline watch 12347 --until Completed --interval 10\n  trackline watch --ids-from ids.txt --interval 300 --json >> statuses.jsonl"
+    )]
+    Watch(WatchArgs),
     /// Run the sandbox server with sample data.
     #[cfg(feature = "sandbox")]
     #[command(
@@ -194,6 +205,29 @@ pub struct ExportArgs {
     /// Downloads at once.
     #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+}
+
+/// `trackline watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The processes to watch.
+    #[arg(value_name = "PROCESS_ID", required_unless_present = "ids_from")]
+    pub process_ids: Vec<String>,
+    /// Also watch every process of this file: one id a line, or a CSV with a process_id column.
+    #[arg(long, value_name = "FILE")]
+    pub ids_from: Option<PathBuf>,
+    /// Seconds between two checks of each process (at least 1).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+    /// One JSON object per line: process_id, process_name, status, previous, at.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 0 once every watched process has this status (case does not matter).
+    #[arg(long, value_name = "STATUS")]
+    pub until: Option<String>,
+    /// Exit 0 after N rounds (every process checked N times).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
 }
 
 /// `trackline config …`.

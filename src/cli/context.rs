@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// Paths and settings for one run.
 #[derive(Debug, Clone)]
-pub struct Context {
+pub(crate) struct Context {
     /// Where files live.
     pub paths: Paths,
     /// The effective settings.
@@ -22,13 +22,13 @@ pub struct Context {
 impl Context {
     /// Resolves paths and settings from the OS, the config file, the
     /// environment and the flags.
-    pub fn new(global: &GlobalArgs) -> Result<Self, CliError> {
+    pub(crate) fn new(global: &GlobalArgs) -> Result<Self, CliError> {
         let paths = Paths::from_os()?;
         Self::with_paths(paths, global)
     }
 
     /// Like [`Context::new`] with explicit paths (for tests).
-    pub fn with_paths(paths: Paths, global: &GlobalArgs) -> Result<Self, CliError> {
+    pub(crate) fn with_paths(paths: Paths, global: &GlobalArgs) -> Result<Self, CliError> {
         let overrides = Overrides {
             base_url: global.base_url.clone(),
             profile: global.profile.clone(),
@@ -37,6 +37,8 @@ impl Context {
             allow_insecure_http: global.allow_insecure_http,
             log_level: global.log_level.clone(),
             no_color: global.no_color,
+            ca_cert: global.ca_cert.clone(),
+            proxy: global.proxy.clone(),
         };
         let settings = Settings::resolve(&paths, &overrides)?;
         super::keys::check(&settings)?;
@@ -44,24 +46,24 @@ impl Context {
     }
 
     /// The session files (and the OS keyring when `token_store = "keyring"`).
-    pub fn token_store(&self) -> TokenStore {
+    pub(crate) fn token_store(&self) -> TokenStore {
         self.paths.token_store().with_kind(self.settings.token_store)
     }
 
     /// The remembered emails and servers.
-    pub fn memory(&self) -> ProfileMemory {
+    pub(crate) fn memory(&self) -> ProfileMemory {
         self.paths.profile_memory()
     }
 
     /// Clients for this run, each retry announced by `on_retry`.
-    pub fn clients(&self, on_retry: impl Fn(&RetryNotice) + Send + Sync + 'static) -> ClientFactory {
+    pub(crate) fn clients(&self, on_retry: impl Fn(&RetryNotice) + Send + Sync + 'static) -> ClientFactory {
         ClientFactory::from_settings(&self.settings).with_retry_hook(Arc::new(on_retry))
     }
 
     /// The session of the configured profile and server, not signed in yet:
     /// retries and warnings go to stderr, and a refused session is renewed
     /// from `TRACKLINE_EMAIL`/`TRACKLINE_PASSWORD` when both are set.
-    pub fn session(&self) -> Result<SessionManager, CliError> {
+    pub(crate) fn session(&self) -> Result<SessionManager, CliError> {
         let factory = self.clients(|notice| eprintln!("trackline: {}; {}", notice.reason, notice.summary()));
         let session = SessionManager::new(
             factory,
@@ -77,7 +79,7 @@ impl Context {
     }
 
     /// [`Context::session`], signed in: the stored session, or a login from the environment.
-    pub async fn signed_in(&self) -> Result<SessionManager, CliError> {
+    pub(crate) async fn signed_in(&self) -> Result<SessionManager, CliError> {
         let session = self.session()?;
         session.sign_in().await?;
         Ok(session)

@@ -21,7 +21,7 @@ use std::sync::{Arc, OnceLock};
 use tokio_util::sync::CancellationToken;
 
 /// `trackline download ATTACHMENT_ID... | --process ID [--all | --type TYPE]`.
-pub async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliError> {
+pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliError> {
     if args.output.is_some() && args.attachment_ids.len() != 1 {
         return Err(CliError::Usage(
             "--output FILE takes exactly one ATTACHMENT_ID".to_string(),
@@ -188,6 +188,7 @@ pub(crate) async fn fetch(
     let bar: Arc<OnceLock<Option<ProgressBar>>> = Arc::new(OnceLock::new());
     let (hook_bar, hook_bars) = (bar.clone(), bars.clone());
     let on_event: EventHook = Arc::new(move |event| match event {
+        DownloadEvent::Verifying { .. } => {}
         DownloadEvent::Started { .. } => {
             hook_bar.get_or_init(|| hook_bars.file(&label));
         }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// `trackline export --ids-from FILE [-o DIR] [--jobs N]`.
-pub async fn export(context: &Context, args: &ExportArgs) -> Result<u8, CliError> {
+pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, CliError> {
     let ids = read_ids_file(&args.ids_from)?;
     let dir = args
         .output_dir

@@ -17,7 +17,7 @@ const BUDGET: Duration = Duration::from_secs(30);
 const WIDTH: usize = 80;
 
 /// `trackline inspect ATTACHMENT_ID | --file PATH [--json]`.
-pub async fn inspect(context: &Context, args: &InspectArgs) -> Result<u8, CliError> {
+pub(crate) async fn inspect(context: &Context, args: &InspectArgs) -> Result<u8, CliError> {
     let options = Options {
         budget: Budget::within(BUDGET),
         ..Options::default()

@@ -14,10 +14,12 @@ mod output;
 mod progress;
 mod session;
 mod stdout;
+mod watch;
 
-pub use args::{Cli, Command, ConfigCommand, DownloadArgs, ExportArgs, GlobalArgs, InspectArgs, ProcessArgs, Shell};
-pub use context::Context;
-pub use error::CliError;
+pub use args::Cli;
+pub(crate) use args::Command;
+pub(crate) use context::Context;
+pub(crate) use error::CliError;
 
 use crate::exit;
 use clap::Parser;
@@ -62,7 +64,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Config(sub)) => return output::config(&cli.global, sub),
         _ => {}
     }
-    crate::tui::run::capture_local_offset();
+    let local_offset = crate::tui::run::local_offset();
     let context = Context::new(&cli.global)?;
     let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
@@ -83,13 +85,16 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     settings: context.settings.clone(),
                     paths: context.paths.clone(),
                     password_prefill: None,
+                    local_offset,
                 };
                 crate::tui::run::run(launch).await.map_err(CliError::from)
             }
             #[cfg(feature = "sandbox")]
-            Some(Command::Demo) => crate::tui::run::run_demo(cli.global.download_dir.clone(), &context.settings)
-                .await
-                .map_err(CliError::from),
+            Some(Command::Demo) => {
+                crate::tui::run::run_demo(cli.global.download_dir.clone(), &context.settings, local_offset)
+                    .await
+                    .map_err(CliError::from)
+            }
             #[cfg(not(feature = "sandbox"))]
             Some(Command::Demo) => Err(CliError::Other(
                 "this build has no sandbox: rebuild with the default features to use `trackline demo`".to_string(),
@@ -102,6 +107,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
             Some(Command::Inspect(args)) => inspect::inspect(&context, &args).await,
+            Some(Command::Watch(args)) => watch::watch(&context, &args, local_offset).await,
             #[cfg(feature = "sandbox")]
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
@@ -129,6 +135,7 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
         Some(Command::Inspect(_)) => "inspect",
+        Some(Command::Watch(_)) => "watch",
         #[cfg(feature = "sandbox")]
         Some(Command::Sandbox(_)) => "sandbox",
         Some(Command::Config(_)) => "config",

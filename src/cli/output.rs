@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use time::OffsetDateTime;
 
 /// `trackline process (--id ID | --name NAME) [--json]`.
-pub async fn process(context: &Context, args: &ProcessArgs) -> Result<u8, CliError> {
+pub(super) async fn process(context: &Context, args: &ProcessArgs) -> Result<u8, CliError> {
     let query = match (&args.id, &args.name) {
         (Some(id), _) if !id.trim().is_empty() => ProcessQuery::Id(id.trim().to_string()),
         (_, Some(name)) if !name.trim().is_empty() => ProcessQuery::Name(name.trim().to_string()),
@@ -48,7 +48,7 @@ fn write_json(out: &mut impl Write, processes: &[Process]) -> std::io::Result<()
 
 /// A process as a human reads it: its fields, additional data and documents.
 /// Every server string is made safe.
-pub fn render_process(process: &Process, now: OffsetDateTime) -> String {
+pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
     let mut out = String::new();
     let mut field = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
     field("Process", safe_line(process.process_id.as_str(), 200));
@@ -115,7 +115,7 @@ pub fn render_process(process: &Process, now: OffsetDateTime) -> String {
 /// The config file `--config` / `TRACKLINE_CONFIG` names, else the OS default;
 /// found without reading it, so `config path` and `config init` work even when
 /// the file has a mistake.
-pub fn config_file(global: &GlobalArgs) -> Result<PathBuf, CliError> {
+pub(super) fn config_file(global: &GlobalArgs) -> Result<PathBuf, CliError> {
     match &global.config {
         Some(path) => Ok(path.clone()),
         None => Ok(Paths::from_os()?.config_file),
@@ -124,7 +124,7 @@ pub fn config_file(global: &GlobalArgs) -> Result<PathBuf, CliError> {
 
 /// `trackline config path` and `trackline config init`, which need only the
 /// file's path; `config show` needs the settings ([`config_show`]).
-pub fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliError> {
+pub(super) fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliError> {
     let path = &config_file(global)?;
     match command {
         ConfigCommand::Path => outln!("{}", path.display())?,
@@ -157,7 +157,7 @@ pub fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8, CliErr
 }
 
 /// `trackline config show`: every setting, its value and where it came from.
-pub fn config_show(context: &Context) -> Result<(), CliError> {
+pub(super) fn config_show(context: &Context) -> Result<(), CliError> {
     let settings = &context.settings;
     outln!(
         "# {} ({})",
@@ -175,7 +175,7 @@ pub fn config_show(context: &Context) -> Result<(), CliError> {
 }
 
 /// `trackline completions SHELL`: the script on stdout.
-pub fn completions(shell: Shell) -> Result<(), CliError> {
+pub(super) fn completions(shell: Shell) -> Result<(), CliError> {
     use clap_complete::Shell as S;
     let target = match shell {
         Shell::Bash => S::Bash,
@@ -191,7 +191,7 @@ pub fn completions(shell: Shell) -> Result<(), CliError> {
 }
 
 /// `trackline man`: the man page (roff) on stdout.
-pub fn man_page() -> Result<(), CliError> {
+pub(super) fn man_page() -> Result<(), CliError> {
     let mut page = Vec::new();
     render_man(&mut page).map_err(|e| CliError::Other(format!("cannot write the man page: {e}")))?;
     super::stdout::bytes(&page)
@@ -200,7 +200,7 @@ pub fn man_page() -> Result<(), CliError> {
 /// One page for the whole tool: the global options, then every command with
 /// its synopsis, options and examples, then the environment, files and exit
 /// status.
-pub fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
+pub(super) fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
     let command = Cli::command();
     let man = clap_mangen::Man::new(command.clone());
     man.render_title(out)?;
@@ -256,6 +256,12 @@ The same as \-\-base\-url, \-\-profile, \-\-download\-dir and \-\-config; a flag
 \fBTRACKLINE_EMAIL\fR, \fBTRACKLINE_PASSWORD\fR
 Log in without a prompt when the stored session is missing or expired (scripts, cron, CI).
 .TP
+\fBTRACKLINE_CA_CERT\fR, \fBSSL_CERT_FILE\fR
+PEM files of certificate authorities trusted besides the system's: the first as \-\-ca\-cert, the second added to it.
+.TP
+\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR
+The proxy for https and http servers (either case; lower case wins), and the hosts reached without it; \-\-proxy wins over them, they win over the config file's proxy.
+.TP
 \fBRUST_LOG\fR
 The log level, as \-\-log\-level.
 .TP
@@ -272,5 +278,5 @@ In the OS data dir (~/.local/share/trackline/ on Linux): one session file per pr
 \fItrackline.log\fR
 In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; \fBtrackline status\fR prints its path.
 .SH "EXIT STATUS"
-0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 128 + N ended by signal N (130 Ctrl\-C, 143 SIGTERM, 141 the reader of standard output went away).
+0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 7 the server's certificate is not trusted or does not match its name; 128 + N ended by signal N (130 Ctrl\-C, 143 SIGTERM, 141 the reader of standard output went away).
 "#;

@@ -12,7 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use time::OffsetDateTime;
 
 /// `trackline login`: asks for what it lacks, logs in, stores the session.
-pub async fn login(context: &Context, email: Option<String>, password_stdin: bool) -> Result<u8, CliError> {
+pub(super) async fn login(context: &Context, email: Option<String>, password_stdin: bool) -> Result<u8, CliError> {
     let profile = &context.settings.profile;
     let interactive = std::io::stdin().is_terminal() && !password_stdin;
     let remembered = context
@@ -86,8 +86,10 @@ fn prompt_email(remembered: Option<&str>) -> Result<String, CliError> {
 }
 
 /// Reads the first line of `input` as the password (without its line end).
-pub fn read_password_line(input: &mut impl BufRead) -> Result<SecretString, CliError> {
-    let mut line = String::new();
+pub(super) fn read_password_line(input: &mut impl BufRead) -> Result<SecretString, CliError> {
+    // Zeroed when dropped; room for a long line, so reading it does not
+    // reallocate and leave a copy behind (stdin's own buffer still holds one).
+    let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
     input
         .read_line(&mut line)
         .map_err(|e| CliError::Other(format!("cannot read the password from standard input: {e}")))?;
@@ -99,7 +101,7 @@ pub fn read_password_line(input: &mut impl BufRead) -> Result<SecretString, CliE
 }
 
 /// `trackline logout [--all]`.
-pub fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
+pub(super) fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
     let store = context.token_store();
     let profiles = if all {
         store.list()
@@ -120,7 +122,7 @@ pub fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
 }
 
 /// `trackline status`: who, where, until when. Exit 3 when not logged in.
-pub fn status(context: &Context) -> Result<u8, CliError> {
+pub(super) fn status(context: &Context) -> Result<u8, CliError> {
     let settings = &context.settings;
     let now = OffsetDateTime::now_utc();
     outln!("Profile:  {}", safe_line(&settings.profile, 100))?;
@@ -131,6 +133,15 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
             safe_line(&origin, 300)
         )?,
         None => outln!("Server:   {}", safe_line(&settings.base_url, 300))?,
+    }
+    outln!("Proxy:    {}", settings.proxies.describe_for(&settings.base_url))?;
+    if !settings.ca_certs.is_empty() {
+        let files: Vec<String> = settings
+            .ca_certs
+            .iter()
+            .map(|file| format!("{} (from {})", file.path.display(), file.from))
+            .collect();
+        outln!("CA certs: {} (besides the system's)", files.join(", "))?;
     }
     outln!("Log file: {}", context.paths.log_file.display())?;
     match context.token_store().load(&settings.profile)? {
@@ -165,7 +176,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
 }
 
 /// `trackline profiles`: every known profile and its login state.
-pub fn profiles(context: &Context) -> Result<u8, CliError> {
+pub(super) fn profiles(context: &Context) -> Result<u8, CliError> {
     let store = context.token_store();
     let now = OffsetDateTime::now_utc();
     let mut names: Vec<String> = context.settings.profile_names.clone();
@@ -205,7 +216,7 @@ fn describe_expiry_opt(at: Option<OffsetDateTime>, now: OffsetDateTime) -> Strin
 }
 
 /// "at 2026-11-28 14:03 UTC (in 59 min)".
-pub fn describe_expiry(at: OffsetDateTime, now: OffsetDateTime) -> String {
+pub(super) fn describe_expiry(at: OffsetDateTime, now: OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     let when = at
         .to_offset(time::UtcOffset::UTC)

@@ -54,6 +54,12 @@ pub struct Config {
     pub token_store: Option<TokenStoreKind>,
     /// The profile used when none is given.
     pub default_profile: Option<String>,
+    /// A PEM file of extra trusted certificate authorities, as written (`~` not yet expanded).
+    pub ca_cert: Option<String>,
+    /// The proxy for every request (`http://user:password@host:port`); `""` for none.
+    pub proxy: Option<String>,
+    /// Hosts reached without the proxy, comma-separated (as `NO_PROXY`).
+    pub no_proxy: Option<String>,
     /// The `[retry]` table.
     #[serde(default)]
     pub retry: RetryConfig,
@@ -404,6 +410,17 @@ const TEMPLATE: &str = r##"## trackline configuration. Every key is optional: re
 
 ## The profile used when neither --profile nor TRACKLINE_PROFILE is given.
 # default_profile = "default"
+
+## A PEM file of extra certificate authorities to trust besides the system's
+## (a company's TLS-inspecting firewall, say). --ca-cert and TRACKLINE_CA_CERT
+## come first; SSL_CERT_FILE is always added too.
+# ca_cert = "~/corp-ca.pem"
+
+## The proxy for every request, with its user and password if it needs them.
+## --proxy comes first, then HTTPS_PROXY / HTTP_PROXY / ALL_PROXY. "" is none.
+# proxy = "http://user:password@proxy.example.com:3128"
+## Hosts reached directly, not through the proxy (NO_PROXY comes first).
+# no_proxy = "localhost, .internal.example.com, 10.0.0.0/8"
 
 [retry]
 ## Attempts for a request that timed out, was refused or got a 502-504 (1 to 100).

@@ -3,6 +3,7 @@
 //! precedence default < config file < environment < command-line flag.
 
 mod file;
+mod network;
 mod paths;
 mod setting;
 mod settings;
@@ -11,6 +12,7 @@ mod snapshot;
 pub use file::{
     ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind, key_binding_error,
 };
+pub use network::{CaCertFile, Proxies, ProxyChoice, ProxyUrl, ProxyUse, SSL_CERT_FILE_ENV};
 pub use paths::Paths;
 pub use setting::{NO_COLOR_ENV, Setting, Source};
 pub use settings::{
@@ -68,6 +70,14 @@ pub enum ConfigError {
         name: String,
         /// The profiles there are.
         known: Vec<String>,
+    },
+    /// A setting from the environment or a flag has a value that cannot be used.
+    #[error("{setting}: {message}")]
+    Invalid {
+        /// The flag, variable or key (`--proxy`, `HTTPS_PROXY`, …).
+        setting: String,
+        /// What is wrong and how to write it.
+        message: String,
     },
     /// The OS reports no home directory, so there is nowhere to keep files.
     #[error("cannot find the home directory to keep trackline's files in; set HOME")]

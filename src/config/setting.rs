@@ -20,6 +20,14 @@ pub enum Setting {
     DownloadDir,
     /// Whether plain http to other hosts than loopback is allowed.
     AllowInsecureHttp,
+    /// A PEM file of extra trusted certificate authorities.
+    CaCert,
+    /// `SSL_CERT_FILE`: more trusted certificate authorities.
+    SslCertFile,
+    /// The proxy to the server.
+    Proxy,
+    /// The hosts reached without the proxy.
+    NoProxy,
     /// Downloads at once.
     Concurrency,
     /// The command that opens files.
@@ -46,13 +54,17 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 17] = [
+    pub const ALL: [Setting; 21] = [
         Setting::Config,
         Setting::Profile,
         Setting::BaseUrl,
         Setting::Email,
         Setting::DownloadDir,
         Setting::AllowInsecureHttp,
+        Setting::CaCert,
+        Setting::SslCertFile,
+        Setting::Proxy,
+        Setting::NoProxy,
         Setting::Concurrency,
         Setting::Opener,
         Setting::Theme,
@@ -75,6 +87,10 @@ impl Setting {
             Setting::Email => "email",
             Setting::DownloadDir => "download_dir",
             Setting::AllowInsecureHttp => "allow_insecure_http",
+            Setting::CaCert => "ca_cert",
+            Setting::SslCertFile => "ssl_cert_file",
+            Setting::Proxy => "proxy",
+            Setting::NoProxy => "no_proxy",
             Setting::Concurrency => "concurrency",
             Setting::Opener => "opener",
             Setting::Theme => "theme",
@@ -96,6 +112,9 @@ impl Setting {
             Setting::Profile => Some("TRACKLINE_PROFILE"),
             Setting::BaseUrl => Some("TRACKLINE_BASE_URL"),
             Setting::DownloadDir => Some("TRACKLINE_DOWNLOAD_DIR"),
+            Setting::CaCert => Some("TRACKLINE_CA_CERT"),
+            Setting::SslCertFile => Some(super::network::SSL_CERT_FILE_ENV),
+            Setting::NoProxy => Some("NO_PROXY"),
             Setting::LogLevel => Some("RUST_LOG"),
             Setting::NoColor => Some(NO_COLOR_ENV),
             _ => None,

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::file::{Colors, Config, ThemeName, TokenStoreKind};
+use super::network::{self, CaCertFile, Proxies};
 use super::setting::{NO_COLOR_ENV, Setting, Source};
 use super::snapshot::Snapshot;
 use super::{ConfigError, Paths};
@@ -16,7 +17,7 @@ pub const DEFAULT_PROFILE: &str = "default";
 /// Downloads at once when nothing else says.
 pub const DEFAULT_CONCURRENCY: usize = 3;
 /// The preview cache's size in MiB when nothing else says.
-pub const DEFAULT_PREVIEW_CACHE_MB: u64 = 256;
+pub(crate) const DEFAULT_PREVIEW_CACHE_MB: u64 = 256;
 /// Attempts per request when nothing else says.
 pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
 /// The longest wait between attempts, in seconds, when nothing else says.
@@ -45,6 +46,10 @@ pub struct Overrides {
     pub log_level: Option<String>,
     /// `--no-color` (`NO_COLOR` is read by [`Settings::resolve`]).
     pub no_color: bool,
+    /// `--ca-cert` / `TRACKLINE_CA_CERT` (`~` is expanded).
+    pub ca_cert: Option<PathBuf>,
+    /// `--proxy` (`""` for none); the proxy variables are read by [`Settings::resolve`].
+    pub proxy: Option<String>,
 }
 
 impl Overrides {
@@ -67,6 +72,10 @@ pub struct Settings {
     pub download_dir: PathBuf,
     /// Allow `http://` to hosts that are not loopback.
     pub allow_insecure_http: bool,
+    /// PEM files of certificate authorities trusted besides the system's.
+    pub ca_certs: Vec<CaCertFile>,
+    /// The proxies, per scheme, and the hosts reached without them.
+    pub proxies: Proxies,
     /// Downloads at once.
     pub concurrency: usize,
     /// The command that opens a downloaded file; `None` for the system default.
@@ -99,6 +108,9 @@ pub struct Settings {
     /// The profile's own server (its config table, else its last login), which
     /// `--base-url` or `TRACKLINE_BASE_URL` may have replaced.
     pub profile_base_url: Option<String>,
+    /// The flags (and their variables) this run resolved with, to resolve
+    /// another profile's settings the same way.
+    pub overrides: Overrides,
     sources: BTreeMap<Setting, Source>,
 }
 
@@ -196,6 +208,31 @@ impl Settings {
         if overrides.allow_insecure_http {
             sources.insert(Setting::AllowInsecureHttp, Source::Flag);
         }
+        let ca_flag = overrides
+            .ca_cert
+            .as_ref()
+            .map(|path| (expand_path(paths, path), snapshot.source_of(Setting::CaCert, path)));
+        let (ca_certs, ca_source) = network::resolve_ca_certs(
+            snapshot,
+            ca_flag,
+            config.ca_cert.as_deref().map(|p| paths.expand_tilde(p)),
+        );
+        if let Some(source) = ca_source {
+            sources.insert(Setting::CaCert, source);
+        }
+        if ca_certs.iter().any(|f| f.from == network::SSL_CERT_FILE_ENV) {
+            sources.insert(Setting::SslCertFile, Source::Env);
+        }
+        let (proxies, proxy_source, no_proxy_source) = network::resolve_proxies(
+            snapshot,
+            overrides.proxy.as_deref(),
+            config.proxy.as_deref(),
+            config.no_proxy.as_deref(),
+        )?;
+        sources.insert(Setting::Proxy, proxy_source);
+        if let Some(source) = no_proxy_source {
+            sources.insert(Setting::NoProxy, source);
+        }
         let log_level = pick(
             &mut sources,
             Setting::LogLevel,
@@ -238,6 +275,8 @@ impl Settings {
             email,
             download_dir,
             allow_insecure_http: overrides.allow_insecure_http,
+            ca_certs,
+            proxies,
             concurrency,
             opener,
             theme,
@@ -253,6 +292,7 @@ impl Settings {
             config_loaded,
             profile_names,
             profile_base_url,
+            overrides: overrides.clone(),
             sources,
         })
     }
@@ -272,6 +312,14 @@ impl Settings {
             }
             _ => from.to_string(),
         })
+    }
+
+    /// The same settings with the server counted as the profile's own: for
+    /// `trackline demo`, whose throwaway profile's server is the sandbox it
+    /// starts, not a `--base-url` the user gave.
+    pub fn with_own_base_url(mut self) -> Settings {
+        self.sources.remove(&Setting::BaseUrl);
+        self
     }
 
     /// Where `setting`'s value came from.
@@ -294,6 +342,22 @@ impl Settings {
                     Setting::Email => self.email.clone().unwrap_or_else(|| "(none)".to_owned()),
                     Setting::DownloadDir => self.download_dir.display().to_string(),
                     Setting::AllowInsecureHttp => self.allow_insecure_http.to_string(),
+                    Setting::CaCert => self
+                        .ca_certs
+                        .iter()
+                        .find(|f| f.from != network::SSL_CERT_FILE_ENV)
+                        .map_or_else(|| "(none)".to_owned(), |f| f.path.display().to_string()),
+                    Setting::SslCertFile => self
+                        .ca_certs
+                        .iter()
+                        .find(|f| f.from == network::SSL_CERT_FILE_ENV)
+                        .map_or_else(|| "(none)".to_owned(), |f| f.path.display().to_string()),
+                    Setting::Proxy => self.proxies.describe_for(&self.base_url),
+                    Setting::NoProxy => self
+                        .proxies
+                        .no_proxy
+                        .as_ref()
+                        .map_or_else(|| "(none)".to_owned(), |(list, _)| crate::text::safe_line(list, 300)),
                     Setting::Concurrency => self.concurrency.to_string(),
                     Setting::Opener => self.opener.clone().unwrap_or_else(|| "(system default)".to_owned()),
                     Setting::Theme => self.theme.to_string(),
@@ -447,7 +511,10 @@ base_url = "https://test.example.com/api"
     #[test]
     fn without_a_config_file_everything_is_default() {
         let f = fixture(None);
-        let s = Settings::resolve(&f.paths, &Overrides::default()).unwrap();
+        // Without the environment of the machine the tests run on (SSL_CERT_FILE, say).
+        let mut snapshot = Snapshot::capture(&f.paths, &Overrides::default()).unwrap();
+        snapshot.env.clear();
+        let s = Settings::from_snapshot(&f.paths, &Overrides::default(), &snapshot).unwrap();
         assert_eq!(s.profile, "default");
         assert_eq!(s.base_url, DEFAULT_BASE_URL);
         assert_eq!(s.email, None);
@@ -518,6 +585,8 @@ base_url = "https://test.example.com/api"
             allow_insecure_http: true,
             log_level: Some("debug".into()),
             no_color: true,
+            ca_cert: Some(PathBuf::from("~/corp.pem")),
+            proxy: Some("http://proxy.example:3128".into()),
         };
         let s = Settings::resolve(&f.paths, &overrides).unwrap();
         assert_eq!(s.profile, "test");
@@ -525,12 +594,19 @@ base_url = "https://test.example.com/api"
         assert_eq!(s.download_dir, f.paths.home_dir.clone().unwrap().join("elsewhere"));
         assert!(s.allow_insecure_http);
         assert_eq!(s.log_level, "debug");
+        assert_eq!(s.ca_certs[0].path, f.paths.home_dir.clone().unwrap().join("corp.pem"));
+        assert_eq!(
+            s.proxies.describe_for(&s.base_url),
+            "http://proxy.example:3128 (from --proxy)"
+        );
         assert_eq!(s.concurrency, 7);
         for k in [
             Setting::Profile,
             Setting::BaseUrl,
             Setting::DownloadDir,
             Setting::AllowInsecureHttp,
+            Setting::CaCert,
+            Setting::Proxy,
             Setting::LogLevel,
         ] {
             assert_eq!(s.source(k), Source::Flag, "{}", k.name());

@@ -10,7 +10,8 @@
 //! - [`queue`]: the download queue (concurrency, cancellation, progress, retries);
 //! - [`open`]: handing a saved file to the user's application;
 //! - [`preview`]: documents read for `inspect` and the preview pane, through a bounded cache;
-//! - [`signals`]: the signals that end a command, and their exit codes.
+//! - [`signals`]: the signals that end a command, and their exit codes;
+//! - [`watch`]: watching processes for status changes.
 
 pub mod client;
 pub mod credentials;
@@ -20,8 +21,10 @@ pub mod preview;
 pub mod queue;
 pub mod session;
 pub mod signals;
+pub mod watch;
 
 pub use client::ClientFactory;
 pub use credentials::{CredentialSource, Credentials, EnvCredentials, KeptPassword, NoCredentials};
 pub use queue::{DownloadEvent, DownloadQueue};
 pub use session::{LoggedIn, NeedsLogin, Profile, SessionManager, SessionNotice};
+pub use watch::{Change, Check, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};

@@ -13,10 +13,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-/// News about one download, in order: `Started` once the body starts
-/// arriving, then `Progress` (about ten a second) and `Retrying` as they come.
+/// News about one download, in order: `Verifying` while a `.part` left
+/// before is hashed again, `Started` once the body starts arriving, then
+/// `Progress` (about ten a second) and `Retrying` (then `Verifying` again
+/// when the retry resumes) as they come.
 #[derive(Debug, Clone)]
 pub enum DownloadEvent {
+    /// The bytes of a `.part` left before are read and hashed again, to resume it.
+    Verifying {
+        /// Its size.
+        bytes: u64,
+    },
     /// The server answered and the file is being written.
     Started {
         /// Bytes already on disk (a resumed `.part`), or 0.
@@ -43,7 +50,8 @@ pub struct DownloadQueue {
     slots: Arc<Semaphore>,
     retry: RetryPolicy,
     cancels: Mutex<HashMap<DownloadKey, CancellationToken>>,
-    all: CancellationToken,
+    /// The parent of every registered token; replaced by a fresh one when cancelled.
+    all: Mutex<CancellationToken>,
 }
 
 impl DownloadQueue {
@@ -56,7 +64,7 @@ impl DownloadQueue {
             slots: Arc::new(Semaphore::new(concurrency.max(1))),
             retry,
             cancels: Mutex::new(HashMap::new()),
-            all: CancellationToken::new(),
+            all: Mutex::new(CancellationToken::new()),
         }
     }
 
@@ -73,7 +81,7 @@ impl DownloadQueue {
     /// Registers download `key`, so [`DownloadQueue::cancel`] can stop it;
     /// the token is cancelled by [`DownloadQueue::cancel_all`] too.
     pub fn register(&self, key: DownloadKey) -> CancellationToken {
-        let token = self.all.child_token();
+        let token = self.all.lock().unwrap_or_else(PoisonError::into_inner).child_token();
         self.cancels
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -88,9 +96,11 @@ impl DownloadQueue {
         token.map(|t| t.cancel()).is_some()
     }
 
-    /// Stops every download, queued or running.
+    /// Stops every download registered so far, queued or running; downloads
+    /// registered after it run as usual.
     pub fn cancel_all(&self) {
-        self.all.cancel();
+        let fresh = CancellationToken::new();
+        std::mem::replace(&mut *self.all.lock().unwrap_or_else(PoisonError::into_inner), fresh).cancel();
     }
 
     /// Downloads `request` once a slot is free: resumes a `.part`, retries
@@ -123,13 +133,16 @@ impl DownloadQueue {
             slot = self.slots.clone().acquire_owned() => slot
                 .map_err(|_| TransferError::Cancelled { part: None })?,
         };
-        let retry_events = on_event.clone();
-        let options = TransferOptions::with_retry(RetryPolicy {
-            on_retry: Some(Arc::new(move |notice: &RetryNotice| {
-                retry_events(DownloadEvent::Retrying(notice.clone()));
-            })),
-            ..self.retry.clone()
-        });
+        let (retry_events, verify_events) = (on_event.clone(), on_event.clone());
+        let options = TransferOptions {
+            on_verify: Some(Arc::new(move |bytes| verify_events(DownloadEvent::Verifying { bytes }))),
+            ..TransferOptions::with_retry(RetryPolicy {
+                on_retry: Some(Arc::new(move |notice: &RetryNotice| {
+                    retry_events(DownloadEvent::Retrying(notice.clone()));
+                })),
+                ..self.retry.clone()
+            })
+        };
         tracing::info!(attachment = %request.attachment_id, "download starts");
         let started = AtomicBool::new(false);
         let result = self

@@ -14,6 +14,53 @@ pub const GUIDE_PROCESS_ID: &str = "12345";
 pub const GUIDE_DOC_ID: &str = "98765";
 /// A process whose name `SHARED_NAME` is shared by two processes.
 pub const SHARED_NAME: &str = "Month-End Close";
+/// Every sample process and what it shows, for the sandbox's banner and the
+/// README (a test keeps the three in step with the data).
+pub const SAMPLES: &[(&str, &str)] = &[
+    (
+        "12345",
+        "the guides' example: Odoo Billing Process, In Progress, Invoice_001.pdf (98765)",
+    ),
+    (
+        "12346",
+        "Completed, nested additional data (customer, approval), a PDF, an XML e-invoice, a ZIP, a photo",
+    ),
+    (
+        "12347",
+        "Pending: a contract, and a document whose file is gone (98771: not found)",
+    ),
+    ("12348", "Failed, with an error message and a retry count"),
+    ("12349", "Error, with an error code"),
+    ("12350", "Cancelled, who and why"),
+    ("12351", "On Hold"),
+    ("12352", "Draft, no documents"),
+    ("12353", "Awaiting Approval, an amount and tags"),
+    ("12360", "\"Month-End Close\" (Completed): a name two processes share"),
+    ("12361", "\"Month-End Close\" (In Progress): the other one"),
+    ("31337", "Payroll Export: ids sent as JSON numbers"),
+    ("54321", "the guides' minimal example: no name, status or date"),
+    ("54323", "documents without names"),
+    (
+        "66666",
+        "hostile: escape sequences, ../ paths, very long names, 20 documents",
+    ),
+    ("70001", "Cyrillic names"),
+    ("70002", "Japanese names"),
+    ("70003", "Arabic names (right to left)"),
+    (
+        "15000",
+        "e-invoices of every format for inspect: UBL, CII, Factur-X PDF, Facturae (IRPF, signed), CFDI, FatturaPA; credit notes",
+    ),
+    (
+        "15001",
+        "a document of every other kind for inspect: a scan, photos (one rotated), PNG, GIF, WebP, a nested ZIP, CSV, JSON, UTF-16 and Latin-1 text",
+    ),
+    ("10000", "10,000 documents"),
+    ("10001", "1,000 small receipts (benchmarks)"),
+    ("20000", "a 1 GiB file"),
+    ("20001", "three 1 GiB copies and a 1 MiB file (benchmarks)"),
+];
+
 /// A process whose `process_id` (and its documents' `doc_id`s) are JSON numbers.
 pub const NUMERIC_PROCESS_ID: &str = "31337";
 /// The guides' minimal example: no name, status or created_at; a document without doc_type.
@@ -541,7 +588,7 @@ fn pattern() -> &'static [u8] {
 /// 8-byte key of its own, so every byte depends on where it is (a resume from
 /// the wrong offset shows) while the sandbox spends on it little more than a
 /// copy: the benchmarks run it on the cores of the client they time.
-pub fn fill_generated(offset: u64, buf: &mut [u8]) {
+pub(super) fn fill_generated(offset: u64, buf: &mut [u8]) {
     let pattern = pattern();
     let mut position = offset;
     let mut done = 0;
@@ -578,7 +625,7 @@ fn xor_into(dst: &mut [u8], src: &[u8], key: [u8; 8]) {
 }
 
 /// All bytes of a small document; `None` for the generated and missing ones.
-pub fn small_bytes(content: Content) -> Option<std::borrow::Cow<'static, [u8]>> {
+pub(super) fn small_bytes(content: Content) -> Option<std::borrow::Cow<'static, [u8]>> {
     match content {
         Content::Embedded { bytes, .. } => Some(std::borrow::Cow::Borrowed(bytes)),
         Content::Receipt(n) => Some(std::borrow::Cow::Owned(receipt_text(n).into_bytes())),

@@ -2,6 +2,7 @@
 
 use super::data::{Content, SampleData, SampleDocument, fill_generated, small_bytes};
 use super::faults::FaultState;
+use super::statuses::Statuses;
 use super::{DEMO_EMAIL, DEMO_PASSWORD, RecordedRequest};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
     logins: AtomicUsize,
     /// Test hooks for sessions: see [`super::Sandbox::expire_issued_tokens`] and friends.
     sessions: SessionHooks,
+    /// Advanced statuses and extra processes: see [`super::Sandbox::advance`].
+    statuses: Statuses,
 }
 
 /// Extra accounts and token refusals that tests switch on at run time.
@@ -80,7 +83,12 @@ struct Claims {
 }
 
 impl Shared {
-    pub(crate) fn new(data: &'static SampleData, faults: FaultState, token_ttl: Duration) -> Shared {
+    pub(crate) fn new(
+        data: &'static SampleData,
+        faults: FaultState,
+        token_ttl: Duration,
+        statuses: Statuses,
+    ) -> Shared {
         let secret = fresh_secret();
         Shared {
             data,
@@ -93,7 +101,24 @@ impl Shared {
             log: Mutex::new(VecDeque::new()),
             logins: AtomicUsize::new(0),
             sessions: SessionHooks::default(),
+            statuses,
         }
+    }
+
+    /// The process with this id as it is served now: from the sample data or
+    /// the extra processes, with its advanced status.
+    pub(crate) fn process(&self, process_id: &str) -> Option<Cow<'static, Value>> {
+        let process = match self.data.process(process_id) {
+            Some(process) => Cow::Borrowed(process),
+            None => Cow::Owned(self.statuses.extra_process(process_id)?),
+        };
+        Some(self.statuses.apply(process))
+    }
+
+    /// Moves the process one step through the lifecycle; its new status.
+    pub(crate) fn advance(&self, process_id: &str) -> Option<&'static str> {
+        let process = self.process(process_id)?;
+        self.statuses.advance(&process)
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
@@ -280,9 +305,14 @@ async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap, RawQuer
     }
     let id = query_param(query.as_deref(), "process_id");
     let name = query_param(query.as_deref(), "process_name");
-    let found: Vec<&Value> = match (id, name) {
-        (Some(id), None) => shared.data.process(&id).into_iter().collect(),
-        (None, Some(name)) => shared.data.processes_named(&name),
+    let found: Vec<Cow<'static, Value>> = match (id, name) {
+        (Some(id), None) => shared.process(&id).into_iter().collect(),
+        (None, Some(name)) => shared
+            .data
+            .processes_named(&name)
+            .into_iter()
+            .map(|process| shared.statuses.apply(Cow::Borrowed(process)))
+            .collect(),
         _ => {
             return message(
                 StatusCode::BAD_REQUEST,
@@ -292,7 +322,7 @@ async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap, RawQuer
     };
     match found.as_slice() {
         [] => message(StatusCode::NOT_FOUND, "Process not found"),
-        [one] => axum::Json(one).into_response(),
+        [one] => axum::Json(one.as_ref()).into_response(),
         many => axum::Json(many).into_response(),
     }
 }

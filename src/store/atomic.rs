@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Who may read the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     /// Only the user: the file is 0600 from its first byte and its folder is
     /// created 0700 (sessions, profiles, recent processes).
     Private,
@@ -19,7 +19,7 @@ pub enum Access {
 }
 
 /// Replaces `path` with `bytes` atomically, creating its folder if needed.
-pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

@@ -6,11 +6,11 @@
 //! Below `config` and `api`: it knows files and the keyring, nothing of HTTP or
 //! of the settings.
 
-pub mod atomic;
-pub mod profiles;
-pub mod recent;
-pub mod session;
-pub mod tokens;
+pub(crate) mod atomic;
+mod profiles;
+pub(crate) mod recent;
+mod session;
+mod tokens;
 
 pub use profiles::{ProfileMemory, Remembered};
 pub use recent::RecentEntry;

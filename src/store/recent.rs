@@ -19,7 +19,7 @@ pub struct RecentEntry {
 }
 
 /// The recent processes in `file`, most recent first; a missing or damaged file is an empty list.
-pub fn load(file: &Path) -> Vec<RecentEntry> {
+pub(crate) fn load(file: &Path) -> Vec<RecentEntry> {
     std::fs::read(file)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
@@ -27,7 +27,7 @@ pub fn load(file: &Path) -> Vec<RecentEntry> {
 }
 
 /// Replaces the list in `file` (private, atomic).
-pub fn save(file: &Path, entries: &[RecentEntry]) -> std::io::Result<()> {
+pub(crate) fn save(file: &Path, entries: &[RecentEntry]) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(entries)?;
     atomic::write(file, &json, atomic::Access::Private)
 }

@@ -9,7 +9,7 @@ use super::range::{content_range_fits, resume_point};
 use super::resume::{self, Found, Part};
 use super::save::save;
 use super::target::target_dir;
-use super::{DownloadRequest, Downloaded, Progress};
+use super::{DownloadRequest, Downloaded, Progress, VerifyHook};
 use crate::api::client::ResumeFrom;
 use crate::api::{ApiError, Client};
 use reqwest::StatusCode;
@@ -30,14 +30,23 @@ pub(super) struct Resume {
 }
 
 impl Resume {
-    /// Looks for the recorded `.part` of `request`.
-    async fn find(request: &DownloadRequest) -> Self {
-        let (part, claim) = match resume::find(&target_dir(request), &request.attachment_id).await {
+    /// Looks for the recorded `.part` of `request`; `on_verify` hears of one
+    /// about to be hashed again.
+    async fn find(request: &DownloadRequest, on_verify: Option<&VerifyHook>) -> Self {
+        let verifying = |bytes| {
+            if let Some(hook) = on_verify {
+                hook(bytes);
+            }
+        };
+        let (part, claim) = match resume::find(&target_dir(request), &request.attachment_id, verifying).await {
             Found::Part(part) => (Some(*part), true),
             Found::Busy => (None, false),
             Found::Nothing => (None, true),
         };
         let from = part.as_ref().and_then(resume_point);
+        if let Some(from) = &from {
+            tracing::info!(attachment = %request.attachment_id, offset = from.offset, "resuming a partial download");
+        }
         Resume { part, claim, from }
     }
 
@@ -48,18 +57,20 @@ impl Resume {
 }
 
 /// One request and its body: resumes what `held` found before, or what is
-/// recorded now. A request that fails leaves what it found in `held` for
-/// the next attempt; a body that starts takes it.
+/// recorded now (telling `on_verify` before hashing it). A request that
+/// fails leaves what it found in `held` for the next attempt; a body that
+/// starts takes it.
 pub(super) async fn attempt_once(
     client: &Client,
     request: &DownloadRequest,
     held: &mut Option<Resume>,
+    on_verify: Option<&VerifyHook>,
     cancel: &CancellationToken,
     on_progress: &mut impl FnMut(Progress),
 ) -> Result<Downloaded, TransferError> {
     let mut resume = match held.take() {
         Some(resume) => resume,
-        None => Resume::find(request).await,
+        None => Resume::find(request, on_verify).await,
     };
     loop {
         let answer = tokio::select! {

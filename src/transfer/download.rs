@@ -9,7 +9,9 @@ use super::target::refuse_existing;
 use crate::api::Client;
 use crate::api::client::{RetryNotice, RetryPolicy};
 use backon::BackoffBuilder;
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// What to download and where.
@@ -62,8 +64,12 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
-/// How a download is retried.
-#[derive(Debug, Clone, Default)]
+/// Told the size of a `.part` file before its bytes are read and hashed
+/// again to resume it, which takes a while for a large file.
+pub type VerifyHook = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// How a download is retried, and who hears of a resume being verified.
+#[derive(Clone, Default)]
 pub struct TransferOptions {
     /// Attempts and waits: `max_attempts` counts every request made for the
     /// download, the first one included, whether it failed to connect, got a
@@ -71,12 +77,23 @@ pub struct TransferOptions {
     /// each retry resumes the `.part`. The client does not retry attachment
     /// requests on its own.
     pub retry: RetryPolicy,
+    /// Told before an existing `.part` is hashed again to be resumed.
+    pub on_verify: Option<VerifyHook>,
 }
 
 impl TransferOptions {
     /// Options that retry as `retry` says.
     pub fn with_retry(retry: RetryPolicy) -> Self {
-        TransferOptions { retry }
+        TransferOptions { retry, on_verify: None }
+    }
+}
+
+impl fmt::Debug for TransferOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransferOptions")
+            .field("retry", &self.retry)
+            .field("on_verify", &self.on_verify.is_some())
+            .finish()
     }
 }
 
@@ -120,7 +137,8 @@ pub async fn download_with(
     let mut resume: Option<Resume> = None;
     let mut attempt = 1;
     loop {
-        let error = match attempt_once(client, request, &mut resume, cancel, &mut on_progress).await {
+        let verify = options.on_verify.as_ref();
+        let error = match attempt_once(client, request, &mut resume, verify, cancel, &mut on_progress).await {
             Ok(saved) => return Ok(saved),
             Err(error) if error.is_retryable() => error,
             Err(error) => return Err(error),

@@ -38,6 +38,6 @@ mod sink;
 mod target;
 mod writeback;
 
-pub use download::{DownloadRequest, Downloaded, Progress, TransferOptions, download, download_with};
+pub use download::{DownloadRequest, Downloaded, Progress, TransferOptions, VerifyHook, download, download_with};
 pub use error::TransferError;
 pub use open::open_path;

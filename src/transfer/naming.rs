@@ -679,8 +679,14 @@ mod tests {
         }
 
         #[test]
-        fn parsing_never_panics(header in any::<String>()) {
-            let _ = parse_content_disposition(&header);
+        fn a_file_name_comes_back_from_either_header_form(name in any::<String>()) {
+            prop_assume!(!name.trim().is_empty());
+            let encoded = percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC);
+            let extended = format!("attachment; filename*=UTF-8''{encoded}");
+            prop_assert_eq!(parse_content_disposition(&extended), Some(name.clone()));
+            let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
+            let plain = format!("attachment; filename=\"{quoted}\"");
+            prop_assert_eq!(parse_content_disposition(&plain), Some(name));
         }
     }
 }

@@ -109,8 +109,9 @@ pub(crate) enum Found {
     Part(Box<Part>),
 }
 
-/// Looks for an unfinished download of `attachment_id` in `dir`.
-pub(crate) async fn find(dir: &Path, attachment_id: &str) -> Found {
+/// Looks for an unfinished download of `attachment_id` in `dir`; tells
+/// `on_verify` the size of a `.part` it is about to hash again.
+pub(crate) async fn find(dir: &Path, attachment_id: &str, on_verify: impl FnOnce(u64)) -> Found {
     let Some(record) = read_record(dir, attachment_id).await else {
         return Found::Nothing;
     };
@@ -127,6 +128,11 @@ pub(crate) async fn find(dir: &Path, attachment_id: &str) -> Found {
             return Found::Nothing;
         }
     };
+    if let Ok(meta) = file.metadata().await
+        && meta.len() > 0
+    {
+        on_verify(meta.len());
+    }
     match rehash(file).await {
         Ok((file, offset, hasher)) => Found::Part(Box::new(Part {
             path,
@@ -284,9 +290,11 @@ mod tests {
         fs::write(&part, b"hello ")?;
         write_record(dir.path(), "7", &part, Some("\"v1\"")).await?;
 
-        let Found::Part(mut found) = find(dir.path(), "7").await else {
+        let mut verified = None;
+        let Found::Part(mut found) = find(dir.path(), "7", |bytes| verified = Some(bytes)).await else {
             return Err("the part must be found".into());
         };
+        assert_eq!(verified, Some(6), "told how much it hashes again, before it does");
         assert_eq!(found.path, part);
         assert_eq!(found.offset, 6);
         assert_eq!(found.validator.as_deref(), Some("\"v1\""));
@@ -294,13 +302,13 @@ mod tests {
             hex::encode(found.hasher.clone().finalize()),
             hex::encode(Sha256::digest(b"hello "))
         );
-        assert!(matches!(find(dir.path(), "7").await, Found::Busy));
-        assert!(matches!(find(dir.path(), "8").await, Found::Nothing));
+        assert!(matches!(find(dir.path(), "7", |_| {}).await, Found::Busy));
+        assert!(matches!(find(dir.path(), "8", |_| {}).await, Found::Nothing));
 
         found.truncate().await?;
         assert_eq!(fs::metadata(&part)?.len(), 0);
         drop(found);
-        assert!(matches!(find(dir.path(), "7").await, Found::Part(_)));
+        assert!(matches!(find(dir.path(), "7", |_| {}).await, Found::Part(_)));
 
         remove_record(dir.path(), "7", Path::new("other.part")).await;
         assert!(record_path(dir.path(), "7").exists());
@@ -313,7 +321,7 @@ mod tests {
     async fn a_record_whose_part_is_gone_finds_nothing() -> TestResult {
         let dir = tempfile::tempdir()?;
         write_record(dir.path(), "7", &dir.path().join("gone.part"), None).await?;
-        assert!(matches!(find(dir.path(), "7").await, Found::Nothing));
+        assert!(matches!(find(dir.path(), "7", |_| {}).await, Found::Nothing));
         assert!(!has_live_record(dir.path(), "7").await);
         Ok(())
     }
@@ -325,9 +333,9 @@ mod tests {
             record_path(dir.path(), "7"),
             br#"{"attachment_id":"7","part":"../outside.part","validator":null,"total":null}"#,
         )?;
-        assert!(matches!(find(dir.path(), "7").await, Found::Nothing));
+        assert!(matches!(find(dir.path(), "7", |_| {}).await, Found::Nothing));
         fs::write(record_path(dir.path(), "7"), b"not json")?;
-        assert!(matches!(find(dir.path(), "7").await, Found::Nothing));
+        assert!(matches!(find(dir.path(), "7", |_| {}).await, Found::Nothing));
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ use tui_input::Input;
 
 /// The documents table of the current process.
 #[derive(Debug, Default)]
-pub struct DocumentsPane {
+pub(crate) struct DocumentsPane {
     /// Lower-cased "name type" of every document, to filter without allocating.
     keys: Vec<String>,
     /// The rows shown: indices of the documents that pass the filter, in order.
@@ -26,7 +26,7 @@ pub struct DocumentsPane {
 
 impl DocumentsPane {
     /// A table for these documents, unfiltered and unmarked.
-    pub fn new(documents: &[Document]) -> DocumentsPane {
+    pub(crate) fn new(documents: &[Document]) -> DocumentsPane {
         let keys = documents
             .iter()
             .map(|d| {
@@ -46,22 +46,22 @@ impl DocumentsPane {
     }
 
     /// The number of documents (unfiltered).
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.keys.len()
     }
 
     /// The rows shown, as document indices.
-    pub fn rows(&self) -> &[usize] {
+    pub(crate) fn rows(&self) -> &[usize] {
         &self.filtered
     }
 
     /// The document index of the selected row.
-    pub fn selected_doc(&self) -> Option<usize> {
+    pub(crate) fn selected_doc(&self) -> Option<usize> {
         self.filtered.get(self.cursor.selected()).copied()
     }
 
     /// Recomputes the rows after the filter text changed.
-    pub fn refilter(&mut self) {
+    pub(crate) fn refilter(&mut self) {
         let needle = self.filter.value().trim().to_lowercase();
         self.filtered = if needle.is_empty() {
             (0..self.keys.len()).collect()
@@ -77,7 +77,7 @@ impl DocumentsPane {
     }
 
     /// Marks or unmarks the selected document; true if something was selected.
-    pub fn toggle_mark(&mut self) -> bool {
+    pub(crate) fn toggle_mark(&mut self) -> bool {
         let Some(doc) = self.selected_doc() else { return false };
         if !self.marks.remove(&doc) {
             self.marks.insert(doc);
@@ -86,21 +86,26 @@ impl DocumentsPane {
     }
 
     /// Whether a document is marked.
-    pub fn is_marked(&self, doc: usize) -> bool {
+    pub(crate) fn is_marked(&self, doc: usize) -> bool {
         self.marks.contains(&doc)
     }
 
     /// How many documents are marked.
-    pub fn marked_count(&self) -> usize {
+    pub(crate) fn marked_count(&self) -> usize {
         self.marks.len()
     }
 
-    /// The marked documents, or every shown one if none is marked; clears the marks.
-    pub fn take_marked_or_shown(&mut self) -> Vec<usize> {
+    /// The marked documents, or every shown one if none is marked.
+    pub(crate) fn marked_or_shown(&self) -> Vec<usize> {
         if self.marks.is_empty() {
             self.filtered.clone()
         } else {
-            std::mem::take(&mut self.marks).into_iter().collect()
+            self.marks.iter().copied().collect()
         }
+    }
+
+    /// Unmarks every document.
+    pub(crate) fn clear_marks(&mut self) {
+        self.marks.clear();
     }
 }

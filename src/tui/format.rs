@@ -3,7 +3,7 @@
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// A byte count for people: `512 B`, `1.2 kB`, `3.4 MB` (powers of 1000).
-pub fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
     if n < 1000 {
         return format!("{n} B");
@@ -22,7 +22,7 @@ pub fn bytes(n: u64) -> String {
 }
 
 /// A count with thousands separators: `10,000`.
-pub fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -35,12 +35,12 @@ pub fn thousands(n: usize) -> String {
 }
 
 /// A transfer rate: `1.2 MB/s`.
-pub fn rate(bytes_per_sec: f64) -> String {
+pub(crate) fn rate(bytes_per_sec: f64) -> String {
     format!("{}/s", bytes(bytes_per_sec.max(0.0).round() as u64))
 }
 
 /// A short duration: `45s`, `3m 05s`, `2h 10m`, `3d 4h`.
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     let secs = d.whole_seconds().max(0);
     match secs {
         0..=59 => format!("{secs}s"),
@@ -51,7 +51,7 @@ pub fn duration(d: Duration) -> String {
 }
 
 /// A coarse time left, for the session: `45s`, `58m`, `2h 05m`, `3d 4h`.
-pub fn remaining(d: Duration) -> String {
+pub(crate) fn remaining(d: Duration) -> String {
     let secs = d.whole_seconds().max(0);
     match secs {
         0..=59 => format!("{secs}s"),
@@ -61,7 +61,7 @@ pub fn remaining(d: Duration) -> String {
 }
 
 /// A date and time in the given offset: `2024-02-09 11:30`.
-pub fn local_time(t: OffsetDateTime, offset: UtcOffset) -> String {
+pub(crate) fn local_time(t: OffsetDateTime, offset: UtcOffset) -> String {
     let t = t.to_offset(offset);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",

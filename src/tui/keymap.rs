@@ -1,7 +1,8 @@
 //! Actions, their default keys (SPEC.md's table) and user overrides from `[keys]`.
 //!
 //! The help overlay and the hint line are generated from the keymap, so a
-//! rebinding shows up everywhere.
+//! rebinding shows up everywhere. Two actions bound to one key conflict when a
+//! pane takes both (see [`super::bindings`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::BTreeMap;
@@ -48,8 +49,12 @@ pub enum Action {
     Filter,
     /// Cancel the selected download.
     CancelDownload,
+    /// Cancel every queued and running download.
+    CancelAll,
     /// Retry a failed download; reload the process in the process pane.
     Retry,
+    /// Copy the selected id, saved path or SHA-256 to the clipboard.
+    Copy,
     /// Log out (or log in when signed out).
     Logout,
     /// Switch to another profile.
@@ -60,64 +65,9 @@ pub enum Action {
     ForceQuit,
 }
 
-/// Where an action works; two actions bound to one key conflict when their scopes overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Everywhere, even while typing.
-    Anywhere,
-    /// Everywhere except in a text box.
-    NotTyping,
-    /// Text boxes, the recent list and the process chooser.
-    Input,
-    /// Every list.
-    Lists,
-    /// The documents table.
-    Documents,
-    /// The documents table and the downloads pane.
-    Files,
-    /// The downloads pane and the process pane.
-    DownloadsAndProcess,
-    /// The downloads pane.
-    Downloads,
-}
-
-impl Scope {
-    fn panes(self) -> &'static [&'static str] {
-        const ALL: &[&str] = &["text", "recent", "process", "documents", "downloads"];
-        match self {
-            Scope::Anywhere => ALL,
-            Scope::NotTyping => &["recent", "process", "documents", "downloads"],
-            Scope::Input => &["text", "recent", "process"],
-            Scope::Lists => &["recent", "process", "documents", "downloads"],
-            Scope::Documents => &["documents"],
-            Scope::Files => &["documents", "downloads"],
-            Scope::DownloadsAndProcess => &["downloads", "process"],
-            Scope::Downloads => &["downloads"],
-        }
-    }
-
-    fn overlaps(self, other: Scope) -> bool {
-        self.panes().iter().any(|p| other.panes().contains(p))
-    }
-
-    /// Where the action works, in words, for the help overlay.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Scope::Anywhere => "anywhere",
-            Scope::NotTyping => "not typing",
-            Scope::Input => "search, login",
-            Scope::Lists => "lists",
-            Scope::Documents => "documents",
-            Scope::Files => "documents, downloads",
-            Scope::DownloadsAndProcess => "downloads, process",
-            Scope::Downloads => "downloads",
-        }
-    }
-}
-
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::ForceQuit,
         Action::Quit,
         Action::Help,
@@ -138,7 +88,9 @@ impl Action {
         Action::Open,
         Action::Filter,
         Action::CancelDownload,
+        Action::CancelAll,
         Action::Retry,
+        Action::Copy,
         Action::Logout,
         Action::SwitchProfile,
         Action::Suspend,
@@ -166,7 +118,9 @@ impl Action {
             Action::Open => "open",
             Action::Filter => "filter",
             Action::CancelDownload => "cancel_download",
+            Action::CancelAll => "cancel_all",
             Action::Retry => "retry",
+            Action::Copy => "copy",
             Action::Logout => "logout",
             Action::SwitchProfile => "switch_profile",
             Action::Suspend => "suspend",
@@ -202,7 +156,9 @@ impl Action {
             Action::Open => "open the downloaded file",
             Action::Filter => "filter by name or type",
             Action::CancelDownload => "cancel the download",
+            Action::CancelAll => "cancel all downloads",
             Action::Retry => "retry download / reload process",
+            Action::Copy => "copy the id, saved path or SHA-256",
             Action::Logout => "log out (or in)",
             Action::SwitchProfile => "switch profile",
             Action::Suspend => "suspend to the shell",
@@ -210,21 +166,19 @@ impl Action {
         }
     }
 
-    /// Where the action works.
-    pub fn scope(self) -> Scope {
+    /// Where the action works, in words, for the help overlay (what each
+    /// pane does exactly is its table in [`super::bindings`]).
+    pub fn place(self) -> &'static str {
         match self {
-            Action::ForceQuit | Action::Suspend | Action::NextPane | Action::PrevPane | Action::Cancel => {
-                Scope::Anywhere
-            }
-            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout | Action::SwitchProfile => {
-                Scope::NotTyping
-            }
-            Action::Submit => Scope::Input,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => Scope::Lists,
-            Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => Scope::Documents,
-            Action::Open => Scope::Files,
-            Action::Retry => Scope::DownloadsAndProcess,
-            Action::CancelDownload => Scope::Downloads,
+            Action::ForceQuit | Action::Suspend | Action::NextPane | Action::PrevPane | Action::Cancel => "anywhere",
+            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout | Action::SwitchProfile => "not typing",
+            Action::Submit => "search, login",
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => "lists",
+            Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => "documents",
+            Action::Open => "documents, downloads",
+            Action::Retry => "downloads, process",
+            Action::CancelDownload | Action::CancelAll => "downloads",
+            Action::Copy => "lists, process",
         }
     }
 
@@ -250,7 +204,9 @@ impl Action {
             Action::Open => &["o"],
             Action::Filter => &["f"],
             Action::CancelDownload => &["x"],
+            Action::CancelAll => &["X"],
             Action::Retry => &["r"],
+            Action::Copy => &["y"],
             Action::Logout => &["L"],
             Action::SwitchProfile => &["P"],
             Action::Suspend => &["Ctrl-z"],
@@ -266,20 +222,20 @@ impl fmt::Display for Action {
 
 /// One key with its modifiers, normalised so that `Shift-d` and `D` are the same key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
+pub(crate) struct Key {
     code: KeyCode,
     mods: KeyModifiers,
 }
 
 impl Key {
     /// The key of a terminal key event, normalised.
-    pub fn from_event(event: &KeyEvent) -> Key {
+    pub(crate) fn from_event(event: &KeyEvent) -> Key {
         Key::new(event.code, event.modifiers)
     }
 
     /// A key from a code and modifiers, normalised: Shift is folded into characters,
     /// BackTab is Shift-Tab, and only Ctrl, Alt and Shift count.
-    pub fn new(code: KeyCode, mods: KeyModifiers) -> Key {
+    pub(crate) fn new(code: KeyCode, mods: KeyModifiers) -> Key {
         let mut mods = mods & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match code {
             KeyCode::Char(c) => {
@@ -305,7 +261,7 @@ impl Key {
 
     /// Parses a key as written in the config: `d`, `D`, `Enter`, `Ctrl-c`, `Shift-Tab`,
     /// `PgUp`, `F1`, `Space`, `Alt-x` (`+` works for `-`, names ignore case).
-    pub fn parse(text: &str) -> Result<Key, String> {
+    pub(crate) fn parse(text: &str) -> Result<Key, String> {
         let text = text.trim();
         if text.is_empty() {
             return Err("an empty key".to_string());
@@ -358,7 +314,7 @@ impl Key {
     }
 
     /// Whether this key types a character into a text box (no Ctrl or Alt).
-    pub fn is_text(&self) -> bool {
+    pub(crate) fn is_text(&self) -> bool {
         matches!(self.code, KeyCode::Char(_)) && !self.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     }
 }
@@ -493,7 +449,7 @@ impl Keymap {
             .collect();
         for (i, (first, key)) in pairs.iter().enumerate() {
             for (second, other) in &pairs[i + 1..] {
-                if key == other && first != second && first.scope().overlaps(second.scope()) {
+                if key == other && first != second && super::bindings::meet(*first, *second) {
                     return Err(KeymapError::Conflict {
                         key: key.to_string(),
                         first: *first,
@@ -518,15 +474,6 @@ impl Keymap {
             .collect()
     }
 
-    /// Whether the key event triggers `action`.
-    pub fn is(&self, event: &KeyEvent, action: Action) -> bool {
-        event.kind != KeyEventKind::Release
-            && self
-                .bindings
-                .get(&action)
-                .is_some_and(|keys| keys.contains(&Key::from_event(event)))
-    }
-
     /// The keys of an action as shown to users (`Ctrl-C`, `↑`, `Shift-Tab`).
     pub fn keys_for(&self, action: Action) -> Vec<String> {
         self.bindings
@@ -542,6 +489,13 @@ mod tests {
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    impl Keymap {
+        /// Whether the key event triggers `action`.
+        fn is(&self, event: &KeyEvent, action: Action) -> bool {
+            self.actions(event).contains(&action)
+        }
     }
 
     fn overrides(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
@@ -646,6 +600,7 @@ mod tests {
         );
         assert!(err.to_string().contains("bound to both quit and download"), "{err}");
         // Keys may repeat where the actions never meet: Enter submits in boxes, downloads in the table.
+        assert_eq!(Keymap::with_overrides(&BTreeMap::new()), Ok(Keymap::default()));
         assert!(Keymap::with_overrides(&overrides(&[("open", &["d"])])).is_err());
         assert!(Keymap::with_overrides(&overrides(&[("cancel_download", &["d"])])).is_ok());
         assert!(Keymap::with_overrides(&overrides(&[("submit", &["Enter", "o"])])).is_ok());

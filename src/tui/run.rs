@@ -1,70 +1,30 @@
-//! The event loop: terminal events, worker events, signals and a tick that
-//! exists only while something animates become [`Msg`]s for [`App::update`];
-//! the [`Command`]s it returns go to the worker. The screen is drawn after
-//! each batch of messages, never on a timer, so an idle TUI uses no CPU.
+//! Launching the TUI: the app and its worker built from the settings
+//! ([`start`]), the real terminal around the event loop ([`run`], the loop
+//! itself is [`Tui`]), and `trackline demo`'s throwaway set-up ([`run_demo`]).
 
-use super::app::{App, AppInit, Msg, SessionInfo};
+use super::app::{App, AppInit, SessionInfo};
+pub use super::error::TuiError;
 use super::keymap::Keymap;
+use super::runtime::Tui;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
-use super::view;
 use crate::config::{self, Paths, Settings};
-use crate::worker::Command;
-use crate::worker::run::{self as worker, WorkerConfig};
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
-use futures_util::StreamExt;
+use crate::worker::run::{self as worker, WorkerConfig, WorkerHandle};
+use crossterm::event::EventStream;
 use secrecy::SecretString;
-use std::sync::OnceLock;
-use std::time::Duration;
 use time::{OffsetDateTime, UtcOffset};
 
-/// How often the spinner and download rows animate.
-const TICK: Duration = Duration::from_millis(100);
-
 /// When this variable is set the TUI panics right after its first frame, so
-/// a test can check that the panic hook restores the terminal.
+/// a test can check that the panic hook restores the terminal. Only debug
+/// builds read it (the test suite runs the debug binary); a release build
+/// has no such hook.
 pub const PANIC_FOR_TEST: &str = "TRACKLINE_PANIC_FOR_TEST";
 
-static LOCAL_OFFSET: OnceLock<UtcOffset> = OnceLock::new();
-
-/// Reads the local UTC offset. Call it while the process has one thread
-/// (before the async runtime starts): the `time` crate refuses later.
-pub fn capture_local_offset() {
-    let offset = UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC);
-    let _ = LOCAL_OFFSET.set(offset);
-}
-
-/// Why the TUI could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum TuiError {
-    /// The terminal could not be set up or written.
-    #[error("terminal: {0}")]
-    Terminal(#[from] std::io::Error),
-    /// The server URL or a setting is unusable.
-    #[error(transparent)]
-    Api(#[from] crate::api::ApiError),
-    /// The key bindings in the config file are wrong.
-    #[error("bad key bindings in the config file: {0}")]
-    Keys(String),
-    /// The stored session could not be read.
-    #[error(transparent)]
-    Session(#[from] crate::engine::session::SessionError),
-    /// The settings could not be resolved.
-    #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
-}
-
-impl TuiError {
-    /// The exit code of SPEC.md.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            TuiError::Api(e) => e.exit_code(),
-            TuiError::Keys(_) => crate::exit::USAGE,
-            TuiError::Session(e) => e.exit_code(),
-            TuiError::Config(e) => e.exit_code(),
-            TuiError::Terminal(_) => crate::exit::OTHER,
-        }
-    }
+/// The local UTC offset, for showing dates. Read it while the process has
+/// one thread (before the async runtime starts): the `time` crate refuses
+/// later, for soundness. The result goes into [`Launch::local_offset`].
+pub fn local_offset() -> UtcOffset {
+    UtcOffset::current_local_offset().unwrap_or(UtcOffset::UTC)
 }
 
 /// What the TUI starts from.
@@ -76,30 +36,59 @@ pub struct Launch {
     pub paths: Paths,
     /// A password to prefill in the login dialog (the demo's).
     pub password_prefill: Option<SecretString>,
+    /// The local UTC offset dates are shown in (see [`local_offset`]).
+    pub local_offset: UtcOffset,
 }
 
-/// The exit code after Ctrl-C (128 + SIGINT), as a shell reports an interrupt.
-pub const EXIT_INTERRUPTED: u8 = 130;
+/// The app and its running worker, as the binary builds them.
+pub struct Started {
+    /// The app, on the search box when the profile's session is still valid,
+    /// else on the login dialog.
+    pub app: App,
+    /// The worker, already running on the current tokio runtime.
+    pub worker: WorkerHandle,
+}
 
-/// How long quitting waits for downloads in flight to flush their `.part` files.
-const QUIT_GRACE: Duration = Duration::from_secs(3);
-
-/// Opens the TUI for the configured profile: on the search box when its
-/// session is still valid, else on the login dialog. Returns the exit code:
-/// 0 after `q`, 130 after Ctrl-C, 128 + the signal after SIGTERM or SIGHUP
-/// (downloads in flight keep their `.part` files either way).
+/// Opens the TUI for the configured profile in the real terminal (see
+/// [`start`] for where it opens). Returns the exit code: 0 after `q`, 130
+/// after Ctrl-C, 128 + the signal after SIGTERM or SIGHUP (downloads in
+/// flight keep their `.part` files either way).
 pub async fn run(launch: Launch) -> Result<u8, TuiError> {
+    let Started { app, worker } = start(&launch).await?;
+    let guard = TerminalGuard::enter()?;
+    let terminal = guard.open_terminal()?;
+    let tui = Tui::new(terminal, app, worker).with_host(guard).with_signals()?;
+    #[cfg(debug_assertions)]
+    let tui = panic_after_first_frame_if_asked(tui);
+    tui.run(EventStream::new()).await
+}
+
+/// For the test that a panic inside the running TUI restores the terminal:
+/// compiled into debug builds only, so a release build never reads
+/// [`PANIC_FOR_TEST`].
+#[cfg(debug_assertions)]
+fn panic_after_first_frame_if_asked<B>(tui: Tui<B>) -> Tui<B>
+where
+    B: ratatui::backend::Backend,
+    B::Error: Send + Sync + 'static,
+{
+    if std::env::var_os(PANIC_FOR_TEST).is_none() {
+        return tui;
+    }
+    tui.on_frame(|_| panic!("{PANIC_FOR_TEST} is set: panicking inside the running TUI"))
+}
+
+/// Builds the app for `launch` and starts its worker on the current tokio
+/// runtime with the profile's stored session, if it is still valid for the
+/// configured server.
+pub async fn start(launch: &Launch) -> Result<Started, TuiError> {
     let settings = &launch.settings;
     let keymap = Keymap::with_overrides(&settings.keys).map_err(|e| TuiError::Keys(e.to_string()))?;
     let theme = Theme::from_settings(settings.theme, &settings.colors, settings.no_color);
     let worker_config = WorkerConfig {
         paths: launch.paths.clone(),
         settings: settings.clone(),
-        overrides: config::Overrides {
-            config: settings.config_loaded.then(|| settings.config_file.clone()),
-            allow_insecure_http: settings.allow_insecure_http,
-            ..config::Overrides::default()
-        },
+        overrides: settings.overrides.clone(),
     };
     let now = OffsetDateTime::now_utc();
     let (worker, stored) = worker::start(worker_config).await?;
@@ -109,21 +98,18 @@ pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     });
     let init = AppInit {
         base_url: settings.base_url.trim_end_matches('/').to_string(),
+        base_url_origin: settings.base_url_origin(),
         email: settings.email.clone(),
         password_prefill: launch.password_prefill.clone(),
         session,
         recent: crate::store::recent::load(&launch.paths.recent_file()),
         keymap,
         theme,
-        concurrency: settings.concurrency,
         now,
-        local_offset: LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC),
+        local_offset: launch.local_offset,
     };
     let app = App::new(init).with_profiles(settings.profile.clone(), settings.profile_names.clone());
-    let mut guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut guard, app, worker).await;
-    drop(guard);
-    result
+    Ok(Started { app, worker })
 }
 
 /// `trackline demo`: the sandbox in-process on 127.0.0.1:0 and the TUI
@@ -131,7 +117,11 @@ pub async fn run(launch: Launch) -> Result<u8, TuiError> {
 /// dialog filled in with the demo account. The keys, theme and colours are
 /// the user's (`user`), so the demo is a place to try a config.
 #[cfg(feature = "sandbox")]
-pub async fn run_demo(download_dir: Option<std::path::PathBuf>, user: &Settings) -> Result<u8, TuiError> {
+pub async fn run_demo(
+    download_dir: Option<std::path::PathBuf>,
+    user: &Settings,
+    local_offset: UtcOffset,
+) -> Result<u8, TuiError> {
     use crate::sandbox::{DEMO_EMAIL, DEMO_PASSWORD, Sandbox, SandboxOptions};
     let sandbox = Sandbox::start(SandboxOptions::default()).await?;
     let scratch = tempfile_dir()?;
@@ -147,16 +137,19 @@ pub async fn run_demo(download_dir: Option<std::path::PathBuf>, user: &Settings)
         download_dir: Some(download_dir),
         ..config::Overrides::default()
     };
-    let mut settings = Settings::resolve(&paths, &overrides)?;
+    let mut settings = Settings::resolve(&paths, &overrides)?.with_own_base_url();
     settings.email = Some(DEMO_EMAIL.to_string());
     settings.keys = user.keys.clone();
     settings.theme = user.theme;
     settings.colors = user.colors.clone();
     settings.no_color = user.no_color;
+    // The demo's server is in this process, on loopback: never through the user's proxy.
+    settings.proxies = config::Proxies::default();
     let launch = Launch {
         settings,
         paths,
         password_prefill: Some(SecretString::from(DEMO_PASSWORD)),
+        local_offset,
     };
     let result = run(launch).await;
     sandbox.shutdown().await;
@@ -193,157 +186,5 @@ impl ScratchDir {
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn event_loop(guard: &mut TerminalGuard, mut app: App, mut worker: worker::WorkerHandle) -> Result<u8, TuiError> {
-    let mut terminal_events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut signals = Signals::new()?;
-    let mut exit_code = 0u8;
-
-    let size = guard.terminal().size()?;
-    dispatch(
-        guard,
-        &mut app,
-        &worker,
-        Msg::Resize {
-            width: size.width,
-            height: size.height,
-        },
-    )?;
-    draw(guard, &app)?;
-    // For the test that a panic inside the running TUI restores the terminal.
-    if std::env::var_os(PANIC_FOR_TEST).is_some() {
-        panic!("{PANIC_FOR_TEST} is set: panicking inside the running TUI");
-    }
-    loop {
-        let animating = app.is_animating();
-        // One wake-up at the session's next deadline (see App::next_deadline), not a timer.
-        let deadline = app.next_deadline().map(|at| {
-            let wait = at - OffsetDateTime::now_utc();
-            Duration::try_from(wait).unwrap_or(Duration::ZERO)
-        });
-        let msg = tokio::select! {
-            event = terminal_events.next() => match event {
-                Some(Ok(event)) => match terminal_msg(event) {
-                    Some(msg) => msg,
-                    None => continue,
-                },
-                Some(Err(error)) => return Err(error.into()),
-                None => break,
-            },
-            event = worker.events.recv() => match event {
-                Some(event) => Msg::Event { event, now: OffsetDateTime::now_utc() },
-                None => break,
-            },
-            _ = tick.tick(), if animating => Msg::Tick { now: OffsetDateTime::now_utc() },
-            () = tokio::time::sleep(deadline.unwrap_or_default()), if deadline.is_some() => {
-                Msg::Tick { now: OffsetDateTime::now_utc() }
-            }
-            signal = signals.recv() => {
-                tracing::info!(signal, "quitting on a signal");
-                exit_code = 128u8.saturating_add(signal);
-                break;
-            }
-        };
-        dispatch(guard, &mut app, &worker, msg)?;
-        // Take whatever else is already waiting, then draw once for the batch.
-        while let Ok(event) = worker.events.try_recv() {
-            dispatch(
-                guard,
-                &mut app,
-                &worker,
-                Msg::Event {
-                    event,
-                    now: OffsetDateTime::now_utc(),
-                },
-            )?;
-        }
-        if app.should_quit() {
-            if app.interrupted() {
-                exit_code = EXIT_INTERRUPTED;
-            }
-            break;
-        }
-        draw(guard, &app)?;
-    }
-    worker.finish(QUIT_GRACE).await;
-    Ok(exit_code)
-}
-
-fn dispatch(guard: &mut TerminalGuard, app: &mut App, worker: &worker::WorkerHandle, msg: Msg) -> Result<(), TuiError> {
-    for command in app.update(msg) {
-        match command {
-            Command::Suspend => {
-                guard.suspend()?;
-                let size = guard.terminal().size()?;
-                for follow_up in app.update(Msg::Resize {
-                    width: size.width,
-                    height: size.height,
-                }) {
-                    worker.send(follow_up);
-                }
-            }
-            Command::Quit => worker.shutdown(),
-            other => worker.send(other),
-        }
-    }
-    Ok(())
-}
-
-/// Draws one frame inside a synchronized update (DEC mode 2026), so a
-/// terminal that supports it shows the whole frame at once, never half of it.
-fn draw(guard: &mut TerminalGuard, app: &App) -> Result<(), TuiError> {
-    let now = OffsetDateTime::now_utc();
-    crossterm::queue!(std::io::stdout(), crossterm::terminal::BeginSynchronizedUpdate)?;
-    let drawn = guard.terminal().draw(|frame| view::draw(frame, app, now)).map(|_| ());
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EndSynchronizedUpdate)?;
-    Ok(drawn?)
-}
-
-fn terminal_msg(event: TermEvent) -> Option<Msg> {
-    match event {
-        TermEvent::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
-        TermEvent::Paste(text) => Some(Msg::Paste(text)),
-        TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
-        _ => None,
-    }
-}
-
-/// SIGTERM and SIGHUP, which quit the TUI cleanly.
-struct Signals {
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hangup: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn new() -> std::io::Result<Signals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Signals {
-                terminate: signal(SignalKind::terminate())?,
-                hangup: signal(SignalKind::hangup())?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    /// Waits for the next signal and returns its number.
-    async fn recv(&mut self) -> u8 {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                _ = self.terminate.recv() => 15,
-                _ = self.hangup.recv() => 1,
-            }
-        }
-        #[cfg(not(unix))]
-        std::future::pending().await
     }
 }

@@ -2,23 +2,28 @@
 //! bracketed paste on entry; all of it undone on drop, on suspend, and by a
 //! panic hook before the panic message prints.
 
+use super::runtime::TerminalHost;
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::execute;
 use crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
+use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::sync::Once;
 
-/// The terminal the TUI draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The real terminal the TUI draws on.
+pub type CrosstermTerminal = Terminal<CrosstermBackend<Stdout>>;
 
-/// Owns the terminal while the TUI runs; dropping it restores the terminal.
+/// Owns the terminal's modes while the TUI runs; dropping it restores the
+/// terminal. As the [`TerminalHost`] of the real terminal it suspends to the
+/// shell and wraps each frame in a synchronized update.
+#[derive(Debug)]
 pub struct TerminalGuard {
-    terminal: Tui,
+    _entered: (),
 }
 
 impl TerminalGuard {
@@ -26,24 +31,20 @@ impl TerminalGuard {
     pub fn enter() -> io::Result<TerminalGuard> {
         install_panic_hook();
         setup()?;
-        let terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
-            Ok(terminal) => terminal,
-            Err(error) => {
-                restore();
-                return Err(error);
-            }
-        };
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard { _entered: () })
     }
 
-    /// The terminal, to draw on.
-    pub fn terminal(&mut self) -> &mut Tui {
-        &mut self.terminal
+    /// A terminal on stdout to draw on; its buffers start empty, so its first
+    /// draw paints every cell.
+    pub fn open_terminal(&self) -> io::Result<CrosstermTerminal> {
+        Terminal::new(CrosstermBackend::new(io::stdout()))
     }
+}
 
+impl TerminalHost<CrosstermBackend<Stdout>> for TerminalGuard {
     /// Ctrl-Z: gives the terminal back to the shell and stops the process;
     /// when `fg` resumes it, takes the terminal again and forces a full redraw.
-    pub fn suspend(&mut self) -> io::Result<()> {
+    fn suspend(&mut self, terminal: &mut CrosstermTerminal) -> io::Result<()> {
         restore();
         stop_self();
         setup()?;
@@ -51,9 +52,38 @@ impl TerminalGuard {
         // cell; `Terminal::clear` would ask the terminal for the cursor
         // position, which not every terminal answers.
         execute!(io::stdout(), Clear(ClearType::All))?;
-        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        *terminal = self.open_terminal()?;
         Ok(())
     }
+
+    /// Starts a synchronized update (DEC mode 2026), so a terminal that
+    /// supports it shows the whole frame at once, never half of it.
+    fn begin_frame(&mut self) -> io::Result<()> {
+        queue!(io::stdout(), BeginSynchronizedUpdate)
+    }
+
+    /// Ends the synchronized update and flushes the frame.
+    fn end_frame(&mut self) -> io::Result<()> {
+        execute!(io::stdout(), EndSynchronizedUpdate)
+    }
+
+    /// Writes `text` as an OSC 52 clipboard sequence, which the terminal (or
+    /// tmux with `set-clipboard on`, or the terminal at the far end of SSH) takes.
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        let mut stdout = io::stdout();
+        stdout.write_all(osc52(text).as_bytes())?;
+        stdout.flush()
+    }
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard: base64, so no byte
+/// of the text can end it early or reach the terminal as a control.
+pub(crate) fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+    )
 }
 
 impl Drop for TerminalGuard {
@@ -99,3 +129,16 @@ fn stop_self() {
 
 #[cfg(not(unix))]
 fn stop_self() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_carries_the_text_in_base64() {
+        assert_eq!(osc52("12345"), "\x1b]52;c;MTIzNDU=\x07");
+        let hostile = osc52("a\x07b\x1b]0;x\x07");
+        assert_eq!(hostile.matches('\x07').count(), 1, "only the end: {hostile:?}");
+        assert_eq!(hostile.matches('\x1b').count(), 1, "only the start: {hostile:?}");
+    }
+}

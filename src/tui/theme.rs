@@ -258,7 +258,7 @@ impl Theme {
 
 /// What a status text means, roughly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusKind {
+pub(crate) enum StatusKind {
     /// Finished well: completed, done, paid, approved.
     Done,
     /// Going on: in progress, running, processing, open.
@@ -272,7 +272,7 @@ pub enum StatusKind {
 }
 
 /// Classifies a status text by its words.
-pub fn status_kind(status: &str) -> StatusKind {
+pub(crate) fn status_kind(status: &str) -> StatusKind {
     let s = status.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| s.contains(w));
     if has(&[

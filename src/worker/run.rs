@@ -187,6 +187,7 @@ impl Worker {
                     let _ = self.events.send(Event::DownloadCancelled { id });
                 }
             }
+            Command::CancelAllDownloads => self.queue.cancel_all(),
             Command::Open(path) => {
                 let opener = self.config().settings.opener;
                 let events = self.events.clone();
@@ -206,8 +207,6 @@ impl Worker {
                     }
                 });
             }
-            // The event loop handles these itself; nothing for the worker to do.
-            Command::Suspend | Command::Quit => {}
         }
     }
 
@@ -278,6 +277,7 @@ impl Worker {
                     let event = Event::ProfileSwitched {
                         profile,
                         base_url: session.client().base_url().to_string(),
+                        base_url_origin: settings.base_url_origin(),
                         email: settings.email.clone(),
                         session: stored.map(|s| SignedIn {
                             email: s.email,
@@ -330,11 +330,8 @@ impl Worker {
         let progress_events = events.clone();
         let on_event = Arc::new(move |event: DownloadEvent| {
             let _ = progress_events.send(match event {
-                DownloadEvent::Started { total, .. } => Event::DownloadStarted {
-                    id,
-                    path_hint: None,
-                    total,
-                },
+                DownloadEvent::Verifying { bytes } => Event::DownloadVerifying { id, bytes },
+                DownloadEvent::Started { received, total } => Event::DownloadStarted { id, received, total },
                 DownloadEvent::Progress(progress) => Event::Progress {
                     id,
                     received: progress.received,

@@ -1,6 +1,6 @@
 //! Shared test rig: a sandbox on 127.0.0.1:0 in its own runtime, and the real
 //! binary run with every user directory redirected into a temp dir.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -28,6 +28,21 @@ impl Rig {
             faults,
             ..SandboxOptions::default()
         })
+    }
+
+    /// A sandbox serving HTTPS with a certificate for localhost, 127.0.0.1 and ::1.
+    pub fn tls() -> Rig {
+        Rig::with_options(SandboxOptions {
+            tls: Some(trackline::sandbox::TlsOptions::default()),
+            ..SandboxOptions::default()
+        })
+    }
+
+    /// The sandbox's CA certificate, written to a file in the rig's home.
+    pub fn ca_file(&self) -> PathBuf {
+        let path = self.home.path().join("sandbox-ca.pem");
+        std::fs::write(&path, self.sandbox.ca_cert_pem().expect("a TLS sandbox")).unwrap();
+        path
     }
 
     pub fn with_options(options: SandboxOptions) -> Rig {
@@ -115,8 +130,11 @@ pub fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+pub mod inprocess;
 pub mod pty;
 pub mod raw;
+#[cfg(unix)]
+pub mod tools;
 
 /// The lines a command printed on stdout.
 pub fn stdout_lines(output: &std::process::Output) -> Vec<String> {

@@ -48,7 +48,13 @@ pub struct RawServer {
 impl RawServer {
     /// Serves every connection on its own thread; `script(n)` is the reply to the n-th request (from 0).
     pub fn start(script: impl Fn(usize) -> Reply + Send + Sync + 'static) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        RawServer::start_on(0, script)
+    }
+
+    /// The same on `port` of 127.0.0.1 (0: any free one): a server that comes
+    /// back where one was before.
+    pub fn start_on(port: u16, script: impl Fn(usize) -> Reply + Send + Sync + 'static) -> RawServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let port = listener.local_addr().unwrap().port();
         let hits = Arc::new(AtomicUsize::new(0));
         let sent = Arc::new(AtomicU64::new(0));

@@ -1,6 +1,6 @@
 //! Apps in known states at a fixed time, shared by the TUI snapshot tests and
 //! `examples/screenshots.rs`.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -85,6 +85,7 @@ pub fn recent() -> Vec<RecentEntry> {
 pub fn init(logged_in: bool, recent: Vec<RecentEntry>) -> AppInit {
     AppInit {
         base_url: BASE_URL.into(),
+        base_url_origin: None,
         email: Some(EMAIL.into()),
         password_prefill: None,
         session: logged_in.then(|| SessionInfo {
@@ -94,7 +95,6 @@ pub fn init(logged_in: bool, recent: Vec<RecentEntry>) -> AppInit {
         recent,
         keymap: Keymap::default(),
         theme: Theme::default(),
-        concurrency: 3,
         now: NOW,
         local_offset: UtcOffset::UTC,
     }
@@ -169,16 +169,13 @@ pub fn load(mut app: App, process: Process) -> App {
 
 /// The guide's process, with downloads in every state.
 pub fn with_downloads() -> App {
-    let mut init = init(true, recent());
-    init.concurrency = 2;
-    let mut app = load(App::new(init), guide_process());
-    // Download all five: two start, three wait.
-    let commands = app.update(ch('D'));
-    let ids = started(&commands);
-    assert_eq!(ids.len(), 2);
+    let mut app = load(App::new(init(true, recent())), guide_process());
+    // Download all five: every one is asked of the worker at once.
+    let ids = started(&app.update(ch('D')));
+    assert_eq!(ids.len(), 5);
     app.update(ev(Event::DownloadStarted {
         id: ids[0],
-        path_hint: None,
+        received: 0,
         total: Some(2_400_000),
     }));
     app.update(ev_at(
@@ -191,10 +188,10 @@ pub fn with_downloads() -> App {
     ));
     app.update(ev(Event::DownloadStarted {
         id: ids[1],
-        path_hint: None,
+        received: 0,
         total: Some(48_213),
     }));
-    let third = started(&app.update(ev_at(
+    app.update(ev_at(
         Event::Downloaded {
             id: ids[1],
             path: PathBuf::from("/home/ana/Downloads/Trackline/12345 Odoo Billing Process/Invoice_001.xml"),
@@ -202,22 +199,22 @@ pub fn with_downloads() -> App {
             sha256: "00".repeat(32),
         },
         1,
-    )));
-    let fourth = started(&app.update(ev(Event::DownloadFailed {
-        id: third[0],
+    ));
+    app.update(ev(Event::DownloadFailed {
+        id: ids[2],
         error: "the server answered 503 (maintenance)".into(),
         retryable: true,
         needs_login: false,
-    })));
-    // The fourth started when the third failed; it runs without a known size. The fifth waits.
+    }));
+    // The fourth runs without a known size; the worker has not started the fifth.
     app.update(ev(Event::DownloadStarted {
-        id: fourth[0],
-        path_hint: None,
+        id: ids[3],
+        received: 0,
         total: None,
     }));
     app.update(ev_at(
         Event::Progress {
-            id: fourth[0],
+            id: ids[3],
             received: 350_000,
             total: None,
         },

@@ -5,8 +5,10 @@ use super::{draw_input, pane};
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::downloads::TransferState;
+use crate::tui::fit::fit;
 use crate::tui::format::thousands;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -15,7 +17,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Documents && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Documents && !app.login.visible() && app.help.is_none();
     let docs = &app.documents;
     let mut info = Vec::new();
     if app.current.is_some() {
@@ -57,15 +59,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         );
         return;
     };
-    let mut table_area = inner;
-    if docs.filtering || !docs.filter.value().is_empty() {
-        let [filter_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-        table_area = rest;
+    let (filter_row, table_area) = layout::documents_areas(inner, app);
+    if let Some(filter_row) = filter_row {
         let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(filter_row);
         let label_style = if docs.filtering { t.key } else { t.muted };
         frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
         let style = if docs.filtering { t.input } else { t.text };
-        draw_input(frame, field, &docs.filter, style, docs.filtering && focused, false);
+        draw_input(frame, field, &docs.filter, style, docs.filtering && focused);
     }
     if docs.total() == 0 {
         frame.render_widget(
@@ -86,8 +86,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         );
         return;
     }
-    let height = table_area.height.saturating_sub(1) as usize;
-    let range = docs.cursor.visible(docs.rows().len(), height);
+    let header = layout::documents_header(table_area);
+    let height = table_area.height.saturating_sub(u16::from(header)) as usize;
+    let range = docs.cursor.window(docs.rows().len(), height);
+    // Every column but the name has its width; the name has the rest, and a cut ends in `…`.
+    let (kind_width, fixed) = if wide {
+        (14, 2 + 14 + 10 + 10 + 4)
+    } else {
+        (10, 2 + 10 + 9 + 3)
+    };
+    let name_width = (table_area.width as usize).saturating_sub(fixed);
     let selected = docs.cursor.selected();
     let rows: Vec<Row> = range
         .map(|row| {
@@ -106,23 +114,27 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             let transfer = app.downloads.for_doc(process.process_id.as_str(), doc.doc_id.as_str());
             let state = match transfer {
                 None => Span::styled("", t.muted),
-                Some(tr) => match tr.state {
-                    TransferState::Running => match tr.ratio() {
+                Some(tr) => match &tr.state {
+                    TransferState::Running(p) if p.verifying.is_some() => Span::styled("verifying", pick(t.info)),
+                    TransferState::Running(_) => match tr.ratio() {
                         Some(r) => Span::styled(format!("{:>3.0}%", r * 100.0), pick(t.info)),
                         None => Span::styled("running", pick(t.info)),
                     },
-                    TransferState::Queued => Span::styled("queued", pick(t.warn)),
-                    TransferState::Done => Span::styled("✓ done", pick(t.ok)),
-                    TransferState::Failed => Span::styled("✗ failed", pick(t.error)),
-                    TransferState::Cancelled => Span::styled("cancelled", pick(t.muted)),
+                    TransferState::Queued | TransferState::AwaitingLogin => Span::styled("queued", pick(t.warn)),
+                    TransferState::Done { .. } => Span::styled("✓ done", pick(t.ok)),
+                    TransferState::Failed { .. } => Span::styled("✗ failed", pick(t.error)),
+                    TransferState::Cancelled { .. } => Span::styled("cancelled", pick(t.muted)),
                 },
             };
-            let name = Span::styled(safe_line(&doc.display_name(), 200), pick(t.text));
+            let name = Span::styled(fit(&safe_line(&doc.display_name(), 200), name_width), pick(t.text));
             let kind = Span::styled(
-                doc.doc_type.as_deref().map(|s| safe_line(s, 40)).unwrap_or_default(),
+                fit(
+                    &doc.doc_type.as_deref().map(|s| safe_line(s, 40)).unwrap_or_default(),
+                    kind_width,
+                ),
                 pick(t.muted),
             );
-            let id = Span::styled(safe_line(doc.doc_id.as_str(), 20), pick(t.muted));
+            let id = Span::styled(fit(&safe_line(doc.doc_id.as_str(), 20), 10), pick(t.muted));
             let cells = if wide {
                 vec![
                     Cell::from(mark),
@@ -142,7 +154,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     } else {
         &["", "Name", "Type", "State"]
     };
-    let header = Row::new(header_cells.iter().map(|h| Cell::from(*h))).style(t.header);
+    let header_row = Row::new(header_cells.iter().map(|h| Cell::from(*h))).style(t.header);
     let widths: Vec<Constraint> = if wide {
         vec![
             Constraint::Length(2),
@@ -159,5 +171,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             Constraint::Length(9),
         ]
     };
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
+    let table = Table::new(rows, widths).column_spacing(1);
+    let table = if header { table.header(header_row) } else { table };
+    frame.render_widget(table, table_area);
 }

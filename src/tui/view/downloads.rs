@@ -1,181 +1,299 @@
-//! The downloads pane: one row per transfer with a progress bar, bytes, rate,
-//! ETA and state.
+//! The downloads pane: one row per transfer with its name, a progress bar,
+//! bytes, rate, ETA and state. The name wins the room first: as the pane
+//! narrows, ETA, then rate, then bytes are left out, and a name that is
+//! still too long is cut with `…`. What the pane has to say below its rows
+//! (a message, the selected row's error or saved path and SHA-256) goes on
+//! the bottom border when it fits, else on lines of its own.
 
 use super::pane;
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
-use crate::tui::downloads::{Transfer, TransferState};
+use crate::tui::downloads::{Progress, Tone, Transfer, TransferState};
+use crate::tui::fit::{self, fit, pad, pad_left};
 use crate::tui::format;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use time::OffsetDateTime;
 
-pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTime, wide: bool) {
-    let t = &app.theme;
-    let focused = app.focus == Focus::Downloads && !app.login.visible && app.help.is_none();
-    let items = app.downloads.items();
-    let mut info = Vec::new();
-    let count = |s: TransferState| items.iter().filter(|t| t.state == s).count();
-    let mut parts: Vec<Span> = Vec::new();
-    for (state, style) in [
-        (TransferState::Running, t.info),
-        (TransferState::Queued, t.warn),
-        (TransferState::Done, t.ok),
-        (TransferState::Failed, t.error),
-    ] {
-        let n = count(state);
-        if n > 0 {
-            if !parts.is_empty() {
-                parts.push(Span::styled(" · ", t.muted));
+/// The widths of the columns after the name.
+const PCT: usize = 4;
+const BYTES: usize = 17;
+const RATE: usize = 10;
+const ETA: usize = 10;
+const STATE: usize = 9;
+/// The bar's widths: always the narrow one, the wide one when there is room left.
+const BAR_NARROW: usize = 10;
+const BAR_WIDE: usize = 20;
+/// The name column (with its two-column pointer) asks for the longest name
+/// shown, between these.
+const NAME_MIN: usize = 12;
+const NAME_MAX: usize = 42;
+
+/// Which columns a row of a pane `width` columns wide has, and how wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Columns {
+    /// The name, with the pointer.
+    pub(crate) name: usize,
+    /// The bar.
+    pub(crate) bar: usize,
+    /// Whether the bytes are shown.
+    pub(crate) bytes: bool,
+    /// Whether the rate is shown (only with the bytes).
+    pub(crate) rate: bool,
+    /// Whether the ETA is shown (only with the rate).
+    pub(crate) eta: bool,
+}
+
+impl Columns {
+    /// The columns for rows whose longest name is `longest` columns: the
+    /// name gets what it needs (within bounds) before bytes, rate, ETA and
+    /// the wide bar get theirs, in that order.
+    pub(crate) fn new(width: usize, longest: usize) -> Columns {
+        let want = (longest + 2).clamp(NAME_MIN, NAME_MAX);
+        let mut columns = Columns {
+            name: 0,
+            bar: BAR_NARROW,
+            bytes: false,
+            rate: false,
+            eta: false,
+        };
+        let mut used = BAR_NARROW + PCT + STATE + 3;
+        let mut room = |extra: usize| {
+            let fits = width.saturating_sub(used + extra) >= want;
+            if fits {
+                used += extra;
             }
-            parts.push(Span::styled(format!("{n} {}", state.label()), style));
+            fits
+        };
+        columns.bytes = room(BYTES + 1);
+        columns.rate = columns.bytes && room(RATE + 1);
+        columns.eta = columns.rate && room(ETA + 1);
+        if room(BAR_WIDE - BAR_NARROW) {
+            columns.bar = BAR_WIDE;
+        }
+        columns.name = width.saturating_sub(used);
+        columns
+    }
+
+    /// The width of the bytes, rate and ETA columns shown, with the spaces between them.
+    fn details(&self) -> usize {
+        let shown = [(self.bytes, BYTES), (self.rate, RATE), (self.eta, ETA)];
+        let (n, sum) = shown
+            .iter()
+            .filter(|(on, _)| *on)
+            .fold((0, 0), |(n, sum), (_, w)| (n + 1, sum + w));
+        (sum + n).saturating_sub(1)
+    }
+}
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTime, _wide: bool) {
+    let t = &app.theme;
+    let focused = app.focus == Focus::Downloads && !app.login.visible() && app.help.is_none();
+    let items = app.downloads.items();
+    let count = |label: &str| items.iter().filter(|t| t.state.label() == label).count();
+    let mut info: Vec<Span> = Vec::new();
+    for (label, style) in [
+        ("running", t.info),
+        ("queued", t.warn),
+        ("done", t.ok),
+        ("failed", t.error),
+        ("cancelled", t.muted),
+    ] {
+        let n = count(label);
+        if n > 0 {
+            if !info.is_empty() {
+                info.push(Span::styled(" · ", t.muted));
+            }
+            info.push(Span::styled(format!("{} {label}", format::thousands(n)), style));
         }
     }
-    info.extend(parts);
     let mut block = pane(t, "Downloads", focused, info);
-    let retrying = items
-        .iter()
-        .filter(|tr| tr.state == TransferState::Running)
-        .find_map(|tr| tr.retry_note.as_deref().map(|note| (tr, note)));
-    let bottom = match (&app.downloads_notice, app.downloads.selected()) {
-        (Some(notice), _) => Some((
-            safe_line(&notice.text, 300),
-            if notice.error { t.error } else { t.info },
-        )),
-        (None, _) if retrying.is_some() => {
-            retrying.map(|(tr, note)| (format!("{}: {note}", safe_line(&tr.doc.display_name(), 60)), t.warn))
-        }
-        (None, Some(tr)) if focused && tr.state == TransferState::Failed => {
-            let retry = super::search::first_key(app, Action::Retry);
-            let error = tr.error.as_deref().map(|e| safe_line(e, 200)).unwrap_or_default();
-            Some((format!("{error} — {retry} retries"), t.error))
-        }
-        (None, Some(tr)) if tr.state == TransferState::Done => tr.path.as_ref().map(|path| {
-            let sha = tr
-                .sha256
-                .as_deref()
-                .map(|s| format!(" · sha256 {s}"))
-                .unwrap_or_default();
-            (
-                format!("saved {}{sha}", safe_line(&path.to_string_lossy(), 300)),
-                t.muted,
-            )
-        }),
-        _ => None,
-    };
-    if let Some((text, style)) = bottom {
-        block = block.title_bottom(Line::from(Span::styled(format!(" {text} "), style)));
+    let (rows_area, detail_area) = layout::downloads_areas(area, app);
+    let detail = app.downloads_detail();
+    if let Some(detail) = detail.as_ref().filter(|_| detail_area.is_none()) {
+        let text = fit(&detail.text, layout::border_room(area).saturating_sub(2));
+        block = block.title_bottom(Line::from(Span::styled(format!(" {text} "), tone(t, detail.tone))));
     }
-    let inner = block.inner(area);
     frame.render_widget(block, area);
+    if let (Some(detail), Some(detail_area)) = (&detail, detail_area) {
+        let lines = fit::wrap_lines(&detail.text, detail_area.width as usize, detail_area.height as usize);
+        let style = tone(t, detail.tone);
+        let lines: Vec<Line> = lines.into_iter().map(|l| Line::from(Span::styled(l, style))).collect();
+        frame.render_widget(Paragraph::new(lines), detail_area);
+    }
     if items.is_empty() {
         let keys = app.keymap.keys_for(Action::Download).join(" or ");
         let text = format!("No downloads yet: select a document, press {keys}.");
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
-            inner,
+            rows_area,
         );
         return;
     }
-    let range = app.downloads.cursor.visible(items.len(), inner.height as usize);
+    let range = app.downloads.cursor.window(items.len(), rows_area.height as usize);
+    let names: Vec<String> = items[range.clone()]
+        .iter()
+        .map(|tr| safe_line(&tr.doc.display_name(), 200))
+        .collect();
+    let longest = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
+    let columns = Columns::new(rows_area.width as usize, longest);
     let selected = app.downloads.cursor.selected();
-    let bar_width: u16 = if wide { 20 } else { 10 };
-    let rows: Vec<Row> = range
-        .map(|i| {
-            let tr = &items[i];
-            let is_selected = i == selected;
-            let row_style = match (is_selected, focused) {
-                (true, true) => t.selected,
-                (true, false) => t.selected_unfocused,
-                _ => Style::new(),
-            };
-            let pick = |style: Style| if is_selected && focused { t.selected } else { style };
-            let pointer = if is_selected && focused { "› " } else { "  " };
-            let name = Span::styled(
-                format!("{pointer}{}", safe_line(&tr.doc.display_name(), 200)),
-                pick(t.text),
-            );
-            let bar = progress_bar(t, tr, bar_width as usize, app.spinner_frame());
-            let bar = if is_selected && focused {
-                Line::from(Span::styled(bar.to_string(), t.selected))
+    for ((i, name), y) in range.zip(names).zip(rows_area.y..rows_area.bottom()) {
+        let line = row(app, &items[i], &name, columns, i == selected, focused);
+        frame.render_widget(line, Rect::new(rows_area.x, y, rows_area.width, 1));
+    }
+}
+
+/// One transfer's row.
+fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: bool, focused: bool) -> Line<'a> {
+    let t = &app.theme;
+    let pick = |style: Style| if selected && focused { t.selected } else { style };
+    let row_style = match (selected, focused) {
+        (true, true) => t.selected,
+        (true, false) => t.selected_unfocused,
+        _ => Style::new(),
+    };
+    let pointer = if selected && focused { "› " } else { "  " };
+    let mut spans = vec![
+        Span::styled(pointer, pick(t.text)),
+        Span::styled(pad(name, columns.name.saturating_sub(2)), pick(t.text)),
+        Span::raw(" "),
+    ];
+    let progress = match &tr.state {
+        TransferState::Running(progress) => Some(progress),
+        _ => None,
+    };
+    if let Some(bytes) = progress.and_then(|p| p.verifying) {
+        // Nothing to measure yet: the note has the bar's room too.
+        let room = columns.bar + 1 + PCT + columns.details() + usize::from(columns.details() > 0);
+        let long = format!(
+            "{} verifying the partial file ({})",
+            app.spinner_frame(),
+            format::bytes(bytes)
+        );
+        let note = if fit::width(&long) <= room {
+            long
+        } else {
+            format!("{} verifying the partial file", app.spinner_frame())
+        };
+        spans.push(Span::styled(pad(&note, room), pick(t.warn)));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            pad(&state_text(tr), STATE),
+            pick(state_style(t, &tr.state)),
+        ));
+        return Line::from(spans).style(row_style);
+    }
+    for span in progress_bar(t, tr, columns.bar, app.spinner_frame()).spans {
+        let style = if selected && focused { t.selected } else { span.style };
+        spans.push(Span::styled(span.content, style));
+    }
+    let received = tr.state.bytes().map_or(0, |(received, _)| received);
+    let shows_bytes = received > 0 || matches!(tr.state, TransferState::Done { .. });
+    let pct = match tr.ratio() {
+        Some(r) if shows_bytes => format!("{:>3.0}%", r * 100.0),
+        _ => String::new(),
+    };
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(pad_left(&pct, PCT), pick(t.text)));
+    let bytes = match tr.state.bytes() {
+        Some((received, Some(total))) if shows_bytes => {
+            format!("{} / {}", format::bytes(received), format::bytes(total))
+        }
+        Some((received, None)) if shows_bytes => format::bytes(received),
+        _ => String::new(),
+    };
+    let note = progress.and_then(note);
+    let details = columns.details();
+    match note {
+        Some(note) if details > 0 => {
+            // Bytes stay when there are some and the note fits in the rest.
+            let keep_bytes =
+                columns.bytes && !bytes.is_empty() && details.saturating_sub(BYTES + 1) >= fit::width(&note);
+            let room = if keep_bytes {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(pad(&bytes, BYTES), pick(t.muted)));
+                details - BYTES - 1
             } else {
-                bar
+                details
             };
-            let pct = match tr.ratio() {
-                Some(r) if tr.state != TransferState::Queued => format!("{:>3.0}%", r * 100.0),
-                _ => String::new(),
-            };
-            let bytes = match (tr.state, tr.total) {
-                (TransferState::Queued, _) => String::new(),
-                (TransferState::Failed | TransferState::Cancelled, _) if tr.received == 0 => String::new(),
-                (_, Some(total)) => format!("{} / {}", format::bytes(tr.received), format::bytes(total)),
-                (_, None) => format::bytes(tr.received),
-            };
-            let (rate, eta) = if tr.state == TransferState::Running {
-                (
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(pad(&note, room), pick(t.warn)));
+        }
+        _ => {
+            let (rate, eta) = match tr.state {
+                TransferState::Running(_) => (
                     tr.rate().map(format::rate).unwrap_or_default(),
                     tr.eta()
                         .map(|d| format!("ETA {}", format::duration(d)))
                         .unwrap_or_default(),
-                )
-            } else {
-                (String::new(), String::new())
+                ),
+                _ => (String::new(), String::new()),
             };
-            let state = Span::styled(tr.state.label(), pick(state_style(t, tr.state)));
-            let cells = if wide {
-                vec![
-                    Cell::from(name),
-                    Cell::from(bar),
-                    Cell::from(Span::styled(pct, pick(t.text))),
-                    Cell::from(Span::styled(bytes, pick(t.muted))),
-                    Cell::from(Span::styled(rate, pick(t.muted))),
-                    Cell::from(Span::styled(eta, pick(t.muted))),
-                    Cell::from(state),
-                ]
-            } else {
-                vec![
-                    Cell::from(name),
-                    Cell::from(bar),
-                    Cell::from(Span::styled(pct, pick(t.text))),
-                    Cell::from(state),
-                ]
-            };
-            Row::new(cells).style(row_style)
-        })
-        .collect();
-    let widths: Vec<Constraint> = if wide {
-        vec![
-            Constraint::Fill(1),
-            Constraint::Length(bar_width),
-            Constraint::Length(4),
-            Constraint::Length(17),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(9),
-        ]
-    } else {
-        vec![
-            Constraint::Fill(1),
-            Constraint::Length(bar_width),
-            Constraint::Length(4),
-            Constraint::Length(9),
-        ]
-    };
-    frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
+            for (shown, text, width) in [
+                (columns.bytes, bytes, BYTES),
+                (columns.rate, rate, RATE),
+                (columns.eta, eta, ETA),
+            ] {
+                if shown {
+                    spans.push(Span::raw(" "));
+                    spans.push(Span::styled(pad(&text, width), pick(t.muted)));
+                }
+            }
+        }
+    }
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(
+        pad(&state_text(tr), STATE),
+        pick(state_style(t, &tr.state)),
+    ));
+    Line::from(spans).style(row_style)
 }
 
-fn state_style(t: &Theme, state: TransferState) -> Style {
+/// What a running transfer is doing when it is not simply receiving bytes
+/// (verifying a partial file has a row of its own).
+fn note(progress: &Progress) -> Option<String> {
+    if let Some(retry) = &progress.retry_note {
+        return Some(retry.clone());
+    }
+    progress
+        .resumed
+        .map(|(offset, _)| format!("resuming at {}", format::bytes(offset)))
+}
+
+/// The state column: what the transfer is doing, in at most [`STATE`] columns.
+fn state_text(tr: &Transfer) -> String {
+    match &tr.state {
+        TransferState::Running(p) if p.verifying.is_some() => "verifying".into(),
+        TransferState::Running(p) if p.retry_note.is_some() => "retrying".into(),
+        TransferState::Running(p) if p.resumed.is_some() => "resuming".into(),
+        TransferState::Failed { .. } if (2..10).contains(&tr.tries) => format!("failed ×{}", tr.tries),
+        state => state.label().into(),
+    }
+}
+
+fn tone(t: &Theme, tone: Tone) -> Style {
+    match tone {
+        Tone::Info => t.info,
+        Tone::Warn => t.warn,
+        Tone::Error => t.error,
+        Tone::Muted => t.muted,
+    }
+}
+
+fn state_style(t: &Theme, state: &TransferState) -> Style {
     match state {
-        TransferState::Queued => t.warn,
-        TransferState::Running => t.info,
-        TransferState::Done => t.ok,
-        TransferState::Failed => t.error,
-        TransferState::Cancelled => t.muted,
+        TransferState::Queued | TransferState::AwaitingLogin => t.warn,
+        TransferState::Running(_) => t.info,
+        TransferState::Done { .. } => t.ok,
+        TransferState::Failed { .. } => t.error,
+        TransferState::Cancelled { .. } => t.muted,
     }
 }
 
@@ -183,16 +301,18 @@ fn state_style(t: &Theme, state: TransferState) -> Style {
 fn progress_bar(t: &Theme, tr: &Transfer, width: usize, spinner: &str) -> Line<'static> {
     let (fill, empty) = if t.monochrome { ("#", "-") } else { ("━", "─") };
     let filled_style = match tr.state {
-        TransferState::Done => t.ok,
-        TransferState::Failed => t.error,
-        TransferState::Cancelled => t.muted,
+        TransferState::Done { .. } => t.ok,
+        TransferState::Failed { .. } => t.error,
+        TransferState::Cancelled { .. } => t.muted,
         _ => t.gauge,
     };
-    match (tr.state, tr.ratio()) {
-        (TransferState::Queued, _) => Line::from(Span::styled(empty.repeat(width), t.gauge_empty)),
-        (TransferState::Running, None) => Line::from(vec![
+    match (&tr.state, tr.ratio()) {
+        (TransferState::Queued | TransferState::AwaitingLogin, _) => {
+            Line::from(Span::styled(empty.repeat(width), t.gauge_empty))
+        }
+        (TransferState::Running(_), None) => Line::from(vec![
             Span::styled(format!("{spinner} "), t.gauge),
-            Span::styled(empty.repeat(width - 2), t.gauge_empty),
+            Span::styled(empty.repeat(width.saturating_sub(2)), t.gauge_empty),
         ]),
         (_, ratio) => {
             let done = ((ratio.unwrap_or(0.0) * width as f64).round() as usize).min(width);
@@ -200,6 +320,32 @@ fn progress_bar(t: &Theme, tr: &Transfer, width: usize, spinner: &str) -> Line<'
                 Span::styled(fill.repeat(done), filled_style),
                 Span::styled(empty.repeat(width - done), t.gauge_empty),
             ])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_name_wins_room_before_bytes_rate_and_eta() {
+        // 80 columns: a pane 76 wide inside.
+        let c = Columns::new(76, 23);
+        assert!(c.name >= 25 && c.bytes && !c.rate && !c.eta, "{c:?}");
+        // 90 columns.
+        let c = Columns::new(86, 23);
+        assert!(c.name >= 25 && c.bytes && c.rate && !c.eta, "{c:?}");
+        // 120 columns: everything, and the wide bar.
+        let c = Columns::new(116, 23);
+        assert!(c.bytes && c.rate && c.eta && c.bar == BAR_WIDE, "{c:?}");
+        // 60 columns: the name and the bar, the percentage and the state.
+        let c = Columns::new(56, 23);
+        assert!(c.name >= 25 && !c.bytes, "{c:?}");
+        for width in 56..200 {
+            let c = Columns::new(width, 200);
+            let used = c.name + 1 + c.bar + 1 + PCT + 1 + STATE + c.details() + usize::from(c.details() > 0);
+            assert_eq!(used, width, "{c:?} at {width}");
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The help overlay, generated from the keymap.
 
-use super::centered;
 use crate::tui::app::App;
+use crate::tui::fit;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use crate::tui::list::ListCursor;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -12,9 +13,7 @@ use ratatui::widgets::{Block, BorderType, Cell, Clear, Padding, Row, Table};
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor) {
     let t = &app.theme;
     let rows_total = Action::ALL.len();
-    let width = 76.min(area.width.saturating_sub(4));
-    let height = (rows_total as u16 + 4).min(area.height.saturating_sub(2));
-    let rect = centered(area, width, height);
+    let rect = layout::help_rect(area);
     let close: Vec<String> = [Action::Cancel, Action::Help]
         .iter()
         .filter_map(|a| app.keymap.keys_for(*a).into_iter().next())
@@ -28,17 +27,19 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    let visible = cursor.visible(rows_total, inner.height.saturating_sub(1) as usize);
+    let visible = cursor.window(rows_total, inner.height.saturating_sub(1) as usize);
     let wide = inner.width >= 66;
+    // What the fixed columns and the spacing leave the description (a cut is marked).
+    let described = (inner.width as usize).saturating_sub(if wide { 14 + 20 + 4 } else { 12 + 2 });
     let rows: Vec<Row> = Action::ALL[visible]
         .iter()
         .map(|action| {
             let mut cells = vec![
                 Cell::from(Span::styled(app.keymap.keys_for(*action).join("  "), t.key)),
-                Cell::from(Span::styled(action.describe(), t.text)),
+                Cell::from(Span::styled(fit::fit(action.describe(), described), t.text)),
             ];
             if wide {
-                cells.push(Cell::from(Span::styled(action.scope().describe(), t.muted)));
+                cells.push(Cell::from(Span::styled(action.place(), t.muted)));
             }
             Row::new(cells)
         })

@@ -1,100 +1,64 @@
-//! The hint line: the keys that work in the focused pane, from the keymap.
+//! The hint line: the keys that work in the pane that has the keyboard, from
+//! its table in [`crate::tui::bindings`] and the keymap.
 
 use crate::text::safe_line;
-use crate::tui::app::{App, Focus};
-use crate::tui::keymap::Action;
+use crate::tui::app::App;
+use crate::tui::fit;
+use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The (keys, what they do) pairs for the current context, most useful first.
+/// The (keys, what they do) pairs of the pane that has the keyboard, from its
+/// table, most useful first.
 pub(crate) fn hint_items(app: &App) -> Vec<(String, &'static str)> {
-    use Action::*;
-    let items: &[(&[Action], &'static str)] = if app.login.visible {
-        &[
-            (&[Submit], "log in"),
-            (&[NextPane], "next field"),
-            (&[Cancel], "close"),
-            (&[ForceQuit], "quit"),
-        ]
-    } else if app.help.is_some() {
-        &[(&[Cancel], "close"), (&[Up, Down], "scroll"), (&[Quit], "quit")]
-    } else {
-        match app.focus {
-            Focus::Search => &[
-                (&[Submit], "look up"),
-                (&[Down], "recent"),
-                (&[NextPane], "next pane"),
-                (&[Cancel], "leave box"),
-                (&[ForceQuit], "quit"),
-            ],
-            Focus::Documents if app.documents.filtering => &[
-                (&[Submit], "done"),
-                (&[Up, Down], "move"),
-                (&[Cancel], "leave filter"),
-                (&[ForceQuit], "quit"),
-            ],
-            Focus::Recent => &[
-                (&[Submit], "look up"),
-                (&[Up, Down], "move"),
-                (&[FocusSearch], "search"),
-                (&[NextPane], "next pane"),
-                (&[Help], "help"),
-                (&[Quit], "quit"),
-            ],
-            Focus::Process if !app.choices.is_empty() => &[
-                (&[Submit], "choose"),
-                (&[Up, Down], "move"),
-                (&[FocusSearch], "search"),
-                (&[NextPane], "next pane"),
-                (&[Help], "help"),
-                (&[Quit], "quit"),
-            ],
-            Focus::Process => &[
-                (&[Retry], "reload"),
-                (&[Up, Down], "scroll"),
-                (&[FocusSearch], "search"),
-                (&[NextPane], "next pane"),
-                (&[Logout], "log out"),
-                (&[Help], "help"),
-                (&[Quit], "quit"),
-            ],
-            Focus::Documents => &[
-                (&[Download], "download"),
-                (&[Mark], "mark"),
-                (&[DownloadAll], "download marked/all"),
-                (&[Open], "open"),
-                (&[Filter], "filter"),
-                (&[FocusSearch], "search"),
-                (&[Help], "help"),
-                (&[Quit], "quit"),
-            ],
-            Focus::Downloads => &[
-                (&[CancelDownload], "cancel"),
-                (&[Retry], "retry"),
-                (&[Open], "open"),
-                (&[Up, Down], "move"),
-                (&[FocusSearch], "search"),
-                (&[Help], "help"),
-                (&[Quit], "quit"),
-            ],
-        }
-    };
-    items
-        .iter()
+    app.pane()
+        .hints()
+        .into_iter()
         .filter_map(|(actions, label)| {
             let keys: Vec<String> = actions
                 .iter()
                 .filter_map(|a| app.keymap.keys_for(*a).into_iter().next())
                 .collect();
-            (!keys.is_empty()).then(|| (keys.join(""), *label))
+            (!keys.is_empty()).then(|| (keys.join(""), label))
         })
         .collect()
 }
 
+/// The hint line: a question waiting for its answer, else a message until
+/// the next key ("copied …"), else the keys of the pane.
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
+    let room = (area.width as usize).saturating_sub(1);
+    // A question waiting for its answer comes first.
+    let prompt = match app.prompt_text(false) {
+        Some(long) if fit::width(&long) <= room => Some(long),
+        Some(_) => app.prompt_text(true),
+        None => None,
+    };
+    if let Some(text) = prompt {
+        let line = Line::from(vec![Span::raw(" "), Span::styled(fit::fit(&text, room), t.warn)]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    // Then a message of the session (a warning, a profile switch), wrapped on its rows.
+    if let (Some(lines), Some(notice)) = (layout::hint_message(app, area.width), &app.sessions.notice) {
+        let style = if notice.error { t.warn } else { t.info };
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .map(|line| Line::from(Span::styled(format!(" {line}"), style)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    // Then what the last key did ("copied …"), until the next key.
+    if let Some(notice) = &app.hint_notice {
+        let style = if notice.error { t.error } else { t.info };
+        let line = Line::from(vec![Span::raw(" "), Span::styled(fit::fit(&notice.text, room), style)]);
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (keys, label) in hint_items(app) {

@@ -1,6 +1,6 @@
 //! The login dialog, centred over the screen.
 
-use super::{centered, draw_input};
+use super::{centered, draw_input, draw_masked};
 use crate::text::safe_line;
 use crate::tui::app::{App, LoginField};
 use ratatui::Frame;
@@ -44,7 +44,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (password, LoginField::Password, "Password"),
         (server, LoginField::Server, "Server"),
     ] {
-        let focused = form.field == field && !form.in_flight;
+        let focused = form.field == field && !form.in_flight();
         let [marker, label_area, value] =
             Layout::horizontal([Constraint::Length(2), Constraint::Length(10), Constraint::Fill(1)]).areas(row);
         let label_style = if form.field == field { t.key } else { t.muted };
@@ -53,22 +53,30 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             marker,
         );
         frame.render_widget(Paragraph::new(label).style(label_style), label_area);
-        let input = match field {
-            LoginField::Email => &form.email,
-            LoginField::Password => &form.password,
-            LoginField::Server | LoginField::KeepPassword => &form.server,
-        };
         let style = if form.field == field {
             t.input.patch(t.selected_unfocused)
         } else {
             t.text
         };
-        draw_input(frame, value, input, style, focused, field == LoginField::Password);
+        match field {
+            LoginField::Password => {
+                draw_masked(
+                    frame,
+                    value,
+                    form.password.chars(),
+                    form.password.cursor(),
+                    style,
+                    focused,
+                );
+            }
+            LoginField::Email => draw_input(frame, value, &form.email, style, focused),
+            LoginField::Server | LoginField::KeepPassword => draw_input(frame, value, &form.server, style, focused),
+        }
     }
     draw_keep_password(frame, keep, app);
-    let line = if form.in_flight {
+    let line = if form.in_flight() {
         Line::from(Span::styled(format!("{} Logging in…", app.spinner_frame()), t.info))
-    } else if let Some(error) = &form.error {
+    } else if let Some(error) = form.error() {
         Line::from(Span::styled(format!("✗ {}", safe_line(error, 300)), t.error))
     } else {
         let keys = |a| app.keymap.keys_for(a).into_iter().next().unwrap_or_default();
@@ -101,7 +109,7 @@ fn draw_keep_password(frame: &mut Frame, area: Rect, app: &App) {
         ),
     ]);
     frame.render_widget(Paragraph::new(label), rest);
-    if focused && !form.in_flight {
+    if focused && !form.in_flight() {
         frame.set_cursor_position((rest.x + 1, rest.y));
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing the app with ratatui: a top bar, the panes, a hint line, and the
-//! login and help overlays. Drawing reads the state only (scroll offsets are
-//! kept in `Cell`s) and costs by visible rows, not by list length.
+//! login and help overlays, where `tui::layout` puts them. Drawing only reads
+//! the state (scroll offsets included) and costs by visible rows, not by list
+//! length.
 
 mod documents;
 mod downloads;
@@ -11,27 +12,28 @@ mod process;
 mod profiles;
 mod search;
 
-use super::app::{App, Focus};
+#[cfg(test)]
+pub(crate) use hints::hint_items;
+
+use super::app::{App, Phase, SessionEnd};
+use super::fit;
+use super::layout;
+use super::layout::MIN_SIZE;
+use super::layout::centered;
 use super::theme::Theme;
 use crate::text::safe_line;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 use time::OffsetDateTime;
 use tui_input::Input;
 
-/// The smallest terminal the panes fit in; below it a one-line message shows.
-pub const MIN_SIZE: (u16, u16) = (60, 16);
-
-/// Below this width the panes stack instead of sitting side by side.
-const WIDE: u16 = 80;
-
 /// Draws the whole screen for `app` at time `now`.
 pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     let area = frame.area();
-    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+    let Some(panes) = layout::panes(area, app) else {
         let message = format!(
             "Terminal too small ({}×{}): make it at least {}×{}",
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
@@ -39,60 +41,19 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
         let row = Rect::new(area.x, area.y + area.height / 2, area.width, area.height.min(1));
         frame.render_widget(Paragraph::new(message).style(app.theme.warn).centered(), row);
         return;
-    }
-    let [top, body, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    draw_top_bar(frame, top, app, now);
-    if area.width >= WIDE {
-        let upper = (body.height / 3).clamp(8, 12);
-        let lower = (body.height / 4).clamp(4, 8);
-        let [upper_area, docs, dls] = Layout::vertical([
-            Constraint::Length(upper),
-            Constraint::Fill(1),
-            Constraint::Length(lower),
-        ])
-        .areas(body);
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
-        let [search_box, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
-        search::draw_box(frame, search_box, app);
+    };
+    draw_top_bar(frame, panes.top, app, now);
+    search::draw_box(frame, panes.search, app);
+    if let Some(recent) = panes.recent {
         search::draw_recent(frame, recent, app);
-        process::draw(frame, right, app, now);
-        documents::draw(frame, docs, app, true);
-        downloads::draw(frame, dls, app, now, true);
-    } else {
-        // The table gets the room when it (or the downloads) has the focus.
-        let middle = if matches!(app.focus, Focus::Documents | Focus::Downloads) {
-            4
-        } else {
-            (body.height / 3).max(5)
-        };
-        let lower = (body.height / 4).max(4);
-        let [search_box, top_pane, docs, dls] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Length(middle),
-            Constraint::Fill(1),
-            Constraint::Length(lower),
-        ])
-        .areas(body);
-        search::draw_box(frame, search_box, app);
-        let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
-            && app.current.is_none()
-            && app.choices.is_empty()
-            && !matches!(
-                app.lookup,
-                super::app::Lookup::Loading { .. } | super::app::Lookup::Failed { .. }
-            );
-        if show_recent || app.focus == Focus::Recent {
-            search::draw_recent(frame, top_pane, app);
-        } else {
-            process::draw(frame, top_pane, app, now);
-        }
-        documents::draw(frame, docs, app, false);
-        downloads::draw(frame, dls, app, now, false);
     }
-    hints::draw(frame, hint, app);
-    if app.login.visible {
+    if let Some(process) = panes.process {
+        process::draw(frame, process, app, now);
+    }
+    documents::draw(frame, panes.documents, app, panes.wide);
+    downloads::draw(frame, panes.downloads, app, now, panes.wide);
+    hints::draw(frame, panes.hint, app);
+    if app.login.visible() {
         login::draw(frame, area, app);
     } else if let Some(cursor) = &app.sessions.chooser {
         profiles::draw(frame, area, app, cursor);
@@ -103,46 +64,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
 
 fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
-    let mut session = Vec::new();
-    match &app.session {
-        Some(s) => {
-            session.push(Span::styled(safe_line(&s.email, 60), t.top_bar));
-            if let Some(at) = s.expires_at {
-                session.push(Span::styled(" │ ", t.top_bar));
-                let left = at - now;
-                if left.is_positive() && app.sessions.ending {
-                    let key = app
-                        .keymap
-                        .keys_for(super::keymap::Action::Logout)
-                        .into_iter()
-                        .next()
-                        .unwrap_or_default();
-                    let offer = if app.sessions.renewable {
-                        "renews by itself".to_string()
-                    } else {
-                        format!("{key} to log in again")
-                    };
-                    session.push(Span::styled(
-                        format!("session ends in {} — {offer}", super::format::remaining(left)),
-                        t.top_bar.patch(t.warn),
-                    ));
-                } else if left.is_positive() {
-                    session.push(Span::styled(
-                        format!("session {} left", super::format::remaining(left)),
-                        t.top_bar,
-                    ));
-                } else {
-                    session.push(Span::styled("session expired", t.top_bar.patch(t.error)));
-                }
-            }
-        }
-        None => session.push(Span::styled("not signed in", t.top_bar)),
-    }
-    if let Some(notice) = &app.sessions.notice {
-        let style = if notice.error { t.warn } else { t.info };
-        session.push(Span::styled(" │ ", t.top_bar));
-        session.push(Span::styled(safe_line(&notice.text, 200), t.top_bar.patch(style)));
-    }
+    let session = |short: bool| session_spans(app, now, short);
     let help = app
         .keymap
         .keys_for(super::keymap::Action::Help)
@@ -150,33 +72,124 @@ fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
         .map(|key| Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned());
     let help_width = help.as_ref().map_or(0, Line::width);
     let brand = Span::styled(" Trackline ", t.brand);
-    let server = Span::styled(
-        format!(
-            "│ {} │ {} │ ",
-            safe_line(&app.sessions.profile, 30),
-            safe_line(&app.base_url, 80)
-        ),
-        t.top_bar,
-    );
-    let session_width: usize = session.iter().map(Span::width).sum();
-    let full = brand.width() + server.width() + session_width;
-    let profile_only = Span::styled(format!("│ {} │ ", safe_line(&app.sessions.profile, 30)), t.top_bar);
-    let fits = |middle: &Span| brand.width() + middle.width() + session_width + help_width <= area.width as usize;
-    let middle = if full + help_width <= area.width as usize {
-        server
-    } else if fits(&profile_only) {
-        profile_only
-    } else {
-        Span::styled("│ ", t.top_bar)
-    };
-    let mut spans = vec![brand, middle];
-    spans.extend(session);
+    let profile = safe_line(&app.sessions.profile, 30);
+    let url = safe_line(&app.base_url, 80);
+    let width = area.width as usize;
+    let spans_width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    // The profile, the server and where it came from, the most that fits.
+    let mut chosen: Option<(Vec<Span>, bool)> = None;
+    if let Some(origin) = app.base_url_origin.as_deref() {
+        let origin = safe_line(origin, 200);
+        let from = origin.split(", not the profile").next().unwrap_or_default().to_string();
+        let texts = [format!("{url} ({origin})"), format!("{url} ({from})"), from.clone()];
+        // The fullest text first: it may take the help key's room, then the word "session".
+        'fit: for text in &texts {
+            for (short, with_help) in [(false, true), (false, false), (true, false)] {
+                let session = session(short);
+                let fixed = brand.width() + 8 + fit::width(&profile) + spans_width(&session);
+                let room = width.saturating_sub(fixed + if with_help { help_width } else { 0 });
+                if fit::width(text) <= room {
+                    chosen = Some((server_spans(app, &profile, text, true, session), with_help));
+                    break 'fit;
+                }
+            }
+        }
+        if chosen.is_none() {
+            let session = session(true);
+            let room = width.saturating_sub(brand.width() + 8 + fit::width(&profile) + spans_width(&session));
+            if room >= 8 {
+                chosen = Some((
+                    server_spans(app, &profile, &fit::fit(&from, room), true, session),
+                    false,
+                ));
+            }
+        }
+    }
+    let (mut spans, with_help) = chosen.unwrap_or_else(|| {
+        let session = session(false);
+        let session_width = spans_width(&session);
+        let server = server_spans(app, &profile, &url, false, Vec::new());
+        let fits = |middle: usize| brand.width() + middle + session_width + help_width <= width;
+        let mut spans = if fits(spans_width(&server)) {
+            server
+        } else if fits(fit::width(&profile) + 4) {
+            vec![Span::styled(format!("│ {profile} │ "), t.top_bar)]
+        } else {
+            vec![Span::styled("│ ", t.top_bar)]
+        };
+        spans.extend(session);
+        (spans, true)
+    });
+    spans.insert(0, brand);
     let left = Line::from(spans);
     let left_width = left.width();
     frame.render_widget(Paragraph::new(left).style(t.top_bar), area);
-    if let Some(help) = help.filter(|_| left_width + help_width <= area.width as usize) {
+    if let Some(help) = help.filter(|_| with_help && left_width + help_width <= width) {
         frame.render_widget(help, area);
     }
+}
+
+/// `│ profile │ server │ ` and then `session`; the server drawn as a
+/// warning when it is not the profile's own.
+fn server_spans<'a>(app: &App, profile: &str, server: &str, warn: bool, session: Vec<Span<'a>>) -> Vec<Span<'a>> {
+    let t = &app.theme;
+    let style = if warn { t.top_bar.patch(t.warn) } else { t.top_bar };
+    let mut spans = vec![
+        Span::styled(format!("│ {profile} │ "), t.top_bar),
+        Span::styled(server.to_string(), style),
+        Span::styled(" │ ", t.top_bar),
+    ];
+    spans.extend(session);
+    spans
+}
+
+/// The signed-in email and the session's time left (`short`: without the word "session").
+fn session_spans(app: &App, now: OffsetDateTime, short: bool) -> Vec<Span<'static>> {
+    let t = &app.theme;
+    let mut session = Vec::new();
+    match &app.sessions.phase {
+        Phase::SignedIn {
+            email,
+            expires_at,
+            renewable,
+            end,
+        } => {
+            session.push(Span::styled(safe_line(email, 60), t.top_bar));
+            if let Some(at) = *expires_at {
+                session.push(Span::styled(" │ ", t.top_bar));
+                let left = at - now;
+                let word = if short { "" } else { "session " };
+                if left.is_positive() && *end != SessionEnd::Later {
+                    let key = app
+                        .keymap
+                        .keys_for(super::keymap::Action::Logout)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    let offer = if *renewable {
+                        "renews by itself".to_string()
+                    } else {
+                        format!("{key} to log in again")
+                    };
+                    let text = if short {
+                        format!("ends in {}", super::format::remaining(left))
+                    } else {
+                        format!("session ends in {} — {offer}", super::format::remaining(left))
+                    };
+                    session.push(Span::styled(text, t.top_bar.patch(t.warn)));
+                } else if left.is_positive() {
+                    session.push(Span::styled(
+                        format!("{word}{} left", super::format::remaining(left)),
+                        t.top_bar,
+                    ));
+                } else {
+                    session.push(Span::styled(format!("{word}expired"), t.top_bar.patch(t.error)));
+                }
+            }
+        }
+        Phase::SignedOut { .. } => session.push(Span::styled("not signed in", t.top_bar)),
+    }
+    session
 }
 
 /// A pane's border: rounded, highlighted when focused, with a title and extra info.
@@ -200,26 +213,30 @@ fn pane<'a>(theme: &Theme, title: &'a str, focused: bool, info: Vec<Span<'a>>) -
         .padding(Padding::horizontal(1))
 }
 
+/// Draws a password box: one `•` a character (scrolled to keep the cursor in
+/// view), and the terminal cursor when focused.
+fn draw_masked(frame: &mut Frame, area: Rect, chars: usize, cursor: usize, style: Style, focused: bool) {
+    let width = area.width.max(1) as usize;
+    let scroll = cursor.saturating_sub(width.saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new("•".repeat(chars.saturating_sub(scroll))).style(style),
+        area,
+    );
+    if focused {
+        let x = u16::try_from(cursor - scroll).unwrap_or(u16::MAX);
+        frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+    }
+}
+
 /// Draws a one-line text box's value (scrolled to keep the cursor in view) and
 /// places the terminal cursor when focused.
-fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focused: bool, mask: bool) {
+fn draw_input(frame: &mut Frame, area: Rect, input: &Input, style: Style, focused: bool) {
     let width = area.width.max(1) as usize;
     let scroll = input.visual_scroll(width.saturating_sub(1));
-    let shown: String = if mask {
-        "•".repeat(input.value().chars().count().saturating_sub(scroll))
-    } else {
-        safe_line(input.value(), 4000).chars().skip(scroll).collect()
-    };
+    let shown: String = safe_line(input.value(), 4000).chars().skip(scroll).collect();
     frame.render_widget(Paragraph::new(shown).style(style), area);
     if focused {
         let x = input.visual_cursor().saturating_sub(scroll) as u16;
         frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
     }
-}
-
-/// A rectangle of at most `width`×`height` centred in `area`.
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
 }

@@ -4,20 +4,39 @@
 use super::pane;
 use crate::api::Process;
 use crate::text::safe_line;
-use crate::tui::app::{App, Focus, Lookup};
-use crate::tui::format;
+use crate::tui::app::{App, FIXED_DETAILS, Focus, LineKind, Lookup};
+use crate::tui::details::{self, ValueKind};
 use crate::tui::keymap::Action;
+use crate::tui::{fit, format, layout};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use serde_json::Value;
+use std::ops::Range;
 use time::OffsetDateTime;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Process && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Process && !app.login.visible() && app.help.is_none();
+    let inner = layout::inside(area);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for (kind, text) in app.lookup_lines() {
+        let style = match kind {
+            LineKind::Error => t.error,
+            LineKind::Note => t.text,
+            LineKind::Hint => t.muted,
+        };
+        lines.extend(
+            fit::wrap(&text, width)
+                .into_iter()
+                .map(|line| Line::from(Span::styled(line, style))),
+        );
+    }
+    if !lines.is_empty() && app.current.is_some() {
+        lines.push(Line::default());
+    }
     let mut info = Vec::new();
     if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
@@ -32,33 +51,27 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             info.push(Span::styled(format!(" {retry}"), t.warn));
         }
     }
+    let rows = (inner.height as usize).saturating_sub(lines.len());
+    let total = app.detail_lines();
+    let top = app.details_scroll.top(total, rows);
+    if app.choices.is_empty() && app.current.is_some() && total > rows && rows > 0 {
+        if !info.is_empty() {
+            info.push(Span::raw(" "));
+        }
+        info.push(Span::styled(
+            format!("{}–{} of {}", top + 1, (top + rows).min(total), total),
+            t.muted,
+        ));
+    }
     let block = pane(t, "Process", focused, info);
-    let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let mut lines: Vec<Line> = Vec::new();
-    if let Lookup::Failed { message, hint, .. } = &app.lookup {
-        lines.push(Line::from(Span::styled(
-            format!("✗ {}", safe_line(message, 300)),
-            t.error,
-        )));
-        if !hint.is_empty() {
-            lines.push(Line::from(Span::styled(safe_line(hint, 200), t.muted)));
-        }
-        if app.current.is_some() {
-            lines.push(Line::default());
-        }
-    }
     if !app.choices.is_empty() {
         draw_chooser(frame, inner, app, focused, lines);
         return;
     }
     match &app.current {
-        Some(p) => {
-            let details = details(app, p, now);
-            let skip = app.details_scroll.selected().min(details.len().saturating_sub(1));
-            lines.extend(details.into_iter().skip(skip));
-        }
+        Some(p) => lines.extend(details(app, p, now, width, top..top + rows)),
         None if matches!(app.lookup, Lookup::Loading { .. }) => {
             lines.push(Line::from(Span::styled(
                 format!("{} Looking it up…", app.spinner_frame()),
@@ -85,95 +98,122 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
 fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lines: Vec<Line>) {
     let t = &app.theme;
     let enter = super::search::first_key(app, Action::Submit);
-    lines.push(Line::from(vec![
-        Span::styled(format!("{} processes match", app.choices.len()), t.warn),
-        Span::styled(format!(" — choose one with {enter}"), t.muted),
-    ]));
-    let height = (area.height as usize).saturating_sub(lines.len());
-    let range = app.choice_cursor.visible(app.choices.len(), height);
+    lines.push(cut(
+        vec![
+            Span::styled(format!("{} processes match", app.choices.len()), t.warn),
+            Span::styled(format!(" — choose one with {enter}"), t.muted),
+        ],
+        area.width as usize,
+    ));
+    let height = (area.height as usize).saturating_sub(layout::lookup_lines(app, area.width as usize) + 1);
+    let range = app.choice_cursor.window(app.choices.len(), height);
     for i in range {
         let p = &app.choices[i];
         let selected = i == app.choice_cursor.selected() && focused;
         let pick = |style: Style| if selected { t.selected } else { style };
         let status = p.status.as_deref().map(|s| safe_line(s, 20)).unwrap_or_default();
         let status_style = p.status.as_deref().map_or(t.muted, |s| t.status(s));
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(
-                    "{}{:<10} ",
-                    if selected { "› " } else { "  " },
-                    safe_line(p.process_id.as_str(), 10)
+        lines.push(cut(
+            vec![
+                Span::styled(
+                    format!(
+                        "{}{:<10} ",
+                        if selected { "› " } else { "  " },
+                        safe_line(p.process_id.as_str(), 10)
+                    ),
+                    pick(t.key),
                 ),
-                pick(t.key),
-            ),
-            Span::styled(format!("{status:<14} "), pick(status_style)),
-            Span::styled(safe_line(&p.display_name(), 200), pick(t.text)),
-        ]));
+                Span::styled(format!("{status:<14} "), pick(status_style)),
+                Span::styled(safe_line(&p.display_name(), 200), pick(t.text)),
+            ],
+            area.width as usize,
+        ));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The most characters of an additional field's name shown as its label.
-const LABEL_CHARS: usize = 24;
-
-/// The detail lines of a process: status, name, id, created, then every extra field.
-fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime) -> Vec<Line<'a>> {
+/// The detail lines of a process in `shown` (of its status, name, id,
+/// created, then the additional data's tree rows), each cut to `width` columns.
+fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime, width: usize, shown: Range<usize>) -> Vec<Line<'a>> {
     let t = &app.theme;
     // Widths are of the safe forms: an escaped control character is wider than itself.
-    let label_width = p
-        .extra
-        .keys()
-        .map(|k| safe_line(k, LABEL_CHARS).chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(9);
-    let label = move |text: &str| Span::styled(format!("{:<label_width$} ", safe_line(text, LABEL_CHARS)), t.muted);
-    let mut lines = Vec::with_capacity(p.extra.len() + 6);
-    let status_line = match &p.status {
-        Some(s) => Span::styled(format!("● {}", safe_line(s, 60)), t.status(s)),
-        None => Span::styled("—", t.muted),
-    };
-    lines.push(Line::from(vec![label("Status"), status_line]));
-    let name_style = if p.name.is_some() {
-        t.text.add_modifier(ratatui::style::Modifier::BOLD)
-    } else {
-        t.muted
-    };
-    lines.push(Line::from(vec![
-        label("Name"),
-        Span::styled(safe_line(&p.display_name(), 300), name_style),
-    ]));
-    lines.push(Line::from(vec![
-        label("Id"),
-        Span::styled(safe_line(p.process_id.as_str(), 100), t.text),
-    ]));
-    let created = match (p.created(), &p.created_at) {
-        (Some(at), _) => vec![
-            Span::styled(format::local_time(at, app.local_offset), t.text),
-            Span::styled(format!(" · {}", crate::text::relative_time(at, now)), t.muted),
-        ],
-        (None, Some(raw)) => vec![Span::styled(safe_line(raw, 60), t.text)],
-        (None, None) => vec![Span::styled("—", t.muted)],
-    };
-    let mut created_line = vec![label("Created")];
-    created_line.extend(created);
-    lines.push(Line::from(created_line));
-    let n = p.documents.len();
-    lines.push(Line::from(vec![
-        label("Documents"),
-        Span::styled(
-            format!("{} document{}", format::thousands(n), if n == 1 { "" } else { "s" }),
-            t.text,
-        ),
-    ]));
-    for (key, value) in &p.extra {
-        let shown = match value {
-            Value::String(s) => safe_line(s, 500),
-            Value::Null => "null".to_string(),
-            other => safe_line(&other.to_string(), 500),
+    let label_width = details::label_width(&p.extra);
+    let label = move |text: &str| Span::styled(format!("{text:<label_width$} "), t.muted);
+    let mut lines = Vec::with_capacity(shown.len());
+    let fixed = shown.start.min(FIXED_DETAILS)..shown.end.min(FIXED_DETAILS);
+    for i in fixed {
+        let spans = match i {
+            0 => {
+                let status = match &p.status {
+                    Some(s) => Span::styled(format!("● {}", safe_line(s, 60)), t.status(s)),
+                    None => Span::styled("—", t.muted),
+                };
+                vec![label("Status"), status]
+            }
+            1 => {
+                let name_style = if p.name.is_some() {
+                    t.text.add_modifier(ratatui::style::Modifier::BOLD)
+                } else {
+                    t.muted
+                };
+                vec![
+                    label("Name"),
+                    Span::styled(safe_line(&p.display_name(), 300), name_style),
+                ]
+            }
+            2 => vec![label("Id"), Span::styled(safe_line(p.process_id.as_str(), 100), t.text)],
+            _ => {
+                let mut created = vec![label("Created")];
+                match (p.created(), &p.created_at) {
+                    (Some(at), _) => created.extend([
+                        Span::styled(format::local_time(at, app.local_offset), t.text),
+                        Span::styled(format!(" · {}", crate::text::relative_time(at, now)), t.muted),
+                    ]),
+                    (None, Some(raw)) => created.push(Span::styled(safe_line(raw, 60), t.text)),
+                    (None, None) => created.push(Span::styled("—", t.muted)),
+                }
+                created
+            }
         };
-        let style = if value.is_string() { t.text } else { t.info };
-        lines.push(Line::from(vec![label(key), Span::styled(shown, style)]));
+        lines.push(cut(spans, width));
+    }
+    let rows = shown.start.saturating_sub(FIXED_DETAILS)..shown.end.saturating_sub(FIXED_DETAILS);
+    for row in app.details.get(rows).unwrap_or_default() {
+        let style = match row.kind {
+            ValueKind::Text => t.text,
+            ValueKind::Other => t.info,
+            ValueKind::Muted => t.muted,
+        };
+        lines.push(cut(
+            vec![
+                Span::styled(row.lead.as_str(), t.muted),
+                Span::styled(row.value.as_str(), style),
+            ],
+            width,
+        ));
     }
     lines
+}
+
+/// A line of `spans` cut to `width` columns, the cut marked with `…`.
+fn cut(spans: Vec<Span<'_>>, width: usize) -> Line<'_> {
+    let mut used = 0;
+    let mut out = Vec::with_capacity(spans.len());
+    let total: usize = spans.iter().map(Span::width).sum();
+    if total <= width {
+        return Line::from(spans);
+    }
+    for span in spans {
+        let w = span.width();
+        if used + w < width {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        // Something follows the cut, so `…` marks it even where this span would just fit.
+        let room = width - used;
+        out.push(Span::styled(fit::fit(&format!("{}…", span.content), room), span.style));
+        break;
+    }
+    Line::from(out)
 }

@@ -1,9 +1,9 @@
 //! The profile chooser (`P`): every profile, the active one marked.
 
-use super::centered;
 use crate::text::safe_line;
 use crate::tui::app::App;
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use crate::tui::list::ListCursor;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,9 +13,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor) {
     let t = &app.theme;
     let profiles = &app.sessions.profiles;
-    let width = 48.min(area.width.saturating_sub(4));
-    let height = (profiles.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let rect = centered(area, width, height);
+    let rect = layout::profiles_rect(area, profiles.len());
     let keys = |a: Action| app.keymap.keys_for(a).into_iter().next().unwrap_or_default();
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -32,7 +30,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    let visible = cursor.visible(profiles.len(), inner.height as usize);
+    let visible = cursor.window(profiles.len(), inner.height as usize);
     let lines: Vec<Line> = profiles[visible.clone()]
         .iter()
         .zip(visible)

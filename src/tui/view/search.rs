@@ -3,6 +3,7 @@
 use super::{draw_input, pane};
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
+use crate::tui::fit;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -10,14 +11,8 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 
 pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Search && !app.login.visible && app.help.is_none();
-    let mut block = pane(t, "Search", focused, Vec::new());
-    if let Some(error) = &app.search_error {
-        block = block.title_bottom(Line::from(Span::styled(
-            format!(" {} ", safe_line(error, 200)),
-            t.error,
-        )));
-    }
+    let focused = app.focus == Focus::Search && !app.login.visible() && app.help.is_none();
+    let block = pane(t, "Search", focused, Vec::new());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [prompt, field] = Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
@@ -29,14 +24,23 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     } else if app.search.value().is_empty() {
         frame.render_widget(Paragraph::new("process id or name, then Enter").style(t.muted), field);
         frame.set_cursor_position((field.x, field.y));
+    } else if focused && app.search_selected {
+        // Selected: drawn highlighted, the cursor after it; typing replaces it.
+        let shown = fit::fit(
+            &safe_line(app.search.value(), 4000),
+            field.width.saturating_sub(1) as usize,
+        );
+        let x = fit::width(&shown) as u16;
+        frame.render_widget(Paragraph::new(Span::styled(shown, t.selected)), field);
+        frame.set_cursor_position((field.x + x.min(field.width.saturating_sub(1)), field.y));
     } else {
-        draw_input(frame, field, &app.search, t.input, focused, false);
+        draw_input(frame, field, &app.search, t.input, focused);
     }
 }
 
 pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let focused = app.focus == Focus::Recent && !app.login.visible && app.help.is_none();
+    let focused = app.focus == Focus::Recent && !app.login.visible() && app.help.is_none();
     let info = if app.recent.is_empty() {
         Vec::new()
     } else {
@@ -53,7 +57,7 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         return;
     }
-    let range = app.recent_cursor.visible(app.recent.len(), inner.height as usize);
+    let range = app.recent_cursor.window(app.recent.len(), inner.height as usize);
     let id_width = app.recent[range.clone()]
         .iter()
         .map(|r| r.process_id.chars().count().min(12))
@@ -68,7 +72,8 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
             let pointer = if selected { "› " } else { "  " };
             let mut spans = vec![Span::styled(format!("{pointer}{id:<id_width$}  "), pick(t.key))];
             if let Some(name) = &r.name {
-                spans.push(Span::styled(safe_line(name, 200), pick(t.text)));
+                let room = (inner.width as usize).saturating_sub(2 + id_width + 2);
+                spans.push(Span::styled(fit::fit(&safe_line(name, 200), room), pick(t.text)));
             }
             let line = Line::from(spans);
             if selected {

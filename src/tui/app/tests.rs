@@ -2,19 +2,61 @@
 
 use super::*;
 use crate::api::{Document, Id};
+use crate::tui::downloads::TransferState;
 use crate::worker::DownloadId;
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 use time::Duration;
 use time::macros::datetime;
 
+/// What the tests observe of the app (nothing else needs to ask).
+impl App {
+    /// The active profile.
+    pub(crate) fn profile(&self) -> &str {
+        &self.sessions.profile
+    }
+
+    /// Whether the profile chooser is showing.
+    pub(crate) fn profile_chooser_visible(&self) -> bool {
+        self.sessions.chooser.is_some()
+    }
+
+    /// Whether the login dialog is showing.
+    pub(crate) fn login_visible(&self) -> bool {
+        self.login.visible()
+    }
+
+    /// Whether the help overlay is showing.
+    pub(crate) fn help_visible(&self) -> bool {
+        self.help.is_some()
+    }
+
+    /// Whether keys go into a text box (so `q` types a q).
+    pub(crate) fn is_typing(&self) -> bool {
+        self.login.visible()
+            || self.focus == Focus::Search
+            || (self.focus == Focus::Documents && self.documents.filtering)
+    }
+
+    /// The recent processes, most recent first.
+    pub(crate) fn recent(&self) -> &[RecentEntry] {
+        &self.recent
+    }
+
+    /// The process shown, if any.
+    pub(crate) fn current_process(&self) -> Option<&Process> {
+        self.current.as_ref()
+    }
+}
+
 const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 
 fn init(logged_in: bool) -> AppInit {
     AppInit {
         base_url: "http://127.0.0.1:8080/api".into(),
+        base_url_origin: None,
         email: Some("demo@trackline.local".into()),
         password_prefill: None,
         session: logged_in.then(|| SessionInfo {
@@ -28,7 +70,6 @@ fn init(logged_in: bool) -> AppInit {
         }],
         keymap: Keymap::default(),
         theme: Theme::default(),
-        concurrency: 3,
         now: NOW,
         local_offset: UtcOffset::UTC,
     }
@@ -121,8 +162,10 @@ fn draw(app: &App, w: u16, h: u16) {
     terminal.draw(|f| super::super::view::draw(f, app, NOW)).unwrap();
 }
 
-fn is_quit(commands: &[Command]) -> bool {
-    matches!(commands, [Command::Quit])
+/// Whether `msg` quits: no work for the worker, one quit for the event loop.
+fn quits(app: &mut App, msg: Msg) -> bool {
+    let commands = app.update(msg);
+    commands.is_empty() && app.take_effects() == [Effect::Quit]
 }
 
 // ----- start -------------------------------------------------------------
@@ -152,15 +195,15 @@ fn no_session_or_an_expired_one_opens_the_login_dialog() {
 fn ctrl_c_quits_at_once_even_while_typing_or_in_a_dialog() {
     let mut typing = app();
     typed(&mut typing, "12");
-    assert!(is_quit(&typing.update(ctrl('c'))));
+    assert!(quits(&mut typing, ctrl('c')));
     assert!(typing.should_quit());
 
     let mut login = App::new(init(false));
-    assert!(is_quit(&login.update(ctrl('c'))));
+    assert!(quits(&mut login, ctrl('c')));
 
     let mut help = loaded(process("1", 1));
     help.update(ch('?'));
-    assert!(is_quit(&help.update(ctrl('c'))));
+    assert!(quits(&mut help, ctrl('c')));
 }
 
 #[test]
@@ -170,7 +213,7 @@ fn q_quits_when_not_typing_and_types_a_q_in_the_search_box() {
     assert!(!app.should_quit());
     assert_eq!(app.search.value(), "q");
     app.update(key(KeyCode::Tab));
-    assert!(is_quit(&app.update(ch('q'))));
+    assert!(quits(&mut app, ch('q')));
     assert!(app.should_quit());
 }
 
@@ -231,16 +274,22 @@ fn slash_focuses_the_search_box_and_types_in_it() {
     assert_eq!(app.focus(), Focus::Documents);
     app.update(ch('/'));
     assert_eq!(app.focus(), Focus::Search);
+    // The old text is selected: the first character replaces it, the next adds to it.
     app.update(ch('/'));
-    assert_eq!(app.search.value(), "1/");
+    assert_eq!(app.search.value(), "/");
+    app.update(ch('/'));
+    assert_eq!(app.search.value(), "//");
 }
 
 #[test]
 fn ctrl_z_suspends() {
     let mut app = app();
-    assert!(matches!(app.update(ctrl('z')).as_slice(), [Command::Suspend]));
+    assert!(app.update(ctrl('z')).is_empty());
+    assert_eq!(app.take_effects(), [Effect::Suspend]);
     app.update(key(KeyCode::Tab));
-    assert!(matches!(app.update(ctrl('z')).as_slice(), [Command::Suspend]));
+    assert!(app.update(ctrl('z')).is_empty());
+    assert_eq!(app.take_effects(), [Effect::Suspend]);
+    assert!(app.take_effects().is_empty(), "each effect is taken once");
     assert!(!app.should_quit());
 }
 
@@ -454,9 +503,8 @@ fn r_after_a_failed_lookup_tries_it_again() {
 #[test]
 fn list_keys_move_the_selection() {
     let mut app = loaded(process("1", 100));
-    draw(&app, 100, 30);
-    let page = app.documents.cursor.visible(100, 10).len();
-    assert!(page > 1);
+    app.update(Msg::Resize { width: 100, height: 30 });
+    assert!(app.list_rows().documents > 1);
     let sel = |app: &App| app.documents.cursor.selected();
     app.update(ch('j'));
     app.update(key(KeyCode::Down));
@@ -478,6 +526,36 @@ fn list_keys_move_the_selection() {
     assert!(after_page > 1, "a page is more than one row");
     app.update(key(KeyCode::PageUp));
     assert_eq!(sel(&app), 0);
+}
+
+/// The document rows a screen of `w`×`h` shows.
+fn document_rows_shown(app: &App, w: u16, h: u16) -> usize {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| super::super::view::draw(f, app, NOW)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .filter(|&y| {
+            let line: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+            line.contains("doc_")
+        })
+        .count()
+}
+
+#[test]
+fn page_down_right_after_a_resize_moves_by_the_visible_page() {
+    let mut app = loaded(process("1", 100));
+    for (w, h) in [(100, 30), (100, 50), (70, 24)] {
+        app.update(key(KeyCode::Home));
+        app.update(Msg::Resize { width: w, height: h });
+        app.update(key(KeyCode::PageDown));
+        let shown = document_rows_shown(&app, w, h);
+        assert!(shown > 2, "{w}×{h}");
+        assert_eq!(
+            app.documents.cursor.selected(),
+            shown - 1,
+            "{w}×{h}: a page is the rows shown less one"
+        );
+    }
 }
 
 #[test]
@@ -531,7 +609,7 @@ fn space_marks_and_unmarks() {
 }
 
 #[test]
-fn capital_d_downloads_the_marked_or_else_all_within_the_concurrency() {
+fn capital_d_downloads_the_marked_or_else_all() {
     let mut app = loaded(process("1", 6));
     app.update(ch('j'));
     app.update(ch(' '));
@@ -543,44 +621,50 @@ fn capital_d_downloads_the_marked_or_else_all_within_the_concurrency() {
 
     let mut app = loaded(process("1", 6));
     let all = app.update(ch('D'));
-    assert_eq!(downloads_of(&all).len(), 3, "at most 3 at once");
+    assert_eq!(downloads_of(&all).len(), 6, "every one is asked of the worker at once");
     assert_eq!(app.downloads.items().len(), 6);
-    assert_eq!(
-        app.downloads
-            .items()
-            .iter()
-            .filter(|t| t.state == TransferState::Queued)
-            .count(),
-        3
+    assert!(
+        app.downloads.items().iter().all(|t| t.state == TransferState::Queued),
+        "each waits for the worker to start it"
     );
 }
 
 #[test]
-fn a_finished_download_starts_the_next_queued_one() {
-    let mut app = loaded(process("1", 5));
-    let started = downloads_of(&app.update(ch('D')));
-    let (first, _) = started[0];
-    let next = app.update(ev(Event::Downloaded {
+fn a_download_stays_queued_until_the_worker_starts_it() {
+    let mut app = loaded(process("1", 3));
+    let asked = downloads_of(&app.update(ch('D')));
+    let (first, second, third) = (asked[0].0, asked[1].0, asked[2].0);
+    let state = |app: &App, i: usize| app.downloads.items()[i].state.label();
+    assert_eq!(state(&app, 0), "queued");
+    app.update(ev(Event::DownloadStarted {
+        id: first,
+        received: 0,
+        total: Some(10),
+    }));
+    assert_eq!(state(&app, 0), "running");
+    assert_eq!(state(&app, 1), "queued");
+    // The worker starts the next one itself: a finished download asks for nothing.
+    let finished = app.update(ev(Event::Downloaded {
         id: first,
         path: "/tmp/a".into(),
-        bytes: 1,
+        bytes: 10,
         sha256: String::new(),
     }));
-    assert_eq!(
-        downloads_of(&next).iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>(),
-        ["1003"]
+    assert!(finished.is_empty(), "{finished:?}");
+    assert_eq!(state(&app, 0), "done");
+    // One that fails before it started is failed, with its error.
+    assert!(
+        app.update(ev(Event::DownloadFailed {
+            id: second,
+            error: "boom".into(),
+            retryable: true,
+            needs_login: false,
+        }))
+        .is_empty()
     );
-    let (second, _) = started[1];
-    let next = app.update(ev(Event::DownloadFailed {
-        id: second,
-        error: "boom".into(),
-        retryable: true,
-        needs_login: false,
-    }));
-    assert_eq!(downloads_of(&next)[0].1, "1004");
-    // Nothing left to start.
-    let (third, _) = started[2];
+    assert!(matches!(&app.downloads.items()[1].state, TransferState::Failed { error, .. } if error == "boom"));
     assert!(app.update(ev(Event::DownloadCancelled { id: third })).is_empty());
+    assert_eq!(state(&app, 2), "cancelled");
 }
 
 #[test]
@@ -639,32 +723,53 @@ fn capital_d_with_a_filter_downloads_what_is_shown() {
 // ----- downloads -----------------------------------------------------------
 
 #[test]
-fn x_cancels_a_download_and_frees_its_slot() {
+fn x_cancels_a_download() {
     let mut app = loaded(process("1", 4));
     let started = downloads_of(&app.update(ch('D')));
+    app.update(ev(Event::DownloadStarted {
+        id: started[0].0,
+        received: 0,
+        total: None,
+    }));
     app.update(key(KeyCode::Tab));
     assert_eq!(app.focus(), Focus::Downloads);
     let commands = app.update(ch('x'));
-    assert!(matches!(commands[0], Command::CancelDownload(id) if id == started[0].0));
-    assert_eq!(downloads_of(&commands)[0].1, "1003", "the queued one starts");
-    assert_eq!(app.downloads.items()[0].state, TransferState::Cancelled);
+    assert!(
+        matches!(commands.as_slice(), [Command::CancelDownload(id)] if *id == started[0].0),
+        "the worker starts the next one itself: {commands:?}"
+    );
+    assert!(matches!(
+        app.downloads.items()[0].state,
+        TransferState::Cancelled { .. }
+    ));
     // Cancelling it again does nothing.
     assert!(app.update(ch('x')).is_empty());
 }
 
 #[test]
-fn x_on_a_queued_download_takes_it_out_of_the_queue() {
+fn x_on_a_queued_download_takes_it_out_of_the_workers_queue() {
     let mut app = loaded(process("1", 4));
     app.update(ch('D'));
     app.update(key(KeyCode::Tab));
     app.update(ch('G'));
-    assert!(app.update(ch('x')).is_empty());
-    assert_eq!(app.downloads.items()[3].state, TransferState::Cancelled);
-    let first = app.downloads.items()[0].id;
+    let last = app.downloads.items()[3].id;
+    let commands = app.update(ch('x'));
     assert!(
-        app.update(ev(Event::DownloadCancelled { id: first })).is_empty(),
-        "nothing queued any more"
+        matches!(commands.as_slice(), [Command::CancelDownload(id)] if *id == last),
+        "{commands:?}"
     );
+    assert!(matches!(
+        app.downloads.items()[3].state,
+        TransferState::Cancelled { .. }
+    ));
+    assert!(
+        app.update(ev(Event::DownloadCancelled { id: last })).is_empty(),
+        "the worker's confirmation asks for nothing"
+    );
+    assert!(matches!(
+        app.downloads.items()[3].state,
+        TransferState::Cancelled { .. }
+    ));
 }
 
 #[test]
@@ -689,8 +794,15 @@ fn r_retries_a_failed_download_under_a_new_id() {
         bytes: 1,
         sha256: String::new(),
     }));
-    assert_eq!(app.downloads.items()[0].state, TransferState::Running);
-    // A running download cannot be retried.
+    assert_eq!(app.downloads.items()[0].state, TransferState::Queued);
+    // A queued or running download cannot be retried.
+    assert!(app.update(ch('r')).is_empty());
+    app.update(ev(Event::DownloadStarted {
+        id: new_id,
+        received: 0,
+        total: None,
+    }));
+    assert!(matches!(app.downloads.items()[0].state, TransferState::Running(_)));
     assert!(app.update(ch('r')).is_empty());
 }
 
@@ -724,7 +836,7 @@ fn progress_gives_rate_and_eta() {
     let (id, _) = downloads_of(&app.update(ch('d')))[0];
     app.update(ev(Event::DownloadStarted {
         id,
-        path_hint: None,
+        received: 0,
         total: Some(1000),
     }));
     app.update(Msg::Event {
@@ -746,7 +858,7 @@ fn progress_gives_rate_and_eta() {
 fn enter_in_the_login_dialog_logs_in() {
     let mut app = App::new(init(false));
     assert!(app.update(key(KeyCode::Enter)).is_empty(), "no password yet");
-    assert!(app.login.error.is_some());
+    assert!(app.login.error().is_some());
     typed(&mut app, "demo");
     match app.update(key(KeyCode::Enter)).as_slice() {
         [
@@ -802,7 +914,7 @@ fn a_wrong_password_is_reported_in_the_dialog() {
     assert!(app.login_visible());
     assert!(!app.is_animating());
     assert_eq!(
-        app.login.error.as_deref(),
+        app.login.error(),
         Some("Wrong email or password — check them and press Enter")
     );
     assert_eq!(app.login.password.value(), "");
@@ -856,6 +968,56 @@ fn a_lookup_refused_for_the_session_runs_again_after_login() {
 }
 
 #[test]
+fn closing_the_login_dialog_forgets_the_lookup_waiting_for_it() {
+    let mut app = app();
+    typed(&mut app, "12345");
+    let req = req_of(&app.update(key(KeyCode::Enter)));
+    app.update(ev(Event::ProcessLoaded {
+        req,
+        result: Err(ApiError::Unauthorized { message: None }),
+    }));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+    assert!(app.update(ch('L')).is_empty(), "signed out: L only opens the dialog");
+    typed(&mut app, "demo");
+    app.update(key(KeyCode::Enter));
+    let commands = app.update(ev(Event::LoggedIn {
+        email: "demo@trackline.local".into(),
+        base_url: "http://127.0.0.1:8080/api".into(),
+        expires_at: None,
+    }));
+    assert_eq!(query_of(&commands), None, "{commands:?}");
+}
+
+#[test]
+fn a_retry_notice_belongs_to_the_lookup_it_is_about() {
+    let mut app = app();
+    typed(&mut app, "1");
+    let first = req_of(&app.update(key(KeyCode::Enter)));
+    let retrying = |req| {
+        ev(Event::Retrying {
+            target: RetryTarget::Lookup(req),
+            attempt: 2,
+            max_attempts: 5,
+            delay: std::time::Duration::from_secs(3),
+        })
+    };
+    app.update(retrying(first));
+    assert_eq!(app.lookup_retry(), Some("retrying in 3 s (attempt 2 of 5)"));
+    app.update(ch('/'));
+    let second = req_of(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.lookup_retry(), None, "a new lookup starts without one");
+    app.update(retrying(first));
+    assert_eq!(app.lookup_retry(), None, "a stale notice is dropped");
+    app.update(retrying(second));
+    app.update(ev(Event::ProcessLoaded {
+        req: second,
+        result: Ok(vec![process("1", 0)]),
+    }));
+    assert_eq!(app.lookup_retry(), None, "the answer ends it");
+}
+
+#[test]
 fn a_download_refused_for_the_session_runs_again_after_login() {
     let mut app = loaded(process("1", 1));
     let (id, _) = downloads_of(&app.update(ch('d')))[0];
@@ -867,7 +1029,8 @@ fn a_download_refused_for_the_session_runs_again_after_login() {
     }));
     assert!(commands.is_empty(), "it waits for the login");
     assert!(app.login_visible());
-    assert_eq!(app.downloads.items()[0].state, TransferState::Queued);
+    assert_eq!(app.downloads.items()[0].state, TransferState::AwaitingLogin);
+    assert_eq!(app.downloads.items()[0].state.label(), "queued");
     let commands = app.update(ev(Event::LoggedIn {
         email: "demo@trackline.local".into(),
         base_url: "http://127.0.0.1:8080/api".into(),
@@ -882,7 +1045,7 @@ fn session_expired_brings_the_login_back_over_the_screen() {
     app.update(ev(Event::SessionExpired));
     assert!(app.login_visible());
     assert!(app.current_process().is_some(), "the screen stays underneath");
-    assert!(app.session.is_none());
+    assert!(matches!(app.sessions.phase, Phase::SignedOut { .. }));
 }
 
 // ----- keys before data ------------------------------------------------------

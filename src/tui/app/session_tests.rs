@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::tui::theme::Theme;
-use crossterm::event::KeyModifiers;
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::Duration;
@@ -14,6 +14,7 @@ const BASE: &str = "http://127.0.0.1:8080/api";
 fn init(expires_at: Option<OffsetDateTime>, logged_in: bool) -> AppInit {
     AppInit {
         base_url: BASE.into(),
+        base_url_origin: None,
         email: Some("ana@example.com".into()),
         password_prefill: None,
         session: logged_in.then_some(SessionInfo {
@@ -23,7 +24,6 @@ fn init(expires_at: Option<OffsetDateTime>, logged_in: bool) -> AppInit {
         recent: Vec::new(),
         keymap: Keymap::default(),
         theme: Theme::default(),
-        concurrency: 3,
         now: NOW,
         local_offset: UtcOffset::UTC,
     }
@@ -69,6 +69,13 @@ fn top_line(app: &App, now: OffsetDateTime) -> String {
     screen(app, now).lines().next().unwrap_or_default().to_string()
 }
 
+/// The hint line, where messages go (a long one takes the rows above it too).
+fn hint_lines(app: &App, now: OffsetDateTime) -> String {
+    let screen = screen(app, now);
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[lines.len().saturating_sub(3)..].join("\n")
+}
+
 /// Logs in through the dialog, ticking the checkbox when `keep` is set.
 fn log_in(app: &mut App, keep: bool, expires_at: Option<OffsetDateTime>) -> Vec<Command> {
     typed(app, "s3cret-typed");
@@ -97,7 +104,7 @@ fn the_checkbox_is_off_by_default_and_space_ticks_it() {
         [Command::Login { remember_password, .. }] => assert!(!remember_password),
         other => panic!("{other:?}"),
     }
-    app.update(ev(Event::LoginFailed(ApiError::Cancelled), NOW));
+    app.update(ev(Event::LoginFailed(ApiError::Http("connection reset".into())), NOW));
     app.update(key(KeyCode::Tab));
     assert_eq!(app.login.field, LoginField::KeepPassword);
     assert!(screen(&app, NOW).contains("[ ] Keep password in memory"));
@@ -162,10 +169,13 @@ fn l_near_the_end_offers_a_new_login_and_keeps_the_session_until_then() {
     let commands = app.update(ch('L'));
     assert!(commands.is_empty(), "not a logout: {commands:?}");
     assert!(app.login_visible());
-    assert!(app.session.is_some());
+    assert!(matches!(app.sessions.phase, Phase::SignedIn { .. }));
     app.update(key(KeyCode::Esc));
     assert!(!app.login_visible());
-    assert!(app.session.is_some(), "Esc keeps the old session");
+    assert!(
+        matches!(app.sessions.phase, Phase::SignedIn { .. }),
+        "Esc keeps the old session"
+    );
 }
 
 #[test]
@@ -189,7 +199,7 @@ fn with_the_password_kept_the_end_renews_silently_once() {
         end,
     ));
     assert_eq!(app.next_deadline(), Some(later - Duration::minutes(5)));
-    assert!(top_line(&app, end).contains("Session renewed"));
+    assert!(hint_lines(&app, end).contains("Session renewed"));
     // The renewal failed (the password changed): the worker says the session expired.
     app.update(tick(later));
     app.update(ev(Event::SessionExpired, later));
@@ -200,10 +210,10 @@ fn with_the_password_kept_the_end_renews_silently_once() {
 fn logging_out_forgets_that_the_password_was_kept() {
     let mut app = App::new(init(None, false));
     log_in(&mut app, true, Some(NOW + Duration::hours(1)));
-    assert!(app.sessions.renewable);
+    assert!(matches!(app.sessions.phase, Phase::SignedIn { renewable: true, .. }));
     app.update(key(KeyCode::Tab));
     assert!(matches!(app.update(ch('L')).as_slice(), [Command::Logout]));
-    assert!(!app.sessions.renewable);
+    assert!(!matches!(app.sessions.phase, Phase::SignedIn { renewable: true, .. }));
     assert!(!app.login.keep_password, "the checkbox is back to off");
 }
 
@@ -228,6 +238,7 @@ fn p_lists_the_profiles_and_switches() {
         Event::ProfileSwitched {
             profile: "b".into(),
             base_url: "http://127.0.0.1:9090/api".into(),
+            base_url_origin: None,
             email: Some("bo@example.com".into()),
             session: None,
         },
@@ -247,6 +258,7 @@ fn switching_to_a_signed_in_profile_opens_on_the_search_box() {
         Event::ProfileSwitched {
             profile: "b".into(),
             base_url: "http://127.0.0.1:9090/api".into(),
+            base_url_origin: None,
             email: None,
             session: Some(SignedIn {
                 email: "bo@example.com".into(),
@@ -270,7 +282,9 @@ fn p_with_one_profile_says_how_to_add_one_and_esc_closes_the_chooser() {
     app.update(key(KeyCode::Tab));
     app.update(ch('P'));
     assert!(!app.profile_chooser_visible());
-    assert!(top_line(&app, NOW).contains("[profiles.NAME]"));
+    assert!(hint_lines(&app, NOW).contains("[profiles.NAME]"));
+    let top = top_line(&app, NOW);
+    assert!(top.contains(BASE), "the server stays: {top}");
     app.sessions.profiles.push("other".into());
     app.update(ch('P'));
     assert!(app.profile_chooser_visible());
@@ -284,8 +298,9 @@ fn p_with_one_profile_says_how_to_add_one_and_esc_closes_the_chooser() {
 }
 
 #[test]
-fn a_keyring_warning_shows_in_the_top_bar() {
+fn a_keyring_warning_shows_on_the_hint_line() {
     let mut app = App::new(init(None, true));
     app.update(ev(Event::Warning("the OS keyring is not available".into()), NOW));
-    assert!(top_line(&app, NOW).contains("keyring is not available"));
+    assert!(hint_lines(&app, NOW).contains("keyring is not available"));
+    assert!(!top_line(&app, NOW).contains("keyring"));
 }

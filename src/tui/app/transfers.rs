@@ -1,0 +1,288 @@
+//! Download keys: downloading the selected or marked documents and opening saved files.
+
+use super::*;
+use crate::tui::downloads::{Detail, Progress, Tone, TransferState};
+use crate::tui::format::thousands;
+
+impl App {
+    pub(super) fn process_ref(&self) -> Option<ProcessRef> {
+        self.current.as_ref().map(|p| ProcessRef {
+            id: p.process_id.clone(),
+            name: p.name.clone(),
+        })
+    }
+
+    pub(super) fn download_selected(&mut self) -> Vec<Command> {
+        let (Some(doc), Some(process)) = (self.documents.selected_doc(), self.process_ref()) else {
+            return Vec::new();
+        };
+        let Some(document) = self.current.as_ref().and_then(|p| p.documents.get(doc)).cloned() else {
+            return Vec::new();
+        };
+        let name = safe_line(&document.display_name(), 80);
+        match self.downloads.enqueue(document, process) {
+            Some(command) => {
+                self.show_download(&command);
+                vec![command]
+            }
+            None => {
+                self.documents_notice = Some(Notice {
+                    error: false,
+                    text: format!("{name} is already downloading"),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// `D`: the marked documents, or every one shown, less those saved or on
+    /// their way in this session; asks first when that is more than [`prompt::ASK_ABOVE`].
+    pub(super) fn download_all(&mut self) -> Vec<Command> {
+        let Some(process) = self.current.as_ref() else {
+            return Vec::new();
+        };
+        let pid = process.process_id.as_str().to_string();
+        let chosen = self.documents.marked_or_shown();
+        let (docs, skipped): (Vec<usize>, Vec<usize>) = chosen.into_iter().partition(|&i| {
+            process
+                .documents
+                .get(i)
+                .is_some_and(|d| !self.downloads.has(&pid, d.doc_id.as_str()))
+        });
+        if docs.is_empty() {
+            let open = self.first_key(Action::Open);
+            self.documents_notice = Some(Notice {
+                error: false,
+                text: match skipped.len() {
+                    0 => "No document to download".to_string(),
+                    1 => format!("That document is already downloaded or on its way — {open} opens it"),
+                    n => format!("All {} are already downloaded or on their way", thousands(n)),
+                },
+            });
+            return Vec::new();
+        }
+        if docs.len() > prompt::ASK_ABOVE {
+            self.prompt = Some(Prompt::Download { process_id: pid, docs });
+            return Vec::new();
+        }
+        self.queue_documents(&pid, docs)
+    }
+
+    /// Queues `docs` of the process `process_id` (if it is still the one shown) and clears the marks.
+    pub(super) fn queue_documents(&mut self, process_id: &str, docs: Vec<usize>) -> Vec<Command> {
+        let Some(process) = self.process_ref().filter(|p| p.id.as_str() == process_id) else {
+            self.documents_notice = Some(Notice {
+                error: false,
+                text: "Another process is shown now: nothing downloaded".into(),
+            });
+            return Vec::new();
+        };
+        let skipped = self.documents.marked_or_shown().len().saturating_sub(docs.len());
+        self.documents.clear_marks();
+        let mut commands = Vec::new();
+        for i in docs {
+            let Some(document) = self.current.as_ref().and_then(|p| p.documents.get(i)).cloned() else {
+                continue;
+            };
+            commands.extend(self.downloads.enqueue(document, process.clone()));
+        }
+        if let Some(first) = commands.first() {
+            self.show_download(first);
+        }
+        let added = commands.len();
+        let plural = if added == 1 { "" } else { "s" };
+        let mut text = format!("Queued {} download{plural}", thousands(added));
+        if skipped > 0 {
+            text.push_str(&format!(" ({} already downloaded or on their way)", thousands(skipped)));
+        }
+        self.documents_notice = Some(Notice { error: false, text });
+        commands
+    }
+
+    pub(super) fn open_selected_document(&mut self) -> Vec<Command> {
+        let (Some(doc), Some(p)) = (self.documents.selected_doc(), self.current.as_ref()) else {
+            return Vec::new();
+        };
+        let Some(document) = p.documents.get(doc) else {
+            return Vec::new();
+        };
+        let transfer = self.downloads.for_doc(p.process_id.as_str(), document.doc_id.as_str());
+        match transfer.and_then(Transfer::saved_path) {
+            Some(path) => vec![Command::Open(path.to_path_buf())],
+            None => {
+                let key = self.first_key(Action::Download);
+                self.documents_notice = Some(Notice {
+                    error: false,
+                    text: format!("Not downloaded yet — press {key} to download it"),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn open_selected_download(&mut self) -> Vec<Command> {
+        let Some(t) = self.downloads.selected() else {
+            return Vec::new();
+        };
+        match t.saved_path() {
+            Some(path) => vec![Command::Open(path.to_path_buf())],
+            None => {
+                self.downloads_notice = Some(Notice {
+                    error: false,
+                    text: "That download has not finished yet".into(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn cancel_selected_download(&mut self) -> Vec<Command> {
+        match self.downloads.cancel_selected() {
+            Some(commands) => commands,
+            None => {
+                self.downloads_notice = self.downloads.selected().map(|_| Notice {
+                    error: false,
+                    text: "Nothing to cancel: that download is not queued or running".into(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn retry_selected_download(&mut self) -> Vec<Command> {
+        match self.downloads.retry_selected() {
+            Some(command) => {
+                if let Some(t) = self.downloads.selected() {
+                    self.retry_notice = Some(t.id);
+                    self.downloads_notice = Some(Notice {
+                        error: false,
+                        text: format!("Trying {} again…", safe_line(&t.doc.display_name(), 80)),
+                    });
+                }
+                vec![command]
+            }
+            None => {
+                self.downloads_notice = self.downloads.selected().map(|_| Notice {
+                    error: false,
+                    text: "Only a failed or cancelled download can be retried".into(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// `X`: cancels every queued and running download.
+    pub(super) fn cancel_all_downloads(&mut self) -> Vec<Command> {
+        let cancelled = self.downloads.cancel_all();
+        let plural = if cancelled == 1 { "" } else { "s" };
+        self.downloads_notice = Some(Notice {
+            error: false,
+            text: match cancelled {
+                0 => "Nothing to cancel: no download is queued or running".to_string(),
+                n => format!("Cancelled {} download{plural}; r on one starts it again", thousands(n)),
+            },
+        });
+        if cancelled == 0 {
+            Vec::new()
+        } else {
+            vec![Command::CancelAllDownloads]
+        }
+    }
+
+    /// The worker answered about download `id`: a "Trying … again" notice about it has done its job.
+    pub(super) fn heard_of(&mut self, id: DownloadId) {
+        if self.retry_notice == Some(id) {
+            self.retry_notice = None;
+            self.downloads_notice = None;
+        }
+    }
+
+    /// Selects (so scrolls into view) the row a download command just asked
+    /// for, unless the user is moving in the downloads pane.
+    fn show_download(&mut self, command: &Command) {
+        if let Command::Download { id, .. } = command
+            && self.focus != Focus::Downloads
+            && let Some(row) = self.downloads.row_of(*id)
+        {
+            let len = self.downloads.items().len();
+            self.downloads.cursor.select(row, len);
+        }
+    }
+
+    /// A download failed: out of the downloads pane its row is selected, so
+    /// it is in view; a retry that failed again says so.
+    pub(super) fn download_failed(&mut self, id: DownloadId, error: String, retryable: bool, needs_login: bool) {
+        let row = self.downloads.row_of(id);
+        self.downloads.failed(id, error.clone(), retryable, needs_login);
+        let Some(row) = row else { return };
+        let Some(t) = self.downloads.items().get(row) else {
+            return;
+        };
+        if !matches!(t.state, TransferState::Failed { .. }) {
+            return;
+        }
+        if t.tries > 1 {
+            self.downloads_notice = Some(Notice {
+                error: true,
+                text: format!(
+                    "{} failed again (try {}): {error}",
+                    safe_line(&t.doc.display_name(), 80),
+                    t.tries
+                ),
+            });
+        }
+        if self.focus != Focus::Downloads {
+            let len = self.downloads.items().len();
+            self.downloads.cursor.select(row, len);
+        }
+    }
+
+    /// What the downloads pane says below its rows: a message, a retry in
+    /// wait, or (in the pane, or for a file of the process shown) the
+    /// selected row's error or saved path and SHA-256.
+    pub(crate) fn downloads_detail(&self) -> Option<Detail> {
+        if let Some(notice) = &self.downloads_notice {
+            return Some(Detail {
+                text: safe_line(&notice.text, 600),
+                tone: if notice.error { Tone::Error } else { Tone::Info },
+                wrap: true,
+            });
+        }
+        let focused = self.focus == Focus::Downloads && !self.login.visible() && self.help.is_none();
+        let retrying = self.downloads.items().iter().find_map(|t| match &t.state {
+            TransferState::Running(Progress {
+                retry_note: Some(note), ..
+            }) => Some(format!("{}: {note}", safe_line(&t.doc.display_name(), 60))),
+            _ => None,
+        });
+        if let Some(text) = retrying {
+            return Some(Detail {
+                text,
+                tone: Tone::Warn,
+                wrap: focused,
+            });
+        }
+        let t = self.downloads.selected()?;
+        match &t.state {
+            TransferState::Failed { error, .. } if focused => Some(Detail {
+                text: format!("{} — {} retries", safe_line(error, 300), self.first_key(Action::Retry)),
+                tone: Tone::Error,
+                wrap: true,
+            }),
+            TransferState::Done { path, sha256, .. }
+                if focused || self.current.as_ref().is_some_and(|p| p.process_id == t.process.id) =>
+            {
+                Some(Detail {
+                    text: format!(
+                        "saved {} · sha256 {}",
+                        safe_line(&path.to_string_lossy(), 300),
+                        safe_line(sha256, 64)
+                    ),
+                    tone: Tone::Muted,
+                    wrap: focused,
+                })
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Where everything goes on the screen: a pure function of the terminal's size
+//! and the state, used by the view to draw and by `App::update` to know how
+//! many rows each list shows (so PgUp/PgDn and scrolling never wait for a draw).
+
+use super::app::{App, Focus, Lookup};
+use super::fit;
+use super::keymap::Action;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Padding};
+
+/// The smallest terminal the panes fit in; below it a one-line message shows.
+pub(crate) const MIN_SIZE: (u16, u16) = (60, 16);
+
+/// Below this width the panes stack instead of sitting side by side.
+const WIDE: u16 = 80;
+
+/// The rectangles of a screen the panes fit in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Panes {
+    /// The top bar.
+    pub(crate) top: Rect,
+    /// The search box.
+    pub(crate) search: Rect,
+    /// The recent processes, when shown (a narrow screen shows them or the process).
+    pub(crate) recent: Option<Rect>,
+    /// The process pane, when shown.
+    pub(crate) process: Option<Rect>,
+    /// The documents table.
+    pub(crate) documents: Rect,
+    /// The downloads.
+    pub(crate) downloads: Rect,
+    /// The hint line.
+    pub(crate) hint: Rect,
+    /// Whether the panes sit side by side (and tables show every column).
+    pub(crate) wide: bool,
+}
+
+/// The panes of a screen of `area`, or `None` when it is too small for them.
+pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        return None;
+    }
+    let [top, body, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(hint_height(app, area.width)),
+    ])
+    .areas(area);
+    if area.width >= WIDE {
+        // The downloads get more rows while they have the focus.
+        let lower = if app.focus == Focus::Downloads {
+            (body.height / 3).clamp(7, 12)
+        } else {
+            (body.height / 4).clamp(4, 8)
+        };
+        let [_, right] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body);
+        let upper = grown(
+            (body.height / 3).clamp(8, 12),
+            process_wants(app, right.width),
+            body.height.saturating_sub(lower),
+            documents_want(app),
+        );
+        let [upper_area, documents, downloads] = Layout::vertical([
+            Constraint::Length(upper),
+            Constraint::Fill(1),
+            Constraint::Length(lower),
+        ])
+        .areas(body);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
+        let [search, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
+        return Some(Panes {
+            top,
+            search,
+            recent: Some(recent),
+            process: Some(right),
+            documents,
+            downloads,
+            hint,
+            wide: true,
+        });
+    }
+    // The table gets the room when it (or the downloads) has the focus; on
+    // a short screen the pane above it keeps one line.
+    let short = body.height < 18;
+    let middle = match (matches!(app.focus, Focus::Documents | Focus::Downloads), short) {
+        (true, true) => 3,
+        (true, false) => 4,
+        (false, true) => 4,
+        (false, false) => (body.height / 3).max(5),
+    };
+    let lower = match (app.focus == Focus::Downloads, short) {
+        // All but the search box, one line above and one row of documents.
+        (true, true) => body.height.saturating_sub(9).max(4),
+        (true, false) => (body.height / 3).max(5),
+        (false, true) => 3,
+        (false, false) => (body.height / 4).max(4),
+    };
+    let middle = if app.focus == Focus::Process {
+        grown(
+            middle,
+            process_wants(app, body.width),
+            body.height.saturating_sub(3 + lower),
+            documents_want(app),
+        )
+    } else {
+        middle
+    };
+    let [search, top_pane, documents, downloads] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(middle),
+        Constraint::Fill(1),
+        Constraint::Length(lower),
+    ])
+    .areas(body);
+    let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
+        && app.current.is_none()
+        && app.choices.is_empty()
+        && app.search_error.is_none()
+        && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
+    let (recent, process) = if show_recent || app.focus == Focus::Recent {
+        (Some(top_pane), None)
+    } else {
+        (None, Some(top_pane))
+    };
+    Some(Panes {
+        top,
+        search,
+        recent,
+        process,
+        documents,
+        downloads,
+        hint,
+        wide: false,
+    })
+}
+
+/// The fewest rows the documents pane keeps under a process pane that grows:
+/// its borders, its header and four documents.
+const DOCUMENTS_KEEP: u16 = 7;
+
+/// The upper panes' height: `base` rows, or more when the process pane
+/// `wants` them, out of `room` rows shared with the documents, which keep
+/// what they want up to half the room (and [`DOCUMENTS_KEEP`] at least).
+fn grown(base: u16, wants: u16, room: u16, documents: u16) -> u16 {
+    let keep = documents.clamp(DOCUMENTS_KEEP, (room / 2).max(DOCUMENTS_KEEP));
+    wants.min(room.saturating_sub(keep)).max(base)
+}
+
+/// How tall the process pane of `width` columns would be to show everything, borders included.
+fn process_wants(app: &App, width: u16) -> u16 {
+    let above = lookup_lines(app, inside(Rect::new(0, 0, width, 3)).width as usize);
+    let content = if !app.choices.is_empty() {
+        1 + app.choices.len()
+    } else if app.current.is_some() {
+        app.detail_lines()
+    } else {
+        2
+    };
+    u16::try_from(above + content + 2).unwrap_or(u16::MAX)
+}
+
+/// How tall the documents pane would be to show every row, borders included.
+fn documents_want(app: &App) -> u16 {
+    let docs = &app.documents;
+    let filter = docs.filtering || !docs.filter.value().is_empty();
+    let rows = if app.current.is_some() {
+        1 + docs.rows().len()
+    } else {
+        1
+    };
+    u16::try_from(2 + usize::from(filter) + rows).unwrap_or(u16::MAX)
+}
+
+/// The most rows a message on the hint line takes.
+const MESSAGE_ROWS: usize = 3;
+
+/// The hint line's text while a message replaces the hints, one line a row of `width` columns.
+pub(crate) fn hint_message(app: &App, width: u16) -> Option<Vec<String>> {
+    let notice = app.sessions.notice.as_ref()?;
+    let mut lines = fit::wrap(
+        &crate::text::safe_line(&notice.text, 300),
+        (width as usize).saturating_sub(2),
+    );
+    if lines.len() > MESSAGE_ROWS {
+        lines.truncate(MESSAGE_ROWS);
+        if let Some(last) = lines.last_mut() {
+            *last = fit::fit(&format!("{last}…"), (width as usize).saturating_sub(2));
+        }
+    }
+    Some(lines)
+}
+
+/// The hint line's rows: one, or a message's.
+fn hint_height(app: &App, width: u16) -> u16 {
+    hint_message(app, width).map_or(1, |lines| lines.len().max(1) as u16)
+}
+
+/// A pane's inside: its rounded border and one column of padding each side.
+pub(crate) fn inside(pane: Rect) -> Rect {
+    Block::bordered().padding(Padding::horizontal(1)).inner(pane)
+}
+
+/// The documents pane's filter row (while it is shown) and its table, inside the pane.
+pub(crate) fn documents_areas(inner: Rect, app: &App) -> (Option<Rect>, Rect) {
+    let docs = &app.documents;
+    if app.current.is_some() && (docs.filtering || !docs.filter.value().is_empty()) {
+        let [filter, table] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        (Some(filter), table)
+    } else {
+        (None, inner)
+    }
+}
+
+/// Whether the documents table has a header row: not when the header would
+/// leave it no more than one row.
+pub(crate) fn documents_header(table: Rect) -> bool {
+    table.height >= 3
+}
+
+/// The downloads pane's rows and, when what it has to say (see
+/// `App::downloads_detail`) gets lines of its own rather than the bottom
+/// border, those lines (always leaving the rows at least one).
+pub(crate) fn downloads_areas(pane: Rect, app: &App) -> (Rect, Option<Rect>) {
+    let inner = inside(pane);
+    let Some(detail) = app.downloads_detail().filter(|d| d.wrap) else {
+        return (inner, None);
+    };
+    if fit::width(&detail.text) + 2 <= border_room(pane) {
+        return (inner, None);
+    }
+    let lines = fit::wrap(&detail.text, inner.width as usize).len() as u16;
+    let lines = lines.min(inner.height.saturating_sub(1));
+    if lines == 0 {
+        return (inner, None);
+    }
+    let [rows, detail] = Layout::vertical([Constraint::Fill(1), Constraint::Length(lines)]).areas(inner);
+    (rows, Some(detail))
+}
+
+/// The columns a title on a pane's border has: all but the corners.
+pub(crate) fn border_room(pane: Rect) -> usize {
+    pane.width.saturating_sub(2) as usize
+}
+
+/// The rows above the process details or the chooser, `width` columns wide:
+/// the search's error or the failed lookup's lines, wrapped, and a blank
+/// line before the process still shown.
+pub(crate) fn lookup_lines(app: &App, width: usize) -> usize {
+    let lines = app.lookup_lines();
+    if lines.is_empty() {
+        return 0;
+    }
+    let wrapped: usize = lines.iter().map(|(_, text)| fit::wrap(text, width).len()).sum();
+    wrapped + usize::from(app.current.is_some())
+}
+
+/// Where the help overlay goes on a screen of `area`.
+pub(crate) fn help_rect(area: Rect) -> Rect {
+    let width = 76.min(area.width.saturating_sub(4));
+    let height = (Action::ALL.len() as u16 + 4).min(area.height.saturating_sub(2));
+    centered(area, width, height)
+}
+
+/// Where the profile chooser goes on a screen of `area`, for `profiles` profiles.
+pub(crate) fn profiles_rect(area: Rect, profiles: usize) -> Rect {
+    let width = 48.min(area.width.saturating_sub(4));
+    let height = (profiles.min(u16::MAX as usize) as u16).saturating_add(2);
+    centered(area, width, height.min(area.height.saturating_sub(2)))
+}
+
+/// A rectangle of at most `width`×`height` centred in `area`.
+pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// How many rows each list shows on a screen of `area` (0 for a list not on it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ListRows {
+    /// The recent processes.
+    pub(crate) recent: usize,
+    /// The processes a name matched.
+    pub(crate) choices: usize,
+    /// The process details' lines.
+    pub(crate) details: usize,
+    /// The documents table (without its header).
+    pub(crate) documents: usize,
+    /// The downloads.
+    pub(crate) downloads: usize,
+    /// The help overlay's keys (without its header).
+    pub(crate) help: usize,
+    /// The profile chooser.
+    pub(crate) profiles: usize,
+}
+
+/// The rows of every list on a screen of `area`.
+pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
+    let Some(panes) = panes(area, app) else {
+        return ListRows::default();
+    };
+    let rows = |rect: Option<Rect>| rect.map_or(0, |r| inside(r).height as usize);
+    let above = panes.process.map_or(0, |r| lookup_lines(app, inside(r).width as usize));
+    let process = rows(panes.process);
+    ListRows {
+        recent: rows(panes.recent),
+        choices: process.saturating_sub(above + 1),
+        details: process.saturating_sub(above),
+        documents: {
+            let table = documents_areas(inside(panes.documents), app).1;
+            (table.height as usize).saturating_sub(usize::from(documents_header(table)))
+        },
+        downloads: downloads_areas(panes.downloads, app).0.height as usize,
+        help: (inside(help_rect(area)).height as usize).saturating_sub(1),
+        profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
+    }
+}
