@@ -4,6 +4,7 @@
 //! - [`api`] speaks HTTP and JSON to the Trackline API (or the sandbox).
 //! - [`transfer`] streams attachments to disk safely.
 //! - [`index`] remembers every process and document seen, and searches them.
+//! - [`inspect`] reads documents: e-invoices, PDFs, pictures, archives, text.
 //! - [`sandbox`] serves the same API from sample data, for demos and tests.
 //! - [`cli`] and [`config`] are the headless front end; [`tui`] and [`worker`] the interactive one.
 
@@ -13,6 +14,7 @@ pub mod config;
 pub mod engine;
 pub mod exit;
 pub mod index;
+pub mod inspect;
 pub(crate) mod logging;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -98,6 +98,11 @@ pub enum Command {
     /// Download every document of every listed process.
     #[command(after_help = "Example:\n  trackline export --ids-from ids.txt -o ~/Export --jobs 8")]
     Export(ExportArgs),
+    /// Summarise a document: an e-invoice's totals and checks, a PDF, a picture, an archive, text.
+    #[command(
+        after_help = "Examples:\n  trackline inspect 98766\n  trackline inspect 98766 --json\n  trackline inspect --file invoice.xml"
+    )]
+    Inspect(InspectArgs),
     /// Watch processes: their status now, then every change.
     #[command(
         after_help = "Examples:\n  trackline watch 12345 12347\n  trackline watch 12347 --until Completed --interval 10\n  trackline watch --ids-from ids.txt --interval 300 --json >> statuses.jsonl"
@@ -186,6 +191,21 @@ pub struct DownloadArgs {
     /// Save a new copy even when one saved before is still there unchanged.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `trackline inspect`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["attachment_id", "file"])))]
+pub struct InspectArgs {
+    /// The attachment (a document's doc_id); its saved copy when there is one, else fetched into the cache.
+    #[arg(value_name = "ATTACHMENT_ID", conflicts_with = "file")]
+    pub attachment_id: Option<String>,
+    /// A file on disk instead.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Print one JSON object: kind, media_type, bytes, sha256, warnings, invoice, pdf, image, archive.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `trackline export`.

@@ -24,6 +24,9 @@ pub enum CliError {
     /// The session could not be had.
     #[error(transparent)]
     Session(#[from] crate::engine::session::SessionError),
+    /// A document could not be previewed.
+    #[error(transparent)]
+    Preview(#[from] crate::engine::preview::PreviewError),
     /// The terminal UI failed.
     #[error(transparent)]
     Tui(#[from] crate::tui::run::TuiError),
@@ -51,6 +54,7 @@ impl CliError {
             CliError::Config(_) | CliError::Usage(_) => exit::USAGE,
             CliError::Store(e) => e.exit_code(),
             CliError::Session(e) => e.exit_code(),
+            CliError::Preview(e) => e.exit_code(),
             CliError::Tui(e) => e.exit_code(),
             CliError::Other(_) => exit::OTHER,
             CliError::StdoutClosed => exit::from_signal(13),

@@ -8,6 +8,7 @@ mod error;
 mod export;
 mod ids;
 mod index;
+mod inspect;
 mod keys;
 mod manifest;
 mod output;
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Process(args)) => output::process(&context, &args).await,
             Some(Command::Download(args)) => download::download(&context, &args).await,
             Some(Command::Export(args)) => export::export(&context, &args).await,
+            Some(Command::Inspect(args)) => inspect::inspect(&context, &args).await,
             Some(Command::Watch(args)) => watch::watch(&context, &args, local_offset).await,
             Some(Command::Search(args)) => search::search(&context, &args).await,
             Some(Command::Index(args)) => index::index(&context, &args).await,
@@ -137,6 +139,7 @@ fn command_name(command: &Option<Command>) -> &'static str {
         Some(Command::Process(_)) => "process",
         Some(Command::Download(_)) => "download",
         Some(Command::Export(_)) => "export",
+        Some(Command::Inspect(_)) => "inspect",
         Some(Command::Watch(_)) => "watch",
         Some(Command::Search(_)) => "search",
         Some(Command::Index(_)) => "index",

@@ -45,6 +45,9 @@ pub struct Config {
     pub concurrency: Option<usize>,
     /// The colour theme.
     pub theme: Option<ThemeName>,
+    /// The most MiB of attachments fetched to be previewed (`inspect`, the preview pane), 1 to 10240.
+    #[serde(default, deserialize_with = "preview_cache_mb")]
+    pub preview_cache_mb: Option<u64>,
     /// The command that opens a downloaded file.
     pub opener: Option<String>,
     /// Where session tokens are kept.
@@ -306,6 +309,10 @@ fn concurrency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Erro
     usize::try_from(n).map(Some).map_err(de::Error::custom)
 }
 
+fn preview_cache_mb<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    d.deserialize_any(WholeNumber { min: 1, max: 10_240 }).map(Some)
+}
+
 fn max_attempts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let n = d.deserialize_any(WholeNumber { min: 1, max: 100 })?;
     u32::try_from(n).map(Some).map_err(de::Error::custom)
@@ -388,6 +395,10 @@ const TEMPLATE: &str = r##"## trackline configuration. Every key is optional: re
 
 ## Colours: "dark", "light" or "high-contrast".
 # theme = "dark"
+
+## The most MiB kept of attachments fetched to be previewed (`trackline
+## inspect`, the preview pane), in the OS cache folder; the oldest go first.
+# preview_cache_mb = 256
 
 ## The command that opens a downloaded file; it gets one argument, the file's
 ## path. Default: the system's default application.

@@ -48,11 +48,13 @@ pub enum Setting {
     NoColor,
     /// The log level.
     LogLevel,
+    /// The size of the preview cache.
+    PreviewCache,
 }
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 20] = [
+    pub const ALL: [Setting; 21] = [
         Setting::Config,
         Setting::Profile,
         Setting::BaseUrl,
@@ -66,6 +68,7 @@ impl Setting {
         Setting::Concurrency,
         Setting::Opener,
         Setting::Theme,
+        Setting::PreviewCache,
         Setting::TokenStore,
         Setting::RetryMaxAttempts,
         Setting::RetryMaxDelay,
@@ -91,6 +94,7 @@ impl Setting {
             Setting::Concurrency => "concurrency",
             Setting::Opener => "opener",
             Setting::Theme => "theme",
+            Setting::PreviewCache => "preview_cache_mb",
             Setting::TokenStore => "token_store",
             Setting::RetryMaxAttempts => "retry.max_attempts",
             Setting::RetryMaxDelay => "retry.max_delay_secs",

@@ -16,6 +16,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.codecontractplattform.com/api";
 pub const DEFAULT_PROFILE: &str = "default";
 /// Downloads at once when nothing else says.
 pub const DEFAULT_CONCURRENCY: usize = 3;
+/// The preview cache's size in MiB when nothing else says.
+pub(crate) const DEFAULT_PREVIEW_CACHE_MB: u64 = 256;
 /// Attempts per request when nothing else says.
 pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
 /// The longest wait between attempts, in seconds, when nothing else says.
@@ -80,6 +82,8 @@ pub struct Settings {
     pub opener: Option<String>,
     /// The colour theme.
     pub theme: ThemeName,
+    /// The most bytes of attachments kept to be previewed.
+    pub preview_cache_bytes: u64,
     /// Where session tokens are kept.
     pub token_store: TokenStoreKind,
     /// Attempts per request, at least 1 (1 means no retry).
@@ -243,6 +247,9 @@ impl Settings {
             from_file(&mut sources, Setting::Concurrency, config.concurrency).unwrap_or(DEFAULT_CONCURRENCY);
         let opener = from_file(&mut sources, Setting::Opener, config.opener.clone());
         let theme = from_file(&mut sources, Setting::Theme, config.theme).unwrap_or_default();
+        let preview_cache_bytes = from_file(&mut sources, Setting::PreviewCache, config.preview_cache_mb)
+            .unwrap_or(DEFAULT_PREVIEW_CACHE_MB)
+            << 20;
         let token_store = from_file(&mut sources, Setting::TokenStore, config.token_store).unwrap_or_default();
         let retry_max_attempts = from_file(&mut sources, Setting::RetryMaxAttempts, config.retry.max_attempts)
             .unwrap_or(DEFAULT_RETRY_MAX_ATTEMPTS);
@@ -273,6 +280,7 @@ impl Settings {
             concurrency,
             opener,
             theme,
+            preview_cache_bytes,
             token_store,
             retry_max_attempts,
             retry_max_delay_secs,
@@ -353,6 +361,7 @@ impl Settings {
                     Setting::Concurrency => self.concurrency.to_string(),
                     Setting::Opener => self.opener.clone().unwrap_or_else(|| "(system default)".to_owned()),
                     Setting::Theme => self.theme.to_string(),
+                    Setting::PreviewCache => (self.preview_cache_bytes >> 20).to_string(),
                     Setting::TokenStore => self.token_store.to_string(),
                     Setting::RetryMaxAttempts => self.retry_max_attempts.to_string(),
                     Setting::RetryMaxDelay => self.retry_max_delay_secs.to_string(),

@@ -10,6 +10,7 @@
 //! - [`index`]: the local index of each profile, which lookups and downloads record into;
 //! - [`queue`]: the download queue (concurrency, cancellation, progress, retries);
 //! - [`open`]: handing a saved file to the user's application;
+//! - [`preview`]: documents read for `inspect` and the preview pane, through a bounded cache;
 //! - [`signals`]: the signals that end a command, and their exit codes;
 //! - [`watch`]: watching processes for status changes.
 
@@ -18,6 +19,7 @@ pub mod credentials;
 pub mod index;
 pub mod lookup;
 pub mod open;
+pub mod preview;
 pub mod queue;
 pub mod session;
 pub mod signals;

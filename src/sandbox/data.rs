@@ -47,6 +47,14 @@ pub const SAMPLES: &[(&str, &str)] = &[
     ("70001", "Cyrillic names"),
     ("70002", "Japanese names"),
     ("70003", "Arabic names (right to left)"),
+    (
+        "15000",
+        "e-invoices of every format for inspect: UBL, CII, Factur-X PDF, Facturae (IRPF, signed), CFDI, FatturaPA; credit notes",
+    ),
+    (
+        "15001",
+        "a document of every other kind for inspect: a scan, photos (one rotated), PNG, GIF, WebP, a nested ZIP, CSV, JSON, UTF-16 and Latin-1 text",
+    ),
     ("10000", "10,000 documents"),
     ("10001", "1,000 small receipts (benchmarks)"),
     ("20000", "a 1 GiB file"),
@@ -61,6 +69,11 @@ pub const MINIMAL_PROCESS_ID: &str = "54321";
 pub const MISSING_ATTACHMENT_ID: &str = "98771";
 /// The process with hostile names (escape sequences, `../`, bidi, long, non-Latin).
 pub const HOSTILE_PROCESS_ID: &str = "66666";
+/// The process of sample e-invoices, one per format (and credit notes, several
+/// rates, a Facturae withholding, signed files), for `inspect`.
+pub const INVOICES_PROCESS_ID: &str = "15000";
+/// The process of documents of every other kind a preview reads.
+pub const PREVIEWS_PROCESS_ID: &str = "15001";
 /// The process with 10,000 documents, made in code.
 pub const MANY_DOCS_PROCESS_ID: &str = "10000";
 /// How many documents [`MANY_DOCS_PROCESS_ID`] has.
@@ -125,6 +138,70 @@ const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../assets/sandbox/files/Receipt_Photo.jpg"),
     ),
     ("notes.txt", include_bytes!("../../assets/sandbox/files/notes.txt")),
+    ("Badge.webp", include_bytes!("../../assets/sandbox/files/Badge.webp")),
+    (
+        "CFDI33_NC-88.xml",
+        include_bytes!("../../assets/sandbox/files/CFDI33_NC-88.xml"),
+    ),
+    (
+        "CFDI40_F-1234.xml",
+        include_bytes!("../../assets/sandbox/files/CFDI40_F-1234.xml"),
+    ),
+    (
+        "E-Invoices_2024.zip",
+        include_bytes!("../../assets/sandbox/files/E-Invoices_2024.zip"),
+    ),
+    (
+        "Factur-X_2024-0099.pdf",
+        include_bytes!("../../assets/sandbox/files/Factur-X_2024-0099.pdf"),
+    ),
+    (
+        "Facturae_A-2024-017_signed.xml",
+        include_bytes!("../../assets/sandbox/files/Facturae_A-2024-017_signed.xml"),
+    ),
+    (
+        "Facturae_R-2024-003.xml",
+        include_bytes!("../../assets/sandbox/files/Facturae_R-2024-003.xml"),
+    ),
+    (
+        "FatturaPA_IT01234567890_00042.xml",
+        include_bytes!("../../assets/sandbox/files/FatturaPA_IT01234567890_00042.xml"),
+    ),
+    ("Logo.png", include_bytes!("../../assets/sandbox/files/Logo.png")),
+    (
+        "Peppol_INV-2024-101.xml",
+        include_bytes!("../../assets/sandbox/files/Peppol_INV-2024-101.xml"),
+    ),
+    (
+        "Receipt_Rotated.jpg",
+        include_bytes!("../../assets/sandbox/files/Receipt_Rotated.jpg"),
+    ),
+    (
+        "Scan_2024-03.pdf",
+        include_bytes!("../../assets/sandbox/files/Scan_2024-03.pdf"),
+    ),
+    ("Stamp.gif", include_bytes!("../../assets/sandbox/files/Stamp.gif")),
+    (
+        "XRechnung_CII_2024-0815.xml",
+        include_bytes!("../../assets/sandbox/files/XRechnung_CII_2024-0815.xml"),
+    ),
+    (
+        "XRechnung_CreditNote_CN-2024-007.xml",
+        include_bytes!("../../assets/sandbox/files/XRechnung_CreditNote_CN-2024-007.xml"),
+    ),
+    (
+        "carta_latin1.txt",
+        include_bytes!("../../assets/sandbox/files/carta_latin1.txt"),
+    ),
+    (
+        "notes_utf16.txt",
+        include_bytes!("../../assets/sandbox/files/notes_utf16.txt"),
+    ),
+    ("orders.csv", include_bytes!("../../assets/sandbox/files/orders.csv")),
+    (
+        "webhook.json",
+        include_bytes!("../../assets/sandbox/files/webhook.json"),
+    ),
 ];
 
 /// Where a document's bytes come from.
