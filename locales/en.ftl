@@ -50,6 +50,7 @@ help-col-action = Action
 help-col-where = Where
 
 ## Search and recent
+search-key-to-search = { $key } to search
 search-placeholder = process id or name, then Enter
 recent-empty = No recent processes yet.
 recent-type = Type a process id or name and press Enter.
@@ -211,3 +212,5 @@ api-connect = cannot reach { $host }: { $reason }
 api-insecure-url = refusing plain http to { $url }: use https, or pass --allow-insecure-http if you trust the network
 session-expired-cli = the session of { $email } ended at { $when } UTC ({ $ago }); log in again with `trackline login`
 config-missing = the config file { $path } does not exist; check --config / TRACKLINE_CONFIG, or create it with `trackline config init`
+downloads-saved = saved { $path } · sha256 { $sha256 }
+downloads-failed-retry = { $error } — { $key } retries

@@ -42,14 +42,26 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         None => Span::styled(crate::tr!(app.lang, "login-intro"), t.muted),
     };
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), reason);
-    for (row, field, label) in [
+    let labels = [
         (email, LoginField::Email, crate::tr!(app.lang, "login-email")),
         (password, LoginField::Password, crate::tr!(app.lang, "login-password")),
         (server, LoginField::Server, crate::tr!(app.lang, "login-server")),
-    ] {
+    ];
+    // The longest label and a space, at least 10 columns.
+    let label_width = labels
+        .iter()
+        .map(|(_, _, l)| crate::tui::fit::width(l) + 1)
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 16) as u16;
+    for (row, field, label) in labels {
         let focused = form.field == field && !form.in_flight();
-        let [marker, label_area, value] =
-            Layout::horizontal([Constraint::Length(2), Constraint::Length(10), Constraint::Fill(1)]).areas(row);
+        let [marker, label_area, value] = Layout::horizontal([
+            Constraint::Length(2),
+            Constraint::Length(label_width),
+            Constraint::Fill(1),
+        ])
+        .areas(row);
         let label_style = if form.field == field { t.key } else { t.muted };
         frame.render_widget(
             Paragraph::new(if form.field == field { "▸" } else { " " }).style(t.key),
@@ -113,7 +125,10 @@ fn draw_keep_password(frame: &mut Frame, area: Rect, app: &App) {
     let label = Line::from(vec![
         Span::styled(if form.keep_password { "[x] " } else { "[ ] " }, box_style),
         Span::styled(
-            crate::tr!(app.lang, "login-keep-password"),
+            crate::tui::fit::fit(
+                &crate::tr!(app.lang, "login-keep-password"),
+                rest.width.saturating_sub(4) as usize,
+            ),
             if focused { t.text } else { t.muted },
         ),
     ]);

@@ -91,9 +91,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             )));
         }
         None if lines.is_empty() => {
-            lines.push(Line::from(Span::styled(crate::tr!(app.lang, "process-type"), t.muted)));
             lines.push(Line::from(Span::styled(
-                crate::tr!(app.lang, "process-digits"),
+                fit::fit(&crate::tr!(app.lang, "process-type"), inner.width as usize),
+                t.muted,
+            )));
+            lines.push(Line::from(Span::styled(
+                fit::fit(&crate::tr!(app.lang, "process-digits"), inner.width as usize),
                 t.muted,
             )));
         }

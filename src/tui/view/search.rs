@@ -19,7 +19,11 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let prompt_style = if focused { t.key } else { t.muted };
     frame.render_widget(Paragraph::new("›").style(prompt_style), prompt);
     if app.search.value().is_empty() && !focused {
-        let placeholder = format!("{} to search", first_key(app, crate::tui::Action::FocusSearch));
+        let placeholder = crate::tr!(
+            app.lang,
+            "search-key-to-search",
+            key = first_key(app, crate::tui::Action::FocusSearch)
+        );
         frame.render_widget(Paragraph::new(placeholder).style(t.muted), field);
     } else if app.search.value().is_empty() {
         frame.render_widget(
