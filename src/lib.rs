@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod exit;
+pub mod i18n;
 pub mod index;
 pub mod inspect;
 pub(crate) mod logging;

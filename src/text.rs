@@ -53,25 +53,91 @@ pub fn safe_line(input: &str, max_chars: usize) -> String {
 /// A time relative to `now` in words: "just now", "5 minutes ago",
 /// "3 days ago", "in 2 hours".
 pub fn relative_time(at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
+    relative_time_in(Lang::En, at, now)
+}
+
+/// [`relative_time`] in `lang`: "hace 3 días", "dentro de 2 horas".
+pub fn relative_time_in(lang: Lang, at: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
     let seconds = (at - now).whole_seconds();
     let magnitude = seconds.unsigned_abs();
     if magnitude < 60 {
-        return "just now".to_string();
+        return crate::tr!(lang, "time-just-now");
     }
     let (n, unit) = match magnitude {
-        0..=3_599 => (magnitude / 60, "minute"),
-        3_600..=86_399 => (magnitude / 3_600, "hour"),
-        86_400..=2_591_999 => (magnitude / 86_400, "day"),
-        2_592_000..=31_535_999 => (magnitude / 2_592_000, "month"),
-        _ => (magnitude / 31_536_000, "year"),
+        0..=3_599 => (magnitude / 60, "unit-minute"),
+        3_600..=86_399 => (magnitude / 3_600, "unit-hour"),
+        86_400..=2_591_999 => (magnitude / 86_400, "unit-day"),
+        2_592_000..=31_535_999 => (magnitude / 2_592_000, "unit-month"),
+        _ => (magnitude / 31_536_000, "unit-year"),
     };
-    let plural = if n == 1 { "" } else { "s" };
+    let mut args = crate::i18n::Args::new();
+    args.set("n", n);
+    let unit = lang.t_args(unit, &args);
     if seconds < 0 {
-        format!("{n} {unit}{plural} ago")
+        crate::tr!(lang, "time-ago", n = n, unit = unit)
     } else {
-        format!("in {n} {unit}{plural}")
+        crate::tr!(lang, "time-in", n = n, unit = unit)
     }
 }
+
+/// `digits` (an optional `-`, then ASCII digits) grouped by thousands:
+/// `1,234,567` in English, `1.234.567` in Spanish.
+pub fn group_digits(lang: Lang, digits: &str) -> String {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::Es => '.',
+    };
+    let count = digits.chars().count();
+    let mut out = String::with_capacity(digits.len() + count / 3 + 1);
+    out.push_str(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (count - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A decimal number written with `.` (`1234.56`, `-7`) in `lang`'s way:
+/// `1,234.56` in English, `1.234,56` in Spanish.
+pub fn decimal(lang: Lang, plain: &str) -> String {
+    let (whole, fraction) = match plain.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (plain, None),
+    };
+    let mut out = group_digits(lang, whole);
+    if let Some(fraction) = fraction {
+        out.push(match lang {
+            Lang::En => '.',
+            Lang::Es => ',',
+        });
+        out.push_str(fraction);
+    }
+    out
+}
+
+/// A date and time in `lang`'s words: `9 Feb 2024, 10:30`, `9 feb 2024, 10:30`.
+pub fn date_time(lang: Lang, t: time::OffsetDateTime) -> String {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const ES: [&str; 12] = [
+        "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+    ];
+    let month = usize::from(u8::from(t.month())).saturating_sub(1);
+    let name = match lang {
+        Lang::En => EN[month],
+        Lang::Es => ES[month],
+    };
+    format!("{} {name} {}, {:02}:{:02}", t.day(), t.year(), t.hour(), t.minute())
+}
+
+use crate::i18n::Lang;
 
 fn is_control(ch: char) -> bool {
     let c = ch as u32;
@@ -144,6 +210,32 @@ mod tests {
         for (then, expected) in cases {
             assert_eq!(relative_time(then, now), expected, "{then}");
         }
+    }
+
+    #[test]
+    fn spanish_dates_times_and_numbers() {
+        use time::macros::datetime;
+        let now = datetime!(2026-11-28 12:00 UTC);
+        assert_eq!(
+            relative_time_in(Lang::Es, datetime!(2026-11-25 12:00 UTC), now),
+            "hace 3 días"
+        );
+        assert_eq!(
+            relative_time_in(Lang::Es, datetime!(2026-11-28 11:00 UTC), now),
+            "hace 1 hora"
+        );
+        assert_eq!(
+            relative_time_in(Lang::Es, datetime!(2026-11-28 14:00 UTC), now),
+            "dentro de 2 horas"
+        );
+        assert_eq!(relative_time_in(Lang::Es, now, now), "ahora mismo");
+        assert_eq!(
+            date_time(Lang::Es, datetime!(2024-02-09 10:30 UTC)),
+            "9 feb 2024, 10:30"
+        );
+        assert_eq!(decimal(Lang::Es, "1234.56"), "1.234,56");
+        assert_eq!(decimal(Lang::En, "1234.56"), "1,234.56");
+        assert_eq!(decimal(Lang::Es, "-1234567"), "-1.234.567");
     }
 
     proptest! {

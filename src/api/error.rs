@@ -265,3 +265,87 @@ mod tests {
         assert_eq!(not_found.to_string(), "process 999 was not found (no such)");
     }
 }
+
+impl ApiError {
+    /// The message in `lang`, with what to do next; the server's own words
+    /// are kept as sent. Variants without a translation yet say it in English.
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        use crate::tr;
+        let said = |message: &Option<String>| detail(message);
+        match self {
+            ApiError::BadCredentials { message } => tr!(lang, "api-bad-credentials", detail = said(message)),
+            ApiError::NotLoggedIn => tr!(lang, "api-not-logged-in"),
+            ApiError::Unauthorized { message } => tr!(lang, "api-unauthorized", detail = said(message)),
+            ApiError::NotFound { what, message } => {
+                tr!(lang, "api-not-found", what = what.as_str(), detail = said(message))
+            }
+            ApiError::RateLimited { retry_after } => match retry_after {
+                Some(d) => tr!(lang, "api-rate-limited-after", secs = d.as_secs()),
+                None => tr!(lang, "api-rate-limited"),
+            },
+            ApiError::Server { status, message, .. } => {
+                tr!(lang, "api-server", status = *status, detail = said(message))
+            }
+            ApiError::Timeout { host } => tr!(lang, "api-timeout", host = host.as_str()),
+            ApiError::Connect { host, reason } => {
+                tr!(lang, "api-connect", host = host.as_str(), reason = reason.as_str())
+            }
+            ApiError::InsecureUrl { url } => tr!(lang, "api-insecure-url", url = url.as_str()),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod localized_tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn translated() -> Vec<ApiError> {
+        vec![
+            ApiError::BadCredentials { message: None },
+            ApiError::BadCredentials {
+                message: Some("locked".into()),
+            },
+            ApiError::NotLoggedIn,
+            ApiError::Unauthorized { message: None },
+            ApiError::NotFound {
+                what: "process 999".into(),
+                message: None,
+            },
+            ApiError::RateLimited { retry_after: None },
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(30)),
+            },
+            ApiError::Server {
+                status: 502,
+                message: Some("Bad Gateway".into()),
+                retry_after: None,
+            },
+            ApiError::Timeout { host: "h".into() },
+            ApiError::Connect {
+                host: "h".into(),
+                reason: "refused".into(),
+            },
+            ApiError::InsecureUrl { url: "http://x".into() },
+        ]
+    }
+
+    #[test]
+    fn english_from_the_catalogue_is_the_display_text() {
+        for e in translated() {
+            assert_eq!(e.localized(Lang::En), e.to_string());
+        }
+    }
+
+    #[test]
+    fn spanish_keeps_the_server_words_and_says_what_to_do() {
+        let e = ApiError::BadCredentials {
+            message: Some("locked".into()),
+        };
+        assert_eq!(e.localized(Lang::Es), "correo o contraseña incorrectos (locked)");
+        for e in translated() {
+            assert_ne!(e.localized(Lang::Es), e.to_string(), "{e}");
+        }
+    }
+}

@@ -52,6 +52,15 @@ pub struct GlobalArgs {
     /// No colours in the TUI (as when NO_COLOR is set): selection and state show as bold, reverse and symbols.
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// The language of the words shown: en or es (beats TRACKLINE_LANG, config `lang` and the locale).
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+/// `--lang`: a language trackline speaks, else a usage error (exit 2).
+fn parse_lang(value: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::parse(value)
+        .ok_or_else(|| format!("{value:?} is not a language trackline speaks; use en (English) or es (español)"))
 }
 
 /// The commands.

@@ -39,6 +39,7 @@ impl Context {
             no_color: global.no_color,
             ca_cert: global.ca_cert.clone(),
             proxy: global.proxy.clone(),
+            lang: global.lang,
         };
         let settings = Settings::resolve(&paths, &overrides)?;
         super::keys::check(&settings)?;

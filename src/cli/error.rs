@@ -62,3 +62,26 @@ impl CliError {
         }
     }
 }
+
+impl CliError {
+    /// The message in `lang` (the API's and the session's errors are
+    /// translated; the rest is still English).
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            CliError::Api(e)
+            | CliError::Session(crate::engine::session::SessionError::Api(e))
+            | CliError::Transfer(TransferError::Api(e)) => e.localized(lang),
+            CliError::Session(crate::engine::session::SessionError::Expired { email, at }) => crate::tr!(
+                lang,
+                "session-expired-cli",
+                email = crate::text::safe_line(email, 100),
+                when = crate::text::date_time(lang, *at),
+                ago = crate::text::relative_time_in(lang, *at, time::OffsetDateTime::now_utc())
+            ),
+            CliError::Config(ConfigError::Missing { path }) => {
+                crate::tr!(lang, "config-missing", path = path.display().to_string())
+            }
+            other => other.to_string(),
+        }
+    }
+}

@@ -40,6 +40,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
+    let lang = early_lang(&cli.global);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error @ (CliError::StdoutClosed | CliError::AlreadyReported(_))) => {
@@ -48,7 +49,7 @@ pub fn main() -> ExitCode {
         }
         Err(error) => {
             tracing::error!(%error, "command failed");
-            eprintln!("trackline: {error}");
+            eprintln!("{}", crate::tr!(lang, "cli-error", message = error.localized(lang)));
             ExitCode::from(error.exit_code())
         }
     }
@@ -121,6 +122,20 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(exit::OK),
         }
     })
+}
+
+/// The language of the messages on stderr, chosen before anything runs as
+/// [`crate::config::Settings`] chooses it (`--lang`, `TRACKLINE_LANG`, config
+/// `lang`, the locale); a config file that cannot be read counts as no `lang`.
+fn early_lang(global: &args::GlobalArgs) -> crate::i18n::Lang {
+    let file = output::config_file(global)
+        .ok()
+        .and_then(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            crate::config::Config::parse(&text, &path).ok()
+        })
+        .and_then(|config| config.lang);
+    crate::i18n::choose(global.lang, file, |name| std::env::var(name).ok()).0
 }
 
 /// Whether the command opens the TUI.

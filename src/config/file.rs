@@ -45,6 +45,8 @@ pub struct Config {
     pub concurrency: Option<usize>,
     /// The colour theme.
     pub theme: Option<ThemeName>,
+    /// The language: `en` or `es`.
+    pub lang: Option<crate::i18n::Lang>,
     /// The most MiB of attachments fetched to be previewed (`inspect`, the preview pane), 1 to 10240.
     #[serde(default, deserialize_with = "preview_cache_mb")]
     pub preview_cache_mb: Option<u64>,
@@ -395,6 +397,10 @@ const TEMPLATE: &str = r##"## trackline configuration. Every key is optional: re
 
 ## Colours: "dark", "light" or "high-contrast".
 # theme = "dark"
+
+## The language: "en" or "es". Default: TRACKLINE_LANG, else the locale
+## (LC_ALL, LC_MESSAGES, LANG), else English. --lang beats them all.
+# lang = "es"
 
 ## The most MiB kept of attachments fetched to be previewed (`trackline
 ## inspect`, the preview pane), in the OS cache folder; the oldest go first.

@@ -50,13 +50,16 @@ pub enum Setting {
     LogLevel,
     /// The size of the preview cache.
     PreviewCache,
+    /// The language of the words shown.
+    Lang,
 }
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 21] = [
+    pub const ALL: [Setting; 22] = [
         Setting::Config,
         Setting::Profile,
+        Setting::Lang,
         Setting::BaseUrl,
         Setting::Email,
         Setting::DownloadDir,
@@ -102,6 +105,7 @@ impl Setting {
             Setting::Colors => "colors",
             Setting::NoColor => "no_color",
             Setting::LogLevel => "log_level",
+            Setting::Lang => "lang",
         }
     }
 
@@ -117,6 +121,7 @@ impl Setting {
             Setting::NoProxy => Some("NO_PROXY"),
             Setting::LogLevel => Some("RUST_LOG"),
             Setting::NoColor => Some(NO_COLOR_ENV),
+            Setting::Lang => Some(crate::i18n::LANG_ENV),
             _ => None,
         }
     }

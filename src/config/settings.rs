@@ -50,6 +50,8 @@ pub struct Overrides {
     pub ca_cert: Option<PathBuf>,
     /// `--proxy` (`""` for none); the proxy variables are read by [`Settings::resolve`].
     pub proxy: Option<String>,
+    /// `--lang` (`TRACKLINE_LANG` and the locale are read by [`Settings::resolve`]).
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 impl Overrides {
@@ -98,6 +100,10 @@ pub struct Settings {
     pub no_color: bool,
     /// The log filter (`RUST_LOG` syntax).
     pub log_level: String,
+    /// The language of the words shown.
+    pub lang: crate::i18n::Lang,
+    /// Where [`Settings::lang`] came from.
+    pub lang_origin: crate::i18n::Origin,
     /// The config file that was (or would have been) read.
     pub config_file: PathBuf,
     /// Whether that file exists and was read.
@@ -261,6 +267,18 @@ impl Settings {
         if !config.colors.given().is_empty() {
             sources.insert(Setting::Colors, Source::File);
         }
+        let (lang, lang_origin) = crate::i18n::choose(overrides.lang, config.lang, |name| {
+            snapshot.env(name).map(|v| v.to_string_lossy().into_owned())
+        });
+        sources.insert(
+            Setting::Lang,
+            match lang_origin {
+                crate::i18n::Origin::Default => Source::Default,
+                crate::i18n::Origin::Flag => Source::Flag,
+                crate::i18n::Origin::File => Source::File,
+                crate::i18n::Origin::Env | crate::i18n::Origin::Locale(_) => Source::Env,
+            },
+        );
         let no_color_env = snapshot.env(NO_COLOR_ENV).is_some_and(|v| !v.is_empty());
         let no_color = overrides.no_color || no_color_env;
         if overrides.no_color {
@@ -288,6 +306,8 @@ impl Settings {
             colors: config.colors,
             no_color,
             log_level,
+            lang,
+            lang_origin,
             config_file,
             config_loaded,
             profile_names,
@@ -392,6 +412,11 @@ impl Settings {
                     }
                     Setting::NoColor => self.no_color.to_string(),
                     Setting::LogLevel => self.log_level.clone(),
+                    Setting::Lang => match &self.lang_origin {
+                        crate::i18n::Origin::Env => format!("{} (from {})", self.lang, crate::i18n::LANG_ENV),
+                        crate::i18n::Origin::Locale(name) => format!("{} (from {name})", self.lang),
+                        _ => self.lang.to_string(),
+                    },
                 };
                 (setting, value, self.source(setting))
             })
@@ -587,8 +612,11 @@ base_url = "https://test.example.com/api"
             no_color: true,
             ca_cert: Some(PathBuf::from("~/corp.pem")),
             proxy: Some("http://proxy.example:3128".into()),
+            lang: Some(crate::i18n::Lang::Es),
         };
         let s = Settings::resolve(&f.paths, &overrides).unwrap();
+        assert_eq!(s.lang, crate::i18n::Lang::Es);
+        assert_eq!(s.source(Setting::Lang), Source::Flag);
         assert_eq!(s.profile, "test");
         assert_eq!(s.base_url, "http://127.0.0.1:9/api");
         assert_eq!(s.download_dir, f.paths.home_dir.clone().unwrap().join("elsewhere"));

@@ -46,6 +46,7 @@ impl Snapshot {
             .iter()
             .filter_map(|s| s.env_var())
             .chain([NO_COLOR_ENV])
+            .chain(crate::i18n::LOCALE_ENV)
             .chain(super::network::NETWORK_ENV)
             .filter_map(|name| std::env::var_os(name).map(|value| (name.to_string(), value)))
             .collect();

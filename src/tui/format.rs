@@ -1,9 +1,15 @@
 //! Small formatters for sizes, rates, durations and dates.
 
+use crate::i18n::Lang;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// A byte count for people: `512 B`, `1.2 kB`, `3.4 MB` (powers of 1000).
 pub(crate) fn bytes(n: u64) -> String {
+    bytes_in(Lang::En, n)
+}
+
+/// [`bytes`] in `lang`: `1,2 MB` in Spanish.
+pub(crate) fn bytes_in(lang: Lang, n: u64) -> String {
     const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
     if n < 1000 {
         return format!("{n} B");
@@ -14,24 +20,25 @@ pub(crate) fn bytes(n: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
+    let number = if value < 10.0 {
+        format!("{value:.1}")
     } else {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{value:.0}")
+    };
+    match lang {
+        Lang::En => format!("{number} {}", UNITS[unit]),
+        Lang::Es => format!("{} {}", number.replace('.', ","), UNITS[unit]),
     }
 }
 
 /// A count with thousands separators: `10,000`.
 pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    thousands_in(Lang::En, n)
+}
+
+/// [`thousands`] in `lang`: `10.000` in Spanish.
+pub(crate) fn thousands_in(lang: Lang, n: usize) -> String {
+    crate::text::group_digits(lang, &n.to_string())
 }
 
 /// A transfer rate: `1.2 MB/s`.
@@ -60,8 +67,12 @@ pub(crate) fn remaining(d: Duration) -> String {
     }
 }
 
-/// A date and time in the given offset: `2024-02-09 11:30`.
-pub(crate) fn local_time(t: OffsetDateTime, offset: UtcOffset) -> String {
+/// A date and time in the given offset: `2024-02-09 11:30` in English,
+/// `9 feb 2024, 11:30` in Spanish.
+pub(crate) fn local_time_in(lang: Lang, t: OffsetDateTime, offset: UtcOffset) -> String {
+    if lang == Lang::Es {
+        return crate::text::date_time(lang, t.to_offset(offset));
+    }
     let t = t.to_offset(offset);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -108,7 +119,16 @@ mod tests {
     #[test]
     fn local_time_uses_the_offset() {
         let t = datetime!(2024-02-09 10:30 UTC);
-        assert_eq!(local_time(t, offset!(+1)), "2024-02-09 11:30");
-        assert_eq!(local_time(t, UtcOffset::UTC), "2024-02-09 10:30");
+        assert_eq!(local_time_in(Lang::En, t, offset!(+1)), "2024-02-09 11:30");
+        assert_eq!(local_time_in(Lang::En, t, UtcOffset::UTC), "2024-02-09 10:30");
+        assert_eq!(local_time_in(Lang::Es, t, offset!(+1)), "9 feb 2024, 11:30");
+    }
+
+    #[test]
+    fn spanish_numbers_use_a_comma_and_dots() {
+        assert_eq!(bytes_in(Lang::Es, 1_200_000), "1,2 MB");
+        assert_eq!(bytes_in(Lang::Es, 45_000), "45 kB");
+        assert_eq!(thousands_in(Lang::Es, 1_234_567), "1.234.567");
+        assert_eq!(thousands_in(Lang::Es, 999), "999");
     }
 }

@@ -134,6 +134,11 @@ impl Action {
         Action::ALL.into_iter().find(|a| a.config_name() == wanted)
     }
 
+    /// What the action does, for the help overlay, in `lang` (the message `action-NAME`).
+    pub fn describe_in(self, lang: crate::i18n::Lang) -> String {
+        lang.t(&format!("action-{}", self.config_name()))
+    }
+
     /// What the action does, for help.
     pub fn describe(self) -> &'static str {
         match self {

@@ -108,7 +108,9 @@ pub async fn start(launch: &Launch) -> Result<Started, TuiError> {
         now,
         local_offset: launch.local_offset,
     };
-    let app = App::new(init).with_profiles(settings.profile.clone(), settings.profile_names.clone());
+    let app = App::new(init)
+        .with_lang(settings.lang)
+        .with_profiles(settings.profile.clone(), settings.profile_names.clone());
     Ok(Started { app, worker })
 }
 
@@ -143,6 +145,8 @@ pub async fn run_demo(
     settings.theme = user.theme;
     settings.colors = user.colors.clone();
     settings.no_color = user.no_color;
+    settings.lang = user.lang;
+    settings.lang_origin = user.lang_origin.clone();
     // The demo's server is in this process, on loopback: never through the user's proxy.
     settings.proxies = config::Proxies::default();
     let launch = Launch {

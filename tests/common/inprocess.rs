@@ -59,6 +59,8 @@ impl TuiRig {
         let mut settings = Settings::resolve(&paths, &overrides).unwrap();
         // The colour checks need colours whatever NO_COLOR the test runner has.
         settings.no_color = false;
+        // English whatever locale the test runner has.
+        settings.lang = trackline::i18n::Lang::En;
         let launch = Launch {
             settings: settings.clone(),
             paths,

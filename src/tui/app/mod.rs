@@ -146,6 +146,8 @@ pub(crate) struct Notice {
 }
 /// The whole state of the TUI.
 pub struct App {
+    /// The language of every word drawn.
+    pub(crate) lang: crate::i18n::Lang,
     pub(crate) keymap: Keymap,
     pub(crate) theme: Theme,
     pub(crate) local_offset: UtcOffset,
@@ -194,6 +196,12 @@ pub struct App {
 }
 
 impl App {
+    /// The same app speaking `lang` (English unless this is called, right after [`App::new`]).
+    pub fn with_lang(mut self, lang: crate::i18n::Lang) -> App {
+        self.lang = lang;
+        self
+    }
+
     /// A new app: on the search box if `init.session` is still valid, else on the login dialog.
     pub fn new(init: AppInit) -> App {
         let session = init.session.filter(|s| s.expires_at.is_none_or(|at| at > init.now));
@@ -230,6 +238,7 @@ impl App {
         let mut recent = init.recent;
         recent.truncate(MAX_RECENT);
         App {
+            lang: crate::i18n::Lang::En,
             keymap: init.keymap,
             theme: init.theme,
             local_offset: init.local_offset,

@@ -265,7 +265,12 @@ impl App {
         let t = self.downloads.selected()?;
         match &t.state {
             TransferState::Failed { error, .. } if focused => Some(Detail {
-                text: format!("{} — {} retries", safe_line(error, 300), self.first_key(Action::Retry)),
+                text: crate::tr!(
+                    self.lang,
+                    "downloads-failed-retry",
+                    error = safe_line(error, 300),
+                    key = self.first_key(Action::Retry)
+                ),
                 tone: Tone::Error,
                 wrap: true,
             }),
@@ -273,10 +278,11 @@ impl App {
                 if focused || self.current.as_ref().is_some_and(|p| p.process_id == t.process.id) =>
             {
                 Some(Detail {
-                    text: format!(
-                        "saved {} · sha256 {}",
-                        safe_line(&path.to_string_lossy(), 300),
-                        safe_line(sha256, 64)
+                    text: crate::tr!(
+                        self.lang,
+                        "downloads-saved",
+                        path = safe_line(&path.to_string_lossy(), 300),
+                        sha256 = safe_line(sha256, 64)
                     ),
                     tone: Tone::Muted,
                     wrap: focused,

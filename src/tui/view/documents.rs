@@ -6,7 +6,6 @@ use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::downloads::TransferState;
 use crate::tui::fit::fit;
-use crate::tui::format::thousands;
 use crate::tui::keymap::Action;
 use crate::tui::layout;
 use ratatui::Frame;
@@ -24,19 +23,28 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         let shown = docs.rows().len();
         let total = docs.total();
         let count = if shown == total {
-            thousands(total)
+            crate::tui::format::thousands_in(app.lang, total)
         } else {
-            format!("{} of {}", thousands(shown), thousands(total))
+            crate::tr!(
+                app.lang,
+                "count-of",
+                shown = crate::tui::format::thousands_in(app.lang, shown),
+                total = crate::tui::format::thousands_in(app.lang, total)
+            )
         };
         info.push(Span::styled(count, t.muted));
         if docs.marked_count() > 0 {
             info.push(Span::styled(
-                format!(" · {} marked", thousands(docs.marked_count())),
+                crate::tr!(
+                    app.lang,
+                    "documents-marked",
+                    count = crate::tui::format::thousands_in(app.lang, docs.marked_count())
+                ),
                 t.marked,
             ));
         }
     }
-    let mut block = pane(t, "Documents", focused, info);
+    let mut block = pane(t, &crate::tr!(app.lang, "pane-documents"), focused, info);
     if let Some(notice) = &app.documents_notice {
         let style = if notice.error { t.error } else { t.info };
         block = block.title_bottom(Line::from(Span::styled(
@@ -49,9 +57,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
 
     let Some(process) = &app.current else {
         let text = if app.choices.is_empty() {
-            "Look up a process to see its documents."
+            crate::tr!(app.lang, "documents-look-up")
         } else {
-            "Choose a process above to see its documents."
+            crate::tr!(app.lang, "documents-choose")
         };
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
@@ -63,22 +71,27 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     if let Some(filter_row) = filter_row {
         let [label, field] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(filter_row);
         let label_style = if docs.filtering { t.key } else { t.muted };
-        frame.render_widget(Paragraph::new("Filter ›").style(label_style), label);
+        frame.render_widget(
+            Paragraph::new(fit(&crate::tr!(app.lang, "documents-filter"), 9)).style(label_style),
+            label,
+        );
         let style = if docs.filtering { t.input } else { t.text };
         draw_input(frame, field, &docs.filter, style, docs.filtering && focused);
     }
     if docs.total() == 0 {
         frame.render_widget(
-            Paragraph::new(Span::styled("This process has no documents.", t.muted)),
+            Paragraph::new(Span::styled(crate::tr!(app.lang, "documents-none"), t.muted)),
             table_area,
         );
         return;
     }
     if docs.rows().is_empty() {
         let esc = super::search::first_key(app, Action::Cancel);
-        let text = format!(
-            "No document matches \"{}\" — edit the filter ({esc} leaves it)",
-            safe_line(docs.filter.value(), 40)
+        let text = crate::tr!(
+            app.lang,
+            "documents-no-match",
+            filter = safe_line(docs.filter.value(), 40),
+            key = esc
         );
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
@@ -112,18 +125,28 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             let mark = if docs.is_marked(i) { "✓" } else { " " };
             let mark = Span::styled(format!("{pointer}{mark}"), pick(t.marked));
             let transfer = app.downloads.for_doc(process.process_id.as_str(), doc.doc_id.as_str());
+            // The state column is 9 wide at the narrowest.
+            let word = |key: &str| fit(&app.lang.t(key), 9);
             let state = match transfer {
                 None => Span::styled("", t.muted),
                 Some(tr) => match &tr.state {
-                    TransferState::Running(p) if p.verifying.is_some() => Span::styled("verifying", pick(t.info)),
+                    TransferState::Running(p) if p.verifying.is_some() => {
+                        Span::styled(word("state-verifying"), pick(t.info))
+                    }
                     TransferState::Running(_) => match tr.ratio() {
                         Some(r) => Span::styled(format!("{:>3.0}%", r * 100.0), pick(t.info)),
-                        None => Span::styled("running", pick(t.info)),
+                        None => Span::styled(word("state-running"), pick(t.info)),
                     },
-                    TransferState::Queued | TransferState::AwaitingLogin => Span::styled("queued", pick(t.warn)),
-                    TransferState::Done { .. } => Span::styled("✓ done", pick(t.ok)),
-                    TransferState::Failed { .. } => Span::styled("✗ failed", pick(t.error)),
-                    TransferState::Cancelled { .. } => Span::styled("cancelled", pick(t.muted)),
+                    TransferState::Queued | TransferState::AwaitingLogin => {
+                        Span::styled(word("state-queued"), pick(t.warn))
+                    }
+                    TransferState::Done { .. } => {
+                        Span::styled(fit(&format!("✓ {}", app.lang.t("state-done")), 9), pick(t.ok))
+                    }
+                    TransferState::Failed { .. } => {
+                        Span::styled(fit(&format!("✗ {}", app.lang.t("state-failed")), 9), pick(t.error))
+                    }
+                    TransferState::Cancelled { .. } => Span::styled(word("state-cancelled"), pick(t.muted)),
                 },
             };
             let name = Span::styled(fit(&safe_line(&doc.display_name(), 200), name_width), pick(t.text));
@@ -150,11 +173,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         })
         .collect();
     let header_cells: &[&str] = if wide {
-        &["", "Name", "Type", "Id", "State"]
+        &["", "field-name", "field-type", "field-id", "field-state"]
     } else {
-        &["", "Name", "Type", "State"]
+        &["", "field-name", "field-type", "field-state"]
     };
-    let header_row = Row::new(header_cells.iter().map(|h| Cell::from(*h))).style(t.header);
+    let header_row = Row::new(
+        header_cells
+            .iter()
+            .map(|key| Cell::from(if key.is_empty() { String::new() } else { app.lang.t(key) })),
+    )
+    .style(t.header);
     let widths: Vec<Constraint> = if wide {
         vec![
             Constraint::Length(2),

@@ -110,10 +110,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             if !info.is_empty() {
                 info.push(Span::styled(" · ", t.muted));
             }
-            info.push(Span::styled(format!("{} {label}", format::thousands(n)), style));
+            let word = app.lang.t(&format!("state-{label}"));
+            info.push(Span::styled(
+                format!("{} {word}", format::thousands_in(app.lang, n)),
+                style,
+            ));
         }
     }
-    let mut block = pane(t, "Downloads", focused, info);
+    let mut block = pane(t, &crate::tr!(app.lang, "pane-downloads"), focused, info);
     let (rows_area, detail_area) = layout::downloads_areas(area, app);
     let detail = app.downloads_detail();
     if let Some(detail) = detail.as_ref().filter(|_| detail_area.is_none()) {
@@ -128,8 +132,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
         frame.render_widget(Paragraph::new(lines), detail_area);
     }
     if items.is_empty() {
-        let keys = app.keymap.keys_for(Action::Download).join(" or ");
-        let text = format!("No downloads yet: select a document, press {keys}.");
+        let keys = app
+            .keymap
+            .keys_for(Action::Download)
+            .join(&format!(" {} ", crate::tr!(app.lang, "help-or")));
+        let text = crate::tr!(app.lang, "downloads-empty", keys = keys);
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
             rows_area,
@@ -172,20 +179,21 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
     if let Some(bytes) = progress.and_then(|p| p.verifying) {
         // Nothing to measure yet: the note has the bar's room too.
         let room = columns.bar + 1 + PCT + columns.details() + usize::from(columns.details() > 0);
-        let long = format!(
-            "{} verifying the partial file ({})",
-            app.spinner_frame(),
-            format::bytes(bytes)
+        let long = crate::tr!(
+            app.lang,
+            "downloads-verifying-bytes",
+            spinner = app.spinner_frame(),
+            size = format::bytes_in(app.lang, bytes)
         );
         let note = if fit::width(&long) <= room {
             long
         } else {
-            format!("{} verifying the partial file", app.spinner_frame())
+            crate::tr!(app.lang, "downloads-verifying", spinner = app.spinner_frame())
         };
         spans.push(Span::styled(pad(&note, room), pick(t.warn)));
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
-            pad(&state_text(tr), STATE),
+            pad(&fit(&state_text(app.lang, tr), STATE), STATE),
             pick(state_style(t, &tr.state)),
         ));
         return Line::from(spans).style(row_style);
@@ -209,7 +217,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
         Some((received, None)) if shows_bytes => format::bytes(received),
         _ => String::new(),
     };
-    let note = progress.and_then(note);
+    let note = progress.and_then(|p| note(app.lang, p));
     let details = columns.details();
     match note {
         Some(note) if details > 0 => {
@@ -250,7 +258,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
     }
     spans.push(Span::raw(" "));
     spans.push(Span::styled(
-        pad(&state_text(tr), STATE),
+        pad(&fit(&state_text(app.lang, tr), STATE), STATE),
         pick(state_style(t, &tr.state)),
     ));
     Line::from(spans).style(row_style)
@@ -258,23 +266,25 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
 
 /// What a running transfer is doing when it is not simply receiving bytes
 /// (verifying a partial file has a row of its own).
-fn note(progress: &Progress) -> Option<String> {
+fn note(lang: crate::i18n::Lang, progress: &Progress) -> Option<String> {
     if let Some(retry) = &progress.retry_note {
         return Some(retry.clone());
     }
     progress
         .resumed
-        .map(|(offset, _)| format!("resuming at {}", format::bytes(offset)))
+        .map(|(offset, _)| crate::tr!(lang, "downloads-resuming-at", size = format::bytes_in(lang, offset)))
 }
 
 /// The state column: what the transfer is doing, in at most [`STATE`] columns.
-fn state_text(tr: &Transfer) -> String {
+fn state_text(lang: crate::i18n::Lang, tr: &Transfer) -> String {
     match &tr.state {
-        TransferState::Running(p) if p.verifying.is_some() => "verifying".into(),
-        TransferState::Running(p) if p.retry_note.is_some() => "retrying".into(),
-        TransferState::Running(p) if p.resumed.is_some() => "resuming".into(),
-        TransferState::Failed { .. } if (2..10).contains(&tr.tries) => format!("failed ×{}", tr.tries),
-        state => state.label().into(),
+        TransferState::Running(p) if p.verifying.is_some() => crate::tr!(lang, "state-verifying"),
+        TransferState::Running(p) if p.retry_note.is_some() => crate::tr!(lang, "state-retrying"),
+        TransferState::Running(p) if p.resumed.is_some() => crate::tr!(lang, "state-resuming"),
+        TransferState::Failed { .. } if (2..10).contains(&tr.tries) => {
+            crate::tr!(lang, "state-failed-times", tries = tr.tries)
+        }
+        state => lang.t(&format!("state-{}", state.label())),
     }
 }
 

@@ -21,8 +21,24 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.border_focused)
-        .title(Line::from(Span::styled(" Keys ", t.title_focused)))
-        .title_bottom(Line::from(Span::styled(format!(" {} closes ", close.join(" or ")), t.muted)).right_aligned())
+        .title(Line::from(Span::styled(
+            format!(" {} ", crate::tr!(app.lang, "help-title")),
+            t.title_focused,
+        )))
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(
+                    " {} ",
+                    crate::tr!(
+                        app.lang,
+                        "help-closes",
+                        keys = close.join(&format!(" {} ", crate::tr!(app.lang, "help-or")))
+                    )
+                ),
+                t.muted,
+            ))
+            .right_aligned(),
+        )
         .padding(Padding::horizontal(1));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
@@ -36,22 +52,32 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
         .map(|action| {
             let mut cells = vec![
                 Cell::from(Span::styled(app.keymap.keys_for(*action).join("  "), t.key)),
-                Cell::from(Span::styled(fit::fit(action.describe(), described), t.text)),
+                Cell::from(Span::styled(fit::fit(&action.describe_in(app.lang), described), t.text)),
             ];
             if wide {
-                cells.push(Cell::from(Span::styled(action.place(), t.muted)));
+                cells.push(Cell::from(Span::styled(
+                    fit::fit(&app.lang.place(action.place()), 20),
+                    t.muted,
+                )));
             }
             Row::new(cells)
         })
         .collect();
     let (header, widths) = if wide {
         (
-            Row::new(["Keys", "Action", "Where"]),
+            Row::new([
+                crate::tr!(app.lang, "help-col-keys"),
+                crate::tr!(app.lang, "help-col-action"),
+                crate::tr!(app.lang, "help-col-where"),
+            ]),
             vec![Constraint::Length(14), Constraint::Fill(1), Constraint::Length(20)],
         )
     } else {
         (
-            Row::new(["Keys", "Action"]),
+            Row::new([
+                crate::tr!(app.lang, "help-col-keys"),
+                crate::tr!(app.lang, "help-col-action"),
+            ]),
             vec![Constraint::Length(12), Constraint::Fill(1)],
         )
     };

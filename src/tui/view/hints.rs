@@ -62,6 +62,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
     for (keys, label) in hint_items(app) {
+        let label = app.lang.hint(label);
         let keys = safe_line(&keys, 20);
         let item_width = keys.chars().count() + 1 + label.chars().count() + 2;
         if width + item_width > area.width as usize {

@@ -19,7 +19,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.border_focused)
-        .title(Line::from(Span::styled(" Log in to Trackline ", t.title_focused)))
+        .title(Line::from(Span::styled(
+            format!(" {} ", crate::tr!(app.lang, "login-title")),
+            t.title_focused,
+        )))
         .padding(Padding::horizontal(1));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -36,23 +39,38 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     .areas(inner);
     let intro = match &form.reason {
         Some(text) => Span::styled(safe_line(text, 200), t.warn),
-        None => Span::styled("Sign in to look up processes and their documents.", t.muted),
+        None => Span::styled(crate::tr!(app.lang, "login-intro"), t.muted),
     };
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), reason);
-    for (row, field, label) in [
-        (email, LoginField::Email, "Email"),
-        (password, LoginField::Password, "Password"),
-        (server, LoginField::Server, "Server"),
-    ] {
+    let labels = [
+        (email, LoginField::Email, crate::tr!(app.lang, "login-email")),
+        (password, LoginField::Password, crate::tr!(app.lang, "login-password")),
+        (server, LoginField::Server, crate::tr!(app.lang, "login-server")),
+    ];
+    // The longest label and a space, at least 10 columns.
+    let label_width = labels
+        .iter()
+        .map(|(_, _, l)| crate::tui::fit::width(l) + 1)
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 16) as u16;
+    for (row, field, label) in labels {
         let focused = form.field == field && !form.in_flight();
-        let [marker, label_area, value] =
-            Layout::horizontal([Constraint::Length(2), Constraint::Length(10), Constraint::Fill(1)]).areas(row);
+        let [marker, label_area, value] = Layout::horizontal([
+            Constraint::Length(2),
+            Constraint::Length(label_width),
+            Constraint::Fill(1),
+        ])
+        .areas(row);
         let label_style = if form.field == field { t.key } else { t.muted };
         frame.render_widget(
             Paragraph::new(if form.field == field { "▸" } else { " " }).style(t.key),
             marker,
         );
-        frame.render_widget(Paragraph::new(label).style(label_style), label_area);
+        frame.render_widget(
+            Paragraph::new(crate::tui::fit::fit(&label, label_area.width as usize)).style(label_style),
+            label_area,
+        );
         let style = if form.field == field {
             t.input.patch(t.selected_unfocused)
         } else {
@@ -75,7 +93,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     draw_keep_password(frame, keep, app);
     let line = if form.in_flight() {
-        Line::from(Span::styled(format!("{} Logging in…", app.spinner_frame()), t.info))
+        Line::from(Span::styled(
+            format!("{} {}", app.spinner_frame(), crate::tr!(app.lang, "login-in-flight")),
+            t.info,
+        ))
     } else if let Some(error) = form.error() {
         Line::from(Span::styled(format!("✗ {}", safe_line(error, 300)), t.error))
     } else {
@@ -83,11 +104,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         use crate::tui::keymap::Action;
         Line::from(vec![
             Span::styled(keys(Action::Submit), t.key),
-            Span::styled(" log in  ", t.muted),
+            Span::styled(format!(" {}  ", app.lang.hint("log in")), t.muted),
             Span::styled(keys(Action::NextPane), t.key),
-            Span::styled(" next field  ", t.muted),
+            Span::styled(format!(" {}  ", app.lang.hint("next field")), t.muted),
             Span::styled(keys(Action::Cancel), t.key),
-            Span::styled(" close", t.muted),
+            Span::styled(format!(" {}", app.lang.hint("close")), t.muted),
         ])
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), status);
@@ -104,7 +125,10 @@ fn draw_keep_password(frame: &mut Frame, area: Rect, app: &App) {
     let label = Line::from(vec![
         Span::styled(if form.keep_password { "[x] " } else { "[ ] " }, box_style),
         Span::styled(
-            "Keep password in memory to renew the session",
+            crate::tui::fit::fit(
+                &crate::tr!(app.lang, "login-keep-password"),
+                rest.width.saturating_sub(4) as usize,
+            ),
             if focused { t.text } else { t.muted },
         ),
     ]);

@@ -34,9 +34,13 @@ use tui_input::Input;
 pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     let area = frame.area();
     let Some(panes) = layout::panes(area, app) else {
-        let message = format!(
-            "Terminal too small ({}×{}): make it at least {}×{}",
-            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        let message = crate::tr!(
+            app.lang,
+            "too-small",
+            width = area.width,
+            height = area.height,
+            min_width = MIN_SIZE.0,
+            min_height = MIN_SIZE.1
         );
         let row = Rect::new(area.x, area.y + area.height / 2, area.width, area.height.min(1));
         frame.render_widget(Paragraph::new(message).style(app.theme.warn).centered(), row);
@@ -65,11 +69,13 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
 fn draw_top_bar(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
     let session = |short: bool| session_spans(app, now, short);
-    let help = app
-        .keymap
-        .keys_for(super::keymap::Action::Help)
-        .first()
-        .map(|key| Line::from(Span::styled(format!(" {key} help "), t.top_bar)).right_aligned());
+    let help = app.keymap.keys_for(super::keymap::Action::Help).first().map(|key| {
+        Line::from(Span::styled(
+            format!(" {} ", crate::tr!(app.lang, "top-help", key = key)),
+            t.top_bar,
+        ))
+        .right_aligned()
+    });
     let help_width = help.as_ref().map_or(0, Line::width);
     let brand = Span::styled(" Trackline ", t.brand);
     let profile = safe_line(&app.sessions.profile, 30);
@@ -158,7 +164,7 @@ fn session_spans(app: &App, now: OffsetDateTime, short: bool) -> Vec<Span<'stati
             if let Some(at) = *expires_at {
                 session.push(Span::styled(" │ ", t.top_bar));
                 let left = at - now;
-                let word = if short { "" } else { "session " };
+                let lang = app.lang;
                 if left.is_positive() && *end != SessionEnd::Later {
                     let key = app
                         .keymap
@@ -167,33 +173,42 @@ fn session_spans(app: &App, now: OffsetDateTime, short: bool) -> Vec<Span<'stati
                         .next()
                         .unwrap_or_default();
                     let offer = if *renewable {
-                        "renews by itself".to_string()
+                        crate::tr!(lang, "session-renews")
                     } else {
-                        format!("{key} to log in again")
+                        crate::tr!(lang, "session-key-to-log-in", key = key)
                     };
+                    let left = super::format::remaining(left);
                     let text = if short {
-                        format!("ends in {}", super::format::remaining(left))
+                        crate::tr!(lang, "session-ends-in", left = left)
                     } else {
-                        format!("session ends in {} — {offer}", super::format::remaining(left))
+                        crate::tr!(lang, "session-ends-offer", left = left, offer = offer)
                     };
                     session.push(Span::styled(text, t.top_bar.patch(t.warn)));
                 } else if left.is_positive() {
-                    session.push(Span::styled(
-                        format!("{word}{} left", super::format::remaining(left)),
-                        t.top_bar,
-                    ));
+                    let left = super::format::remaining(left);
+                    let text = if short {
+                        crate::tr!(lang, "session-left", left = left)
+                    } else {
+                        crate::tr!(lang, "session-word-left", left = left)
+                    };
+                    session.push(Span::styled(text, t.top_bar));
                 } else {
-                    session.push(Span::styled(format!("{word}expired"), t.top_bar.patch(t.error)));
+                    let text = if short {
+                        crate::tr!(lang, "session-expired")
+                    } else {
+                        crate::tr!(lang, "session-word-expired")
+                    };
+                    session.push(Span::styled(text, t.top_bar.patch(t.error)));
                 }
             }
         }
-        Phase::SignedOut { .. } => session.push(Span::styled("not signed in", t.top_bar)),
+        Phase::SignedOut { .. } => session.push(Span::styled(crate::tr!(app.lang, "not-signed-in"), t.top_bar)),
     }
     session
 }
 
 /// A pane's border: rounded, highlighted when focused, with a title and extra info.
-fn pane<'a>(theme: &Theme, title: &'a str, focused: bool, info: Vec<Span<'a>>) -> Block<'a> {
+fn pane<'a>(theme: &Theme, title: &str, focused: bool, info: Vec<Span<'a>>) -> Block<'a> {
     let (border, title_style) = if focused {
         (theme.border_focused, theme.title_focused)
     } else {

@@ -40,10 +40,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let mut info = Vec::new();
     if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
-            format!(
-                "{} looking up {}…",
-                app.spinner_frame(),
-                safe_line(&query.to_string(), 60)
+            crate::tr!(
+                app.lang,
+                "process-looking-up",
+                spinner = app.spinner_frame(),
+                what = safe_line(&query.to_string(), 60)
             ),
             t.info,
         ));
@@ -59,11 +60,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             info.push(Span::raw(" "));
         }
         info.push(Span::styled(
-            format!("{}–{} of {}", top + 1, (top + rows).min(total), total),
+            crate::tr!(
+                app.lang,
+                "process-range",
+                first = crate::tui::format::thousands_in(app.lang, top + 1),
+                last = crate::tui::format::thousands_in(app.lang, (top + rows).min(total)),
+                total = crate::tui::format::thousands_in(app.lang, total)
+            ),
             t.muted,
         ));
     }
-    let block = pane(t, "Process", focused, info);
+    let block = pane(t, &crate::tr!(app.lang, "pane-process"), focused, info);
     frame.render_widget(block, area);
 
     if !app.choices.is_empty() {
@@ -74,19 +81,22 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         Some(p) => lines.extend(details(app, p, now, width, top..top + rows)),
         None if matches!(app.lookup, Lookup::Loading { .. }) => {
             lines.push(Line::from(Span::styled(
-                format!("{} Looking it up…", app.spinner_frame()),
+                crate::tr!(app.lang, "process-looking", spinner = app.spinner_frame()),
                 t.info,
             )));
             let esc = super::search::first_key(app, Action::Cancel);
-            lines.push(Line::from(Span::styled(format!("{esc} cancels"), t.muted)));
+            lines.push(Line::from(Span::styled(
+                crate::tr!(app.lang, "process-cancels", key = esc),
+                t.muted,
+            )));
         }
         None if lines.is_empty() => {
             lines.push(Line::from(Span::styled(
-                "Type a process id or name and press Enter.",
+                fit::fit(&crate::tr!(app.lang, "process-type"), inner.width as usize),
                 t.muted,
             )));
             lines.push(Line::from(Span::styled(
-                "Digits look up an id; id: or name: forces one.",
+                fit::fit(&crate::tr!(app.lang, "process-digits"), inner.width as usize),
                 t.muted,
             )));
         }
@@ -100,8 +110,15 @@ fn draw_chooser(frame: &mut Frame, area: Rect, app: &App, focused: bool, mut lin
     let enter = super::search::first_key(app, Action::Submit);
     lines.push(cut(
         vec![
-            Span::styled(format!("{} processes match", app.choices.len()), t.warn),
-            Span::styled(format!(" — choose one with {enter}"), t.muted),
+            Span::styled(
+                crate::tr!(
+                    app.lang,
+                    "process-matches",
+                    count = crate::tui::format::thousands_in(app.lang, app.choices.len())
+                ),
+                t.warn,
+            ),
+            Span::styled(crate::tr!(app.lang, "process-choose-with", key = enter), t.muted),
         ],
         area.width as usize,
     ));
@@ -148,7 +165,7 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime, width: usize, 
                     Some(s) => Span::styled(format!("● {}", safe_line(s, 60)), t.status(s)),
                     None => Span::styled("—", t.muted),
                 };
-                vec![label("Status"), status]
+                vec![label(&crate::tr!(app.lang, "field-status")), status]
             }
             1 => {
                 let name_style = if p.name.is_some() {
@@ -157,17 +174,23 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime, width: usize, 
                     t.muted
                 };
                 vec![
-                    label("Name"),
+                    label(&crate::tr!(app.lang, "field-name")),
                     Span::styled(safe_line(&p.display_name(), 300), name_style),
                 ]
             }
-            2 => vec![label("Id"), Span::styled(safe_line(p.process_id.as_str(), 100), t.text)],
+            2 => vec![
+                label(&crate::tr!(app.lang, "field-id")),
+                Span::styled(safe_line(p.process_id.as_str(), 100), t.text),
+            ],
             _ => {
-                let mut created = vec![label("Created")];
+                let mut created = vec![label(&crate::tr!(app.lang, "field-created"))];
                 match (p.created(), &p.created_at) {
                     (Some(at), _) => created.extend([
-                        Span::styled(format::local_time(at, app.local_offset), t.text),
-                        Span::styled(format!(" · {}", crate::text::relative_time(at, now)), t.muted),
+                        Span::styled(format::local_time_in(app.lang, at, app.local_offset), t.text),
+                        Span::styled(
+                            format!(" · {}", crate::text::relative_time_in(app.lang, at, now)),
+                            t.muted,
+                        ),
                     ]),
                     (None, Some(raw)) => created.push(Span::styled(safe_line(raw, 60), t.text)),
                     (None, None) => created.push(Span::styled("—", t.muted)),

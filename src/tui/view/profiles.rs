@@ -18,10 +18,21 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.border_focused)
-        .title(Line::from(Span::styled(" Switch profile ", t.title_focused)))
+        .title(Line::from(Span::styled(
+            format!(" {} ", crate::tr!(app.lang, "profiles-title")),
+            t.title_focused,
+        )))
         .title_bottom(
             Line::from(Span::styled(
-                format!(" {} switch  {} close ", keys(Action::Submit), keys(Action::Cancel)),
+                format!(
+                    " {} ",
+                    crate::tr!(
+                        app.lang,
+                        "profiles-keys",
+                        switch = keys(Action::Submit),
+                        close = keys(Action::Cancel)
+                    )
+                ),
                 t.muted,
             ))
             .right_aligned(),
@@ -40,7 +51,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
                 "{} {}{}",
                 if i == cursor.selected() { "▸" } else { " " },
                 safe_line(name, 60),
-                if active { "  (active)" } else { "" }
+                if active {
+                    format!("  {}", crate::tr!(app.lang, "profiles-active"))
+                } else {
+                    String::new()
+                }
             );
             let style = if i == cursor.selected() { t.selected } else { t.text };
             Line::from(Span::styled(text, style))

@@ -12,17 +12,24 @@ use ratatui::widgets::{List, ListItem, Paragraph, Wrap};
 pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let focused = app.focus == Focus::Search && !app.login.visible() && app.help.is_none();
-    let block = pane(t, "Search", focused, Vec::new());
+    let block = pane(t, &crate::tr!(app.lang, "pane-search"), focused, Vec::new());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [prompt, field] = Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(inner);
     let prompt_style = if focused { t.key } else { t.muted };
     frame.render_widget(Paragraph::new("›").style(prompt_style), prompt);
     if app.search.value().is_empty() && !focused {
-        let placeholder = format!("{} to search", first_key(app, crate::tui::Action::FocusSearch));
+        let placeholder = crate::tr!(
+            app.lang,
+            "search-key-to-search",
+            key = first_key(app, crate::tui::Action::FocusSearch)
+        );
         frame.render_widget(Paragraph::new(placeholder).style(t.muted), field);
     } else if app.search.value().is_empty() {
-        frame.render_widget(Paragraph::new("process id or name, then Enter").style(t.muted), field);
+        frame.render_widget(
+            Paragraph::new(crate::tr!(app.lang, "search-placeholder")).style(t.muted),
+            field,
+        );
         frame.set_cursor_position((field.x, field.y));
     } else if focused && app.search_selected {
         // Selected: drawn highlighted, the cursor after it; typing replaces it.
@@ -46,13 +53,13 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         vec![Span::styled(app.recent.len().to_string(), t.muted)]
     };
-    let block = pane(t, "Recent", focused, info);
+    let block = pane(t, &crate::tr!(app.lang, "pane-recent"), focused, info);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.recent.is_empty() {
         let lines = vec![
-            Line::from(Span::styled("No recent processes yet.", t.muted)),
-            Line::from(Span::styled("Type a process id or name and press Enter.", t.muted)),
+            Line::from(Span::styled(crate::tr!(app.lang, "recent-empty"), t.muted)),
+            Line::from(Span::styled(crate::tr!(app.lang, "recent-type"), t.muted)),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         return;

@@ -1,0 +1,216 @@
+# Las palabras de trackline en español. Cada mensaje está también en en.ftl,
+# con los mismos marcadores (lo comprueba la prueba del catálogo).
+
+## Paneles y diálogos
+pane-search = Buscar
+pane-recent = Recientes
+pane-process = Proceso
+pane-documents = Documentos
+pane-downloads = Descargas
+login-title = Iniciar sesión
+help-title = Teclas
+profiles-title = Cambiar de perfil
+profiles-active = (activo)
+profiles-keys = { $switch } cambiar  { $close } cerrar
+
+## Barra superior
+top-help = { $key } ayuda
+session-ends-in = termina en { $left }
+session-ends-offer = la sesión termina en { $left } — { $offer }
+session-renews = se renueva sola
+session-key-to-log-in = { $key } para volver a entrar
+session-left = quedan { $left }
+session-word-left = sesión: quedan { $left }
+session-expired = caducada
+session-word-expired = sesión caducada
+not-signed-in = sin sesión
+too-small = Terminal demasiado pequeña ({ $width }×{ $height }): hace falta al menos { $min_width }×{ $min_height }
+
+## Diálogo de inicio de sesión
+login-intro = Inicie sesión para consultar procesos y sus documentos.
+login-email = Correo
+login-password = Contraseña
+login-server = Servidor
+login-keep-password = Recordar la contraseña para renovar la sesión
+login-in-flight = Iniciando sesión…
+login-type-email = Escriba su correo
+login-type-password = Escriba su contraseña
+login-type-server = Escriba la dirección del servidor, como https://api.example.com/api
+login-wrong-password = Correo o contraseña incorrectos: revíselos y pulse Enter
+login-ends-soon = Su sesión termina pronto. Vuelva a iniciarla para empezar una nueva.
+login-session-ended = Su sesión ha terminado. Vuelva a iniciarla para continuar.
+login-ended-download = Su sesión ha terminado. Vuelva a iniciarla; la descarga continuará después.
+login-profile-signed-out = Este perfil no tiene sesión. Inicie sesión para continuar.
+
+## Ayuda
+help-closes = { $keys } cierra
+help-or = o
+help-col-keys = Teclas
+help-col-action = Acción
+help-col-where = Dónde
+
+## Búsqueda y recientes
+search-key-to-search = { $key } para buscar
+search-placeholder = id o nombre del proceso, luego Enter
+recent-empty = Aún no hay procesos recientes.
+recent-type = Escriba el id o el nombre de un proceso y pulse Enter.
+
+## Panel de proceso
+process-range = { $first }–{ $last } de { $total }
+process-looking-up = { $spinner } buscando { $what }…
+process-looking = { $spinner } Buscando…
+process-cancels = { $key } cancela
+process-type = Escriba un id o nombre de proceso y pulse Enter.
+process-digits = Cifras: un id; id: o name: lo fuerzan.
+process-matches = { $count } procesos coinciden
+process-choose-with = { " — " }elija uno con { $key }
+field-status = Estado
+field-name = Nombre
+field-id = Id
+field-created = Creado
+field-type = Tipo
+field-state = Estado
+
+## Panel de documentos
+documents-marked = { " · " }{ $count } marcados
+documents-look-up = Busque un proceso para ver sus documentos.
+documents-choose = Elija arriba un proceso para ver sus documentos.
+documents-filter = Filtro ›
+documents-none = Este proceso no tiene documentos.
+documents-no-match = Ningún documento coincide con «{ $filter }»: edite el filtro ({ $key } lo deja)
+
+## Estados de las descargas
+state-running = en curso
+state-queued = en cola
+state-done = hecha
+state-failed = fallida
+state-cancelled = cancelada
+state-verifying = verificando
+state-retrying = reintentando
+state-resuming = reanudando
+state-failed-times = fallida ×{ $tries }
+downloads-resuming-at = reanudando en { $size }
+downloads-empty = Aún no hay descargas: seleccione un documento y pulse { $keys }.
+
+downloads-verifying-bytes = { $spinner } verificando el archivo parcial ({ $size })
+downloads-verifying = { $spinner } verificando el archivo parcial
+count-of = { $shown } de { $total }
+
+## Indicaciones de teclas
+hint-log-in = entrar
+hint-next-field = campo sig.
+hint-close = cerrar
+hint-quit = salir
+hint-previous-field = campo ant.
+hint-tick-the-box = marcar la casilla
+hint-suspend = suspender
+hint-switch = cambiar
+hint-move = mover
+hint-scroll = desplazar
+hint-look-up = buscar
+hint-recent = recientes
+hint-next-pane = panel sig.
+hint-leave-box = salir del cuadro
+hint-previous-pane = panel ant.
+hint-done = listo
+hint-leave-filter = salir del filtro
+hint-search = buscar
+hint-help = ayuda
+hint-copy-id = copiar id
+hint-cancel-the-lookup = cancelar la búsqueda
+hint-log-out = cerrar sesión
+hint-switch-profile = cambiar de perfil
+hint-reload = recargar
+hint-choose = elegir
+hint-download = descargar
+hint-mark = marcar
+hint-download-marked-all = desc. marcados/todos
+hint-open = abrir
+hint-filter = filtrar
+hint-copy-the-id-or-saved-path = copiar el id o la ruta guardada
+hint-cancel = cancelar
+hint-retry = reintentar
+hint-cancel-all = cancelar todo
+hint-copy = copiar
+
+## Ayuda: qué hace cada acción y dónde
+action-quit = salir
+action-help = mostrar u ocultar esta ayuda
+action-next_pane = panel o campo siguiente
+action-prev_pane = panel o campo anterior
+action-focus_search = ir al cuadro de búsqueda
+action-submit = buscar / iniciar sesión / elegir
+action-cancel = cerrar / cancelar la petición / salir del cuadro
+action-up = subir
+action-down = bajar
+action-page_up = página arriba
+action-page_down = página abajo
+action-home = primera fila
+action-end = última fila
+action-download = descargar el documento seleccionado
+action-mark = marcar / desmarcar
+action-download_all = descargar los marcados (o todos)
+action-open = abrir el archivo descargado
+action-filter = filtrar por nombre o tipo
+action-cancel_download = cancelar la descarga
+action-cancel_all = cancelar todas las descargas
+action-retry = reintentar la descarga / recargar el proceso
+action-copy = copiar el id, la ruta guardada o el SHA-256
+action-logout = cerrar (o iniciar) sesión
+action-switch_profile = cambiar de perfil
+action-suspend = suspender y volver al shell
+action-force_quit = salir de inmediato
+place-anywhere = en todas partes
+place-not-typing = sin escribir
+place-search-login = búsqueda, sesión
+place-lists = listas
+place-documents = documentos
+place-documents-downloads = documentos, descargas
+place-downloads-process = descargas, proceso
+place-downloads = descargas
+place-lists-process = listas, proceso
+
+## Fechas y tiempos relativos
+time-just-now = ahora mismo
+time-ago = hace { $n } { $unit }
+time-in = dentro de { $n } { $unit }
+unit-minute = { $n ->
+    [one] minuto
+   *[other] minutos
+}
+unit-hour = { $n ->
+    [one] hora
+   *[other] horas
+}
+unit-day = { $n ->
+    [one] día
+   *[other] días
+}
+unit-month = { $n ->
+    [one] mes
+   *[other] meses
+}
+unit-year = { $n ->
+    [one] año
+   *[other] años
+}
+
+## Línea de órdenes
+cli-error = trackline: { $message }
+lang-unknown-config = lang = "{ $value }" en { $path } no es un idioma que trackline hable: use "en" o "es"
+
+## Errores de la API (las palabras del servidor llegan en { $detail } tal cual)
+api-bad-credentials = correo o contraseña incorrectos{ $detail }
+api-not-logged-in = no hay sesión: ejecute `trackline login` (o defina TRACKLINE_EMAIL y TRACKLINE_PASSWORD)
+api-unauthorized = la sesión ha caducado o fue rechazada{ $detail }: vuelva a ejecutar `trackline login`
+api-not-found = no se encontró { $what }{ $detail }
+api-rate-limited = el servidor está limitando las peticiones; inténtelo más tarde
+api-rate-limited-after = el servidor está limitando las peticiones (reintente en { $secs } s); inténtelo más tarde
+api-server = el servidor respondió { $status }{ $detail }
+api-timeout = el servidor { $host } no respondió a tiempo; compruebe la conexión e inténtelo de nuevo
+api-connect = no se puede conectar con { $host }: { $reason }
+api-insecure-url = se rechaza http sin cifrar hacia { $url }: use https, o pase --allow-insecure-http si confía en la red
+session-expired-cli = la sesión de { $email } terminó el { $when } UTC ({ $ago }); vuelva a iniciarla con `trackline login`
+config-missing = el archivo de configuración { $path } no existe; revise --config / TRACKLINE_CONFIG, o créelo con `trackline config init`
+downloads-saved = guardado en { $path } · sha256 { $sha256 }
+downloads-failed-retry = { $error } — { $key } reintenta
