@@ -149,18 +149,28 @@ async fn the_stored_session_of_another_server_is_not_used() -> TestResult {
 /// signed-in queue of one slot on it (with the temp dir it saves into).
 async fn one_slot_queue_on_a_stalling_sandbox()
 -> Result<(Sandbox, tempfile::TempDir, Arc<DownloadQueue>), Box<dyn std::error::Error>> {
+    let faults = Faults {
+        stall_after_bytes: Some(64 * 1024),
+        ..Faults::default()
+    };
+    signed_in_queue(faults, 1).await
+}
+
+/// A sandbox with `faults`, and a signed-in queue of `slots` on it (with
+/// the temp dir it saves into).
+async fn signed_in_queue(
+    faults: Faults,
+    slots: usize,
+) -> Result<(Sandbox, tempfile::TempDir, Arc<DownloadQueue>), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start(SandboxOptions {
-        faults: Faults {
-            stall_after_bytes: Some(64 * 1024),
-            ..Faults::default()
-        },
+        faults,
         ..SandboxOptions::default()
     })
     .await?;
     let dir = tempfile::tempdir()?;
     let session = manager(&sandbox, dir.path(), Arc::new(NoCredentials));
     session.login(None, &demo()).await?.stored?;
-    Ok((sandbox, dir, Arc::new(DownloadQueue::new(Arc::new(session), 1))))
+    Ok((sandbox, dir, Arc::new(DownloadQueue::new(Arc::new(session), slots))))
 }
 
 /// The defect behind a flaky "r after X": a download asked again right
@@ -168,18 +178,11 @@ async fn one_slot_queue_on_a_stalling_sandbox()
 /// started from zero. It now waits for the cancelled one to let go, and resumes.
 #[tokio::test]
 async fn a_download_asked_again_right_after_a_cancel_resumes_the_part() -> TestResult {
-    let sandbox = Sandbox::start(SandboxOptions {
-        faults: Faults {
-            trickle_ms: Some(2),
-            ..Faults::default()
-        },
-        ..SandboxOptions::default()
-    })
-    .await?;
-    let dir = tempfile::tempdir()?;
-    let session = manager(&sandbox, dir.path(), Arc::new(NoCredentials));
-    session.login(None, &demo()).await?.stored?;
-    let queue = Arc::new(DownloadQueue::new(Arc::new(session), 2));
+    let faults = Faults {
+        trickle_ms: Some(2),
+        ..Faults::default()
+    };
+    let (sandbox, dir, queue) = signed_in_queue(faults, 2).await?;
     let downloads = dir.path().join("downloads");
     let (tx, mut news) = mpsc::unbounded_channel();
     let hook = |which: &'static str| -> EventHook {

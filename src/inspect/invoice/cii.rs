@@ -1,11 +1,10 @@
 //! UN/CEFACT Cross Industry Invoice D16B (XRechnung CII, Factur-X and
 //! ZUGFeRD 2.x), mapped as EN 16931's CII syntax binding maps the business terms.
 
-use super::super::decimal::Amount;
 use super::super::xml::Node;
 use super::super::xml::{Ns, attr, child, children, path, text, text_at};
 use super::super::{InspectError, Options};
-use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, is_credit_note_code, iso_date};
+use super::{DocumentType, Facts, Format, LineFacts, Party, TaxRate, amount, is_credit_note_code, iso_date};
 
 /// The CrossIndustryInvoice message (`rsm`).
 pub const RSM: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
@@ -138,34 +137,18 @@ fn read_line(item: Node<'_, '_>, w: &mut Vec<String>) -> LineFacts {
         "a line amount",
         w,
     );
-    let mut adjustment: Option<Amount> = None;
-    for ac in settlement
-        .into_iter()
-        .flat_map(|s| children(s, R, "SpecifiedTradeAllowanceCharge"))
-    {
-        let value = amount(text(child(ac, R, "ActualAmount")), "a line allowance or charge", w).unwrap_or_default();
-        let is_charge = text(path(ac, &[(R, "ChargeIndicator"), (U, "Indicator")])).is_some_and(|c| c == "true");
-        let signed = if is_charge {
-            value
-        } else {
-            Amount::ZERO.checked_sub(value).unwrap_or_default()
-        };
-        adjustment = adjustment.unwrap_or_default().checked_add(signed);
-    }
+    let adjustment = super::charges_minus_allowances(
+        settlement
+            .into_iter()
+            .flat_map(|s| children(s, R, "SpecifiedTradeAllowanceCharge"))
+            .map(|ac| {
+                let value =
+                    amount(text(child(ac, R, "ActualAmount")), "a line allowance or charge", w).unwrap_or_default();
+                (value, text(path(ac, &[(R, "ChargeIndicator"), (U, "Indicator")])))
+            }),
+    );
     let description = text(path(item, &[(R, "SpecifiedTradeProduct"), (R, "Name")])).map(str::to_owned);
-    LineFacts {
-        line: Some(Line {
-            description,
-            quantity,
-            price,
-            amount: line_amount,
-        }),
-        quantity,
-        price,
-        base_quantity,
-        adjustment,
-        amount: line_amount,
-    }
+    LineFacts::new(description, quantity, price, base_quantity, adjustment, line_amount)
 }
 
 /// A trade party's name and VAT id (scheme `VA`), else its tax number (`FC`).

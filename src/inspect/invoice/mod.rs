@@ -176,6 +176,48 @@ pub(crate) struct LineFacts {
     pub(crate) amount: Option<Amount>,
 }
 
+impl LineFacts {
+    /// The facts of a line whose net amount is `amount`, and the line shown for it.
+    pub(crate) fn new(
+        description: Option<String>,
+        quantity: Option<Amount>,
+        price: Option<Amount>,
+        base_quantity: Option<Amount>,
+        adjustment: Option<Amount>,
+        amount: Option<Amount>,
+    ) -> LineFacts {
+        LineFacts {
+            line: Some(Line {
+                description,
+                quantity,
+                price,
+                amount,
+            }),
+            quantity,
+            price,
+            base_quantity,
+            adjustment,
+            amount,
+        }
+    }
+}
+
+/// Charges minus allowances, from each one's amount and whether it is a
+/// charge (an `xs:boolean` indicator: `true` or `1`); `None` when there are none.
+pub(crate) fn charges_minus_allowances<'a>(items: impl Iterator<Item = (Amount, Option<&'a str>)>) -> Option<Amount> {
+    let mut total: Option<Amount> = None;
+    for (value, indicator) in items {
+        let is_charge = indicator.is_some_and(|c| c.trim().eq_ignore_ascii_case("true") || c.trim() == "1");
+        let signed = if is_charge {
+            value
+        } else {
+            Amount::ZERO.checked_sub(value).unwrap_or_default()
+        };
+        total = total.unwrap_or_default().checked_add(signed);
+    }
+    total
+}
+
 /// What a format reader found, before it becomes an [`Invoice`] and its checks.
 #[derive(Debug, Clone)]
 pub(crate) struct Facts {

@@ -1,11 +1,10 @@
 //! UBL 2.1 Invoice and CreditNote (Peppol BIS Billing 3.0, XRechnung UBL),
 //! mapped as EN 16931's UBL syntax binding maps the business terms.
 
-use super::super::decimal::Amount;
 use super::super::xml::Node;
 use super::super::xml::{Ns, attr, child, children, path, text, text_at};
 use super::super::{InspectError, Options};
-use super::{DocumentType, Facts, Format, Line, LineFacts, Party, TaxRate, amount, is_credit_note_code, iso_date};
+use super::{DocumentType, Facts, Format, LineFacts, Party, TaxRate, amount, is_credit_note_code, iso_date};
 
 /// The Invoice document's namespace.
 pub const INVOICE_NS: &str = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
@@ -123,34 +122,15 @@ fn read_line(line: Node<'_, '_>, quantity_name: &str, w: &mut Vec<String>) -> Li
         w,
     );
     let line_amount = amount(text(child(line, B, "LineExtensionAmount")), "a line amount", w);
-    let mut adjustment: Option<Amount> = None;
-    for ac in children(line, A, "AllowanceCharge") {
+    let adjustment = super::charges_minus_allowances(children(line, A, "AllowanceCharge").map(|ac| {
         let value = amount(text(child(ac, B, "Amount")), "a line allowance or charge", w).unwrap_or_default();
-        let is_charge = text(child(ac, B, "ChargeIndicator")).is_some_and(|c| c.eq_ignore_ascii_case("true"));
-        let signed = if is_charge {
-            value
-        } else {
-            Amount::ZERO.checked_sub(value).unwrap_or_default()
-        };
-        adjustment = adjustment.unwrap_or_default().checked_add(signed);
-    }
+        (value, text(child(ac, B, "ChargeIndicator")))
+    }));
     let item = child(line, A, "Item");
     let description = item
         .and_then(|i| text(child(i, B, "Name")).or_else(|| text(child(i, B, "Description"))))
         .map(str::to_owned);
-    LineFacts {
-        line: Some(Line {
-            description,
-            quantity,
-            price,
-            amount: line_amount,
-        }),
-        quantity,
-        price,
-        base_quantity,
-        adjustment,
-        amount: line_amount,
-    }
+    LineFacts::new(description, quantity, price, base_quantity, adjustment, line_amount)
 }
 
 /// A party's name (legal, else trading) and VAT id (else another tax id).
