@@ -50,11 +50,15 @@ pub enum Setting {
     LogLevel,
     /// The size of the preview cache.
     PreviewCache,
+    /// Seconds between checks of a watched process.
+    WatchInterval,
+    /// Desktop notifications of watched changes.
+    Notify,
 }
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 21] = [
+    pub const ALL: [Setting; 23] = [
         Setting::Config,
         Setting::Profile,
         Setting::BaseUrl,
@@ -69,6 +73,8 @@ impl Setting {
         Setting::Opener,
         Setting::Theme,
         Setting::PreviewCache,
+        Setting::WatchInterval,
+        Setting::Notify,
         Setting::TokenStore,
         Setting::RetryMaxAttempts,
         Setting::RetryMaxDelay,
@@ -95,6 +101,8 @@ impl Setting {
             Setting::Opener => "opener",
             Setting::Theme => "theme",
             Setting::PreviewCache => "preview_cache_mb",
+            Setting::WatchInterval => "watch_interval",
+            Setting::Notify => "notify",
             Setting::TokenStore => "token_store",
             Setting::RetryMaxAttempts => "retry.max_attempts",
             Setting::RetryMaxDelay => "retry.max_delay_secs",
