@@ -11,7 +11,7 @@ use crate::engine::{
 };
 use crate::store::Session;
 use crate::transfer::{DownloadRequest, TransferError, naming::process_folder_name};
-use crate::worker::watching::{SetChange, Watching};
+use crate::worker::watching::{Running, Watching};
 use crate::worker::{Command, DownloadId, Event, ProcessRef, ReqId, RetryTarget, SignedIn};
 use secrecy::SecretString;
 use std::collections::HashMap;
@@ -90,7 +90,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
     let stored = session.resume().await?;
     let session = Arc::new(session);
     let shutdown = CancellationToken::new();
-    let watch = start_watching(&config, &session, &event_tx, &shutdown);
+    let watch = start_watching(&config, &session, &event_tx, &shutdown).await;
     let worker = Worker {
         queue: Arc::new(DownloadQueue::new(session.clone(), config.settings.concurrency)),
         session,
@@ -118,17 +118,17 @@ struct Worker {
     events: UnboundedSender<Event>,
     lookups: HashMap<ReqId, CancellationToken>,
     shutdown: CancellationToken,
-    /// Changes to the watched set, for the watch's task.
-    watch: UnboundedSender<SetChange>,
+    /// The watched set and its watcher.
+    watch: Running,
 }
 
 /// Starts the watch of the watched set (see [`super::watching`]) until `shutdown`.
-fn start_watching(
+async fn start_watching(
     config: &WorkerConfig,
     session: &Arc<SessionManager>,
     events: &UnboundedSender<Event>,
     shutdown: &CancellationToken,
-) -> UnboundedSender<SetChange> {
+) -> Running {
     let warnings = events.clone();
     let book = session.index().cloned().unwrap_or_else(|| {
         IndexBook::with_warnings(
@@ -146,15 +146,17 @@ fn start_watching(
         notify: config.settings.notify,
         events: events.clone(),
     };
-    let (changes, receiver) = unbounded_channel();
     let cancel = shutdown.child_token();
-    tokio::spawn(async move {
-        tokio::select! {
-            () = cancel.cancelled() => {}
-            () = watching.run(receiver) => {}
-        }
-    });
-    changes
+    watching
+        .start(move |task| {
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = cancel.cancelled() => {}
+                    () = task => {}
+                }
+            });
+        })
+        .await
 }
 
 impl Worker {
@@ -168,6 +170,12 @@ impl Worker {
                 },
             };
             self.handle(command);
+        }
+        // A change of the watched set sent just before quitting is still written.
+        while let Ok(command) = commands.try_recv() {
+            if matches!(command, Command::Watch(_) | Command::Unwatch(_)) {
+                self.handle(command);
+            }
         }
         self.queue.cancel_all();
         self.shutdown.cancel();
@@ -240,10 +248,16 @@ impl Worker {
                 });
             }
             Command::Watch(id) => {
-                let _ = self.watch.send(SetChange::Watch(id));
+                if self.watch.set.add(&id) {
+                    self.watch.control.watch(id);
+                    self.watch.set.save(self.events.clone());
+                }
             }
             Command::Unwatch(id) => {
-                let _ = self.watch.send(SetChange::Unwatch(id));
+                if self.watch.set.remove(&id) {
+                    self.watch.control.unwatch(id);
+                    self.watch.set.save(self.events.clone());
+                }
             }
             Command::SaveRecent(entries) => {
                 let file = self.config().paths.recent_file();

@@ -1,29 +1,77 @@
 //! The worker's watch of the TUI's watched processes: one [`Watcher`] for
 //! the whole set, processes added and removed while it runs, the set kept in
-//! `watched.json`, every status seen recorded in the profile's index (through
-//! the watcher's [`StatusLog`]) before the app hears of it, and a desktop
-//! notification of each change when the config asks for one.
+//! `watched.json` ([`WatchedSet`]), every status seen recorded in the
+//! profile's index (through the watcher's [`StatusLog`]) before the app
+//! hears of it, and a desktop notification of each change when the config
+//! asks for one.
 
-use crate::engine::watch::{Change, Check, Scope, StatusLog, WatchEvent, WatchOptions, Watcher};
+use crate::engine::watch::{Change, Check, Scope, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};
 use crate::engine::{IndexBook, SessionManager};
 use crate::store::watched;
 use crate::text::safe_line;
 use crate::worker::{Event, WatchNews, WatchedEntry};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-/// A change to the watched set.
-#[derive(Debug)]
-pub(super) enum SetChange {
-    /// Watch this process.
-    Watch(String),
-    /// Stop watching it.
-    Unwatch(String),
+/// The watched set and its file. Every change is written at once, on a
+/// blocking thread that holds an event sender until it is done, so quitting
+/// (which waits for every sender) never loses the last change.
+pub(super) struct WatchedSet {
+    entries: Mutex<Vec<WatchedEntry>>,
+    file: PathBuf,
+    /// Taken while writing: the last writer writes the newest set.
+    writing: Mutex<()>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl WatchedSet {
+    /// The set stored in `file` (blocking: call it off the async threads).
+    fn load_blocking(file: PathBuf) -> WatchedSet {
+        WatchedSet {
+            entries: Mutex::new(watched::load(&file)),
+            file,
+            writing: Mutex::new(()),
+        }
+    }
+
+    /// Adds `id`; whether it was not watched yet.
+    pub(super) fn add(&self, id: &str) -> bool {
+        let mut entries = lock(&self.entries);
+        if entries.iter().any(|e| e.process_id == id) {
+            return false;
+        }
+        entries.push(WatchedEntry::new(id));
+        true
+    }
+
+    /// Removes `id`; whether it was watched.
+    pub(super) fn remove(&self, id: &str) -> bool {
+        let mut entries = lock(&self.entries);
+        let before = entries.len();
+        entries.retain(|e| e.process_id != id);
+        entries.len() != before
+    }
+
+    /// Writes the set as it is then; `events` is held until the file is written.
+    pub(super) fn save(self: &Arc<Self>, events: UnboundedSender<Event>) {
+        let set = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _writing = lock(&set.writing);
+            let entries = lock(&set.entries).clone();
+            if let Err(error) = watched::save(&set.file, &entries) {
+                tracing::warn!(%error, file = %set.file.display(), "cannot save the watched processes");
+            }
+            drop(events);
+        });
+    }
 }
 
 /// What the watch runs with.
@@ -51,23 +99,47 @@ impl StatusLog for Forward {
     }
 }
 
+/// A running watch: the set, and the control that changes the watcher's.
+pub(super) struct Running {
+    /// The watched set.
+    pub(super) set: Arc<WatchedSet>,
+    /// The watcher's control.
+    pub(super) control: WatchControl,
+}
+
 impl Watching {
-    /// Loads the set, then watches it until the worker stops (the caller
-    /// runs this inside the worker's shutdown select), applying `changes`.
-    pub(super) async fn run(self, mut changes: UnboundedReceiver<SetChange>) {
+    /// Loads the set, tells the app, and starts watching it on a task that
+    /// `wrap` runs (the worker's shutdown select).
+    pub(super) async fn start(self, wrap: impl FnOnce(futures_util::future::BoxFuture<'static, ()>)) -> Running {
         let file = self.file.clone();
-        let mut set = tokio::task::spawn_blocking(move || watched::load(&file))
-            .await
-            .unwrap_or_default();
-        let _ = self.events.send(Event::Watch(WatchNews::Loaded(set.clone())));
-        let (checks_tx, mut checks) = unbounded_channel();
+        let set = match tokio::task::spawn_blocking(move || WatchedSet::load_blocking(file)).await {
+            Ok(set) => set,
+            Err(_) => WatchedSet {
+                entries: Mutex::new(Vec::new()),
+                file: self.file.clone(),
+                writing: Mutex::new(()),
+            },
+        };
+        let set = Arc::new(set);
+        let entries = lock(&set.entries).clone();
+        let _ = self.events.send(Event::Watch(WatchNews::Loaded(entries.clone())));
         let options = WatchOptions {
             interval: self.interval,
             ..WatchOptions::default()
         };
-        let ids = set.iter().map(|e| e.process_id.clone());
+        let ids = entries.into_iter().map(|e| e.process_id);
         let (watcher, control) = Watcher::new(self.session.clone(), ids, options);
+        let (checks_tx, checks) = unbounded_channel();
         let watcher = watcher.with_status_log(Arc::new(Forward(checks_tx)));
+        let running = Running {
+            set: set.clone(),
+            control,
+        };
+        wrap(Box::pin(self.run(watcher, set, checks)));
+        running
+    }
+
+    async fn run(self, watcher: Watcher, set: Arc<WatchedSet>, mut checks: UnboundedReceiver<Check>) {
         let events = self.events.clone();
         let run = watcher.run(move |event| {
             if let Some(news) = news_of(event) {
@@ -80,67 +152,60 @@ impl Watching {
         loop {
             tokio::select! {
                 () = &mut run => break,
-                change = changes.recv() => {
-                    let changed = match change {
-                        Some(SetChange::Watch(id)) if !set.iter().any(|e| e.process_id == id) => {
-                            control.watch(id.clone());
-                            set.push(WatchedEntry::new(id));
-                            true
-                        }
-                        Some(SetChange::Unwatch(id)) => {
-                            control.unwatch(id.clone());
-                            let before = set.len();
-                            set.retain(|e| e.process_id != id);
-                            set.len() != before
-                        }
-                        Some(SetChange::Watch(_)) => false,
-                        None => break,
-                    };
-                    if changed {
-                        self.save(&set).await;
-                    }
-                }
-                Some(check) = checks.recv() => {
-                    let Some(entry) = set.iter_mut().find(|e| e.process_id == check.process_id) else {
-                        continue;
-                    };
-                    let profile = self.session.profile().name;
-                    self.book.record_status(&profile, &check).await;
-                    let changed = match &check.change {
-                        Change::First => entry.status.is_some() && entry.status != check.status,
-                        Change::Changed { .. } => true,
-                        Change::Same => false,
-                    };
-                    let stored = entry.changed_at.and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok());
-                    let changed_at = match &check.change {
-                        _ if changed => Some(check.at),
-                        Change::First => self.last_change(&profile, &check.process_id).await.or(stored),
-                        _ => stored,
-                    };
-                    let previous = entry.status.clone();
-                    let stale = entry.status != check.status
-                        || entry.name != check.process_name && check.process_name.is_some()
-                        || entry.changed_at != changed_at.map(OffsetDateTime::unix_timestamp);
-                    entry.status = check.status.clone();
-                    entry.name = check.process_name.clone().or(entry.name.take());
-                    entry.changed_at = changed_at.map(OffsetDateTime::unix_timestamp);
-                    if stale {
-                        self.save(&set).await;
-                    }
-                    if changed && self.notify {
-                        notify(&check, previous.as_deref(), &notifying);
-                    }
-                    let _ = self.events.send(Event::Watch(WatchNews::Checked {
-                        process_id: check.process_id,
-                        name: check.process_name,
-                        status: check.status,
-                        changed,
-                        changed_at,
-                        at: check.at,
-                    }));
-                }
+                Some(check) = checks.recv() => self.seen(check, &set, &notifying).await,
             }
         }
+    }
+
+    /// One status seen: into the index, the set, the app (and a notification).
+    async fn seen(&self, check: Check, set: &Arc<WatchedSet>, notifying: &Arc<AtomicBool>) {
+        let Some(stored) = lock(&set.entries)
+            .iter()
+            .find(|e| e.process_id == check.process_id)
+            .cloned()
+        else {
+            return;
+        };
+        let profile = self.session.profile().name;
+        self.book.record_status(&profile, &check).await;
+        let changed = match &check.change {
+            Change::First => stored.status.is_some() && stored.status != check.status,
+            Change::Changed { .. } => true,
+            Change::Same => false,
+        };
+        let stored_change = stored
+            .changed_at
+            .and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok());
+        let changed_at = match &check.change {
+            _ if changed => Some(check.at),
+            Change::First => self.last_change(&profile, &check.process_id).await.or(stored_change),
+            _ => stored_change,
+        };
+        let updated = WatchedEntry {
+            process_id: check.process_id.clone(),
+            name: check.process_name.clone().or(stored.name.clone()),
+            status: check.status.clone(),
+            changed_at: changed_at.map(OffsetDateTime::unix_timestamp),
+        };
+        if updated != stored {
+            let mut entries = lock(&set.entries);
+            if let Some(entry) = entries.iter_mut().find(|e| e.process_id == check.process_id) {
+                *entry = updated;
+            }
+            drop(entries);
+            set.save(self.events.clone());
+        }
+        if changed && self.notify {
+            notify(&check, stored.status.as_deref(), notifying);
+        }
+        let _ = self.events.send(Event::Watch(WatchNews::Checked {
+            process_id: check.process_id,
+            name: check.process_name,
+            status: check.status,
+            changed,
+            changed_at,
+            at: check.at,
+        }));
     }
 
     /// When the index says `process_id`'s status last changed.
@@ -151,14 +216,6 @@ impl Watching {
                 tracing::info!(%error, "cannot read when a watched status changed");
                 None
             }
-        }
-    }
-
-    async fn save(&self, set: &[WatchedEntry]) {
-        let (file, set) = (self.file.clone(), set.to_vec());
-        let saved = tokio::task::spawn_blocking(move || watched::save(&file, &set)).await;
-        if let Ok(Err(error)) = saved {
-            tracing::warn!(%error, file = %self.file.display(), "cannot save the watched processes");
         }
     }
 }
@@ -178,8 +235,9 @@ fn news_of(event: WatchEvent) -> Option<WatchNews> {
     }
 }
 
-/// Raises a desktop notification of `check`'s change from `previous`, on a blocking thread,
-/// one at a time; where no notification service runs it fails and is skipped.
+/// Raises a desktop notification of `check`'s change from `previous`, on a
+/// blocking thread, one at a time; where no notification service runs it
+/// fails and is skipped.
 fn notify(check: &Check, previous: Option<&str>, busy: &Arc<AtomicBool>) {
     if busy.swap(true, Ordering::AcqRel) {
         return;

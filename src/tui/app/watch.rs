@@ -147,6 +147,8 @@ impl App {
                         rows.push(row);
                     }
                 }
+                // What is watched shows first after a start, until Recent gets the focus.
+                self.watch.shown |= !rows.is_empty() && self.focus != Focus::Recent;
                 self.watch.rows = rows;
             }
             WatchNews::Checked {
@@ -163,6 +165,8 @@ impl App {
                 let Some(row) = self.watch.row(&process_id) else {
                     return Vec::new();
                 };
+                // The first check of a process just watched differs from what was shown when `w` was pressed.
+                let changed = changed || row.checked_at.is_none() && row.status.is_some() && row.status != status;
                 row.name = name.or(row.name.take());
                 row.status = status;
                 row.changed_at = changed_at.or(row.changed_at);
