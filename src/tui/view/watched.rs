@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 const TIME: usize = 7;
 
 /// From this inner width on, every row shows when it was last checked.
-const BOTH_TIMES: usize = 44;
+const BOTH_TIMES: usize = 40;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime) {
     let t = &app.theme;
