@@ -132,6 +132,10 @@ hint-cancel = cancel
 hint-retry = retry
 hint-cancel-all = cancel all
 hint-copy = copy
+hint-watch = watch
+hint-unwatch = unwatch
+hint-watch-the-process = watch the process
+hint-watch-the-shown-process = watch the shown process
 
 ## Help: what each action does ("action-" and its config name) and where
 action-quit = quit
@@ -160,6 +164,7 @@ action-logout = log out (or in)
 action-switch_profile = switch profile
 action-suspend = suspend to the shell
 action-force_quit = quit at once
+action-watch = watch / unwatch the shown process
 place-anywhere = anywhere
 place-not-typing = not typing
 place-search-login = search, login

@@ -132,6 +132,10 @@ hint-cancel = cancelar
 hint-retry = reintentar
 hint-cancel-all = cancelar todo
 hint-copy = copiar
+hint-watch = vigilar
+hint-unwatch = dejar de vigilar
+hint-watch-the-process = vigilar el proceso
+hint-watch-the-shown-process = vigilar el proceso mostrado
 
 ## Ayuda: qué hace cada acción y dónde
 action-quit = salir
@@ -160,6 +164,7 @@ action-logout = cerrar (o iniciar) sesión
 action-switch_profile = cambiar de perfil
 action-suspend = suspender y volver al shell
 action-force_quit = salir de inmediato
+action-watch = vigilar / dejar de vigilar el proceso mostrado
 place-anywhere = en todas partes
 place-not-typing = sin escribir
 place-search-login = búsqueda, sesión

@@ -37,7 +37,7 @@ pub struct ProcessRef {
     pub name: Option<String>,
 }
 
-pub use crate::store::RecentEntry;
+pub use crate::store::{RecentEntry, WatchedEntry};
 
 /// A valid stored session of a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +99,11 @@ pub enum Command {
     Open(PathBuf),
     /// Store the recent processes list (most recent first).
     SaveRecent(Vec<RecentEntry>),
+    /// Watch a process (checked at once, then every `watch_interval`) and
+    /// keep it in the watched set; answered by [`Event::Watch`]es.
+    Watch(String),
+    /// Stop watching a process and drop it from the watched set.
+    Unwatch(String),
 }
 
 /// A result of a [`Command`], or news from the worker.
@@ -227,5 +232,46 @@ pub enum Event {
         /// What went wrong, already safe to show.
         error: String,
     },
+    /// News from the watch of the watched processes.
+    Watch(WatchNews),
+}
+
+/// What the watch of the watched processes tells the app. Strings from the
+/// server are as it sent them (make them safe before they reach the screen);
+/// errors are already safe.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WatchNews {
+    /// The watched set as stored, at start, in the order it was watched.
+    Loaded(Vec<WatchedEntry>),
+    /// A check of a watched process answered; it is in the index already.
+    Checked {
+        /// The process id.
+        process_id: String,
+        /// Its name, when the server sent one.
+        name: Option<String>,
+        /// Its status, when the server sent one.
+        status: Option<String>,
+        /// Whether the status differs from the one seen before (the one
+        /// stored, for the first check after a start).
+        changed: bool,
+        /// When its status last changed, as far as trackline knows.
+        changed_at: Option<OffsetDateTime>,
+        /// When the answer came.
+        at: OffsetDateTime,
+    },
+    /// A check of one process failed; it is checked again next round.
+    Failed {
+        /// The process id.
+        process_id: String,
+        /// What went wrong, already safe to show.
+        error: String,
+        /// When it failed.
+        at: OffsetDateTime,
+    },
+    /// The server or the session fails: no check goes out until it answers again.
+    Paused(String),
+    /// The server answers again.
+    Resumed,
 }
 pub mod run;
+mod watching;

@@ -370,3 +370,44 @@ fn downloads_show_names_y_copies_over_osc52_and_q_asks_while_one_runs() {
         assert!(part.exists(), "{cols}×{rows}: the .part stays for the next run");
     }
 }
+
+#[test]
+fn at_80x24_w_lists_the_process_as_watched_and_its_change_rings_the_bell() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 80, 24);
+    app.wait_for_text("Log in to Trackline");
+    app.wait_for_text("demo@trackline.local");
+    app.send("\r");
+    app.wait_for("the signed-in email in the top bar", |s| {
+        s.lines().next().is_some_and(|top| top.contains("demo@trackline.local"))
+    });
+    // The demo moves 12353 on every 20 seconds and checks watched processes every 5.
+    app.send("12353\r");
+    app.wait_for_text("Travel Costs Review");
+    app.send("w");
+    let screen = app.wait_for("the watched list with its first check", |s| {
+        let left = |l: &str| l.split("││").next().unwrap_or_default().to_string();
+        s.contains("Watched 1")
+            && s.lines()
+                .map(left)
+                .any(|l| l.contains("12353 ") && l.trim_end().ends_with('s'))
+    });
+    assert!(screen.contains("Watching 12353"), "{screen}");
+    assert!(screen.contains("id    status     changed"), "{screen}");
+
+    let screen = app.wait_for("the change marked", |s| {
+        s.contains("1 changed") && s.contains("● 12353")
+    });
+    assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+    app.wait_for_raw("the bell", |raw| raw.contains(&0x07));
+
+    // Tab from the search box: Recent, then Watched; the selected row says when it was checked.
+    app.send("/\t\t");
+    let screen = app.wait_for("the watched list focused", |s| {
+        s.contains("› 12353") && s.contains("checked ") && s.contains("w unwatch")
+    });
+    assert!(!screen.contains("1 changed"), "selected is seen: {screen}");
+    app.send("q");
+    app.wait_closed();
+    assert_eq!(app.wait_exit(), 0);
+}

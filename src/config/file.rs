@@ -50,6 +50,11 @@ pub struct Config {
     /// The most MiB of attachments fetched to be previewed (`inspect`, the preview pane), 1 to 10240.
     #[serde(default, deserialize_with = "preview_cache_mb")]
     pub preview_cache_mb: Option<u64>,
+    /// Seconds between two checks of a process the TUI watches, 1 to 86400.
+    #[serde(default, deserialize_with = "watch_interval")]
+    pub watch_interval: Option<u64>,
+    /// Whether a change of a watched process raises a desktop notification.
+    pub notify: Option<bool>,
     /// The command that opens a downloaded file.
     pub opener: Option<String>,
     /// Where session tokens are kept.
@@ -315,6 +320,10 @@ fn preview_cache_mb<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::E
     d.deserialize_any(WholeNumber { min: 1, max: 10_240 }).map(Some)
 }
 
+fn watch_interval<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    d.deserialize_any(WholeNumber { min: 1, max: 86_400 }).map(Some)
+}
+
 fn max_attempts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let n = d.deserialize_any(WholeNumber { min: 1, max: 100 })?;
     u32::try_from(n).map(Some).map_err(de::Error::custom)
@@ -405,6 +414,13 @@ const TEMPLATE: &str = r##"## trackline configuration. Every key is optional: re
 ## The most MiB kept of attachments fetched to be previewed (`trackline
 ## inspect`, the preview pane), in the OS cache folder; the oldest go first.
 # preview_cache_mb = 256
+
+## Seconds between two checks of each process the TUI watches (`w`), 1 to 86400.
+# watch_interval = 60
+
+## A desktop notification when a watched process changes status (skipped
+## where no notification service runs).
+# notify = false
 
 ## The command that opens a downloaded file; it gets one argument, the file's
 ## path. Default: the system's default application.

@@ -65,6 +65,11 @@ impl Paths {
         self.data_dir.join("sessions")
     }
 
+    /// The file of the processes the TUI watches.
+    pub fn watched_file(&self) -> PathBuf {
+        self.data_dir.join("watched.json")
+    }
+
     /// The file of the recent processes shown under the search box.
     pub fn recent_file(&self) -> PathBuf {
         self.data_dir.join("recent.json")

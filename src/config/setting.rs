@@ -52,11 +52,15 @@ pub enum Setting {
     PreviewCache,
     /// The language of the words shown.
     Lang,
+    /// Seconds between checks of a watched process.
+    WatchInterval,
+    /// Desktop notifications of watched changes.
+    Notify,
 }
 
 impl Setting {
     /// Every setting, in the order `config show` prints them.
-    pub const ALL: [Setting; 22] = [
+    pub const ALL: [Setting; 24] = [
         Setting::Config,
         Setting::Profile,
         Setting::Lang,
@@ -72,6 +76,8 @@ impl Setting {
         Setting::Opener,
         Setting::Theme,
         Setting::PreviewCache,
+        Setting::WatchInterval,
+        Setting::Notify,
         Setting::TokenStore,
         Setting::RetryMaxAttempts,
         Setting::RetryMaxDelay,
@@ -98,6 +104,8 @@ impl Setting {
             Setting::Opener => "opener",
             Setting::Theme => "theme",
             Setting::PreviewCache => "preview_cache_mb",
+            Setting::WatchInterval => "watch_interval",
+            Setting::Notify => "notify",
             Setting::TokenStore => "token_store",
             Setting::RetryMaxAttempts => "retry.max_attempts",
             Setting::RetryMaxDelay => "retry.max_delay_secs",

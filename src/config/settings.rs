@@ -18,6 +18,9 @@ pub const DEFAULT_PROFILE: &str = "default";
 pub const DEFAULT_CONCURRENCY: usize = 3;
 /// The preview cache's size in MiB when nothing else says.
 pub(crate) const DEFAULT_PREVIEW_CACHE_MB: u64 = 256;
+
+/// Seconds between checks of a watched process when the config says nothing.
+pub(crate) const DEFAULT_WATCH_INTERVAL_SECS: u64 = 60;
 /// Attempts per request when nothing else says.
 pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 5;
 /// The longest wait between attempts, in seconds, when nothing else says.
@@ -86,6 +89,10 @@ pub struct Settings {
     pub theme: ThemeName,
     /// The most bytes of attachments kept to be previewed.
     pub preview_cache_bytes: u64,
+    /// Seconds between two checks of a process the TUI watches.
+    pub watch_interval_secs: u64,
+    /// Whether a change of a watched process raises a desktop notification.
+    pub notify: bool,
     /// Where session tokens are kept.
     pub token_store: TokenStoreKind,
     /// Attempts per request, at least 1 (1 means no retry).
@@ -256,6 +263,9 @@ impl Settings {
         let preview_cache_bytes = from_file(&mut sources, Setting::PreviewCache, config.preview_cache_mb)
             .unwrap_or(DEFAULT_PREVIEW_CACHE_MB)
             << 20;
+        let watch_interval_secs = from_file(&mut sources, Setting::WatchInterval, config.watch_interval)
+            .unwrap_or(DEFAULT_WATCH_INTERVAL_SECS);
+        let notify = from_file(&mut sources, Setting::Notify, config.notify).unwrap_or(false);
         let token_store = from_file(&mut sources, Setting::TokenStore, config.token_store).unwrap_or_default();
         let retry_max_attempts = from_file(&mut sources, Setting::RetryMaxAttempts, config.retry.max_attempts)
             .unwrap_or(DEFAULT_RETRY_MAX_ATTEMPTS);
@@ -299,6 +309,8 @@ impl Settings {
             opener,
             theme,
             preview_cache_bytes,
+            watch_interval_secs,
+            notify,
             token_store,
             retry_max_attempts,
             retry_max_delay_secs,
@@ -382,6 +394,8 @@ impl Settings {
                     Setting::Opener => self.opener.clone().unwrap_or_else(|| "(system default)".to_owned()),
                     Setting::Theme => self.theme.to_string(),
                     Setting::PreviewCache => (self.preview_cache_bytes >> 20).to_string(),
+                    Setting::WatchInterval => self.watch_interval_secs.to_string(),
+                    Setting::Notify => self.notify.to_string(),
                     Setting::TokenStore => self.token_store.to_string(),
                     Setting::RetryMaxAttempts => self.retry_max_attempts.to_string(),
                     Setting::RetryMaxDelay => self.retry_max_delay_secs.to_string(),

@@ -148,6 +148,25 @@ impl IndexBook {
         }
     }
 
+    /// Records a status `profile` saw for a process (a watch's check) without
+    /// touching its documents; a failure is a warning.
+    pub async fn record_status(&self, profile: &str, check: &crate::engine::watch::Check) {
+        let (name, check) = (profile.to_string(), check.clone());
+        let result = self
+            .run(move |book| {
+                book.open_blocking(&name)?.record_status(
+                    &check.process_id,
+                    check.process_name.as_deref(),
+                    check.status.as_deref(),
+                    check.at,
+                )
+            })
+            .await;
+        if let Err(error) = result {
+            self.warn_once(format!("{profile}: write"), format!("{error}"));
+        }
+    }
+
     /// Remembers a saved download of `profile`; a failure is a warning.
     pub async fn record_saved(&self, profile: &str, saved: &Downloaded) {
         let name = profile.to_string();

@@ -73,6 +73,35 @@ fn a_process_comes_back_as_last_seen_with_its_history() {
 }
 
 #[test]
+fn a_watched_status_is_recorded_without_touching_the_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = open(dir.path());
+    assert!(index.record_status("777", None, Some("Queued"), at(0)).unwrap());
+    index.record_processes(&[guide("In Progress")], at(10)).unwrap();
+    assert!(!index.record_status("12345", None, Some("In Progress"), at(20)).unwrap());
+    assert!(
+        index
+            .record_status("12345", Some("Renamed"), Some("Completed"), at(30))
+            .unwrap()
+    );
+
+    let cached = index.cached_process("12345").unwrap().unwrap();
+    assert_eq!(cached.process.documents, guide("Completed").documents);
+    assert_eq!(cached.process.name.as_deref(), Some("Renamed"));
+    assert_eq!(cached.last_seen, at(30));
+    let statuses: Vec<_> = index
+        .history("12345")
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.status.unwrap())
+        .collect();
+    assert_eq!(statuses, ["In Progress", "Completed"]);
+    let queued = index.history("777").unwrap().unwrap();
+    assert_eq!((queued[0].at, queued[0].status.as_deref()), (at(0), Some("Queued")));
+}
+
+#[test]
 fn documents_follow_the_last_lookup() {
     let dir = tempfile::tempdir().unwrap();
     let index = open(dir.path());

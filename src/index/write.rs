@@ -35,6 +35,27 @@ impl Index {
         Ok(recorded)
     }
 
+    /// Records one status seen for `process_id` at `at` (a watch's check):
+    /// its name when one came, its status, and a status change when the
+    /// status is not the one last seen; its documents stay as recorded.
+    /// Whether it was a change.
+    pub fn record_status(
+        &self,
+        process_id: &str,
+        name: Option<&str>,
+        status: Option<&str>,
+        at: OffsetDateTime,
+    ) -> Result<bool, IndexError> {
+        self.check_writable()?;
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.sql_error(e))?;
+        let changed = status_one(&tx, process_id, name, status, at.unix_timestamp()).map_err(|e| self.sql_error(e))?;
+        tx.commit().map_err(|e| self.sql_error(e))?;
+        Ok(changed)
+    }
+
     /// Remembers a saved download.
     pub fn record_saved(&self, saved: &SavedFile) -> Result<(), IndexError> {
         self.check_writable()?;
@@ -135,6 +156,40 @@ fn record_one(tx: &Transaction<'_>, process: &Process, at: i64, recorded: &mut R
         }
     }
     Ok(())
+}
+
+fn status_one(
+    tx: &Transaction<'_>,
+    process_id: &str,
+    name: Option<&str>,
+    status: Option<&str>,
+    at: i64,
+) -> rusqlite::Result<bool> {
+    let existing: Option<(i64, Option<String>)> = tx
+        .prepare_cached("SELECT id, status FROM process WHERE process_id = ?1")?
+        .query_row([process_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    match existing {
+        Some((id, seen)) => {
+            tx.prepare_cached(
+                "UPDATE process SET name = coalesce(?2, name), status = ?3, last_seen = max(last_seen, ?4) WHERE id = ?1",
+            )?
+            .execute(params![id, name, status, at])?;
+            let changed = seen.as_deref() != status;
+            if changed {
+                add_status(tx, id, at, status)?;
+            }
+            Ok(changed)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO process (process_id, name, status, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)",
+            )?
+            .execute(params![process_id, name, status, at])?;
+            add_status(tx, tx.last_insert_rowid(), at, status)?;
+            Ok(true)
+        }
+    }
 }
 
 fn add_status(tx: &Transaction<'_>, process: i64, at: i64, status: Option<&str>) -> rusqlite::Result<()> {

@@ -11,11 +11,13 @@ mod profiles;
 pub(crate) mod recent;
 mod session;
 pub(crate) mod tokens;
+pub(crate) mod watched;
 
 pub use profiles::{ProfileMemory, Remembered};
 pub use recent::RecentEntry;
 pub use session::{Session, jwt_expiry};
 pub use tokens::{KEYRING_SERVICE, Stored, TokenStore, TokenStoreKind};
+pub use watched::WatchedEntry;
 
 use std::io;
 use std::path::PathBuf;

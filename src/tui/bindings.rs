@@ -23,6 +23,8 @@ pub(crate) enum Pane {
     Filter,
     /// The recent processes.
     Recent,
+    /// The watched processes.
+    Watched,
     /// The process details.
     Process,
     /// The chooser shown when a name matches several processes.
@@ -150,6 +152,29 @@ const RECENT: &[Binding] = &[
     also(Logout, "log out"),
     also(SwitchProfile, "switch profile"),
     also(ForceQuit, "quit"),
+    also(Watch, "watch the shown process"),
+    also(Suspend, "suspend"),
+];
+
+const WATCHED: &[Binding] = &[
+    hint(Submit, "open"),
+    hint(Watch, "unwatch"),
+    hint(Up, "move"),
+    hint(Down, "move"),
+    hint(FocusSearch, "search"),
+    hint(NextPane, "next pane"),
+    hint(Help, "help"),
+    hint(Quit, "quit"),
+    also(Copy, "copy id"),
+    also(PageUp, "move"),
+    also(PageDown, "move"),
+    also(Home, "move"),
+    also(End, "move"),
+    also(PrevPane, "previous pane"),
+    also(Cancel, "cancel the lookup"),
+    also(Logout, "log out"),
+    also(SwitchProfile, "switch profile"),
+    also(ForceQuit, "quit"),
     also(Suspend, "suspend"),
 ];
 
@@ -163,6 +188,7 @@ const PROCESS: &[Binding] = &[
     hint(Help, "help"),
     hint(Quit, "quit"),
     hint(Copy, "copy id"),
+    hint(Watch, "watch"),
     also(PageUp, "scroll"),
     also(PageDown, "scroll"),
     also(Home, "scroll"),
@@ -193,6 +219,7 @@ const CHOICES: &[Binding] = &[
     also(Logout, "log out"),
     also(SwitchProfile, "switch profile"),
     also(ForceQuit, "quit"),
+    also(Watch, "watch the shown process"),
     also(Suspend, "suspend"),
 ];
 
@@ -218,6 +245,7 @@ const DOCUMENTS: &[Binding] = &[
     also(Logout, "log out"),
     also(SwitchProfile, "switch profile"),
     also(ForceQuit, "quit"),
+    also(Watch, "watch the process"),
     also(Suspend, "suspend"),
 ];
 
@@ -242,18 +270,20 @@ const DOWNLOADS: &[Binding] = &[
     also(Logout, "log out"),
     also(SwitchProfile, "switch profile"),
     also(ForceQuit, "quit"),
+    also(Watch, "watch the shown process"),
     also(Suspend, "suspend"),
 ];
 
 impl Pane {
     /// Every pane.
-    pub(crate) const ALL: [Pane; 10] = [
+    pub(crate) const ALL: [Pane; 11] = [
         Pane::Login,
         Pane::Profiles,
         Pane::Help,
         Pane::Search,
         Pane::Filter,
         Pane::Recent,
+        Pane::Watched,
         Pane::Process,
         Pane::Choices,
         Pane::Documents,
@@ -269,6 +299,7 @@ impl Pane {
             Pane::Search => SEARCH,
             Pane::Filter => FILTER,
             Pane::Recent => RECENT,
+            Pane::Watched => WATCHED,
             Pane::Process => PROCESS,
             Pane::Choices => CHOICES,
             Pane::Documents => DOCUMENTS,

@@ -46,6 +46,18 @@ pub(crate) fn rate(bytes_per_sec: f64) -> String {
     format!("{}/s", bytes(bytes_per_sec.max(0.0).round() as u64))
 }
 
+/// How long ago `at` was, at most four columns: `12s`, `3m`, `2h`, `4d`
+/// (`0s` for a time after `now`).
+pub(crate) fn ago(at: OffsetDateTime, now: OffsetDateTime) -> String {
+    let secs = (now - at).whole_seconds().max(0);
+    match secs {
+        0..=59 => format!("{secs}s"),
+        60..=3599 => format!("{}m", secs / 60),
+        3600..=86_399 => format!("{}h", secs / 3600),
+        _ => format!("{}d", (secs / 86_400).min(999)),
+    }
+}
+
 /// A short duration: `45s`, `3m 05s`, `2h 10m`, `3d 4h`.
 pub(crate) fn duration(d: Duration) -> String {
     let secs = d.whole_seconds().max(0);

@@ -55,6 +55,8 @@ pub enum Action {
     Retry,
     /// Copy the selected id, saved path or SHA-256 to the clipboard.
     Copy,
+    /// Watch or stop watching the process shown (the selected one in the watched list).
+    Watch,
     /// Log out (or log in when signed out).
     Logout,
     /// Switch to another profile.
@@ -67,7 +69,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ForceQuit,
         Action::Quit,
         Action::Help,
@@ -91,6 +93,7 @@ impl Action {
         Action::CancelAll,
         Action::Retry,
         Action::Copy,
+        Action::Watch,
         Action::Logout,
         Action::SwitchProfile,
         Action::Suspend,
@@ -121,6 +124,7 @@ impl Action {
             Action::CancelAll => "cancel_all",
             Action::Retry => "retry",
             Action::Copy => "copy",
+            Action::Watch => "watch",
             Action::Logout => "logout",
             Action::SwitchProfile => "switch_profile",
             Action::Suspend => "suspend",
@@ -164,6 +168,7 @@ impl Action {
             Action::CancelAll => "cancel all downloads",
             Action::Retry => "retry download / reload process",
             Action::Copy => "copy the id, saved path or SHA-256",
+            Action::Watch => "watch / unwatch the shown process",
             Action::Logout => "log out (or in)",
             Action::SwitchProfile => "switch profile",
             Action::Suspend => "suspend to the shell",
@@ -176,7 +181,12 @@ impl Action {
     pub fn place(self) -> &'static str {
         match self {
             Action::ForceQuit | Action::Suspend | Action::NextPane | Action::PrevPane | Action::Cancel => "anywhere",
-            Action::Quit | Action::Help | Action::FocusSearch | Action::Logout | Action::SwitchProfile => "not typing",
+            Action::Quit
+            | Action::Help
+            | Action::FocusSearch
+            | Action::Logout
+            | Action::SwitchProfile
+            | Action::Watch => "not typing",
             Action::Submit => "search, login",
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => "lists",
             Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => "documents",
@@ -212,6 +222,7 @@ impl Action {
             Action::CancelAll => &["X"],
             Action::Retry => &["r"],
             Action::Copy => &["y"],
+            Action::Watch => &["w"],
             Action::Logout => &["L"],
             Action::SwitchProfile => &["P"],
             Action::Suspend => &["Ctrl-z"],

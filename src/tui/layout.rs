@@ -21,7 +21,8 @@ pub(crate) struct Panes {
     pub(crate) top: Rect,
     /// The search box.
     pub(crate) search: Rect,
-    /// The recent processes, when shown (a narrow screen shows them or the process).
+    /// The recent processes or the watched ones ([`App::shows_watched`]),
+    /// when shown (a narrow screen shows them or the process).
     pub(crate) recent: Option<Rect>,
     /// The process pane, when shown.
     pub(crate) process: Option<Rect>,
@@ -113,12 +114,12 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         Constraint::Length(lower),
     ])
     .areas(body);
-    let show_recent = matches!(app.focus, Focus::Search | Focus::Recent)
+    let show_recent = matches!(app.focus, Focus::Search | Focus::Recent | Focus::Watched)
         && app.current.is_none()
         && app.choices.is_empty()
         && app.search_error.is_none()
         && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
-    let (recent, process) = if show_recent || app.focus == Focus::Recent {
+    let (recent, process) = if show_recent || matches!(app.focus, Focus::Recent | Focus::Watched) {
         (Some(top_pane), None)
     } else {
         (None, Some(top_pane))
@@ -201,6 +202,12 @@ pub(crate) fn inside(pane: Rect) -> Rect {
     Block::bordered().padding(Padding::horizontal(1)).inner(pane)
 }
 
+/// Whether the watched list, `rows` high inside, has a header row: not when
+/// it would leave one row or none.
+pub(crate) fn watched_header(rows: usize) -> bool {
+    rows >= 3
+}
+
 /// The documents pane's filter row (while it is shown) and its table, inside the pane.
 pub(crate) fn documents_areas(inner: Rect, app: &App) -> (Option<Rect>, Rect) {
     let docs = &app.documents;
@@ -281,6 +288,8 @@ pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub(crate) struct ListRows {
     /// The recent processes.
     pub(crate) recent: usize,
+    /// The watched processes (without their header).
+    pub(crate) watched: usize,
     /// The processes a name matched.
     pub(crate) choices: usize,
     /// The process details' lines.
@@ -305,6 +314,13 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
     let process = rows(panes.process);
     ListRows {
         recent: rows(panes.recent),
+        watched: match panes.recent {
+            Some(rect) if app.shows_watched() => {
+                let inner = inside(rect).height as usize;
+                inner.saturating_sub(usize::from(watched_header(inner)))
+            }
+            _ => 0,
+        },
         choices: process.saturating_sub(above + 1),
         details: process.saturating_sub(above),
         documents: {

@@ -125,7 +125,12 @@ pub async fn run_demo(
     local_offset: UtcOffset,
 ) -> Result<u8, TuiError> {
     use crate::sandbox::{DEMO_EMAIL, DEMO_PASSWORD, Sandbox, SandboxOptions};
-    let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+    let sandbox = Sandbox::start(SandboxOptions {
+        advance: vec![DEMO_MOVING_PROCESS.to_string()],
+        advance_every: std::time::Duration::from_secs(20),
+        ..SandboxOptions::default()
+    })
+    .await?;
     let scratch = tempfile_dir()?;
     let paths = Paths::under(scratch.path());
     let download_dir = match download_dir {
@@ -147,6 +152,9 @@ pub async fn run_demo(
     settings.no_color = user.no_color;
     settings.lang = user.lang;
     settings.lang_origin = user.lang_origin.clone();
+    settings.notify = user.notify;
+    // A process whose status moves, checked often, so that `w` has something to show.
+    settings.watch_interval_secs = DEMO_WATCH_INTERVAL_SECS;
     // The demo's server is in this process, on loopback: never through the user's proxy.
     settings.proxies = config::Proxies::default();
     let launch = Launch {
@@ -160,6 +168,14 @@ pub async fn run_demo(
     drop(scratch);
     result
 }
+
+/// The demo's process whose status moves on every 20 s (Pending, In Progress, Completed).
+#[cfg(feature = "sandbox")]
+pub const DEMO_MOVING_PROCESS: &str = "12353";
+
+/// How often the demo checks a watched process.
+#[cfg(feature = "sandbox")]
+const DEMO_WATCH_INTERVAL_SECS: u64 = 5;
 
 /// A private temporary folder, removed when dropped.
 #[cfg(feature = "sandbox")]

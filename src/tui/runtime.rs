@@ -2,7 +2,7 @@
 //! from an injected stream, worker events, a tick that exists only while
 //! something animates, the session's deadline and (when asked for) SIGTERM
 //! and SIGHUP become [`Msg`]s for [`App::update`]. The [`Command`]s it returns
-//! go to the worker; the [`Effect`]s (suspend, quit, copy) are done here,
+//! go to the worker; the [`Effect`]s (suspend, quit, copy, bell) are done here,
 //! through a [`TerminalHost`]. The screen is drawn after each batch of
 //! messages, never on a timer, so an idle TUI uses no CPU.
 //!
@@ -51,6 +51,11 @@ pub trait TerminalHost<B: Backend> {
 
     /// Puts `text` on the clipboard (the real terminal writes OSC 52); does nothing by default.
     fn copy(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Rings the terminal bell (the real terminal writes BEL); does nothing by default.
+    fn bell(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
@@ -209,6 +214,11 @@ where
                 Effect::Copy(text) => {
                     if let Err(error) = self.host.copy(&text) {
                         tracing::warn!(%error, "cannot write to the clipboard");
+                    }
+                }
+                Effect::Bell => {
+                    if let Err(error) = self.host.bell() {
+                        tracing::warn!(%error, "cannot ring the bell");
                     }
                 }
             }

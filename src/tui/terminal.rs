@@ -74,6 +74,12 @@ impl TerminalHost<CrosstermBackend<Stdout>> for TerminalGuard {
         stdout.write_all(osc52(text).as_bytes())?;
         stdout.flush()
     }
+
+    fn bell(&mut self) -> io::Result<()> {
+        let mut stdout = io::stdout();
+        stdout.write_all(b"\x07")?;
+        stdout.flush()
+    }
 }
 
 /// The OSC 52 sequence that puts `text` on the clipboard: base64, so no byte

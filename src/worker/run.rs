@@ -7,10 +7,11 @@ use crate::api::{Document, ProcessQuery};
 use crate::config::{Overrides, Paths, Settings};
 use crate::engine::session::SessionError;
 use crate::engine::{
-    Credentials, DownloadEvent, DownloadQueue, KeptPassword, Profile, SessionManager, SessionNotice, lookup,
+    Credentials, DownloadEvent, DownloadQueue, IndexBook, KeptPassword, Profile, SessionManager, SessionNotice, lookup,
 };
 use crate::store::Session;
 use crate::transfer::{DownloadRequest, TransferError, naming::process_folder_name};
+use crate::worker::watching::{Running, Watching};
 use crate::worker::{Command, DownloadId, Event, ProcessRef, ReqId, RetryTarget, SignedIn};
 use secrecy::SecretString;
 use std::collections::HashMap;
@@ -89,6 +90,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
     let stored = session.resume().await?;
     let session = Arc::new(session);
     let shutdown = CancellationToken::new();
+    let watch = start_watching(&config, &session, &event_tx, &shutdown).await;
     let worker = Worker {
         queue: Arc::new(DownloadQueue::new(session.clone(), config.settings.concurrency)),
         session,
@@ -97,6 +99,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
         events: event_tx,
         lookups: HashMap::new(),
         shutdown: shutdown.clone(),
+        watch,
     };
     tokio::spawn(worker.run(command_rx));
     let handle = WorkerHandle {
@@ -115,6 +118,45 @@ struct Worker {
     events: UnboundedSender<Event>,
     lookups: HashMap<ReqId, CancellationToken>,
     shutdown: CancellationToken,
+    /// The watched set and its watcher.
+    watch: Running,
+}
+
+/// Starts the watch of the watched set (see [`super::watching`]) until `shutdown`.
+async fn start_watching(
+    config: &WorkerConfig,
+    session: &Arc<SessionManager>,
+    events: &UnboundedSender<Event>,
+    shutdown: &CancellationToken,
+) -> Running {
+    let warnings = events.clone();
+    let book = session.index().cloned().unwrap_or_else(|| {
+        IndexBook::with_warnings(
+            config.paths.data_dir.clone(),
+            Arc::new(move |warning| {
+                let _ = warnings.send(Event::Warning(crate::text::safe_line(&warning, 300)));
+            }),
+        )
+    });
+    let watching = Watching {
+        session: session.clone(),
+        book,
+        file: config.paths.watched_file(),
+        interval: std::time::Duration::from_secs(config.settings.watch_interval_secs),
+        notify: config.settings.notify,
+        events: events.clone(),
+    };
+    let cancel = shutdown.child_token();
+    watching
+        .start(move |task| {
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = cancel.cancelled() => {}
+                    () = task => {}
+                }
+            });
+        })
+        .await
 }
 
 impl Worker {
@@ -128,6 +170,12 @@ impl Worker {
                 },
             };
             self.handle(command);
+        }
+        // A change of the watched set sent just before quitting is still written.
+        while let Ok(command) = commands.try_recv() {
+            if matches!(command, Command::Watch(_) | Command::Unwatch(_)) {
+                self.handle(command);
+            }
         }
         self.queue.cancel_all();
         self.shutdown.cancel();
@@ -198,6 +246,18 @@ impl Worker {
                     };
                     let _ = events.send(event);
                 });
+            }
+            Command::Watch(id) => {
+                if self.watch.set.add(&id) {
+                    self.watch.control.watch(id);
+                    self.watch.set.save(self.events.clone());
+                }
+            }
+            Command::Unwatch(id) => {
+                if self.watch.set.remove(&id) {
+                    self.watch.control.unwatch(id);
+                    self.watch.set.save(self.events.clone());
+                }
             }
             Command::SaveRecent(entries) => {
                 let file = self.config().paths.recent_file();

@@ -48,9 +48,22 @@ impl TuiRig {
         height: u16,
         host: impl TerminalHost<TestBackend> + Send + 'static,
     ) -> TuiRig {
-        let sandbox = Sandbox::start(options).await.unwrap();
         let home = TempDir::new().unwrap();
         let paths = Paths::under(home.path());
+        TuiRig::start_at(home, paths, options, width, height, host).await
+    }
+
+    /// The same with the files in `paths` (a `config.toml` there is read),
+    /// kept in `home`: a second rig over the same paths is a restart.
+    pub async fn start_at(
+        home: TempDir,
+        paths: Paths,
+        options: SandboxOptions,
+        width: u16,
+        height: u16,
+        host: impl TerminalHost<TestBackend> + Send + 'static,
+    ) -> TuiRig {
+        let sandbox = Sandbox::start(options).await.unwrap();
         let overrides = Overrides {
             base_url: Some(sandbox.base_url()),
             download_dir: Some(home.path().join("downloads")),

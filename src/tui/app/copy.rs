@@ -19,6 +19,11 @@ impl App {
                 .recent
                 .get(self.recent_cursor.selected())
                 .map(|r| ("process id", r.process_id.clone())),
+            Pane::Watched => self
+                .watch
+                .rows
+                .get(self.watch.cursor.selected())
+                .map(|r| ("process id", r.process_id.clone())),
             Pane::Choices => self
                 .choices
                 .get(self.choice_cursor.selected())

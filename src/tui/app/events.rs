@@ -175,6 +175,7 @@ impl App {
                 });
                 Vec::new()
             }
+            Event::Watch(news) => self.on_watch(news),
             Event::OpenFailed { path, error } => {
                 self.downloads_notice = Some(Notice {
                     error: true,

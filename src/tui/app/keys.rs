@@ -30,14 +30,16 @@ impl App {
         {
             return commands;
         }
-        match action {
+        let commands = match action {
             Some(action) => self.act(pane, action).unwrap_or_default(),
             None if typing => {
                 self.type_key(pane, &key);
                 Vec::new()
             }
             None => Vec::new(),
-        }
+        };
+        self.see_selected_watch();
+        commands
     }
 
     /// The pane that has the keyboard: an overlay, else the focused pane.
@@ -54,6 +56,7 @@ impl App {
         match self.focus {
             Focus::Search => Pane::Search,
             Focus::Recent => Pane::Recent,
+            Focus::Watched => Pane::Watched,
             Focus::Process if !self.choices.is_empty() => Pane::Choices,
             Focus::Process => Pane::Process,
             Focus::Documents if self.documents.filtering => Pane::Filter,
@@ -111,6 +114,7 @@ impl App {
         match action {
             Action::Submit => return Some(self.submit_search()),
             Action::Down if !self.recent.is_empty() => self.focus = Focus::Recent,
+            Action::Down if !self.watch.rows.is_empty() => self.focus = Focus::Watched,
             Action::Down => {}
             Action::NextPane | Action::PrevPane => self.cycle_focus(action == Action::NextPane),
             Action::Cancel => {
@@ -167,6 +171,8 @@ impl App {
                 done
             }
             (_, Action::Cancel) => Some(self.cancel_lookup().unwrap_or_default()),
+            (_, Action::Watch) => Some(self.toggle_watch(pane)),
+            (Pane::Watched, Action::Submit) => Some(self.open_watched()),
             (Pane::Recent, Action::Submit) => {
                 let query = self
                     .recent
@@ -193,12 +199,16 @@ impl App {
             }
             (Pane::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
             (Pane::Downloads, Action::CancelAll) => Some(self.cancel_all_downloads()),
-            (Pane::Recent | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads, Action::Copy) => {
-                Some(self.copy_selected(pane))
-            }
+            (
+                Pane::Recent | Pane::Watched | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads,
+                Action::Copy,
+            ) => Some(self.copy_selected(pane)),
             (Pane::Downloads, Action::Retry) => Some(self.retry_selected_download()),
             (Pane::Downloads, Action::Open) => Some(self.open_selected_download()),
-            (Pane::Recent | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads, other) => {
+            (
+                Pane::Recent | Pane::Watched | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads,
+                other,
+            ) => {
                 let mv = list_move(other)?;
                 self.move_in_pane(pane, mv);
                 done
@@ -211,6 +221,7 @@ impl App {
         let rows = self.list_rows();
         match pane {
             Pane::Recent => self.recent_cursor.apply(mv, self.recent.len(), rows.recent),
+            Pane::Watched => self.watch.cursor.apply(mv, self.watch.rows.len(), rows.watched),
             Pane::Choices => self.choice_cursor.apply(mv, self.choices.len(), rows.choices),
             Pane::Process => {
                 let lines = self.detail_lines();
@@ -234,7 +245,12 @@ impl App {
         let i = FOCUS_ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
         let n = FOCUS_ORDER.len();
         let mut next = if forward { (i + 1) % n } else { (i + n - 1) % n };
-        if FOCUS_ORDER[next] == Focus::Recent && self.recent.is_empty() {
+        let empty = |focus: Focus| match focus {
+            Focus::Recent => self.recent.is_empty(),
+            Focus::Watched => self.watch.rows.is_empty(),
+            _ => false,
+        };
+        while empty(FOCUS_ORDER[next]) {
             next = if forward { (next + 1) % n } else { (next + n - 1) % n };
         }
         if FOCUS_ORDER[next] == Focus::Search {

@@ -72,6 +72,8 @@ pub enum Effect {
     Quit,
     /// Put this text on the clipboard (the terminal host writes OSC 52).
     Copy(String),
+    /// Ring the terminal bell (a watched process changed).
+    Bell,
 }
 
 /// A session the app starts with.
@@ -115,6 +117,8 @@ pub enum Focus {
     Search,
     /// The recent processes under it.
     Recent,
+    /// The watched processes, in the place of the recent ones.
+    Watched,
     /// The process details (or the chooser when a name matches several).
     Process,
     /// The documents table.
@@ -123,9 +127,10 @@ pub enum Focus {
     Downloads,
 }
 
-const FOCUS_ORDER: [Focus; 5] = [
+const FOCUS_ORDER: [Focus; 6] = [
     Focus::Search,
     Focus::Recent,
+    Focus::Watched,
     Focus::Process,
     Focus::Documents,
     Focus::Downloads,
@@ -162,6 +167,8 @@ pub struct App {
     pub(crate) search_error: Option<String>,
     pub(crate) recent: Vec<RecentEntry>,
     pub(crate) recent_cursor: ListCursor,
+    /// The watched processes.
+    pub(crate) watch: WatchList,
     pub(crate) lookup: Lookup,
     pub(crate) choices: Vec<Process>,
     pub(crate) choice_cursor: ListCursor,
@@ -252,6 +259,7 @@ impl App {
             search_error: None,
             recent,
             recent_cursor: ListCursor::default(),
+            watch: WatchList::default(),
             lookup: Lookup::Idle,
             choices: Vec::new(),
             choice_cursor: ListCursor::default(),
@@ -378,6 +386,11 @@ impl App {
         if self.focus != Focus::Search {
             self.search_selected = false;
         }
+        match self.focus {
+            Focus::Watched => self.watch.shown = true,
+            Focus::Recent => self.watch.shown = false,
+            _ => {}
+        }
         self.scroll_lists();
         commands
     }
@@ -421,6 +434,7 @@ impl App {
     fn scroll_lists(&mut self) {
         let rows = self.list_rows();
         self.recent_cursor.scroll(self.recent.len(), rows.recent);
+        self.watch.cursor.scroll(self.watch.rows.len(), rows.watched);
         self.choice_cursor.scroll(self.choices.len(), rows.choices);
         self.documents
             .cursor
@@ -469,10 +483,12 @@ mod login;
 mod prompt;
 mod search;
 mod transfers;
+mod watch;
 
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
 pub(crate) use prompt::Prompt;
 pub(crate) use search::{LineKind, Lookup};
+pub(crate) use watch::{WatchList, WatchRow};
 
 #[cfg(test)]
 mod tests;

@@ -305,6 +305,7 @@ impl App {
             name: process.name.clone(),
             status: process.status.clone(),
         };
+        self.saw_watched(&process);
         self.current = Some(process);
         self.recent.retain(|r| r.process_id != entry.process_id);
         self.recent.insert(0, entry);

@@ -1113,3 +1113,6 @@ fn ticks_advance_the_spinner_only() {
     assert_ne!(app.spinner_frame(), before);
     assert!(app.update(Msg::Resize { width: 80, height: 24 }).is_empty());
 }
+
+#[path = "watch_tests.rs"]
+mod watch_tests;

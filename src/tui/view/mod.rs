@@ -11,6 +11,7 @@ mod login;
 mod process;
 mod profiles;
 mod search;
+mod watched;
 
 #[cfg(test)]
 pub(crate) use hints::hint_items;
@@ -49,7 +50,11 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     draw_top_bar(frame, panes.top, app, now);
     search::draw_box(frame, panes.search, app);
     if let Some(recent) = panes.recent {
-        search::draw_recent(frame, recent, app);
+        if app.shows_watched() {
+            watched::draw(frame, recent, app, now);
+        } else {
+            search::draw_recent(frame, recent, app);
+        }
     }
     if let Some(process) = panes.process {
         process::draw(frame, process, app, now);
