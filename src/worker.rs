@@ -99,6 +99,20 @@ pub enum Command {
     Open(PathBuf),
     /// Store the recent processes list (most recent first).
     SaveRecent(Vec<RecentEntry>),
+    /// Read one document for the preview pane: its saved copy `saved` when it
+    /// still exists, else a copy fetched into the preview cache (never the
+    /// download dir). A new preview cancels the one before; answered by
+    /// [`Event::Previewed`] with the same `req` unless cancelled.
+    Preview {
+        /// The request id the reply carries.
+        req: ReqId,
+        /// The attachment.
+        doc_id: String,
+        /// A copy saved in this session, if any.
+        saved: Option<PathBuf>,
+    },
+    /// Stop the preview in flight, if it is `req`; no reply is expected.
+    CancelPreview(ReqId),
 }
 
 /// A result of a [`Command`], or news from the worker.
@@ -227,5 +241,26 @@ pub enum Event {
         /// What went wrong, already safe to show.
         error: String,
     },
+    /// The answer to [`Command::Preview`].
+    Previewed {
+        /// The request this answers.
+        req: ReqId,
+        /// The attachment.
+        doc_id: String,
+        /// The document read, or why not (already safe to show).
+        result: Result<Previewed, String>,
+    },
 }
+
+/// A document read for the preview pane.
+#[derive(Debug, Clone)]
+pub struct Previewed {
+    /// Where the bytes were read from (the saved copy or the cache's).
+    pub path: PathBuf,
+    /// Its summary.
+    pub report: std::sync::Arc<crate::inspect::Report>,
+    /// A picture, decoded and turned upright, for a terminal that can show one.
+    pub picture: Option<std::sync::Arc<image::DynamicImage>>,
+}
+mod preview;
 pub mod run;

@@ -96,6 +96,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
         config: Arc::new(Mutex::new(config)),
         events: event_tx,
         lookups: HashMap::new(),
+        preview: None,
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(command_rx));
@@ -114,6 +115,8 @@ struct Worker {
     config: Arc<Mutex<WorkerConfig>>,
     events: UnboundedSender<Event>,
     lookups: HashMap<ReqId, CancellationToken>,
+    /// The preview in flight; a new one stops it.
+    preview: Option<super::preview::Running>,
     shutdown: CancellationToken,
 }
 
@@ -198,6 +201,31 @@ impl Worker {
                     };
                     let _ = events.send(event);
                 });
+            }
+            Command::Preview { req, doc_id, saved } => {
+                if let Some(running) = self.preview.take() {
+                    running.stop();
+                }
+                let config = self.config();
+                let cache = crate::engine::preview::PreviewCache::new(
+                    &config.paths,
+                    &config.settings.base_url,
+                    config.settings.preview_cache_bytes,
+                );
+                self.preview = Some(super::preview::start(
+                    self.session.clone(),
+                    cache,
+                    req,
+                    doc_id,
+                    saved,
+                    &self.shutdown,
+                    self.events.clone(),
+                ));
+            }
+            Command::CancelPreview(req) => {
+                if let Some(running) = self.preview.take_if(|r| r.is(req)) {
+                    running.stop();
+                }
             }
             Command::SaveRecent(entries) => {
                 let file = self.config().paths.recent_file();

@@ -191,6 +191,15 @@ impl App {
                 }
                 done
             }
+            (Pane::Documents, Action::Preview) => Some(self.toggle_preview()),
+            (Pane::Documents, Action::PreviewDown | Action::PreviewUp) => {
+                self.scroll_preview(if action == Action::PreviewDown {
+                    Move::Down
+                } else {
+                    Move::Up
+                });
+                done
+            }
             (Pane::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
             (Pane::Downloads, Action::CancelAll) => Some(self.cancel_all_downloads()),
             (Pane::Recent | Pane::Process | Pane::Choices | Pane::Documents | Pane::Downloads, Action::Copy) => {

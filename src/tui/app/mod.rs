@@ -18,7 +18,7 @@ use crate::worker::{Command, DownloadId, Event, ProcessRef, RecentEntry, ReqId, 
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use secrecy::SecretString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use time::{OffsetDateTime, UtcOffset};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
@@ -169,6 +169,8 @@ pub struct App {
     pub(crate) details: Vec<super::details::DetailRow>,
     pub(crate) documents: DocumentsPane,
     pub(crate) documents_notice: Option<Notice>,
+    /// The preview of the selected document (`p`).
+    pub(crate) preview: PreviewPane,
     pub(crate) downloads: Downloads,
     pub(crate) downloads_notice: Option<Notice>,
     /// A question on the hint line that the next key answers.
@@ -251,6 +253,7 @@ impl App {
             details: Vec::new(),
             documents: DocumentsPane::default(),
             documents_notice: None,
+            preview: PreviewPane::default(),
             downloads: Downloads::default(),
             downloads_notice: None,
             prompt: None,
@@ -325,6 +328,7 @@ impl App {
     pub fn is_animating(&self) -> bool {
         self.login.in_flight()
             || matches!(self.lookup, Lookup::Loading { .. })
+            || matches!(self.preview.state, PreviewState::Loading)
             || self.downloads.active()
             || self.notices().any(|n| n.is_some())
     }
@@ -362,7 +366,7 @@ impl App {
     /// Handles one message and returns what the worker should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let before: Vec<Option<Notice>> = self.notices().cloned().collect();
-        let commands = self.handle(msg);
+        let mut commands = self.handle(msg);
         if !self.notices().eq(before.iter()) {
             self.notice_ticks = 0;
         }
@@ -370,6 +374,7 @@ impl App {
             self.search_selected = false;
         }
         self.scroll_lists();
+        commands.extend(self.follow_selection());
         commands
     }
 
@@ -457,11 +462,13 @@ mod copy;
 mod events;
 mod keys;
 mod login;
+mod preview;
 mod prompt;
 mod search;
 mod transfers;
 
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
+pub(crate) use preview::{PreviewPane, PreviewState};
 pub(crate) use prompt::Prompt;
 pub(crate) use search::{LineKind, Lookup};
 

@@ -1,0 +1,109 @@
+//! The worker's side of the preview pane: one preview at a time, read off
+//! the command loop and cancelled when the next one is asked for.
+
+use crate::engine::SessionManager;
+use crate::engine::preview::{self, PreviewCache};
+use crate::inspect::{self, Budget, Kind, Options};
+use crate::worker::{Event, Previewed, ReqId};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+/// How long one preview may read before it gives up.
+const BUDGET: Duration = Duration::from_secs(10);
+
+/// The most pixels of a picture kept for drawing (more than a terminal pane shows).
+const MAX_PICTURE_PIXELS: u64 = 4_000_000;
+
+/// The preview in flight: its request, the token that stops its fetch and
+/// the flag that stops its reading.
+pub(super) struct Running {
+    req: ReqId,
+    cancel: CancellationToken,
+    flag: Arc<AtomicBool>,
+}
+
+impl Running {
+    /// Stops it.
+    pub(super) fn stop(&self) {
+        self.cancel.cancel();
+        self.flag.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether it answers `req`.
+    pub(super) fn is(&self, req: ReqId) -> bool {
+        self.req == req
+    }
+}
+
+/// Starts reading `doc_id` for request `req` on its own task; the returned
+/// handle stops it. A cancelled preview sends nothing.
+pub(super) fn start(
+    session: Arc<SessionManager>,
+    cache: PreviewCache,
+    req: ReqId,
+    doc_id: String,
+    saved: Option<PathBuf>,
+    parent: &CancellationToken,
+    events: UnboundedSender<Event>,
+) -> Running {
+    let cancel = parent.child_token();
+    let flag = Arc::new(AtomicBool::new(false));
+    let options = Options {
+        budget: Budget::within(BUDGET).with_cancel(flag.clone()),
+        ..Options::default()
+    };
+    let running = Running {
+        req,
+        cancel: cancel.clone(),
+        flag,
+    };
+    tokio::spawn(async move {
+        let work = async {
+            let (path, report) =
+                preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            let picture = if report.kind == Kind::Image {
+                picture(path.clone(), options).await
+            } else {
+                None
+            };
+            Ok(Previewed {
+                path,
+                report: Arc::new(report),
+                picture,
+            })
+        };
+        let result = tokio::select! {
+            () = cancel.cancelled() => return,
+            result = work => result,
+        };
+        if cancel.is_cancelled() {
+            return;
+        }
+        let result = result.map_err(|e: String| crate::text::safe_line(&e, 400));
+        let _ = events.send(Event::Previewed { req, doc_id, result });
+    });
+    running
+}
+
+/// The picture at `path`, upright and scaled down, read on a blocking thread;
+/// `None` when it cannot be decoded (the summary says why).
+async fn picture(path: PathBuf, options: Options) -> Option<Arc<image::DynamicImage>> {
+    let decoded = tokio::task::spawn_blocking(move || {
+        let size = std::fs::metadata(&path).ok()?.len();
+        if size > options.limits.max_input {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        inspect::image::upright(&bytes, &options, MAX_PICTURE_PIXELS).ok()
+    })
+    .await
+    .ok()
+    .flatten();
+    decoded.map(Arc::new)
+}
