@@ -484,4 +484,6 @@ mod bindings_tests;
 #[cfg(test)]
 mod finish_tests;
 #[cfg(test)]
+mod preview_tests;
+#[cfg(test)]
 mod transfer_tests;
