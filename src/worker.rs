@@ -110,6 +110,9 @@ pub enum Command {
         doc_id: String,
         /// A copy saved in this session, if any.
         saved: Option<PathBuf>,
+        /// For a picture: how the terminal draws pictures, and the cells
+        /// (columns, rows) it is drawn into.
+        picture: Option<(ratatui_image::picker::Picker, (u16, u16))>,
     },
     /// Stop the preview in flight, if it is `req`; no reply is expected.
     CancelPreview(ReqId),
@@ -259,8 +262,25 @@ pub struct Previewed {
     pub path: PathBuf,
     /// Its summary.
     pub report: std::sync::Arc<crate::inspect::Report>,
-    /// A picture, decoded and turned upright, for a terminal that can show one.
-    pub picture: Option<std::sync::Arc<image::DynamicImage>>,
+    /// A picture, decoded, turned upright and encoded for the terminal.
+    pub picture: Option<std::sync::Arc<Picture>>,
+}
+
+/// A picture ready to draw with the terminal's protocol.
+#[derive(Clone)]
+pub struct Picture {
+    /// The encoded picture, for ratatui-image's `Image` widget.
+    pub protocol: ratatui_image::protocol::Protocol,
+    /// The cells (columns, rows) it was made for.
+    pub cells: (u16, u16),
+}
+
+impl std::fmt::Debug for Picture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Picture")
+            .field("cells", &self.cells)
+            .finish_non_exhaustive()
+    }
 }
 mod preview;
 pub mod run;

@@ -336,6 +336,8 @@ pub(crate) struct ListRows {
     pub(crate) preview: usize,
     /// The preview's columns (0 while it is hidden).
     pub(crate) preview_width: usize,
+    /// The cells (columns, rows) a picture in the preview is drawn into.
+    pub(crate) picture: (u16, u16),
 }
 
 /// The rows of every list on a screen of `area`.
@@ -359,10 +361,24 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
         profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
         preview: panes.preview.map_or(0, |r| preview_text_area(r).height as usize),
         preview_width: panes.preview.map_or(0, |r| preview_text_area(r).width as usize),
+        picture: panes.preview.map_or((0, 0), |r| {
+            let area = preview_picture_area(r);
+            (area.width, area.height)
+        }),
     }
 }
 
 /// Where the preview's text goes inside its pane.
 pub(crate) fn preview_text_area(pane: Rect) -> Rect {
     inside(pane)
+}
+
+/// The summary lines above a picture: its kind, a blank line, its size.
+pub(crate) const PICTURE_TOP: u16 = 3;
+
+/// Where a picture goes inside the preview's pane: under its summary.
+pub(crate) fn preview_picture_area(pane: Rect) -> Rect {
+    let text = preview_text_area(pane);
+    let top = PICTURE_TOP.min(text.height);
+    Rect::new(text.x, text.y + top, text.width, text.height - top)
 }

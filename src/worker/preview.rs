@@ -4,7 +4,8 @@
 use crate::engine::SessionManager;
 use crate::engine::preview::{self, PreviewCache};
 use crate::inspect::{self, Budget, Kind, Options};
-use crate::worker::{Event, Previewed, ReqId};
+use crate::worker::{Event, Picture, Previewed, ReqId};
+use ratatui_image::picker::Picker;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,6 +48,7 @@ pub(super) fn start(
     req: ReqId,
     doc_id: String,
     saved: Option<PathBuf>,
+    wanted: Option<(Picker, (u16, u16))>,
     parent: &CancellationToken,
     events: UnboundedSender<Event>,
 ) -> Running {
@@ -67,10 +69,11 @@ pub(super) fn start(
                 preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
                     .await
                     .map_err(|e| e.to_string())?;
-            let picture = if report.kind == Kind::Image {
-                picture(path.clone(), options).await
-            } else {
-                None
+            let picture = match wanted {
+                Some((picker, cells)) if report.kind == Kind::Image => {
+                    picture(path.clone(), options, picker, cells).await
+                }
+                _ => None,
             };
             Ok(Previewed {
                 path,
@@ -91,16 +94,22 @@ pub(super) fn start(
     running
 }
 
-/// The picture at `path`, upright and scaled down, read on a blocking thread;
-/// `None` when it cannot be decoded (the summary says why).
-async fn picture(path: PathBuf, options: Options) -> Option<Arc<image::DynamicImage>> {
+/// The picture at `path`, upright, scaled to `cells` and encoded for
+/// `picker`'s protocol on a blocking thread; `None` when it cannot be decoded
+/// (the summary says why).
+async fn picture(path: PathBuf, options: Options, picker: Picker, cells: (u16, u16)) -> Option<Arc<Picture>> {
     let decoded = tokio::task::spawn_blocking(move || {
         let size = std::fs::metadata(&path).ok()?.len();
         if size > options.limits.max_input {
             return None;
         }
         let bytes = std::fs::read(&path).ok()?;
-        inspect::image::upright(&bytes, &options, MAX_PICTURE_PIXELS).ok()
+        let upright = inspect::image::upright(&bytes, &options, MAX_PICTURE_PIXELS).ok()?;
+        options.budget.check().ok()?;
+        let size = ratatui::layout::Size::new(cells.0, cells.1);
+        let resize = ratatui_image::Resize::Scale(Some(ratatui_image::FilterType::Triangle));
+        let protocol = picker.new_protocol(upright, size, resize).ok()?;
+        Some(Picture { protocol, cells })
     })
     .await
     .ok()

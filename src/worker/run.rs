@@ -202,7 +202,12 @@ impl Worker {
                     let _ = events.send(event);
                 });
             }
-            Command::Preview { req, doc_id, saved } => {
+            Command::Preview {
+                req,
+                doc_id,
+                saved,
+                picture,
+            } => {
                 if let Some(running) = self.preview.take() {
                     running.stop();
                 }
@@ -218,6 +223,7 @@ impl Worker {
                     req,
                     doc_id,
                     saved,
+                    picture,
                     &self.shutdown,
                     self.events.clone(),
                 ));

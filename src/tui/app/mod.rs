@@ -171,6 +171,8 @@ pub struct App {
     pub(crate) documents_notice: Option<Notice>,
     /// The preview of the selected document (`p`).
     pub(crate) preview: PreviewPane,
+    /// How the terminal draws pictures, when it was asked (see `tui::graphics`).
+    pub(crate) picker: Option<ratatui_image::picker::Picker>,
     pub(crate) downloads: Downloads,
     pub(crate) downloads_notice: Option<Notice>,
     /// A question on the hint line that the next key answers.
@@ -254,6 +256,7 @@ impl App {
             documents: DocumentsPane::default(),
             documents_notice: None,
             preview: PreviewPane::default(),
+            picker: None,
             downloads: Downloads::default(),
             downloads_notice: None,
             prompt: None,
@@ -281,6 +284,12 @@ impl App {
     pub fn with_profiles(mut self, profile: impl Into<String>, profiles: Vec<String>) -> App {
         self.sessions.profile = profile.into();
         self.sessions.profiles = profiles;
+        self
+    }
+
+    /// The same app drawing pictures in the preview with `picker`.
+    pub fn with_picker(mut self, picker: ratatui_image::picker::Picker) -> App {
+        self.picker = Some(picker);
         self
     }
 

@@ -47,6 +47,8 @@ pub(crate) struct PreviewPane {
     pub(crate) state: PreviewState,
     /// The first line shown.
     pub(crate) scroll: ListCursor,
+    /// The cells a picture was last asked for.
+    pub(crate) picture_cells: Option<(u16, u16)>,
 }
 
 impl PreviewPane {
@@ -111,12 +113,10 @@ impl App {
             self.preview.scroll.reset();
             match selected {
                 Some((_, doc_id, name, saved)) => {
-                    let req = ReqId(self.next_req);
-                    self.next_req += 1;
-                    self.preview.req = Some(req);
                     self.preview.name = name;
                     self.preview.state = PreviewState::Loading;
-                    commands.push(Command::Preview { req, doc_id, saved });
+                    commands.push(self.ask_preview(doc_id, saved));
+                    return commands;
                 }
                 None => {
                     commands.extend(self.preview.req.take().map(Command::CancelPreview));
@@ -126,7 +126,37 @@ impl App {
             }
         }
         self.relayout_preview();
+        // A picture made for other cells is made again for the pane's new size.
+        let cells = self.list_rows().picture;
+        let resized = matches!(&self.preview.state, PreviewState::Ready(r)
+            if r.previewed.picture.as_ref().is_some_and(|p| p.cells != cells));
+        if resized
+            && self.preview.picture_cells != Some(cells)
+            && let Some((_, doc_id, _, saved)) = selected
+        {
+            commands.push(self.ask_preview(doc_id, saved));
+        }
         commands
+    }
+
+    /// The command that reads `doc_id` for the pane, as a new request.
+    fn ask_preview(&mut self, doc_id: String, saved: Option<PathBuf>) -> Command {
+        let req = ReqId(self.next_req);
+        self.next_req += 1;
+        self.preview.req = Some(req);
+        let cells = self.list_rows().picture;
+        self.preview.picture_cells = Some(cells);
+        let picture = self
+            .picker
+            .clone()
+            .filter(|_| cells.0 > 0 && cells.1 > 0)
+            .map(|picker| (picker, cells));
+        Command::Preview {
+            req,
+            doc_id,
+            saved,
+            picture,
+        }
     }
 
     /// The width the preview's text is laid out for: the pane's inside.

@@ -84,7 +84,7 @@ fn loaded(w: u16, h: u16) -> App {
 /// The preview asked for in `commands`: (request, attachment, saved copy).
 fn preview_of(commands: &[Command]) -> Option<(ReqId, String, Option<PathBuf>)> {
     commands.iter().find_map(|c| match c {
-        Command::Preview { req, doc_id, saved } => Some((*req, doc_id.clone(), saved.clone())),
+        Command::Preview { req, doc_id, saved, .. } => Some((*req, doc_id.clone(), saved.clone())),
         _ => None,
     })
 }
@@ -240,4 +240,62 @@ fn a_narrow_terminal_has_the_preview_below_the_list() {
     let preview = shown.lines().position(|l| l.contains("Preview")).unwrap();
     assert!(preview > list, "{shown}");
     assert!(shown.contains("invoices/Peppol_INV-2024-101"), "{shown}");
+}
+
+#[test]
+fn a_picture_is_drawn_in_the_cells_asked_for_and_asked_again_after_a_resize() {
+    let mut app = loaded(100, 30).with_picker(ratatui_image::picker::Picker::halfblocks());
+    let commands = app.update(ch('p'));
+    let Some(Command::Preview {
+        req,
+        picture: Some((picker, cells)),
+        ..
+    }) = commands.into_iter().find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no picture asked for");
+    };
+    assert_eq!(cells, app.list_rows().picture);
+    // Rows of two colours, so each cell's two halves differ.
+    let photo = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(40, 80, |_, y| {
+        if y % 2 == 0 {
+            image::Rgb([200, 30, 30])
+        } else {
+            image::Rgb([30, 30, 200])
+        }
+    }));
+    let protocol = picker
+        .new_protocol(
+            photo,
+            ratatui::layout::Size::new(cells.0, cells.1),
+            ratatui_image::Resize::Scale(None),
+        )
+        .unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files/Receipt_Rotated.jpg");
+    let report = crate::inspect::inspect_file(&path, &crate::inspect::Options::default()).unwrap();
+    app.update(ev(Event::Previewed {
+        req,
+        doc_id: "15101".into(),
+        result: Ok(Previewed {
+            path,
+            report: Arc::new(report),
+            picture: Some(Arc::new(crate::worker::Picture { protocol, cells })),
+        }),
+    }));
+    let shown = screen(&app);
+    assert!(shown.contains("orientation 6"), "{shown}");
+    assert!(shown.contains('▀') || shown.contains('▄'), "halfblocks drawn: {shown}");
+
+    // Another size: the picture is made again for the new cells, once.
+    let commands = app.update(Msg::Resize { width: 120, height: 40 });
+    let Some(Command::Preview {
+        picture: Some((_, bigger)),
+        ..
+    }) = commands.into_iter().find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no new picture after the resize");
+    };
+    assert!(bigger.0 > cells.0 && bigger.1 > cells.1, "{bigger:?} after {cells:?}");
+    assert!(preview_of(&app.update(Msg::Resize { width: 120, height: 40 })).is_none());
+    // Until the new one comes, the old one is not drawn out of shape.
+    assert!(!screen(&app).contains('▀'));
 }

@@ -65,6 +65,21 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             frame.render_widget(message(format!("Cannot preview: {error}"), t.error), inner);
         }
         PreviewState::Ready(ready) => {
+            let picture_area = layout::preview_picture_area(area);
+            if let Some(picture) = &ready.previewed.picture
+                && picture.cells == (picture_area.width, picture_area.height)
+            {
+                let width = inner.width as usize;
+                let summary: Vec<Line> = ready
+                    .lines
+                    .iter()
+                    .take(layout::PICTURE_TOP as usize)
+                    .map(|line| styled(t, line, width))
+                    .collect();
+                frame.render_widget(Paragraph::new(summary), inner);
+                frame.render_widget(ratatui_image::Image::new(&picture.protocol), picture_area);
+                return;
+            }
             let top = preview.scroll.top(lines, rows);
             let width = inner.width as usize;
             let shown: Vec<Line> = ready
