@@ -42,9 +42,14 @@ pub fn detect(timeout: Duration) -> Picker {
     }
 }
 
+/// What the terminal answered: the best protocol it has beside halfblocks,
+/// and its cell size in pixels.
+#[cfg(unix)]
+type Answer = (Option<ProtocolType>, Option<(u16, u16)>);
+
 /// Writes the query and reads the answers; `None` without an answer.
 #[cfg(unix)]
-fn query(is_tmux: bool, timeout: Duration) -> Option<(Option<ProtocolType>, Option<(u16, u16)>)> {
+fn query(is_tmux: bool, timeout: Duration) -> Option<Answer> {
     use ratatui_image::picker::cap_parser::{Parser, QueryStdioOptions, Response};
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
     use std::io::Write;

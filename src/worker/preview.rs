@@ -40,18 +40,33 @@ impl Running {
     }
 }
 
-/// Starts reading `doc_id` for request `req` on its own task; the returned
+/// One preview asked for (see [`crate::worker::Command::Preview`]).
+pub(super) struct Request {
+    /// The request id the reply carries.
+    pub(super) req: ReqId,
+    /// The attachment.
+    pub(super) doc_id: String,
+    /// A copy saved in this session.
+    pub(super) saved: Option<PathBuf>,
+    /// For a picture: the terminal's protocol and the cells to fill.
+    pub(super) picture: Option<(Picker, (u16, u16))>,
+}
+
+/// Starts reading the document of `request` on its own task; the returned
 /// handle stops it. A cancelled preview sends nothing.
 pub(super) fn start(
     session: Arc<SessionManager>,
     cache: PreviewCache,
-    req: ReqId,
-    doc_id: String,
-    saved: Option<PathBuf>,
-    wanted: Option<(Picker, (u16, u16))>,
+    request: Request,
     parent: &CancellationToken,
     events: UnboundedSender<Event>,
 ) -> Running {
+    let Request {
+        req,
+        doc_id,
+        saved,
+        picture: wanted,
+    } = request;
     let cancel = parent.child_token();
     let flag = Arc::new(AtomicBool::new(false));
     let options = Options {

@@ -220,10 +220,12 @@ impl Worker {
                 self.preview = Some(super::preview::start(
                     self.session.clone(),
                     cache,
-                    req,
-                    doc_id,
-                    saved,
-                    picture,
+                    super::preview::Request {
+                        req,
+                        doc_id,
+                        saved,
+                        picture,
+                    },
                     &self.shutdown,
                     self.events.clone(),
                 ));
