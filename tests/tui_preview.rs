@@ -124,6 +124,13 @@ fn preview_in_a_pty(cols: u16, rows: u16) {
     app.wait_for("the total after scrolling", |s| s.contains("Total       942.47"));
     app.send("j");
     app.wait_for("the next document", |s| s.contains("credit note"));
+    // A photo, drawn upright in half blocks (the pty answers no graphics query).
+    app.send(&format!("/{PREVIEWS_PROCESS_ID}\r"));
+    app.wait_for_text("Receipt_Rotated.jpg");
+    app.send("j");
+    app.wait_for("the photo drawn", |s| {
+        s.contains("320 × 200 pixels") && (s.contains('▀') || s.contains('▄'))
+    });
     app.send("q");
     app.wait_closed();
     assert_eq!(app.wait_exit(), 0);

@@ -13,16 +13,24 @@ use ratatui_image::picker::Picker;
 use ratatui_image::picker::ProtocolType;
 use std::time::Duration;
 
-/// How long the terminal has to answer.
-pub const QUERY_TIMEOUT: Duration = Duration::from_millis(400);
+/// How long the terminal has to answer: every terminal answers the status
+/// request at once, so the wait is the link's round trip (SSH included).
+pub const QUERY_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// The same inside tmux, which drops the whole (wrapped) query unless
+/// `allow-passthrough` is on: then nothing answers and the wait is whole.
+pub const TMUX_QUERY_TIMEOUT: Duration = Duration::from_millis(400);
 
 /// The picture protocol and cell size of the terminal on stdin/stdout, which
-/// must be in raw mode; halfblocks when it does not answer in `timeout`.
-pub fn detect(timeout: Duration) -> Picker {
+/// must be in raw mode; halfblocks when it does not answer in time
+/// ([`QUERY_TIMEOUT`], [`TMUX_QUERY_TIMEOUT`] in tmux).
+pub fn detect() -> Picker {
     let fallback = Picker::halfblocks();
     #[cfg(unix)]
     {
-        match query(fallback.tmux_detected(), timeout) {
+        let tmux = fallback.tmux_detected();
+        let timeout = if tmux { TMUX_QUERY_TIMEOUT } else { QUERY_TIMEOUT };
+        match query(tmux, timeout) {
             Some((protocol, font)) => {
                 #[allow(deprecated)]
                 let mut picker = Picker::from_fontsize(font.unwrap_or((10, 20)).into());
@@ -37,7 +45,6 @@ pub fn detect(timeout: Duration) -> Picker {
     }
     #[cfg(not(unix))]
     {
-        let _ = timeout;
         fallback
     }
 }

@@ -57,7 +57,7 @@ pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     let Started { app, worker } = start(&launch).await?;
     let guard = TerminalGuard::enter()?;
     // Asked once, in raw mode, before the event loop reads any key.
-    let picker = tokio::task::spawn_blocking(|| super::graphics::detect(super::graphics::QUERY_TIMEOUT))
+    let picker = tokio::task::spawn_blocking(super::graphics::detect)
         .await
         .unwrap_or_else(|_| ratatui_image::picker::Picker::halfblocks());
     tracing::info!(protocol = ?picker.protocol_type(), "pictures");
