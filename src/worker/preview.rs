@@ -80,6 +80,10 @@ pub(super) fn start(
     };
     tokio::spawn(async move {
         let work = async {
+            let saved = match saved {
+                Some(path) => Some(path),
+                None => saved_in_index(&session, &doc_id).await,
+            };
             let (path, report) =
                 preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
                     .await
@@ -107,6 +111,15 @@ pub(super) fn start(
         let _ = events.send(Event::Previewed { req, doc_id, result });
     });
     running
+}
+
+/// The newest saved copy of `doc_id` the profile's index knows of (a
+/// download of an earlier session), when the session keeps an index.
+async fn saved_in_index(session: &SessionManager, doc_id: &str) -> Option<PathBuf> {
+    let book = session.index()?;
+    let profile = session.profile().name;
+    let mut found = book.saved_files(&profile, vec![doc_id.to_string()]).await.ok()?;
+    found.remove(doc_id).map(|file| file.path)
 }
 
 /// The picture at `path`, upright, scaled to `cells` and encoded for
