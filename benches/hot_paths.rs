@@ -84,6 +84,48 @@ fn documents_pane(c: &mut Criterion) {
     group.finish();
 }
 
+/// A key in the documents with the preview open: the update that asks for
+/// the next document, the worker's reply laid out for the pane, the draw.
+fn preview_pane(c: &mut Criterion) {
+    use std::sync::Arc;
+    use trackline::tui::Msg;
+    use trackline::worker::{Command, Event, Previewed};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files/Peppol_INV-2024-101.xml");
+    let report = Arc::new(
+        trackline::inspect::inspect_file(&path, &trackline::inspect::Options::default()).expect("the sample invoice"),
+    );
+    let mut app = documents_app(100);
+    app.update(key(KeyCode::Char('p')));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    let mut down = true;
+    c.bench_function("preview_key_reply_and_draw", |b| {
+        b.iter(|| {
+            down = !down;
+            let code = if down { KeyCode::Down } else { KeyCode::Up };
+            for command in app.update(key(code)) {
+                if let Command::Preview { req, doc_id, .. } = command {
+                    let reply = Previewed {
+                        path: path.clone(),
+                        report: report.clone(),
+                        picture: None,
+                    };
+                    black_box(app.update(Msg::Event {
+                        event: Event::Previewed {
+                            req,
+                            doc_id,
+                            result: Ok(reply),
+                        },
+                        now: NOW,
+                    }));
+                }
+            }
+            terminal
+                .draw(|frame| trackline::tui::view::draw(frame, &app, NOW))
+                .expect("draw");
+        })
+    });
+}
+
 fn safe_names(c: &mut Criterion) {
     let hostile = "Rechnung \u{202e}fdp.exe\u{1b}[31m ../../etc/passwd\r\n\t";
     let long: String = "Übersicht_März_2024_".repeat(40);
@@ -106,5 +148,5 @@ fn safe_names(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parsing, documents_pane, safe_names);
+criterion_group!(benches, parsing, documents_pane, preview_pane, safe_names);
 criterion_main!(benches);

@@ -136,6 +136,8 @@ hint-watch = watch
 hint-unwatch = unwatch
 hint-watch-the-process = watch the process
 hint-watch-the-shown-process = watch the shown process
+hint-preview = preview
+hint-scroll-the-preview = scroll the preview
 
 ## Help: what each action does ("action-" and its config name) and where
 action-quit = quit
@@ -165,6 +167,9 @@ action-switch_profile = switch profile
 action-suspend = suspend to the shell
 action-force_quit = quit at once
 action-watch = watch / unwatch the shown process
+action-preview = show / hide the preview
+action-preview_down = scroll the preview down
+action-preview_up = scroll the preview up
 place-anywhere = anywhere
 place-not-typing = not typing
 place-search-login = search, login

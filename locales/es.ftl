@@ -136,6 +136,8 @@ hint-watch = vigilar
 hint-unwatch = dejar de vigilar
 hint-watch-the-process = vigilar el proceso
 hint-watch-the-shown-process = vigilar el proceso mostrado
+hint-preview = vista previa
+hint-scroll-the-preview = desplazar la vista previa
 
 ## Ayuda: qué hace cada acción y dónde
 action-quit = salir
@@ -165,6 +167,9 @@ action-switch_profile = cambiar de perfil
 action-suspend = suspender y volver al shell
 action-force_quit = salir de inmediato
 action-watch = vigilar / dejar de vigilar el proceso mostrado
+action-preview = mostrar / ocultar la vista previa
+action-preview_down = bajar en la vista previa
+action-preview_up = subir en la vista previa
 place-anywhere = en todas partes
 place-not-typing = sin escribir
 place-search-login = búsqueda, sesión

@@ -104,6 +104,23 @@ pub enum Command {
     Watch(String),
     /// Stop watching a process and drop it from the watched set.
     Unwatch(String),
+    /// Read one document for the preview pane: its saved copy `saved` when it
+    /// still exists, else a copy fetched into the preview cache (never the
+    /// download dir). A new preview cancels the one before; answered by
+    /// [`Event::Previewed`] with the same `req` unless cancelled.
+    Preview {
+        /// The request id the reply carries.
+        req: ReqId,
+        /// The attachment.
+        doc_id: String,
+        /// A copy saved in this session, if any.
+        saved: Option<PathBuf>,
+        /// For a picture: how the terminal draws pictures, and the cells
+        /// (columns, rows) it is drawn into.
+        picture: Option<(ratatui_image::picker::Picker, (u16, u16))>,
+    },
+    /// Stop the preview in flight, if it is `req`; no reply is expected.
+    CancelPreview(ReqId),
 }
 
 /// A result of a [`Command`], or news from the worker.
@@ -232,8 +249,45 @@ pub enum Event {
         /// What went wrong, already safe to show.
         error: String,
     },
+    /// The answer to [`Command::Preview`].
+    Previewed {
+        /// The request this answers.
+        req: ReqId,
+        /// The attachment.
+        doc_id: String,
+        /// The document read, or why not (already safe to show).
+        result: Result<Previewed, String>,
+    },
     /// News from the watch of the watched processes.
     Watch(WatchNews),
+}
+
+/// A document read for the preview pane.
+#[derive(Debug, Clone)]
+pub struct Previewed {
+    /// Where the bytes were read from (the saved copy or the cache's).
+    pub path: PathBuf,
+    /// Its summary.
+    pub report: std::sync::Arc<crate::inspect::Report>,
+    /// A picture, decoded, turned upright and encoded for the terminal.
+    pub picture: Option<std::sync::Arc<Picture>>,
+}
+
+/// A picture ready to draw with the terminal's protocol.
+#[derive(Clone)]
+pub struct Picture {
+    /// The encoded picture, for ratatui-image's `Image` widget.
+    pub protocol: ratatui_image::protocol::Protocol,
+    /// The cells (columns, rows) it was made for.
+    pub cells: (u16, u16),
+}
+
+impl std::fmt::Debug for Picture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Picture")
+            .field("cells", &self.cells)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the watch of the watched processes tells the app. Strings from the
@@ -273,5 +327,6 @@ pub enum WatchNews {
     /// The server answers again.
     Resumed,
 }
+mod preview;
 pub mod run;
 mod watching;

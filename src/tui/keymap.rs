@@ -47,6 +47,12 @@ pub enum Action {
     Open,
     /// Filter the documents by name or type.
     Filter,
+    /// Show or hide the preview of the selected document.
+    Preview,
+    /// Scroll the preview down.
+    PreviewDown,
+    /// Scroll the preview up.
+    PreviewUp,
     /// Cancel the selected download.
     CancelDownload,
     /// Cancel every queued and running download.
@@ -69,7 +75,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::ForceQuit,
         Action::Quit,
         Action::Help,
@@ -89,6 +95,9 @@ impl Action {
         Action::DownloadAll,
         Action::Open,
         Action::Filter,
+        Action::Preview,
+        Action::PreviewDown,
+        Action::PreviewUp,
         Action::CancelDownload,
         Action::CancelAll,
         Action::Retry,
@@ -120,6 +129,9 @@ impl Action {
             Action::DownloadAll => "download_all",
             Action::Open => "open",
             Action::Filter => "filter",
+            Action::Preview => "preview",
+            Action::PreviewDown => "preview_down",
+            Action::PreviewUp => "preview_up",
             Action::CancelDownload => "cancel_download",
             Action::CancelAll => "cancel_all",
             Action::Retry => "retry",
@@ -164,6 +176,9 @@ impl Action {
             Action::DownloadAll => "download marked (or all)",
             Action::Open => "open the downloaded file",
             Action::Filter => "filter by name or type",
+            Action::Preview => "show / hide the preview",
+            Action::PreviewDown => "scroll the preview down",
+            Action::PreviewUp => "scroll the preview up",
             Action::CancelDownload => "cancel the download",
             Action::CancelAll => "cancel all downloads",
             Action::Retry => "retry download / reload process",
@@ -189,7 +204,13 @@ impl Action {
             | Action::Watch => "not typing",
             Action::Submit => "search, login",
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => "lists",
-            Action::Download | Action::Mark | Action::DownloadAll | Action::Filter => "documents",
+            Action::Download
+            | Action::Mark
+            | Action::DownloadAll
+            | Action::Filter
+            | Action::Preview
+            | Action::PreviewDown
+            | Action::PreviewUp => "documents",
             Action::Open => "documents, downloads",
             Action::Retry => "downloads, process",
             Action::CancelDownload | Action::CancelAll => "downloads",
@@ -218,6 +239,9 @@ impl Action {
             Action::DownloadAll => &["D"],
             Action::Open => &["o"],
             Action::Filter => &["f"],
+            Action::Preview => &["p"],
+            Action::PreviewDown => &["J", "Shift-Down"],
+            Action::PreviewUp => &["K", "Shift-Up"],
             Action::CancelDownload => &["x"],
             Action::CancelAll => &["X"],
             Action::Retry => &["r"],

@@ -28,6 +28,9 @@ pub(crate) struct Panes {
     pub(crate) process: Option<Rect>,
     /// The documents table.
     pub(crate) documents: Rect,
+    /// The preview of the selected document, while shown (`p`): beside the
+    /// documents, or below them when they are narrow.
+    pub(crate) preview: Option<Rect>,
     /// The downloads.
     pub(crate) downloads: Rect,
     /// The hint line.
@@ -51,16 +54,23 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         // The downloads get more rows while they have the focus.
         let lower = if app.focus == Focus::Downloads {
             (body.height / 3).clamp(7, 12)
+        } else if app.preview.open {
+            (body.height / 5).clamp(4, 8)
         } else {
             (body.height / 4).clamp(4, 8)
         };
         let [_, right] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body);
-        let upper = grown(
-            (body.height / 3).clamp(8, 12),
-            process_wants(app, right.width),
-            body.height.saturating_sub(lower),
-            documents_want(app),
-        );
+        let upper = if app.preview.open && app.focus == Focus::Documents {
+            // The search box and the process's first lines: the preview has the room.
+            PREVIEW_UPPER
+        } else {
+            grown(
+                (body.height / 3).clamp(8, 12),
+                process_wants(app, right.width),
+                body.height.saturating_sub(lower),
+                documents_want(app),
+            )
+        };
         let [upper_area, documents, downloads] = Layout::vertical([
             Constraint::Length(upper),
             Constraint::Fill(1),
@@ -70,12 +80,14 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(upper_area);
         let [search, recent] = Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
+        let (documents, preview) = split_preview(documents, app);
         return Some(Panes {
             top,
             search,
             recent: Some(recent),
             process: Some(right),
             documents,
+            preview,
             downloads,
             hint,
             wide: true,
@@ -124,16 +136,43 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     } else {
         (None, Some(top_pane))
     };
+    let (documents, preview) = split_preview(documents, app);
     Some(Panes {
         top,
         search,
         recent,
         process,
         documents,
+        preview,
         downloads,
         hint,
         wide: false,
     })
+}
+
+/// The narrowest documents pane the preview sits beside; a narrower one has it below.
+const PREVIEW_BESIDE: u16 = 80;
+
+/// The rows above the documents while the preview is shown and they have the
+/// focus: the search box and one recent process, the process's status and name.
+const PREVIEW_UPPER: u16 = 6;
+
+/// The documents pane and, while the preview is shown, the preview's pane
+/// beside it (or below it when the pane is narrow).
+fn split_preview(documents: Rect, app: &App) -> (Rect, Option<Rect>) {
+    if !app.preview.open {
+        return (documents, None);
+    }
+    let (list, preview) = if documents.width >= PREVIEW_BESIDE {
+        let [list, preview] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(documents);
+        (list, preview)
+    } else {
+        let [list, preview] =
+            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(documents);
+        (list, preview)
+    };
+    (list, Some(preview))
 }
 
 /// The fewest rows the documents pane keeps under a process pane that grows:
@@ -302,6 +341,12 @@ pub(crate) struct ListRows {
     pub(crate) help: usize,
     /// The profile chooser.
     pub(crate) profiles: usize,
+    /// The preview's lines (0 while it is hidden).
+    pub(crate) preview: usize,
+    /// The preview's columns (0 while it is hidden).
+    pub(crate) preview_width: usize,
+    /// The cells (columns, rows) a picture in the preview is drawn into.
+    pub(crate) picture: (u16, u16),
 }
 
 /// The rows of every list on a screen of `area`.
@@ -330,5 +375,26 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
         downloads: downloads_areas(panes.downloads, app).0.height as usize,
         help: (inside(help_rect(area)).height as usize).saturating_sub(1),
         profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
+        preview: panes.preview.map_or(0, |r| preview_text_area(r).height as usize),
+        preview_width: panes.preview.map_or(0, |r| preview_text_area(r).width as usize),
+        picture: panes.preview.map_or((0, 0), |r| {
+            let area = preview_picture_area(r);
+            (area.width, area.height)
+        }),
     }
+}
+
+/// Where the preview's text goes inside its pane.
+pub(crate) fn preview_text_area(pane: Rect) -> Rect {
+    inside(pane)
+}
+
+/// The summary lines above a picture: its kind, a blank line, its size.
+pub(crate) const PICTURE_TOP: u16 = 3;
+
+/// Where a picture goes inside the preview's pane: under its summary.
+pub(crate) fn preview_picture_area(pane: Rect) -> Rect {
+    let text = preview_text_area(pane);
+    let top = PICTURE_TOP.min(text.height);
+    Rect::new(text.x, text.y + top, text.width, text.height - top)
 }

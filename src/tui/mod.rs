@@ -31,6 +31,7 @@ pub use keymap::{Action, Keymap, KeymapError};
 pub use theme::{Theme, ThemeName};
 
 mod error;
+pub mod graphics;
 pub mod priority;
 pub mod run;
 pub mod runtime;

@@ -56,6 +56,12 @@ pub struct Started {
 pub async fn run(launch: Launch) -> Result<u8, TuiError> {
     let Started { app, worker } = start(&launch).await?;
     let guard = TerminalGuard::enter()?;
+    // Asked once, in raw mode, before the event loop reads any key.
+    let picker = tokio::task::spawn_blocking(super::graphics::detect)
+        .await
+        .unwrap_or_else(|_| ratatui_image::picker::Picker::halfblocks());
+    tracing::info!(protocol = ?picker.protocol_type(), "pictures");
+    let app = app.with_picker(picker);
     let terminal = guard.open_terminal()?;
     let tui = Tui::new(terminal, app, worker).with_host(guard).with_signals()?;
     #[cfg(debug_assertions)]

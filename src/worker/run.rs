@@ -98,6 +98,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
         config: Arc::new(Mutex::new(config)),
         events: event_tx,
         lookups: HashMap::new(),
+        preview: None,
         shutdown: shutdown.clone(),
         watch,
     };
@@ -117,6 +118,8 @@ struct Worker {
     config: Arc<Mutex<WorkerConfig>>,
     events: UnboundedSender<Event>,
     lookups: HashMap<ReqId, CancellationToken>,
+    /// The preview in flight; a new one stops it.
+    preview: Option<super::preview::Running>,
     shutdown: CancellationToken,
     /// The watched set and its watcher.
     watch: Running,
@@ -257,6 +260,39 @@ impl Worker {
                 if self.watch.set.remove(&id) {
                     self.watch.control.unwatch(id);
                     self.watch.set.save(self.events.clone());
+                }
+            }
+            Command::Preview {
+                req,
+                doc_id,
+                saved,
+                picture,
+            } => {
+                if let Some(running) = self.preview.take() {
+                    running.stop();
+                }
+                let config = self.config();
+                let cache = crate::engine::preview::PreviewCache::new(
+                    &config.paths,
+                    &config.settings.base_url,
+                    config.settings.preview_cache_bytes,
+                );
+                self.preview = Some(super::preview::start(
+                    self.session.clone(),
+                    cache,
+                    super::preview::Request {
+                        req,
+                        doc_id,
+                        saved,
+                        picture,
+                    },
+                    &self.shutdown,
+                    self.events.clone(),
+                ));
+            }
+            Command::CancelPreview(req) => {
+                if let Some(running) = self.preview.take_if(|r| r.is(req)) {
+                    running.stop();
                 }
             }
             Command::SaveRecent(entries) => {

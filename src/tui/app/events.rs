@@ -168,6 +168,7 @@ impl App {
                 self.downloads.cancelled(id);
                 Vec::new()
             }
+            Event::Previewed { req, result, .. } => self.previewed(req, result),
             Event::Opened(path) => {
                 self.downloads_notice = Some(Notice {
                     error: false,

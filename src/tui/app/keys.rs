@@ -197,6 +197,15 @@ impl App {
                 }
                 done
             }
+            (Pane::Documents, Action::Preview) => Some(self.toggle_preview()),
+            (Pane::Documents, Action::PreviewDown | Action::PreviewUp) => {
+                self.scroll_preview(if action == Action::PreviewDown {
+                    Move::Down
+                } else {
+                    Move::Up
+                });
+                done
+            }
             (Pane::Downloads, Action::CancelDownload) => Some(self.cancel_selected_download()),
             (Pane::Downloads, Action::CancelAll) => Some(self.cancel_all_downloads()),
             (

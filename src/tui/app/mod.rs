@@ -18,7 +18,7 @@ use crate::worker::{Command, DownloadId, Event, ProcessRef, RecentEntry, ReqId, 
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use secrecy::SecretString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use time::{OffsetDateTime, UtcOffset};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
@@ -178,6 +178,10 @@ pub struct App {
     pub(crate) details: Vec<super::details::DetailRow>,
     pub(crate) documents: DocumentsPane,
     pub(crate) documents_notice: Option<Notice>,
+    /// The preview of the selected document (`p`).
+    pub(crate) preview: PreviewPane,
+    /// How the terminal draws pictures, when it was asked (see `tui::graphics`).
+    pub(crate) picker: Option<ratatui_image::picker::Picker>,
     pub(crate) downloads: Downloads,
     pub(crate) downloads_notice: Option<Notice>,
     /// A question on the hint line that the next key answers.
@@ -268,6 +272,8 @@ impl App {
             details: Vec::new(),
             documents: DocumentsPane::default(),
             documents_notice: None,
+            preview: PreviewPane::default(),
+            picker: None,
             downloads: Downloads::default(),
             downloads_notice: None,
             prompt: None,
@@ -295,6 +301,12 @@ impl App {
     pub fn with_profiles(mut self, profile: impl Into<String>, profiles: Vec<String>) -> App {
         self.sessions.profile = profile.into();
         self.sessions.profiles = profiles;
+        self
+    }
+
+    /// The same app drawing pictures in the preview with `picker`.
+    pub fn with_picker(mut self, picker: ratatui_image::picker::Picker) -> App {
+        self.picker = Some(picker);
         self
     }
 
@@ -342,6 +354,7 @@ impl App {
     pub fn is_animating(&self) -> bool {
         self.login.in_flight()
             || matches!(self.lookup, Lookup::Loading { .. })
+            || matches!(self.preview.state, PreviewState::Loading)
             || self.downloads.active()
             || self.notices().any(|n| n.is_some())
     }
@@ -379,7 +392,7 @@ impl App {
     /// Handles one message and returns what the worker should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let before: Vec<Option<Notice>> = self.notices().cloned().collect();
-        let commands = self.handle(msg);
+        let mut commands = self.handle(msg);
         if !self.notices().eq(before.iter()) {
             self.notice_ticks = 0;
         }
@@ -392,6 +405,7 @@ impl App {
             _ => {}
         }
         self.scroll_lists();
+        commands.extend(self.follow_selection());
         commands
     }
 
@@ -480,12 +494,14 @@ mod copy;
 mod events;
 mod keys;
 mod login;
+mod preview;
 mod prompt;
 mod search;
 mod transfers;
 mod watch;
 
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
+pub(crate) use preview::{PreviewPane, PreviewState};
 pub(crate) use prompt::Prompt;
 pub(crate) use search::{LineKind, Lookup};
 pub(crate) use watch::{WatchList, WatchRow};
@@ -501,5 +517,7 @@ mod bindings_tests;
 
 #[cfg(test)]
 mod finish_tests;
+#[cfg(test)]
+mod preview_tests;
 #[cfg(test)]
 mod transfer_tests;

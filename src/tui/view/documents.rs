@@ -103,8 +103,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     let height = table_area.height.saturating_sub(u16::from(header)) as usize;
     let range = docs.cursor.window(docs.rows().len(), height);
     // Every column but the name has its width; the name has the rest, and a cut ends in `…`.
+    // Beside the preview a narrow table keeps the name and the state.
+    let compact = !wide && app.preview.open && table_area.width < 50;
     let (kind_width, fixed) = if wide {
         (14, 2 + 14 + 10 + 10 + 4)
+    } else if compact {
+        (0, 2 + 9 + 2)
     } else {
         (10, 2 + 10 + 9 + 3)
     };
@@ -166,6 +170,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
                     Cell::from(id),
                     Cell::from(state),
                 ]
+            } else if compact {
+                vec![Cell::from(mark), Cell::from(name), Cell::from(state)]
             } else {
                 vec![Cell::from(mark), Cell::from(name), Cell::from(kind), Cell::from(state)]
             };
@@ -174,6 +180,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
         .collect();
     let header_cells: &[&str] = if wide {
         &["", "field-name", "field-type", "field-id", "field-state"]
+    } else if compact {
+        &["", "field-name", "field-state"]
     } else {
         &["", "field-name", "field-type", "field-state"]
     };
@@ -191,6 +199,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             Constraint::Length(10),
             Constraint::Length(10),
         ]
+    } else if compact {
+        vec![Constraint::Length(2), Constraint::Fill(1), Constraint::Length(9)]
     } else {
         vec![
             Constraint::Length(2),

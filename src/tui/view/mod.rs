@@ -8,6 +8,7 @@ mod downloads;
 mod help;
 mod hints;
 mod login;
+mod preview;
 mod process;
 mod profiles;
 mod search;
@@ -59,7 +60,10 @@ pub fn draw(frame: &mut Frame, app: &App, now: OffsetDateTime) {
     if let Some(process) = panes.process {
         process::draw(frame, process, app, now);
     }
-    documents::draw(frame, panes.documents, app, panes.wide);
+    documents::draw(frame, panes.documents, app, panes.wide && panes.documents.width >= 80);
+    if let Some(area) = panes.preview {
+        preview::draw(frame, area, app);
+    }
     downloads::draw(frame, panes.downloads, app, now, panes.wide);
     hints::draw(frame, panes.hint, app);
     if app.login.visible() {

@@ -1,0 +1,301 @@
+//! `App::update` and the screen for the preview pane: `p` shows and hides
+//! it, it follows the selection, a reply to an older request is dropped, a
+//! failure is said in the pane, a saved copy is read instead of a fetch.
+
+use super::*;
+use crate::api::{Document, Id};
+use crate::worker::Previewed;
+use crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use time::Duration;
+use time::macros::datetime;
+
+const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn ev(event: Event) -> Msg {
+    Msg::Event { event, now: NOW }
+}
+
+/// Signed in, in a `w`×`h` terminal, with a process of three documents
+/// shown and the documents focused.
+fn loaded(w: u16, h: u16) -> App {
+    let mut app = App::new(AppInit {
+        base_url: "http://127.0.0.1:8080/api".into(),
+        base_url_origin: None,
+        email: Some("demo@trackline.local".into()),
+        password_prefill: None,
+        session: Some(SessionInfo {
+            email: "demo@trackline.local".into(),
+            expires_at: Some(NOW + Duration::hours(1)),
+        }),
+        recent: Vec::new(),
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        now: NOW,
+        local_offset: UtcOffset::UTC,
+    });
+    app.update(Msg::Resize { width: w, height: h });
+    for c in "15000".chars() {
+        app.update(ch(c));
+    }
+    let commands = app.update(key(KeyCode::Enter));
+    let Some(req) = commands.iter().find_map(|c| match c {
+        Command::FetchProcess { req, .. } => Some(*req),
+        _ => None,
+    }) else {
+        panic!("no lookup in {commands:?}");
+    };
+    let names = ["Peppol_INV-2024-101.xml", "orders.csv", "E-Invoices_2024.zip"];
+    let process = Process {
+        process_id: Id::new("15000"),
+        name: Some("Samples".into()),
+        status: Some("Completed".into()),
+        created_at: None,
+        documents: names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Document {
+                doc_id: Id::new(format!("{}", 15101 + i)),
+                doc_name: Some((*name).into()),
+                doc_type: Some("Sample".into()),
+                extra: Default::default(),
+            })
+            .collect(),
+        extra: Default::default(),
+    };
+    app.update(ev(Event::ProcessLoaded {
+        req,
+        result: Ok(vec![process]),
+    }));
+    assert_eq!(app.focus(), Focus::Documents);
+    app
+}
+
+/// The preview asked for in `commands`: (request, attachment, saved copy).
+fn preview_of(commands: &[Command]) -> Option<(ReqId, String, Option<PathBuf>)> {
+    commands.iter().find_map(|c| match c {
+        Command::Preview { req, doc_id, saved, .. } => Some((*req, doc_id.clone(), saved.clone())),
+        _ => None,
+    })
+}
+
+/// The reply to `req`: the sample file `name` read and summarised.
+fn reply(req: ReqId, doc_id: &str, name: &str) -> Msg {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/sandbox/files")
+        .join(name);
+    let report = crate::inspect::inspect_file(&path, &crate::inspect::Options::default()).unwrap();
+    ev(Event::Previewed {
+        req,
+        doc_id: doc_id.into(),
+        result: Ok(Previewed {
+            path,
+            report: Arc::new(report),
+            picture: None,
+        }),
+    })
+}
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| super::super::view::draw(f, app, NOW)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn p_shows_the_selected_document_and_p_again_hides_it_and_stops_the_reading() {
+    let mut app = loaded(80, 24);
+    assert!(!screen(&app).contains("Preview"));
+    let commands = app.update(ch('p'));
+    let (req, doc, saved) = preview_of(&commands).unwrap();
+    assert_eq!((doc.as_str(), saved), ("15101", None));
+    assert!(screen(&app).contains("Reading…"), "{}", screen(&app));
+    assert!(app.is_animating(), "the spinner turns while it reads");
+    app.update(reply(req, "15101", "Peppol_INV-2024-101.xml"));
+    let shown = screen(&app);
+    assert!(shown.contains("Preview Peppol_INV-2024-101.xml"), "{shown}");
+    assert!(shown.contains("UBL invoice"), "{shown}");
+    assert!(shown.contains("INV-2024-101"), "{shown}");
+
+    let commands = app.update(ch('p'));
+    assert!(
+        matches!(commands.as_slice(), [Command::CancelPreview(r)] if *r == req),
+        "{commands:?}"
+    );
+    assert!(!screen(&app).contains("Preview"));
+}
+
+#[test]
+fn the_preview_follows_the_selection_and_drops_a_stale_reply() {
+    let mut app = loaded(120, 36);
+    let (first, ..) = preview_of(&app.update(ch('p'))).unwrap();
+    let (second, doc, _) = preview_of(&app.update(ch('j'))).unwrap();
+    assert_eq!(doc, "15102");
+    assert!(second > first);
+    // The first document's reply comes late: it is not shown.
+    app.update(reply(first, "15101", "Peppol_INV-2024-101.xml"));
+    assert!(matches!(app.preview.state, PreviewState::Loading));
+    assert!(!screen(&app).contains("UBL invoice"));
+    app.update(reply(second, "15102", "orders.csv"));
+    let shown = screen(&app);
+    assert!(shown.contains("Preview orders.csv"), "{shown}");
+    assert!(shown.contains("Acme Trading AG"), "{shown}");
+    // A key that does not move the selection asks for nothing.
+    assert!(preview_of(&app.update(ch('J'))).is_none());
+    assert!(preview_of(&app.update(key(KeyCode::Down))).is_some());
+}
+
+#[test]
+fn a_reply_after_the_preview_is_hidden_is_dropped() {
+    let mut app = loaded(80, 24);
+    let (req, ..) = preview_of(&app.update(ch('p'))).unwrap();
+    app.update(ch('p'));
+    app.update(reply(req, "15101", "Peppol_INV-2024-101.xml"));
+    assert!(matches!(app.preview.state, PreviewState::Idle));
+    assert!(!screen(&app).contains("UBL invoice"));
+}
+
+#[test]
+fn a_failure_is_said_in_the_pane() {
+    let mut app = loaded(80, 24);
+    let (req, ..) = preview_of(&app.update(ch('p'))).unwrap();
+    app.update(ev(Event::Previewed {
+        req,
+        doc_id: "15101".into(),
+        result: Err("attachment 15101 was not found\x1b[31m".into()),
+    }));
+    let shown = screen(&app);
+    assert!(shown.contains("Cannot preview: attachment 15101 was"), "{shown}");
+    assert!(!shown.contains('\x1b'));
+}
+
+#[test]
+fn a_document_saved_in_this_session_is_read_from_its_copy() {
+    let mut app = loaded(80, 24);
+    let commands = app.update(key(KeyCode::Enter));
+    let id = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Download { id, .. } => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    app.update(ev(Event::Downloaded {
+        id,
+        path: PathBuf::from("/downloads/15000 Samples/Peppol_INV-2024-101.xml"),
+        bytes: 10,
+        sha256: "ab".repeat(32),
+    }));
+    let (_, doc, saved) = preview_of(&app.update(ch('p'))).unwrap();
+    assert_eq!(doc, "15101");
+    assert_eq!(
+        saved,
+        Some(PathBuf::from("/downloads/15000 Samples/Peppol_INV-2024-101.xml"))
+    );
+}
+
+#[test]
+fn j_and_k_scroll_the_preview_to_the_total_and_the_layout_fits_80x24() {
+    let mut app = loaded(80, 24);
+    let (req, ..) = preview_of(&app.update(ch('p'))).unwrap();
+    app.update(reply(req, "15101", "Peppol_INV-2024-101.xml"));
+    let rows = app.list_rows().preview;
+    assert!(rows >= 8, "the preview shows {rows} lines at 80×24");
+    assert!(!screen(&app).contains("Payable"));
+    for _ in 0..12 {
+        app.update(ch('J'));
+    }
+    let shown = screen(&app);
+    assert!(shown.contains("Total       942.47"), "{shown}");
+    assert!(shown.contains("JK scroll"), "{shown}");
+    for _ in 0..12 {
+        app.update(ch('K'));
+    }
+    assert!(screen(&app).contains("UBL invoice"));
+    // The documents keep their names beside the preview.
+    assert!(screen(&app).contains("Peppol_INV-2024-101"));
+}
+
+#[test]
+fn a_narrow_terminal_has_the_preview_below_the_list() {
+    let mut app = loaded(70, 30);
+    let (req, ..) = preview_of(&app.update(ch('p'))).unwrap();
+    app.update(reply(req, "15101", "E-Invoices_2024.zip"));
+    let shown = screen(&app);
+    let list = shown.lines().position(|l| l.contains("Documents")).unwrap();
+    let preview = shown.lines().position(|l| l.contains("Preview")).unwrap();
+    assert!(preview > list, "{shown}");
+    assert!(shown.contains("invoices/Peppol_INV-2024-101"), "{shown}");
+}
+
+#[test]
+fn a_picture_is_drawn_in_the_cells_asked_for_and_asked_again_after_a_resize() {
+    let mut app = loaded(100, 30).with_picker(ratatui_image::picker::Picker::halfblocks());
+    let commands = app.update(ch('p'));
+    let Some(Command::Preview {
+        req,
+        picture: Some((picker, cells)),
+        ..
+    }) = commands.into_iter().find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no picture asked for");
+    };
+    assert_eq!(cells, app.list_rows().picture);
+    // Rows of two colours, so each cell's two halves differ.
+    let photo = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(40, 80, |_, y| {
+        if y % 2 == 0 {
+            image::Rgb([200, 30, 30])
+        } else {
+            image::Rgb([30, 30, 200])
+        }
+    }));
+    let protocol = picker
+        .new_protocol(
+            photo,
+            ratatui::layout::Size::new(cells.0, cells.1),
+            ratatui_image::Resize::Scale(None),
+        )
+        .unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files/Receipt_Rotated.jpg");
+    let report = crate::inspect::inspect_file(&path, &crate::inspect::Options::default()).unwrap();
+    app.update(ev(Event::Previewed {
+        req,
+        doc_id: "15101".into(),
+        result: Ok(Previewed {
+            path,
+            report: Arc::new(report),
+            picture: Some(Arc::new(crate::worker::Picture { protocol, cells })),
+        }),
+    }));
+    let shown = screen(&app);
+    assert!(shown.contains("orientation 6"), "{shown}");
+    assert!(shown.contains('▀') || shown.contains('▄'), "halfblocks drawn: {shown}");
+
+    // Another size: the picture is made again for the new cells, once.
+    let commands = app.update(Msg::Resize { width: 120, height: 40 });
+    let Some(Command::Preview {
+        picture: Some((_, bigger)),
+        ..
+    }) = commands.into_iter().find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no new picture after the resize");
+    };
+    assert!(bigger.0 > cells.0 && bigger.1 > cells.1, "{bigger:?} after {cells:?}");
+    assert!(preview_of(&app.update(Msg::Resize { width: 120, height: 40 })).is_none());
+    // Until the new one comes, the old one is not drawn out of shape.
+    assert!(!screen(&app).contains('▀'));
+}

@@ -1,0 +1,133 @@
+//! The preview pane: the selected document's summary (`inspect::describe`'s
+//! lines, coloured by what each says), scrolled; only the visible lines are
+//! styled.
+
+use super::pane;
+use crate::tui::app::{App, Focus, PreviewState};
+use crate::tui::fit::fit;
+use crate::tui::keymap::Action;
+use crate::tui::layout;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// The width of a summary's label column (`describe` pads labels to it).
+const LABEL: usize = 12;
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let preview = &app.preview;
+    let focused = app.focus == Focus::Documents && !app.login.visible() && app.help.is_none();
+    let rows = layout::preview_text_area(area).height as usize;
+    let lines = preview.lines();
+    let mut info = Vec::new();
+    if !preview.name.is_empty() {
+        let room = (area.width as usize).saturating_sub(14);
+        info.push(Span::styled(fit(&preview.name, room), t.muted));
+    }
+    let mut block = pane(t, "Preview", false, info);
+    if focused && lines > rows {
+        let keys = |action| app.keymap.keys_for(action).into_iter().next().unwrap_or_default();
+        let top = preview.scroll.top(lines, rows);
+        block = block.title_bottom(
+            Line::from(Span::styled(
+                format!(
+                    " {}–{} of {} · {}{} scroll ",
+                    top + 1,
+                    (top + rows).min(lines),
+                    lines,
+                    keys(Action::PreviewDown),
+                    keys(Action::PreviewUp)
+                ),
+                t.muted,
+            ))
+            .right_aligned(),
+        );
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let message = |text: String, style| Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: true });
+    match &preview.state {
+        PreviewState::Idle => {
+            let text = if app.current.is_some() {
+                "Select a document to preview it."
+            } else {
+                "Look up a process to preview its documents."
+            };
+            frame.render_widget(message(text.to_string(), t.muted), inner);
+        }
+        PreviewState::Loading => {
+            frame.render_widget(message(format!("{} Reading…", app.spinner_frame()), t.info), inner);
+        }
+        PreviewState::Failed(error) => {
+            frame.render_widget(message(format!("Cannot preview: {error}"), t.error), inner);
+        }
+        PreviewState::Ready(ready) => {
+            let picture_area = layout::preview_picture_area(area);
+            if let Some(picture) = &ready.previewed.picture
+                && picture.cells == (picture_area.width, picture_area.height)
+            {
+                let width = inner.width as usize;
+                let summary: Vec<Line> = ready
+                    .lines
+                    .iter()
+                    .take(layout::PICTURE_TOP as usize)
+                    .map(|line| styled(t, line, width))
+                    .collect();
+                frame.render_widget(Paragraph::new(summary), inner);
+                frame.render_widget(ratatui_image::Image::new(&picture.protocol), picture_area);
+                return;
+            }
+            let top = preview.scroll.top(lines, rows);
+            let width = inner.width as usize;
+            let shown: Vec<Line> = ready
+                .lines
+                .iter()
+                .skip(top)
+                .take(rows)
+                .map(|line| styled(t, line, width))
+                .collect();
+            frame.render_widget(Paragraph::new(shown), inner);
+        }
+    }
+}
+
+/// One summary line, cut to `width`, coloured by what it says: labels
+/// muted, the checks green or red, warnings yellow.
+fn styled<'a>(t: &Theme, line: &str, width: usize) -> Line<'a> {
+    let line = fit(line, width);
+    let trimmed = line.trim_start();
+    if trimmed.starts_with("ok ") {
+        return Line::from(Span::styled(line, t.ok));
+    }
+    if trimmed.starts_with("BAD ") {
+        return Line::from(Span::styled(line, t.error));
+    }
+    if trimmed.starts_with("! ") || line == "Warnings" || trimmed.starts_with("no text layer") {
+        return Line::from(Span::styled(line, t.warn));
+    }
+    if line == "Checks" {
+        return Line::from(Span::styled(line, t.header));
+    }
+    let label_end = line.char_indices().nth(LABEL).map(|(i, _)| i);
+    match label_end {
+        Some(end)
+            if line.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+                && line[..end].ends_with(' ')
+                && !line[end..].starts_with(' ') =>
+        {
+            let (label, value) = line.split_at(end);
+            let value_style = match label.trim_end() {
+                "Total" | "Payable" | "E-invoice" | "Number" => t.header,
+                _ => t.text,
+            };
+            Line::from(vec![
+                Span::styled(label.to_string(), t.muted),
+                Span::styled(value.to_string(), value_style),
+            ])
+        }
+        _ => Line::from(Span::styled(line, t.text)),
+    }
+}

@@ -1,0 +1,146 @@
+//! The worker's side of the preview pane: one preview at a time, read off
+//! the command loop and cancelled when the next one is asked for.
+
+use crate::engine::SessionManager;
+use crate::engine::preview::{self, PreviewCache};
+use crate::inspect::{self, Budget, Kind, Options};
+use crate::worker::{Event, Picture, Previewed, ReqId};
+use ratatui_image::picker::Picker;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+/// How long one preview may read before it gives up.
+const BUDGET: Duration = Duration::from_secs(10);
+
+/// The most pixels of a picture kept for drawing (more than a terminal pane shows).
+const MAX_PICTURE_PIXELS: u64 = 4_000_000;
+
+/// The preview in flight: its request, the token that stops its fetch and
+/// the flag that stops its reading.
+pub(super) struct Running {
+    req: ReqId,
+    cancel: CancellationToken,
+    flag: Arc<AtomicBool>,
+}
+
+impl Running {
+    /// Stops it.
+    pub(super) fn stop(&self) {
+        self.cancel.cancel();
+        self.flag.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether it answers `req`.
+    pub(super) fn is(&self, req: ReqId) -> bool {
+        self.req == req
+    }
+}
+
+/// One preview asked for (see [`crate::worker::Command::Preview`]).
+pub(super) struct Request {
+    /// The request id the reply carries.
+    pub(super) req: ReqId,
+    /// The attachment.
+    pub(super) doc_id: String,
+    /// A copy saved in this session.
+    pub(super) saved: Option<PathBuf>,
+    /// For a picture: the terminal's protocol and the cells to fill.
+    pub(super) picture: Option<(Picker, (u16, u16))>,
+}
+
+/// Starts reading the document of `request` on its own task; the returned
+/// handle stops it. A cancelled preview sends nothing.
+pub(super) fn start(
+    session: Arc<SessionManager>,
+    cache: PreviewCache,
+    request: Request,
+    parent: &CancellationToken,
+    events: UnboundedSender<Event>,
+) -> Running {
+    let Request {
+        req,
+        doc_id,
+        saved,
+        picture: wanted,
+    } = request;
+    let cancel = parent.child_token();
+    let flag = Arc::new(AtomicBool::new(false));
+    let options = Options {
+        budget: Budget::within(BUDGET).with_cancel(flag.clone()),
+        ..Options::default()
+    };
+    let running = Running {
+        req,
+        cancel: cancel.clone(),
+        flag,
+    };
+    tokio::spawn(async move {
+        let work = async {
+            let saved = match saved {
+                Some(path) => Some(path),
+                None => saved_in_index(&session, &doc_id).await,
+            };
+            let (path, report) =
+                preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            let picture = match wanted {
+                Some((picker, cells)) if report.kind == Kind::Image => {
+                    picture(path.clone(), options, picker, cells).await
+                }
+                _ => None,
+            };
+            Ok(Previewed {
+                path,
+                report: Arc::new(report),
+                picture,
+            })
+        };
+        let result = tokio::select! {
+            () = cancel.cancelled() => return,
+            result = work => result,
+        };
+        if cancel.is_cancelled() {
+            return;
+        }
+        let result = result.map_err(|e: String| crate::text::safe_line(&e, 400));
+        let _ = events.send(Event::Previewed { req, doc_id, result });
+    });
+    running
+}
+
+/// The newest saved copy of `doc_id` the profile's index knows of (a
+/// download of an earlier session), when the session keeps an index.
+async fn saved_in_index(session: &SessionManager, doc_id: &str) -> Option<PathBuf> {
+    let book = session.index()?;
+    let profile = session.profile().name;
+    let mut found = book.saved_files(&profile, vec![doc_id.to_string()]).await.ok()?;
+    found.remove(doc_id).map(|file| file.path)
+}
+
+/// The picture at `path`, upright, scaled to `cells` and encoded for
+/// `picker`'s protocol on a blocking thread; `None` when it cannot be decoded
+/// (the summary says why).
+async fn picture(path: PathBuf, options: Options, picker: Picker, cells: (u16, u16)) -> Option<Arc<Picture>> {
+    let decoded = tokio::task::spawn_blocking(move || {
+        let size = std::fs::metadata(&path).ok()?.len();
+        if size > options.limits.max_input {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let upright = inspect::image::upright(&bytes, &options, MAX_PICTURE_PIXELS).ok()?;
+        options.budget.check().ok()?;
+        let size = ratatui::layout::Size::new(cells.0, cells.1);
+        let resize = ratatui_image::Resize::Scale(Some(ratatui_image::FilterType::Triangle));
+        let protocol = picker.new_protocol(upright, size, resize).ok()?;
+        Some(Picture { protocol, cells })
+    })
+    .await
+    .ok()
+    .flatten();
+    decoded.map(Arc::new)
+}
