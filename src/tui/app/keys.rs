@@ -110,6 +110,11 @@ impl App {
     fn search_action(&mut self, action: Action) -> Option<Vec<Command>> {
         match action {
             Action::Submit => return Some(self.submit_search()),
+            Action::Down if self.showing_matches() => {
+                if !self.index.matches.is_empty() {
+                    self.focus = Focus::Recent;
+                }
+            }
             Action::Down if !self.recent.is_empty() => self.focus = Focus::Recent,
             Action::Down => {}
             Action::NextPane | Action::PrevPane => self.cycle_focus(action == Action::NextPane),
@@ -167,6 +172,7 @@ impl App {
                 done
             }
             (_, Action::Cancel) => Some(self.cancel_lookup().unwrap_or_default()),
+            (Pane::Recent, Action::Submit) if self.showing_matches() => Some(self.open_match()),
             (Pane::Recent, Action::Submit) => {
                 let query = self
                     .recent
@@ -210,6 +216,13 @@ impl App {
     fn move_in_pane(&mut self, pane: Pane, mv: Move) {
         let rows = self.list_rows();
         match pane {
+            Pane::Recent if self.showing_matches() => {
+                if mv == Move::Up && self.index.cursor.selected() == 0 {
+                    self.focus = Focus::Search;
+                } else {
+                    self.index.cursor.apply(mv, self.index.matches.len(), rows.recent);
+                }
+            }
             Pane::Recent => self.recent_cursor.apply(mv, self.recent.len(), rows.recent),
             Pane::Choices => self.choice_cursor.apply(mv, self.choices.len(), rows.choices),
             Pane::Process => {

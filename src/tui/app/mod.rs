@@ -191,6 +191,8 @@ pub struct App {
     effects: Vec<Effect>,
     /// Profiles and the session's lifetime.
     pub(crate) sessions: SessionState,
+    /// What the local index says: matches as you type, cached data, saved copies.
+    pub(crate) index: matches::IndexState,
 }
 
 impl App {
@@ -271,6 +273,7 @@ impl App {
                 phase,
                 notice: None,
             },
+            index: matches::IndexState::default(),
         }
     }
 
@@ -362,7 +365,8 @@ impl App {
     /// Handles one message and returns what the worker should do.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let before: Vec<Option<Notice>> = self.notices().cloned().collect();
-        let commands = self.handle(msg);
+        let mut commands = self.handle(msg);
+        commands.extend(self.search_as_you_type());
         if !self.notices().eq(before.iter()) {
             self.notice_ticks = 0;
         }
@@ -412,6 +416,7 @@ impl App {
     fn scroll_lists(&mut self) {
         let rows = self.list_rows();
         self.recent_cursor.scroll(self.recent.len(), rows.recent);
+        self.index.cursor.scroll(self.index.matches.len(), rows.recent);
         self.choice_cursor.scroll(self.choices.len(), rows.choices);
         self.documents
             .cursor
@@ -457,6 +462,7 @@ mod copy;
 mod events;
 mod keys;
 mod login;
+mod matches;
 mod prompt;
 mod search;
 mod transfers;

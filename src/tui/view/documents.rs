@@ -113,6 +113,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             let mark = Span::styled(format!("{pointer}{mark}"), pick(t.marked));
             let transfer = app.downloads.for_doc(process.process_id.as_str(), doc.doc_id.as_str());
             let state = match transfer {
+                None if app.index.saved(doc.doc_id.as_str()).is_some() => Span::styled("✓ saved", pick(t.ok)),
                 None => Span::styled("", t.muted),
                 Some(tr) => match &tr.state {
                     TransferState::Running(p) if p.verifying.is_some() => Span::styled("verifying", pick(t.info)),

@@ -51,6 +51,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             info.push(Span::styled(format!(" {retry}"), t.warn));
         }
     }
+    if let Some(mark) = &app.index.cached {
+        if !info.is_empty() {
+            info.push(Span::raw(" "));
+        }
+        let ago = crate::text::relative_time(mark.seen, now);
+        info.push(if mark.offline {
+            Span::styled(format!("offline: cached, {ago}"), t.error)
+        } else {
+            Span::styled(format!("cached, {ago}"), t.warn)
+        });
+    }
     let rows = (inner.height as usize).saturating_sub(lines.len());
     let total = app.detail_lines();
     let top = app.details_scroll.top(total, rows);
@@ -148,7 +159,14 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime, width: usize, 
                     Some(s) => Span::styled(format!("● {}", safe_line(s, 60)), t.status(s)),
                     None => Span::styled("—", t.muted),
                 };
-                vec![label("Status"), status]
+                let mut spans = vec![label("Status"), status];
+                if let Some(at) = app.index.status_changed(p.process_id.as_str()) {
+                    spans.push(Span::styled(
+                        format!(" · changed {}", crate::text::relative_time(at, now)),
+                        t.muted,
+                    ));
+                }
+                spans
             }
             1 => {
                 let name_style = if p.name.is_some() {
