@@ -116,9 +116,9 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
     let show_recent = app.showing_matches()
         || matches!(app.focus, Focus::Search | Focus::Recent)
             && app.current.is_none()
-        && app.choices.is_empty()
-        && app.search_error.is_none()
-        && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
+            && app.choices.is_empty()
+            && app.search_error.is_none()
+            && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
     let (recent, process) = if show_recent || app.focus == Focus::Recent {
         (Some(top_pane), None)
     } else {

@@ -42,7 +42,9 @@ impl IndexWork {
     pub(crate) async fn preload(self) {
         let Some((book, profile)) = self.book() else { return };
         if let Err(error) = book.search_index(&profile).await {
-            let _ = self.events.send(Event::Warning(format!("The local index cannot be searched: {error}")));
+            let _ = self
+                .events
+                .send(Event::Warning(format!("The local index cannot be searched: {error}")));
         }
     }
 
@@ -106,7 +108,9 @@ impl IndexWork {
     pub(crate) async fn looked_up(self, processes: Vec<Process>) {
         let ids: Vec<String> = processes.iter().flat_map(attachment_ids).collect();
         if let [process] = processes.as_slice() {
-            self.clone().cached_status(process.process_id.as_str().to_string()).await;
+            self.clone()
+                .cached_status(process.process_id.as_str().to_string())
+                .await;
         }
         self.saved(ids).await;
     }
@@ -146,5 +150,9 @@ impl IndexWork {
 }
 
 fn attachment_ids(process: &Process) -> Vec<String> {
-    process.documents.iter().map(|d| d.doc_id.as_str().to_string()).collect()
+    process
+        .documents
+        .iter()
+        .map(|d| d.doc_id.as_str().to_string())
+        .collect()
 }

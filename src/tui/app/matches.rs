@@ -57,9 +57,7 @@ impl IndexState {
 impl App {
     /// Whether the index's matches are listed in place of the recent processes.
     pub(crate) fn showing_matches(&self) -> bool {
-        self.index.open
-            && !self.search.value().trim().is_empty()
-            && matches!(self.focus, Focus::Search | Focus::Recent)
+        self.index.open && !self.search.value().trim().is_empty() && matches!(self.focus, Focus::Search | Focus::Recent)
     }
 
     /// After any message: a search box whose text changed asks the index again.
@@ -235,7 +233,11 @@ impl App {
 
     /// A download of `id` saved a file (or found the saved one): remember it as saved.
     pub(super) fn remember_saved(&mut self, id: DownloadId, path: &Path) {
-        if let Some(t) = self.downloads.row_of(id).and_then(|row| self.downloads.items().get(row)) {
+        if let Some(t) = self
+            .downloads
+            .row_of(id)
+            .and_then(|row| self.downloads.items().get(row))
+        {
             let attachment = t.doc.doc_id.as_str().to_string();
             self.index.saved.insert(attachment, path.to_path_buf());
         }

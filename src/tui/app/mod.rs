@@ -483,4 +483,6 @@ mod bindings_tests;
 #[cfg(test)]
 mod finish_tests;
 #[cfg(test)]
+mod index_tests;
+#[cfg(test)]
 mod transfer_tests;

@@ -22,7 +22,10 @@ impl App {
         let name = safe_line(&document.display_name(), 80);
         let pid = process.id.as_str().to_string();
         if let Some(path) = self.index.saved(document.doc_id.as_str()).cloned()
-            && !self.downloads.for_doc(&pid, document.doc_id.as_str()).is_some_and(|t| t.state.is_active())
+            && !self
+                .downloads
+                .for_doc(&pid, document.doc_id.as_str())
+                .is_some_and(|t| t.state.is_active())
         {
             self.ask_save_again(pid, doc, path);
             return Vec::new();
@@ -51,18 +54,16 @@ impl App {
         let pid = process.process_id.as_str().to_string();
         let chosen = self.documents.marked_or_shown();
         let (docs, skipped): (Vec<usize>, Vec<usize>) = chosen.into_iter().partition(|&i| {
-            process
-                .documents
-                .get(i)
-                .is_some_and(|d| !self.downloads.has(&pid, d.doc_id.as_str()) && self.index.saved(d.doc_id.as_str()).is_none())
+            process.documents.get(i).is_some_and(|d| {
+                !self.downloads.has(&pid, d.doc_id.as_str()) && self.index.saved(d.doc_id.as_str()).is_none()
+            })
         });
         let saved = skipped
             .iter()
             .filter(|&&i| {
-                process
-                    .documents
-                    .get(i)
-                    .is_some_and(|d| self.index.saved(d.doc_id.as_str()).is_some())
+                process.documents.get(i).is_some_and(|d| {
+                    !self.downloads.has(&pid, d.doc_id.as_str()) && self.index.saved(d.doc_id.as_str()).is_some()
+                })
             })
             .count();
         if docs.is_empty() {
@@ -103,9 +104,11 @@ impl App {
             chosen
                 .iter()
                 .filter(|&&i| {
-                    p.documents
-                        .get(i)
-                        .is_some_and(|d| !docs.contains(&i) && self.index.saved(d.doc_id.as_str()).is_some())
+                    p.documents.get(i).is_some_and(|d| {
+                        !docs.contains(&i)
+                            && !self.downloads.has(process_id, d.doc_id.as_str())
+                            && self.index.saved(d.doc_id.as_str()).is_some()
+                    })
                 })
                 .count()
         });

@@ -38,7 +38,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         lines.push(Line::default());
     }
     let mut info = Vec::new();
-    if let Lookup::Loading { query, .. } = &app.lookup {
+    if let Some(mark) = &app.index.cached {
+        let ago = crate::text::relative_time(mark.seen, now);
+        info.push(if mark.offline {
+            Span::styled(format!("offline: cached, {ago}"), t.error)
+        } else {
+            Span::styled(format!("cached, {ago}"), t.warn)
+        });
+        if matches!(app.lookup, Lookup::Loading { .. }) {
+            info.push(Span::styled(format!(" {} refreshing", app.spinner_frame()), t.info));
+        }
+    } else if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
             format!(
                 "{} looking up {}…",
@@ -50,17 +60,6 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         if let Some(retry) = app.lookup_retry() {
             info.push(Span::styled(format!(" {retry}"), t.warn));
         }
-    }
-    if let Some(mark) = &app.index.cached {
-        if !info.is_empty() {
-            info.push(Span::raw(" "));
-        }
-        let ago = crate::text::relative_time(mark.seen, now);
-        info.push(if mark.offline {
-            Span::styled(format!("offline: cached, {ago}"), t.error)
-        } else {
-            Span::styled(format!("cached, {ago}"), t.warn)
-        });
     }
     let rows = (inner.height as usize).saturating_sub(lines.len());
     let total = app.detail_lines();

@@ -1,8 +1,8 @@
 //! The search box and the recent processes under it.
 
 use super::{draw_input, pane};
-use crate::text::safe_line;
 use crate::index::HitKind;
+use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::fit;
 use ratatui::Frame;
@@ -114,7 +114,10 @@ fn draw_matches(frame: &mut Frame, area: Rect, app: &App) {
         };
         let lines = vec![
             Line::from(Span::styled(first, t.muted)),
-            Line::from(Span::styled(format!("{enter} asks the server for the text typed."), t.muted)),
+            Line::from(Span::styled(
+                format!("{enter} asks the server for the text typed."),
+                t.muted,
+            )),
         ];
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
         return;
@@ -141,7 +144,8 @@ fn draw_matches(frame: &mut Frame, area: Rect, app: &App) {
                         hit.doc_name.as_deref().or(hit.doc_id.as_deref()).unwrap_or_default(),
                         200,
                     );
-                    let name = fit::fit(&name, width.saturating_sub(4) * 3 / 5);
+                    let keep = fit::width(&safe_line(&hit.process_id, 12));
+                    let name = fit::fit(&name, width.saturating_sub(2 + 2 + 3 + keep + 1));
                     let room = width.saturating_sub(2 + 2 + fit::width(&name) + 3);
                     vec![
                         Span::styled(format!("{pointer}▪ "), pick(t.muted)),
