@@ -50,6 +50,29 @@ impl TuiRig {
     ) -> TuiRig {
         let sandbox = Sandbox::start(options).await.unwrap();
         let home = TempDir::new().unwrap();
+        TuiRig::launch(sandbox, home, width, height, host, |_| {}).await
+    }
+
+    /// A new TUI over the files of `home` (another run of trackline by the
+    /// same user) against `sandbox`, its settings changed by `edit`.
+    pub async fn start_over(
+        sandbox: Sandbox,
+        home: TempDir,
+        width: u16,
+        height: u16,
+        edit: impl FnOnce(&mut Settings),
+    ) -> TuiRig {
+        TuiRig::launch(sandbox, home, width, height, Headless, edit).await
+    }
+
+    async fn launch(
+        sandbox: Sandbox,
+        home: TempDir,
+        width: u16,
+        height: u16,
+        host: impl TerminalHost<TestBackend> + Send + 'static,
+        edit: impl FnOnce(&mut Settings),
+    ) -> TuiRig {
         let paths = Paths::under(home.path());
         let overrides = Overrides {
             base_url: Some(sandbox.base_url()),
@@ -59,6 +82,7 @@ impl TuiRig {
         let mut settings = Settings::resolve(&paths, &overrides).unwrap();
         // The colour checks need colours whatever NO_COLOR the test runner has.
         settings.no_color = false;
+        edit(&mut settings);
         let launch = Launch {
             settings: settings.clone(),
             paths,
@@ -169,6 +193,14 @@ impl TuiRig {
     /// Waits for the event loop to end and returns its exit code.
     pub async fn exit_code(self) -> u8 {
         self.exit_code_and_home().await.0
+    }
+
+    /// Waits for the event loop to end (after a quit the test sent); the
+    /// sandbox and the home, for [`TuiRig::start_over`].
+    pub async fn ended(self) -> (Sandbox, TempDir) {
+        let ended = tokio::time::timeout(PATIENCE, self.run).await;
+        assert_eq!(ended.expect("the event loop never ended").unwrap().unwrap(), 0);
+        (self.sandbox, self.home)
     }
 
     /// Waits for the event loop to end; its exit code, and the home its files are in.
