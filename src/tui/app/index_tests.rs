@@ -380,3 +380,27 @@ fn a_copy_found_by_the_worker_is_shown_done_and_where_it_is() {
     assert!(screen(&app).contains("Already saved: /dl/Invoice_000.pdf"));
     assert!(app.update(ch('d')).is_empty(), "d again asks first");
 }
+
+#[test]
+fn up_from_the_first_match_goes_back_to_the_box_and_y_copies_a_matchs_process_id() {
+    let mut app = with_matches(80, 24, vec![hit("4711", Some(1)), hit("4712", None)]);
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    app.update(ch('y'));
+    assert_eq!(app.take_effects(), [Effect::Copy("4712".into())]);
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.focus(), Focus::Recent);
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.focus(), Focus::Search);
+    assert!(app.showing_matches(), "the matches stay while the box has the focus");
+    app.update(key(KeyCode::Tab));
+    assert!(app.showing_matches(), "Tab goes into them");
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus(), Focus::Process);
+    assert!(!app.showing_matches(), "and they go with the focus");
+    app.update(ch('/'));
+    assert!(
+        !app.showing_matches(),
+        "back in the box, the recent list until the text changes"
+    );
+}
