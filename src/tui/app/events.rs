@@ -86,6 +86,7 @@ impl App {
                 session,
             } => {
                 self.base_url_origin = base_url_origin;
+                self.forget_index();
                 self.profile_switched(profile, base_url, email, session)
             }
             Event::ProfileSwitchFailed { profile, error } => {

@@ -80,6 +80,14 @@ impl App {
         vec![Command::SearchIndex(self.index.asked.clone())]
     }
 
+    /// Another profile: what its index said is forgotten (the text in the box is not asked again).
+    pub(super) fn forget_index(&mut self) {
+        self.index = IndexState {
+            asked: self.search.value().to_string(),
+            ..IndexState::default()
+        };
+    }
+
     /// A lookup asked for the typed text (or another): the matches give way to the recent list.
     pub(super) fn close_matches(&mut self) {
         self.index.open = false;
