@@ -5,7 +5,9 @@
 //! Run: `cargo bench --bench index_search` (or `scripts/bench --only criterion`).
 //! Besides criterion's figures it writes `target/criterion/index_keystrokes.json`:
 //! the p50, p99 and max of single keystrokes, the bytes a document costs on
-//! disk, and how long loading the in-memory index took.
+//! disk, and how long loading the in-memory index took; and the same typing
+//! into the TUI at 80×24 (`tui_*`): the frame with the letter typed (the
+//! search runs off the drawing thread) and the frame with its matches.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a bench that cannot set up has nothing to measure
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -13,6 +15,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use trackline::api::{Document, Id, Process};
 use trackline::index::{Index, SearchIndex, SearchQuery};
+use trackline::tui::{App, AppInit, Keymap, Msg, SessionInfo, Theme};
+use trackline::worker::Event;
 
 const PROCESSES: usize = 10_000;
 const DOCUMENTS_EACH: usize = 100;
@@ -122,6 +126,67 @@ fn type_query(index: &SearchIndex, text: &str) -> Vec<Duration> {
     times
 }
 
+/// A signed-in app in an 80×24 terminal, on the search box.
+fn tui_app() -> (App, ratatui::Terminal<ratatui::backend::TestBackend>) {
+    let now = time::OffsetDateTime::now_utc();
+    let mut app = App::new(AppInit {
+        base_url: "http://127.0.0.1:8080/api".into(),
+        base_url_origin: None,
+        email: Some("bench@example.com".into()),
+        password_prefill: None,
+        session: Some(SessionInfo {
+            email: "bench@example.com".into(),
+            expires_at: None,
+        }),
+        recent: Vec::new(),
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        now,
+        local_offset: time::UtcOffset::UTC,
+    });
+    app.update(Msg::Resize { width: 80, height: 24 });
+    let terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    (app, terminal)
+}
+
+/// Types `text` into the TUI's search box as the worker answers it: for
+/// each keystroke, the time until the frame with the letter typed (the
+/// search runs elsewhere), and the time until the frame with its matches
+/// (the search, then the answer's update and draw).
+fn type_into_tui(index: &SearchIndex, text: &str) -> Vec<(Duration, Duration)> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    index.forget_typed();
+    let (mut app, mut terminal) = tui_app();
+    let now = time::OffsetDateTime::now_utc();
+    let mut times = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let started = Instant::now();
+        let commands = app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        terminal
+            .draw(|f| trackline::tui::view::draw(f, &app, now))
+            .expect("draw");
+        let typed = started.elapsed();
+        let started = Instant::now();
+        for command in commands {
+            if let trackline::worker::Command::SearchIndex(query) = command {
+                let hits = match SearchQuery::parse(&query) {
+                    Ok(parsed) => Ok(index.search(&parsed, 20).hits),
+                    Err(error) => Err(error.to_string()),
+                };
+                app.update(Msg::Event {
+                    event: Event::IndexMatches { query, hits },
+                    now,
+                });
+            }
+        }
+        terminal
+            .draw(|f| trackline::tui::view::draw(f, &app, now))
+            .expect("draw");
+        times.push((typed, started.elapsed()));
+    }
+    times
+}
+
 fn keystrokes(c: &mut Criterion) {
     let (index, per_document, load) = setup();
     let mut group = c.benchmark_group("index_search_1m");
@@ -180,6 +245,35 @@ fn keystrokes(c: &mut Criterion) {
         "load_s": load.as_secs_f64(),
     });
     println!("index_search_1m keystrokes: {report}");
+
+    let (mut typed, mut answered): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        for text in TYPED {
+            for (t, a) in type_into_tui(&index, text) {
+                typed.push(t);
+                answered.push(a);
+            }
+        }
+    }
+    typed.sort();
+    answered.sort();
+    let pick = |all: &[Duration], q: f64| all[((all.len() as f64 * q).ceil() as usize).clamp(1, all.len()) - 1];
+    let tui = serde_json::json!({
+        "keystrokes": typed.len(),
+        "typed_frame_p50_ms": ms(pick(&typed, 0.50)),
+        "typed_frame_p99_ms": ms(pick(&typed, 0.99)),
+        "matches_frame_p50_ms": ms(pick(&answered, 0.50)),
+        "matches_frame_p99_ms": ms(pick(&answered, 0.99)),
+    });
+    println!("index_search_1m tui (80x24): {tui}");
+    let mut report = report;
+    if let (Some(report), Some(tui)) = (report.as_object_mut(), tui.as_object()) {
+        for (key, value) in tui {
+            if key != "keystrokes" {
+                report.insert(format!("tui_{key}"), value.clone());
+            }
+        }
+    }
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("criterion");

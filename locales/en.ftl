@@ -65,6 +65,7 @@ process-digits = Digits look up an id; id: or name: forces one.
 process-matches = { $count } processes match
 process-choose-with = { " — " }choose one with { $key }
 field-status = Status
+status-changed = {" "}· changed { $when }
 field-name = Name
 field-id = Id
 field-created = Created

@@ -65,6 +65,7 @@ process-digits = Cifras: un id; id: o name: lo fuerzan.
 process-matches = { $count } procesos coinciden
 process-choose-with = { " — " }elija uno con { $key }
 field-status = Estado
+status-changed = {" "}· cambió { $when }
 field-name = Nombre
 field-id = Id
 field-created = Creado

@@ -89,6 +89,8 @@ pub enum Command {
         doc: Document,
         /// The process it belongs to, for the folder name.
         process: ProcessRef,
+        /// Save a new copy even when one saved before is still intact.
+        force: bool,
     },
     /// Stop a download, keeping its `.part` file; answered by [`Event::DownloadCancelled`].
     CancelDownload(DownloadId),
@@ -121,6 +123,14 @@ pub enum Command {
     },
     /// Stop the preview in flight, if it is `req`; no reply is expected.
     CancelPreview(ReqId),
+    /// Search the local index for what the search box holds; answered by
+    /// [`Event::IndexMatches`] with the same text (unless a newer search came first).
+    SearchIndex(String),
+    /// Read a process as the local index last saw it; answered by
+    /// [`Event::CachedProcess`] and [`Event::SavedFiles`] for its documents.
+    CachedProcess(String),
+    /// Which of these attachments have an intact saved copy; answered by [`Event::SavedFiles`].
+    SavedFiles(Vec<String>),
 }
 
 /// A result of a [`Command`], or news from the worker.
@@ -240,6 +250,38 @@ pub enum Event {
         /// The download.
         id: DownloadId,
     },
+    /// The download was not made: the copy saved before is still intact there.
+    AlreadySaved {
+        /// The download.
+        id: DownloadId,
+        /// Where the copy is.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+        /// Its SHA-256, hex.
+        sha256: String,
+    },
+    /// The answer to [`Command::SearchIndex`]: the best matches, best first.
+    IndexMatches {
+        /// The text searched for.
+        query: String,
+        /// The matches, or why the text is no search (already safe to show).
+        hits: Result<Vec<crate::index::Hit>, String>,
+    },
+    /// The answer to [`Command::CachedProcess`], also sent after each lookup
+    /// of one process (for when its status last changed).
+    CachedProcess {
+        /// The process asked for.
+        process_id: String,
+        /// It as last seen, or `None` when the index never saw it.
+        cached: Option<Box<crate::index::CachedProcess>>,
+    },
+    /// Which of a process's documents have an intact saved copy (sent after
+    /// each lookup and cached read, and for [`Command::SavedFiles`]).
+    SavedFiles {
+        /// Each attachment id asked about: the path of its intact saved copy, or `None`.
+        files: std::collections::HashMap<String, Option<PathBuf>>,
+    },
     /// A file was handed to the opener.
     Opened(PathBuf),
     /// The opener failed.
@@ -327,6 +369,7 @@ pub enum WatchNews {
     /// The server answers again.
     Resumed,
 }
+pub mod index;
 mod preview;
 pub mod run;
 mod watching;

@@ -117,7 +117,10 @@ fn a_whole_session_with_debug_logging_leaks_neither_password_nor_token() {
     });
     tokens.push(stored_token(&rig));
     app.send("12345\r");
-    app.wait_for_text("Invoice_001.pdf");
+    // The headless `download` above saved it: the TUI asks before a second copy.
+    app.wait_for_text("✓ saved");
+    app.send("\r");
+    app.wait_for_text("Already saved:");
     app.send("\r");
     app.wait_for_text("1 done");
     rig.sandbox.expire_issued_tokens();

@@ -411,3 +411,39 @@ fn at_80x24_w_lists_the_process_as_watched_and_its_change_rings_the_bell() {
     app.wait_closed();
     assert_eq!(app.wait_exit(), 0);
 }
+
+#[test]
+fn at_80x24_matches_appear_as_you_type_and_down_enter_opens_the_document_found() {
+    let home = tempfile::TempDir::new().unwrap();
+    let mut app = PtyApp::spawn(&["demo"], home.path(), &[], 80, 24);
+    app.wait_for_text("Log in to Trackline");
+    app.send("\r");
+    app.wait_for("the signed-in email in the top bar", |s| {
+        top_row(s).contains("demo@trackline.local")
+    });
+    app.send("12346\r");
+    app.wait_for_text("Receipt_Photo.jpg");
+    app.send("/");
+    app.send("12345\r");
+    app.wait_for_text("Odoo Billing Process");
+
+    // A typo and a second word: the document of the other process is found.
+    app.send("/");
+    app.send("receit photo");
+    let screen = app.wait_for("the document found under the search box", |s| {
+        s.contains("receit photo") && s.contains("Matches 1") && s.contains("▪ Receipt_Phot") && s.contains("· 12346")
+    });
+    assert!(
+        !screen.contains("Recent"),
+        "the matches replace the recent list:\n{screen}"
+    );
+    app.send("\x1b[B");
+    app.send("\r");
+    let screen = app.wait_for("its process, with the document selected", |s| {
+        s.contains("Quarterly VAT Filing Q1") && s.lines().any(|l| l.contains('›') && l.contains("Receipt_Photo.jpg"))
+    });
+    assert!(!screen.contains("Matches"), "{screen}");
+    app.send("q");
+    app.wait_closed();
+    assert_eq!(app.wait_exit(), 0);
+}

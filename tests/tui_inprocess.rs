@@ -313,3 +313,163 @@ async fn y_copies_the_selection_through_the_terminal_host() {
         assert_eq!(rig.exit_code().await, 130);
     }
 }
+
+// ----- the local index (issue 14) ----------------------------------------------
+
+/// Logs in, looks `id` up and waits for `shown`; then quits, and returns
+/// the sandbox and home for the next run.
+async fn seen_in_a_first_run(id: &str, shown: &str) -> (trackline::sandbox::Sandbox, tempfile::TempDir) {
+    let mut rig = TuiRig::start(80, 24).await;
+    rig.log_in().await;
+    rig.type_text(id);
+    rig.press(KeyCode::Enter);
+    rig.wait_for_text(shown).await;
+    rig.press(KeyCode::Char('q'));
+    rig.ended().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_after_a_restart_lists_matches_and_down_enter_opens_the_cached_process_then_the_fresh_one() {
+    let (sandbox, home) = seen_in_a_first_run("12347", "Deleted_Scan.pdf").await;
+    let mut rig = TuiRig::start_over(sandbox, home, 80, 24, |_| {}).await;
+    rig.wait_for("signed in from the stored session", |s| {
+        s.line(0).contains(common::EMAIL)
+    })
+    .await;
+
+    rig.type_text("delet scan");
+    let screen = rig
+        .wait_for("the document found, with its process, under the search box", |s| {
+            s.contains("Matches") && s.contains("▪ Deleted_Scan") && s.contains(" · 12347") && !s.contains("Recent")
+        })
+        .await;
+    assert!(!screen.contains("Supplier_Contract"), "{}", screen.text());
+
+    // The server answers only once the cached data is on the screen.
+    rig.sandbox.hold_lookups(true);
+    assert_eq!(rig.sandbox.advance("12347"), Some("In Progress"));
+    rig.press(KeyCode::Down);
+    rig.press(KeyCode::Enter);
+    let screen = rig
+        .wait_for("the cached process, its document selected", |s| {
+            s.contains("cached, just now")
+                && s.contains("● Pending")
+                && s.contains("› ")
+                && s.contains("Supplier_Contract.pdf")
+        })
+        .await;
+    let row = screen
+        .find("Deleted_Scan.pdf")
+        .map(|(_, y)| screen.line(y))
+        .unwrap_or_default();
+    assert!(row.contains('›'), "the document found is selected:\n{}", screen.text());
+    assert!(
+        screen.contains("changed"),
+        "when the status changed:\n{}",
+        screen.text()
+    );
+
+    rig.sandbox.hold_lookups(false);
+    let screen = rig
+        .wait_for("the fresh process", |s| {
+            s.contains("● In Progress") && !s.contains("cached")
+        })
+        .await;
+    let row = screen
+        .find("Deleted_Scan.pdf")
+        .map(|(_, y)| screen.line(y))
+        .unwrap_or_default();
+    assert!(row.contains('›'), "still selected:\n{}", screen.text());
+    assert!(screen.contains("changed just now"), "{}", screen.text());
+    rig.press(KeyCode::Char('q'));
+    assert_eq!(rig.exit_code().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_server_down_a_process_opened_from_the_index_stays_usable_marked_offline() {
+    let (sandbox, home) = seen_in_a_first_run("12345", "Invoice_001.pdf").await;
+    let gone = sandbox.base_url();
+    sandbox.shutdown().await;
+    let other = trackline::sandbox::Sandbox::start(SandboxOptions::default())
+        .await
+        .unwrap();
+    let mut rig = TuiRig::start_over(other, home, 80, 24, |settings| {
+        settings.base_url = gone;
+        settings.retry_max_attempts = 1;
+    })
+    .await;
+    rig.wait_for("signed in from the stored session", |s| {
+        s.line(0).contains(common::EMAIL)
+    })
+    .await;
+    rig.type_text("odo biling");
+    rig.wait_for_text("12345 Odoo Billing").await;
+    rig.press(KeyCode::Down);
+    rig.press(KeyCode::Enter);
+    let screen = rig
+        .wait_for("the cached process, marked stale", |s| {
+            s.contains("offline: cached, just now") && s.contains("Invoice_001.pdf")
+        })
+        .await;
+    assert!(screen.contains("Odoo Billing Process"), "{}", screen.text());
+    assert!(rig.sandbox.requests().is_empty(), "nothing asked of another server");
+    rig.press(KeyCode::Char('q'));
+    assert_eq!(rig.exit_code().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_after_a_restart_and_d_asks_before_a_second_copy() {
+    let mut rig = TuiRig::start(80, 24).await;
+    rig.log_in().await;
+    rig.type_text("12345");
+    rig.press(KeyCode::Enter);
+    rig.wait_for_text("Invoice_001.pdf").await;
+    rig.press(KeyCode::Char('d'));
+    rig.wait_for_text("1 done").await;
+    rig.press(KeyCode::Char('q'));
+    let (sandbox, home) = rig.ended().await;
+
+    let mut rig = TuiRig::start_over(sandbox, home, 80, 24, |_| {}).await;
+    rig.wait_for("signed in from the stored session", |s| {
+        s.line(0).contains(common::EMAIL)
+    })
+    .await;
+    rig.type_text("12345");
+    rig.press(KeyCode::Enter);
+    rig.wait_for("the document marked saved", |s| {
+        s.contains("Invoice_001.pdf") && s.contains("✓ saved")
+    })
+    .await;
+    let folder = rig.downloads().join("12345 Odoo Billing Process");
+    let files = || std::fs::read_dir(&folder).unwrap().count();
+    assert_eq!(files(), 1);
+    let fetched = |rig: &TuiRig| {
+        rig.sandbox
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("attachment") && r.query.as_deref().is_some_and(|q| q.contains("98765")))
+            .count()
+    };
+    let before = fetched(&rig);
+
+    rig.press(KeyCode::Char('d'));
+    let screen = rig
+        .wait_for("where the copy is, and the question", |s| {
+            s.contains("Already saved:") && s.contains("again saves a new copy")
+        })
+        .await;
+    assert!(!screen.contains("1 done"), "nothing downloaded:\n{}", screen.text());
+    assert_eq!(fetched(&rig), before);
+
+    rig.press(KeyCode::Char('d'));
+    rig.wait_for_text("1 done").await;
+    assert_eq!(files(), 2, "a second copy");
+    let mut hashes: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| sha256_file(&e.unwrap().path()))
+        .collect();
+    hashes.dedup();
+    assert_eq!(hashes.len(), 1, "the same bytes twice");
+    rig.press(KeyCode::Char('q'));
+    assert_eq!(rig.exit_code().await, 0);
+}

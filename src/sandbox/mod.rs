@@ -225,6 +225,12 @@ impl Sandbox {
         self.shared.refuse_all_tokens(refuse);
     }
 
+    /// Holds every process lookup unanswered (`true`) until released
+    /// (`false`): what a client shows while the server has not answered yet.
+    pub fn hold_lookups(&self, hold: bool) {
+        self.shared.hold_lookups(hold);
+    }
+
     /// Stops accepting, lets requests in flight finish (up to 5 s), then stops.
     pub async fn shutdown(mut self) {
         if let Some(advancing) = self.advancing.take() {

@@ -65,6 +65,8 @@ struct SessionHooks {
     next_serial: std::sync::atomic::AtomicU64,
     min_serial: std::sync::atomic::AtomicU64,
     refuse_all: std::sync::atomic::AtomicBool,
+    /// While true, metadata requests wait (see [`super::Sandbox::hold_lookups`]).
+    hold_lookups: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 struct Keys {
@@ -100,7 +102,10 @@ impl Shared {
             token_ttl,
             log: Mutex::new(VecDeque::new()),
             logins: AtomicUsize::new(0),
-            sessions: SessionHooks::default(),
+            sessions: SessionHooks {
+                hold_lookups: Some(tokio::sync::watch::Sender::new(false)),
+                ..SessionHooks::default()
+            },
             statuses,
         }
     }
@@ -183,6 +188,20 @@ impl Shared {
     /// Refuse every token (401), old and new, or stop refusing them.
     pub(crate) fn refuse_all_tokens(&self, refuse: bool) {
         self.sessions.refuse_all.store(refuse, Ordering::SeqCst);
+    }
+
+    /// Holds metadata requests unanswered (`true`) until released (`false`).
+    pub(crate) fn hold_lookups(&self, hold: bool) {
+        if let Some(sender) = &self.sessions.hold_lookups {
+            sender.send_replace(hold);
+        }
+    }
+
+    async fn lookups_released(&self) {
+        if let Some(sender) = &self.sessions.hold_lookups {
+            let mut held = sender.subscribe();
+            let _ = held.wait_for(|hold| !*hold).await;
+        }
     }
 
     fn record(&self, request: &Request) {
@@ -300,6 +319,7 @@ async fn login(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
 }
 
 async fn metadata(State(shared): State<Arc<Shared>>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    shared.lookups_released().await;
     if let Err(text) = shared.authorize(&headers) {
         return unauthorized(text);
     }

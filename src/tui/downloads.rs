@@ -152,6 +152,8 @@ pub(crate) struct Transfer {
     pub state: TransferState,
     /// How many times it was asked for: 1, and one more for each retry.
     pub tries: u32,
+    /// A new copy, even when one saved before is still intact.
+    pub force: bool,
 }
 
 impl Transfer {
@@ -200,6 +202,7 @@ impl Transfer {
             id: self.id,
             doc: self.doc.clone(),
             process: self.process.clone(),
+            force: self.force,
         }
     }
 
@@ -288,11 +291,23 @@ impl Downloads {
     /// cancelled row) and returns the command that asks the worker for it;
     /// `None` if the document is already queued or running.
     pub(crate) fn enqueue(&mut self, doc: Document, process: ProcessRef) -> Option<Command> {
+        self.enqueue_as(doc, process, false)
+    }
+
+    /// Like [`Downloads::enqueue`], saving a new copy even when one saved before is intact.
+    pub(crate) fn enqueue_copy(&mut self, doc: Document, process: ProcessRef) -> Option<Command> {
+        self.enqueue_as(doc, process, true)
+    }
+
+    fn enqueue_as(&mut self, doc: Document, process: ProcessRef, force: bool) -> Option<Command> {
         let key = (process.id.as_str().to_string(), doc.doc_id.as_str().to_string());
         let latest = self.by_doc.get(&key).copied();
         match latest.and_then(|i| self.items.get(i)).map(|t| &t.state) {
             Some(state) if state.is_active() => return None,
             Some(TransferState::Failed { .. } | TransferState::Cancelled { .. }) => {
+                if let Some(t) = latest.and_then(|i| self.items.get_mut(i)) {
+                    t.force = force;
+                }
                 return latest.and_then(|i| self.again(i));
             }
             _ => {}
@@ -304,6 +319,7 @@ impl Downloads {
             process,
             state: TransferState::Queued,
             tries: 1,
+            force,
         };
         let command = transfer.command();
         self.items.push(transfer);

@@ -126,11 +126,12 @@ pub(crate) fn panes(area: Rect, app: &App) -> Option<Panes> {
         Constraint::Length(lower),
     ])
     .areas(body);
-    let show_recent = matches!(app.focus, Focus::Search | Focus::Recent | Focus::Watched)
-        && app.current.is_none()
-        && app.choices.is_empty()
-        && app.search_error.is_none()
-        && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
+    let show_recent = app.showing_matches()
+        || matches!(app.focus, Focus::Search | Focus::Recent | Focus::Watched)
+            && app.current.is_none()
+            && app.choices.is_empty()
+            && app.search_error.is_none()
+            && !matches!(app.lookup, Lookup::Loading { .. } | Lookup::Failed { .. });
     let (recent, process) = if show_recent || matches!(app.focus, Focus::Recent | Focus::Watched) {
         (Some(top_pane), None)
     } else {

@@ -75,12 +75,20 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
     let (event_tx, event_rx) = unbounded_channel();
     let kept = Arc::new(KeptPassword::default());
     let notices = event_tx.clone();
+    let warnings = event_tx.clone();
+    let book = crate::engine::IndexBook::with_warnings(
+        config.paths.data_dir.clone(),
+        Arc::new(move |warning| {
+            let _ = warnings.send(Event::Warning(warning));
+        }),
+    );
     let session = SessionManager::new(
         crate::engine::ClientFactory::from_settings(&config.settings),
         Profile::from_settings(&config.paths, &config.settings),
         &config.settings.base_url,
         kept.clone(),
     )?
+    .with_index(book)
     .with_notices(Arc::new(move |notice| {
         let _ = notices.send(match notice {
             SessionNotice::Renewed { expires_at } => Event::SessionRenewed { expires_at },
@@ -91,7 +99,9 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
     let session = Arc::new(session);
     let shutdown = CancellationToken::new();
     let watch = start_watching(&config, &session, &event_tx, &shutdown).await;
+    let index = super::index::IndexWork::new(session.clone(), event_tx.clone());
     let worker = Worker {
+        index,
         queue: Arc::new(DownloadQueue::new(session.clone(), config.settings.concurrency)),
         session,
         kept,
@@ -102,6 +112,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
         shutdown: shutdown.clone(),
         watch,
     };
+    worker.spawn(worker.index.clone().preload());
     tokio::spawn(worker.run(command_rx));
     let handle = WorkerHandle {
         commands: command_tx,
@@ -112,6 +123,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
 }
 
 struct Worker {
+    index: super::index::IndexWork,
     session: Arc<SessionManager>,
     kept: Arc<KeptPassword>,
     queue: Arc<DownloadQueue>,
@@ -232,7 +244,12 @@ impl Worker {
                     token.cancel();
                 }
             }
-            Command::Download { id, doc, process } => self.download(id, doc, process),
+            Command::Download {
+                id,
+                doc,
+                process,
+                force,
+            } => self.download(id, doc, process, force),
             Command::CancelDownload(id) => {
                 if !self.queue.cancel(id.0) {
                     let _ = self.events.send(Event::DownloadCancelled { id });
@@ -303,6 +320,9 @@ impl Worker {
                     }
                 });
             }
+            Command::SearchIndex(text) => self.spawn(self.index.search(text)),
+            Command::CachedProcess(process_id) => self.spawn(self.index.clone().cached(process_id)),
+            Command::SavedFiles(attachment_ids) => self.spawn(self.index.clone().saved(attachment_ids)),
         }
     }
 
@@ -400,18 +420,23 @@ impl Worker {
         self.lookups.insert(req, cancel.clone());
         let (session, events) = (self.session.clone(), self.events.clone());
         let hook = retry_hook(events.clone(), RetryTarget::Lookup(req));
+        let index = self.index.clone();
         tokio::spawn(async move {
             tokio::select! {
                 () = cancel.cancelled() => {}
                 result = lookup::process(&session, &query, Some(hook)) => {
                     cancel.cancel();
+                    let found = result.as_ref().ok().cloned();
                     let _ = events.send(Event::ProcessLoaded { req, result });
+                    if let Some(processes) = found {
+                        index.looked_up(processes).await;
+                    }
                 }
             }
         });
     }
 
-    fn download(&mut self, id: DownloadId, doc: Document, process: ProcessRef) {
+    fn download(&mut self, id: DownloadId, doc: Document, process: ProcessRef, force: bool) {
         let cancel = self.queue.register(id.0);
         let (queue, events) = (self.queue.clone(), self.events.clone());
         let dir = self
@@ -442,13 +467,21 @@ impl Worker {
             });
         });
         tokio::spawn(async move {
-            let result = queue.download(Some(id.0), &request, &cancel, on_event).await;
+            let result = queue
+                .download_or_reuse(Some(id.0), &request, force, &cancel, on_event)
+                .await;
             let event = match result {
-                Ok(saved) => Event::Downloaded {
+                Ok(fetched) if fetched.skipped => Event::AlreadySaved {
                     id,
-                    path: saved.path,
-                    bytes: saved.bytes,
-                    sha256: saved.sha256,
+                    path: fetched.file.path,
+                    bytes: fetched.file.bytes,
+                    sha256: fetched.file.sha256,
+                },
+                Ok(fetched) => Event::Downloaded {
+                    id,
+                    path: fetched.file.path,
+                    bytes: fetched.file.bytes,
+                    sha256: fetched.file.sha256,
                 },
                 Err(TransferError::Cancelled { .. }) => Event::DownloadCancelled { id },
                 Err(error) => Event::DownloadFailed {

@@ -49,6 +49,29 @@ impl TuiRig {
         host: impl TerminalHost<TestBackend> + Send + 'static,
     ) -> TuiRig {
         let home = TempDir::new().unwrap();
+        TuiRig::launch(sandbox, home, width, height, host, |_| {}).await
+    }
+
+    /// A new TUI over the files of `home` (another run of trackline by the
+    /// same user) against `sandbox`, its settings changed by `edit`.
+    pub async fn start_over(
+        sandbox: Sandbox,
+        home: TempDir,
+        width: u16,
+        height: u16,
+        edit: impl FnOnce(&mut Settings),
+    ) -> TuiRig {
+        TuiRig::launch(sandbox, home, width, height, Headless, edit).await
+    }
+
+    async fn launch(
+        sandbox: Sandbox,
+        home: TempDir,
+        width: u16,
+        height: u16,
+        host: impl TerminalHost<TestBackend> + Send + 'static,
+        edit: impl FnOnce(&mut Settings),
+    ) -> TuiRig {
         let paths = Paths::under(home.path());
         TuiRig::start_at(home, paths, options, width, height, host).await
     }
@@ -74,6 +97,7 @@ impl TuiRig {
         settings.no_color = false;
         // English whatever locale the test runner has.
         settings.lang = trackline::i18n::Lang::En;
+        edit(&mut settings);
         let launch = Launch {
             settings: settings.clone(),
             paths,
@@ -184,6 +208,14 @@ impl TuiRig {
     /// Waits for the event loop to end and returns its exit code.
     pub async fn exit_code(self) -> u8 {
         self.exit_code_and_home().await.0
+    }
+
+    /// Waits for the event loop to end (after a quit the test sent); the
+    /// sandbox and the home, for [`TuiRig::start_over`].
+    pub async fn ended(self) -> (Sandbox, TempDir) {
+        let ended = tokio::time::timeout(PATIENCE, self.run).await;
+        assert_eq!(ended.expect("the event loop never ended").unwrap().unwrap(), 0);
+        (self.sandbox, self.home)
     }
 
     /// Waits for the event loop to end; its exit code, and the home its files are in.

@@ -15,6 +15,11 @@ impl App {
     pub(super) fn copy_selected(&mut self, pane: Pane) -> Vec<Command> {
         let copied_path = self.copied_path.take();
         let what = match pane {
+            Pane::Recent if self.showing_matches() => self
+                .index
+                .matches
+                .get(self.index.cursor.selected())
+                .map(|hit| ("process id", hit.process_id.clone())),
             Pane::Recent => self
                 .recent
                 .get(self.recent_cursor.selected())

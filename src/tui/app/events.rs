@@ -86,6 +86,7 @@ impl App {
                 session,
             } => {
                 self.base_url_origin = base_url_origin;
+                self.forget_index();
                 self.profile_switched(profile, base_url, email, session)
             }
             Event::ProfileSwitchFailed { profile, error } => {
@@ -99,7 +100,38 @@ impl App {
                 });
                 Vec::new()
             }
-            Event::ProcessLoaded { req, result } => self.loaded(req, result),
+            Event::ProcessLoaded { req, result } => {
+                let failed = result.is_err();
+                let commands = self.loaded(req, result);
+                if failed {
+                    self.lookup_failed();
+                }
+                commands
+            }
+            Event::IndexMatches { query, hits } => {
+                self.matches_found(query, hits);
+                Vec::new()
+            }
+            Event::CachedProcess { process_id, cached } => self.cached_process(process_id, cached),
+            Event::SavedFiles { files } => {
+                self.saved_files(files);
+                Vec::new()
+            }
+            Event::AlreadySaved {
+                id,
+                path,
+                bytes,
+                sha256,
+            } => {
+                self.heard_of(id);
+                self.remember_saved(id, &path);
+                self.documents_notice = Some(Notice {
+                    error: false,
+                    text: format!("Already saved: {}", safe_line(&path.to_string_lossy(), 300)),
+                });
+                self.downloads.done(id, path, bytes, sha256);
+                Vec::new()
+            }
             Event::DownloadVerifying { id, bytes } => {
                 self.heard_of(id);
                 self.downloads.verifying(id, bytes);
@@ -123,6 +155,7 @@ impl App {
                 sha256,
             } => {
                 self.heard_of(id);
+                self.remember_saved(id, &path);
                 self.downloads.done(id, path, bytes, sha256);
                 Vec::new()
             }

@@ -113,6 +113,11 @@ impl App {
     fn search_action(&mut self, action: Action) -> Option<Vec<Command>> {
         match action {
             Action::Submit => return Some(self.submit_search()),
+            Action::Down if self.showing_matches() => {
+                if !self.index.matches.is_empty() {
+                    self.focus = Focus::Recent;
+                }
+            }
             Action::Down if !self.recent.is_empty() => self.focus = Focus::Recent,
             Action::Down if !self.watch.rows.is_empty() => self.focus = Focus::Watched,
             Action::Down => {}
@@ -171,6 +176,7 @@ impl App {
                 done
             }
             (_, Action::Cancel) => Some(self.cancel_lookup().unwrap_or_default()),
+            (Pane::Recent, Action::Submit) if self.showing_matches() => Some(self.open_match()),
             (_, Action::Watch) => Some(self.toggle_watch(pane)),
             (Pane::Watched, Action::Submit) => Some(self.open_watched()),
             (Pane::Recent, Action::Submit) => {
@@ -229,6 +235,13 @@ impl App {
     fn move_in_pane(&mut self, pane: Pane, mv: Move) {
         let rows = self.list_rows();
         match pane {
+            Pane::Recent if self.showing_matches() => {
+                if mv == Move::Up && self.index.cursor.selected() == 0 {
+                    self.focus = Focus::Search;
+                } else {
+                    self.index.cursor.apply(mv, self.index.matches.len(), rows.recent);
+                }
+            }
             Pane::Recent => self.recent_cursor.apply(mv, self.recent.len(), rows.recent),
             Pane::Watched => self.watch.cursor.apply(mv, self.watch.rows.len(), rows.watched),
             Pane::Choices => self.choice_cursor.apply(mv, self.choices.len(), rows.choices),

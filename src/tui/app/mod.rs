@@ -204,6 +204,8 @@ pub struct App {
     effects: Vec<Effect>,
     /// Profiles and the session's lifetime.
     pub(crate) sessions: SessionState,
+    /// What the local index says: matches as you type, cached data, saved copies.
+    pub(crate) index: matches::IndexState,
 }
 
 impl App {
@@ -294,6 +296,7 @@ impl App {
                 phase,
                 notice: None,
             },
+            index: matches::IndexState::default(),
         }
     }
 
@@ -393,6 +396,7 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let before: Vec<Option<Notice>> = self.notices().cloned().collect();
         let mut commands = self.handle(msg);
+        commands.extend(self.search_as_you_type());
         if !self.notices().eq(before.iter()) {
             self.notice_ticks = 0;
         }
@@ -449,6 +453,7 @@ impl App {
         let rows = self.list_rows();
         self.recent_cursor.scroll(self.recent.len(), rows.recent);
         self.watch.cursor.scroll(self.watch.rows.len(), rows.watched);
+        self.index.cursor.scroll(self.index.matches.len(), rows.recent);
         self.choice_cursor.scroll(self.choices.len(), rows.choices);
         self.documents
             .cursor
@@ -494,6 +499,7 @@ mod copy;
 mod events;
 mod keys;
 mod login;
+mod matches;
 mod preview;
 mod prompt;
 mod search;
@@ -517,6 +523,8 @@ mod bindings_tests;
 
 #[cfg(test)]
 mod finish_tests;
+#[cfg(test)]
+mod index_tests;
 #[cfg(test)]
 mod preview_tests;
 #[cfg(test)]

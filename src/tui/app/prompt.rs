@@ -1,5 +1,6 @@
 //! Questions on the hint line that the next key answers: quitting while
-//! downloads run, and downloading more than [`ASK_ABOVE`] documents at once.
+//! downloads run, downloading more than [`ASK_ABOVE`] documents at once, and
+//! saving a new copy of a document saved before.
 
 use super::*;
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -21,6 +22,13 @@ pub(crate) enum Prompt {
         process_id: String,
         /// The documents (indices into the process's documents).
         docs: Vec<usize>,
+    },
+    /// `d` of a document saved before: `d` again saves a new copy, any other key does not.
+    SaveAgain {
+        /// The process it belongs to (the answer is void if another one is shown by then).
+        process_id: String,
+        /// The document (an index into the process's documents).
+        doc: usize,
     },
 }
 
@@ -47,6 +55,14 @@ impl App {
                 "Download {} documents? Enter/y yes, {stay} no",
                 crate::tui::format::thousands(docs.len())
             ),
+            Prompt::SaveAgain { .. } => {
+                let again = self.keymap.keys_for(Action::Download).join("/");
+                if short {
+                    format!("Saved before — {again} again saves a new copy")
+                } else {
+                    format!("Saved before — {again} again saves a new copy, {stay} keeps the one there")
+                }
+            }
         })
     }
 
@@ -93,6 +109,15 @@ impl App {
                     None
                 }
             }
+            Prompt::SaveAgain { process_id, doc } => match action {
+                Some(Action::Download) => Some(self.save_again(&process_id, doc)),
+                Some(Action::Cancel) => Some(Vec::new()),
+                Some(Action::Suspend) => {
+                    self.prompt = Some(Prompt::SaveAgain { process_id, doc });
+                    None
+                }
+                _ => None,
+            },
         }
     }
 }

@@ -59,6 +59,7 @@ const CLOSEST: usize = 3;
 
 impl App {
     pub(super) fn submit_search(&mut self) -> Vec<Command> {
+        self.close_matches();
         match ProcessQuery::parse(self.search.value()) {
             Ok(query) => {
                 self.search_error = None;
@@ -295,6 +296,7 @@ impl App {
 
     /// Shows a process: details, documents, and remembers it as recent.
     pub(super) fn show_process(&mut self, process: Process) -> Vec<Command> {
+        let before = self.shown_selection();
         self.lookup = Lookup::Idle;
         self.choices.clear();
         self.documents = DocumentsPane::new(&process.documents);
@@ -307,6 +309,7 @@ impl App {
         };
         self.saw_watched(&process);
         self.current = Some(process);
+        self.process_shown(before);
         self.recent.retain(|r| r.process_id != entry.process_id);
         self.recent.insert(0, entry);
         self.recent.truncate(MAX_RECENT);

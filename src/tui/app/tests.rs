@@ -209,7 +209,11 @@ fn ctrl_c_quits_at_once_even_while_typing_or_in_a_dialog() {
 #[test]
 fn q_quits_when_not_typing_and_types_a_q_in_the_search_box() {
     let mut app = app();
-    assert!(app.update(ch('q')).is_empty());
+    let commands = app.update(ch('q'));
+    assert!(
+        matches!(commands.as_slice(), [Command::SearchIndex(q)] if q == "q"),
+        "only the search as you type: {commands:?}"
+    );
     assert!(!app.should_quit());
     assert_eq!(app.search.value(), "q");
     app.update(key(KeyCode::Tab));

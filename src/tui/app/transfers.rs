@@ -20,6 +20,16 @@ impl App {
             return Vec::new();
         };
         let name = safe_line(&document.display_name(), 80);
+        let pid = process.id.as_str().to_string();
+        if let Some(path) = self.index.saved(document.doc_id.as_str()).cloned()
+            && !self
+                .downloads
+                .for_doc(&pid, document.doc_id.as_str())
+                .is_some_and(|t| t.state.is_active())
+        {
+            self.ask_save_again(pid, doc, path);
+            return Vec::new();
+        }
         match self.downloads.enqueue(document, process) {
             Some(command) => {
                 self.show_download(&command);
@@ -44,17 +54,29 @@ impl App {
         let pid = process.process_id.as_str().to_string();
         let chosen = self.documents.marked_or_shown();
         let (docs, skipped): (Vec<usize>, Vec<usize>) = chosen.into_iter().partition(|&i| {
-            process
-                .documents
-                .get(i)
-                .is_some_and(|d| !self.downloads.has(&pid, d.doc_id.as_str()))
+            process.documents.get(i).is_some_and(|d| {
+                !self.downloads.has(&pid, d.doc_id.as_str()) && self.index.saved(d.doc_id.as_str()).is_none()
+            })
         });
+        let saved = skipped
+            .iter()
+            .filter(|&&i| {
+                process.documents.get(i).is_some_and(|d| {
+                    !self.downloads.has(&pid, d.doc_id.as_str()) && self.index.saved(d.doc_id.as_str()).is_some()
+                })
+            })
+            .count();
         if docs.is_empty() {
             let open = self.first_key(Action::Open);
             self.documents_notice = Some(Notice {
                 error: false,
                 text: match skipped.len() {
                     0 => "No document to download".to_string(),
+                    n if n == saved => format!(
+                        "{} already saved: nothing downloaded ({} on one says where)",
+                        thousands(n),
+                        self.first_key(Action::Download)
+                    ),
                     1 => format!("That document is already downloaded or on its way — {open} opens it"),
                     n => format!("All {} are already downloaded or on their way", thousands(n)),
                 },
@@ -77,7 +99,20 @@ impl App {
             });
             return Vec::new();
         };
-        let skipped = self.documents.marked_or_shown().len().saturating_sub(docs.len());
+        let chosen = self.documents.marked_or_shown();
+        let saved = self.current.as_ref().map_or(0, |p| {
+            chosen
+                .iter()
+                .filter(|&&i| {
+                    p.documents.get(i).is_some_and(|d| {
+                        !docs.contains(&i)
+                            && !self.downloads.has(process_id, d.doc_id.as_str())
+                            && self.index.saved(d.doc_id.as_str()).is_some()
+                    })
+                })
+                .count()
+        });
+        let skipped = chosen.len().saturating_sub(docs.len()).saturating_sub(saved);
         self.documents.clear_marks();
         let mut commands = Vec::new();
         for i in docs {
@@ -92,6 +127,9 @@ impl App {
         let added = commands.len();
         let plural = if added == 1 { "" } else { "s" };
         let mut text = format!("Queued {} download{plural}", thousands(added));
+        if saved > 0 {
+            text.push_str(&format!("; skipped {} already saved", thousands(saved)));
+        }
         if skipped > 0 {
             text.push_str(&format!(" ({} already downloaded or on their way)", thousands(skipped)));
         }

@@ -38,7 +38,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
         lines.push(Line::default());
     }
     let mut info = Vec::new();
-    if let Lookup::Loading { query, .. } = &app.lookup {
+    if let Some(mark) = &app.index.cached {
+        let ago = crate::text::relative_time(mark.seen, now);
+        info.push(if mark.offline {
+            Span::styled(format!("offline: cached, {ago}"), t.error)
+        } else {
+            Span::styled(format!("cached, {ago}"), t.warn)
+        });
+        if matches!(app.lookup, Lookup::Loading { .. }) {
+            info.push(Span::styled(format!(" {} refreshing", app.spinner_frame()), t.info));
+        }
+    } else if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
             crate::tr!(
                 app.lang,
@@ -165,7 +175,15 @@ fn details<'a>(app: &'a App, p: &'a Process, now: OffsetDateTime, width: usize, 
                     Some(s) => Span::styled(format!("● {}", safe_line(s, 60)), t.status(s)),
                     None => Span::styled("—", t.muted),
                 };
-                vec![label(&crate::tr!(app.lang, "field-status")), status]
+                let mut spans = vec![label(&crate::tr!(app.lang, "field-status")), status];
+                if let Some(at) = app.index.status_changed(p.process_id.as_str()) {
+                    let when = crate::text::relative_time_in(app.lang, at, now);
+                    spans.push(Span::styled(
+                        crate::tr!(app.lang, "status-changed", when = when),
+                        t.muted,
+                    ));
+                }
+                spans
             }
             1 => {
                 let name_style = if p.name.is_some() {

@@ -1,6 +1,7 @@
 //! The search box and the recent processes under it.
 
 use super::{draw_input, pane};
+use crate::index::HitKind;
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::fit;
@@ -46,6 +47,10 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
+    if app.showing_matches() {
+        draw_matches(frame, area, app);
+        return;
+    }
     let t = &app.theme;
     let focused = app.focus == Focus::Recent && !app.login.visible() && app.help.is_none();
     let info = if app.recent.is_empty() {
@@ -82,6 +87,81 @@ pub(super) fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
                 let room = (inner.width as usize).saturating_sub(2 + id_width + 2);
                 spans.push(Span::styled(fit::fit(&safe_line(name, 200), room), pick(t.text)));
             }
+            let line = Line::from(spans);
+            if selected {
+                ListItem::new(line).style(t.selected)
+            } else {
+                ListItem::new(line)
+            }
+        })
+        .collect();
+    frame.render_widget(List::new(items), inner);
+}
+
+/// The index's matches for the text typed, in place of the recent list:
+/// a process as its id and name, a document as its name and its process.
+fn draw_matches(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.focus == Focus::Recent && !app.login.visible() && app.help.is_none();
+    let matches = &app.index.matches;
+    let info = if matches.is_empty() {
+        Vec::new()
+    } else {
+        vec![Span::styled(matches.len().to_string(), t.muted)]
+    };
+    let block = pane(t, "Matches", focused, info);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if matches.is_empty() {
+        let enter = first_key(app, crate::tui::Action::Submit);
+        let first = match &app.index.error {
+            Some(error) => error.clone(),
+            None if app.index.matched == app.search.value() => "Nothing in the local index matches.".to_string(),
+            None => "Searching the local index…".to_string(),
+        };
+        let lines = vec![
+            Line::from(Span::styled(first, t.muted)),
+            Line::from(Span::styled(
+                format!("{enter} asks the server for the text typed."),
+                t.muted,
+            )),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    let width = inner.width as usize;
+    let range = app.index.cursor.window(matches.len(), inner.height as usize);
+    let items: Vec<ListItem> = range
+        .map(|i| {
+            let hit = &matches[i];
+            let selected = i == app.index.cursor.selected() && focused;
+            let pick = |style| if selected { t.selected } else { style };
+            let pointer = if selected { "› " } else { "  " };
+            let process = match &hit.process_name {
+                Some(name) => format!("{} {}", safe_line(&hit.process_id, 12), safe_line(name, 200)),
+                None => safe_line(&hit.process_id, 12),
+            };
+            let spans = match hit.kind {
+                HitKind::Process => vec![
+                    Span::styled(pointer, pick(t.key)),
+                    Span::styled(fit::fit(&process, width.saturating_sub(2)), pick(t.text)),
+                ],
+                HitKind::Document => {
+                    let name = safe_line(
+                        hit.doc_name.as_deref().or(hit.doc_id.as_deref()).unwrap_or_default(),
+                        200,
+                    );
+                    let keep = fit::width(&safe_line(&hit.process_id, 12));
+                    let name = fit::fit(&name, width.saturating_sub(2 + 2 + 3 + keep + 1));
+                    let room = width.saturating_sub(2 + 2 + fit::width(&name) + 3);
+                    vec![
+                        Span::styled(format!("{pointer}▪ "), pick(t.muted)),
+                        Span::styled(name, pick(t.text)),
+                        Span::styled(" · ", pick(t.muted)),
+                        Span::styled(fit::fit(&process, room), pick(t.muted)),
+                    ]
+                }
+            };
             let line = Line::from(spans);
             if selected {
                 ListItem::new(line).style(t.selected)
