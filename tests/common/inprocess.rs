@@ -48,8 +48,23 @@ impl TuiRig {
         height: u16,
         host: impl TerminalHost<TestBackend> + Send + 'static,
     ) -> TuiRig {
+        let sandbox = Sandbox::start(options).await.unwrap();
         let home = TempDir::new().unwrap();
         TuiRig::launch(sandbox, home, width, height, host, |_| {}).await
+    }
+
+    /// The same with the files in `paths` (a `config.toml` there is read),
+    /// kept in `home`: a second rig over the same paths is a restart.
+    pub async fn start_at(
+        home: TempDir,
+        paths: Paths,
+        options: SandboxOptions,
+        width: u16,
+        height: u16,
+        host: impl TerminalHost<TestBackend> + Send + 'static,
+    ) -> TuiRig {
+        let sandbox = Sandbox::start(options).await.unwrap();
+        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}).await
     }
 
     /// A new TUI over the files of `home` (another run of trackline by the
@@ -73,20 +88,18 @@ impl TuiRig {
         edit: impl FnOnce(&mut Settings),
     ) -> TuiRig {
         let paths = Paths::under(home.path());
-        TuiRig::start_at(home, paths, options, width, height, host).await
+        TuiRig::launch_at(sandbox, home, paths, width, height, host, edit).await
     }
 
-    /// The same with the files in `paths` (a `config.toml` there is read),
-    /// kept in `home`: a second rig over the same paths is a restart.
-    pub async fn start_at(
+    async fn launch_at(
+        sandbox: Sandbox,
         home: TempDir,
         paths: Paths,
-        options: SandboxOptions,
         width: u16,
         height: u16,
         host: impl TerminalHost<TestBackend> + Send + 'static,
+        edit: impl FnOnce(&mut Settings),
     ) -> TuiRig {
-        let sandbox = Sandbox::start(options).await.unwrap();
         let overrides = Overrides {
             base_url: Some(sandbox.base_url()),
             download_dir: Some(home.path().join("downloads")),

@@ -56,7 +56,11 @@ fn w_without_a_process_says_so_and_types_a_w_in_the_search_box() {
     assert!(app.update(ch('w')).is_empty());
     assert!(app.hint_notice.as_ref().unwrap().text.starts_with("No process shown"));
     app.update(ch('/'));
-    assert!(app.update(ch('w')).is_empty());
+    let typed = app.update(ch('w'));
+    assert!(
+        matches!(typed.as_slice(), [Command::SearchIndex(text)] if text == "w"),
+        "typing in the box only searches the index: {typed:?}"
+    );
     assert_eq!(app.search.value(), "w");
     assert!(watching(&app).is_empty());
 }
