@@ -136,7 +136,7 @@ fn errors_on_stderr_are_spanish_and_say_what_to_do() {
         .args(["--lang", "es", "process", "--id", "999999999"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("no se encontró process 999999999"));
+        .stderr(predicate::str::contains("no se encontró el proceso 999999999"));
 }
 
 #[test]
