@@ -271,3 +271,121 @@ search-query-empty = type a word to search for (a process id, a name, a document
 search-query-too-long = that search is { $n } characters long; the limit is { $max }: search for a few words of the name
 search-query-too-many-words = that search has { $n } words; the limit is { $max }: a few distinctive words find more
 stdout-closed = standard output was closed
+
+## login, logout, status
+cli-warning = trackline: warning: { $warning }
+login-no-email = no email: pass --email or set TRACKLINE_EMAIL
+login-password-for = Password for { $email }:{ " " }
+login-cannot-read-password = cannot read the password: { $reason }
+login-no-password = no password: pass --password-stdin, set TRACKLINE_PASSWORD, or run in a terminal
+login-expires = ; the session expires { $when }
+login-done = Logged in as { $email } at { $server } (profile { $profile }){ $expires }
+login-email-prompt-last = Email [{ $last }]:{ " " }
+login-email-prompt = Email:{ " " }
+login-cannot-prompt = cannot prompt: { $reason }
+login-cannot-read-email = cannot read the email: { $reason }
+login-no-email-given = no email given
+login-cannot-read-stdin = cannot read the password from standard input: { $reason }
+login-stdin-empty = the password on standard input is empty
+logout-done = Logged out of profile { $profile }
+logout-nowhere = Not logged in anywhere; nothing to do
+logout-not-logged-in = Not logged in; nothing to do
+status-profile = Profile:
+status-server = Server:
+status-proxy = Proxy:
+status-ca-certs = CA certs:
+status-log-file = Log file:
+status-email = Email:
+status-session = Session:
+status-ca-file = { $path } (from { $from })
+status-ca-besides = { $files } (besides the system's)
+status-session-other-server = none for this server (the stored one is for { $server })
+status-session-expired = expired { $when }; run `trackline login`
+status-session-valid = valid, expires { $when }
+status-session-none = not logged in; run `trackline login`
+expiry-unknown = at an unknown time (the token carries no expiry)
+expiry-at = at { $when } UTC ({ $ago })
+proxy-none = none
+proxy-bypassed = none ({ $by } names this server; { $proxy } is not used)
+proxy-via = { $proxy } (from { $from })
+retry-line = trackline: { $reason }; retrying in { $secs } s (attempt { $attempt } of { $max })
+transfer-ended-after = the download ended after { $received } of { $expected } bytes
+transfer-broke-after = the connection broke after { $received } bytes ({ $reason })
+
+## download, export, progress bars
+progress-files = files
+progress-total = total
+progress-eta = ETA
+download-output-one = --output FILE takes exactly one ATTACHMENT_ID
+download-nothing = trackline: nothing to download
+download-already-saved = trackline: attachment { $id } is already saved, unchanged, at { $path }; --force saves a new copy
+download-all-failed = trackline: all { $total } downloads failed
+download-some-failed = trackline: { $n } of { $total } downloads failed; the others are saved
+download-attachment-error = trackline: attachment { $id }: { $message }
+download-not-a-folder = { $path } is not a folder: give -o an existing or new folder (or --output FILE for one attachment)
+download-no-such-type = trackline: process { $id } has no documents of that type
+download-cannot-open = trackline: cannot open the file: { $reason }; it is saved at { $path }
+ids-cannot-read = cannot read --ids-from { $path }: { $reason }
+ids-bad-utf16 = the file says it is UTF-16 but is not; save it as CSV UTF-8
+ids-not-utf8 = line { $line }, byte { $byte } is not UTF-8 (the file is probably Latin-1 or Windows-1252): save it from the spreadsheet as "CSV UTF-8" (or as UTF-8 text) and try again
+ids-not-an-id = line { $line }: { $text } is not a process id; skipped
+export-no-ids = trackline: { $path } lists no process ids; nothing to export
+export-cannot-create = cannot create { $path }: { $reason }
+export-bad-manifest = trackline: ignoring the previous manifest ({ $reason }); every file is downloaded again
+export-document-error = trackline: process { $process } document { $document }: { $message }
+export-summary = trackline: { $downloaded } downloaded, { $unchanged } unchanged, { $failed } failed; manifest: { $path }
+
+## index
+index-no-ids = trackline: { $path } lists no process ids; nothing to index
+index-cannot-open = cannot open the index: { $reason }
+index-stopped = trackline: stopped; the { $processes } processes looked up so far are in the index
+index-process-error = trackline: process { $id }: { $message }
+index-summary = trackline: { $processes } processes with { $documents } documents in the index of profile { $profile }; { $not_found } not found, { $failed } failed
+index-none = trackline: profile { $profile } has no index; nothing to forget
+index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents
+progress-processes = processes
+progress-looking-up = looking up
+
+## watch
+watch-no-ids = no process to watch: give process ids, or an --ids-from file that lists some
+watch-paused = trackline: { $message }; no checks until the server answers (next try in { $secs } s)
+watch-resumed = trackline: the server answers again; watching goes on
+watch-still = trackline: { $message }; still watching it
+watch-process-still = trackline: process { $id }: { $message }; still watching it
+
+## search and history
+search-control-removed = trackline: warning: control characters were removed from the search; searching for "{ $query }"
+search-no-index = trackline: nothing is indexed for profile { $profile } yet: processes are remembered as they are looked up (`trackline process`, `download`, `export`, the TUI), or many at once with `trackline index --ids-from FILE`
+search-no-match = trackline: nothing in the index of profile { $profile } matches "{ $query }"
+search-some-shown = trackline: { $shown } of { $total } matches shown; --limit shows more
+search-best-shown = trackline: the { $shown } best matches shown; --limit shows more
+search-stopped = the search stopped: { $reason }
+history-no-id = give the id of a process
+history-never-seen = trackline: process { $id } was never seen with profile { $profile }: `trackline process --id { $id }` looks it up and starts its history
+column-kind = KIND
+column-process = PROCESS
+column-name = NAME
+column-document = DOCUMENT
+column-status = STATUS
+column-seen = SEEN
+column-when = WHEN
+index-repaired = the index { $path } was not a usable database ({ $reason }); it was moved to { $aside } and a new one started: processes are remembered again as they are looked up
+keyring-unavailable = the OS keyring is not available ({ $reason }); the token is kept in { $path } (mode 0600) instead
+
+## config
+config-init-exists = { $path } already exists; not overwriting it (edit it, or move it away and run this again)
+config-init-done = trackline: wrote a commented template; `trackline config show` prints the settings in effect
+config-show-read = read
+config-show-defaults = not present: defaults
+source-default = default
+source-remembered = last login
+source-file = config file
+source-env = environment
+source-flag = command line
+cli-no-runtime = cannot start the async runtime: { $reason }
+cli-no-sandbox = this build has no sandbox: rebuild with the default features to use `trackline demo`
+process-no-query = give a non-empty --id or --name
+keys-unknown-action = unknown action { $name } in [keys]; known actions: { $known }
+keys-bad-key = [keys] { $action }: { $reason }
+keys-conflict = [keys]: { $key } is bound to both { $first } and { $second }; give one of them another key
+keys-no-keys = [keys] { $action }: give at least one key

@@ -271,3 +271,121 @@ search-query-empty = escriba una palabra que buscar (un id de proceso, un nombre
 search-query-too-long = esa búsqueda tiene { $n } caracteres; el límite es { $max }: busque unas pocas palabras del nombre
 search-query-too-many-words = esa búsqueda tiene { $n } palabras; el límite es { $max }: unas pocas palabras distintivas encuentran más
 stdout-closed = la salida estándar se cerró
+
+## login, logout, status
+cli-warning = trackline: aviso: { $warning }
+login-no-email = falta el correo: pase --email o defina TRACKLINE_EMAIL
+login-password-for = Contraseña de { $email }:{ " " }
+login-cannot-read-password = no se puede leer la contraseña: { $reason }
+login-no-password = falta la contraseña: pase --password-stdin, defina TRACKLINE_PASSWORD o ejecútelo en un terminal
+login-expires = ; la sesión caduca { $when }
+login-done = Sesión iniciada como { $email } en { $server } (perfil { $profile }){ $expires }
+login-email-prompt-last = Correo [{ $last }]:{ " " }
+login-email-prompt = Correo:{ " " }
+login-cannot-prompt = no se puede preguntar: { $reason }
+login-cannot-read-email = no se puede leer el correo: { $reason }
+login-no-email-given = no se indicó ningún correo
+login-cannot-read-stdin = no se puede leer la contraseña de la entrada estándar: { $reason }
+login-stdin-empty = la contraseña de la entrada estándar está vacía
+logout-done = Sesión cerrada en el perfil { $profile }
+logout-nowhere = No hay ninguna sesión; nada que hacer
+logout-not-logged-in = No hay sesión; nada que hacer
+status-profile = Perfil:
+status-server = Servidor:
+status-proxy = Proxy:
+status-ca-certs = Certificados CA:
+status-log-file = Registro:
+status-email = Correo:
+status-session = Sesión:
+status-ca-file = { $path } (de { $from })
+status-ca-besides = { $files } (además de los del sistema)
+status-session-other-server = ninguna para este servidor (la guardada es de { $server })
+status-session-expired = caducada { $when }; ejecute `trackline login`
+status-session-valid = válida, caduca { $when }
+status-session-none = sin sesión; ejecute `trackline login`
+expiry-unknown = en un momento desconocido (el token no dice cuándo caduca)
+expiry-at = el { $when } UTC ({ $ago })
+proxy-none = ninguno
+proxy-bypassed = ninguno ({ $by } nombra este servidor; { $proxy } no se usa)
+proxy-via = { $proxy } (de { $from })
+retry-line = trackline: { $reason }; se reintenta en { $secs } s (intento { $attempt } de { $max })
+transfer-ended-after = la descarga terminó tras { $received } de { $expected } bytes
+transfer-broke-after = la conexión se cortó tras { $received } bytes ({ $reason })
+
+## download, export, progress bars
+progress-files = archivos
+progress-total = total
+progress-eta = quedan
+download-output-one = --output ARCHIVO admite un solo ATTACHMENT_ID
+download-nothing = trackline: nada que descargar
+download-already-saved = trackline: el adjunto { $id } ya está guardado, sin cambios, en { $path }; --force guarda una copia nueva
+download-all-failed = trackline: fallaron las { $total } descargas
+download-some-failed = trackline: fallaron { $n } de { $total } descargas; las demás están guardadas
+download-attachment-error = trackline: adjunto { $id }: { $message }
+download-not-a-folder = { $path } no es una carpeta: indique con -o una carpeta existente o nueva (o --output ARCHIVO para un adjunto)
+download-no-such-type = trackline: el proceso { $id } no tiene documentos de ese tipo
+download-cannot-open = trackline: no se puede abrir el archivo: { $reason }; está guardado en { $path }
+ids-cannot-read = no se puede leer --ids-from { $path }: { $reason }
+ids-bad-utf16 = el archivo dice ser UTF-16 pero no lo es; guárdelo como CSV UTF-8
+ids-not-utf8 = la línea { $line }, byte { $byte }, no es UTF-8 (el archivo es probablemente Latin-1 o Windows-1252): guárdelo desde la hoja de cálculo como "CSV UTF-8" (o como texto UTF-8) e inténtelo de nuevo
+ids-not-an-id = línea { $line }: { $text } no es un id de proceso; se omite
+export-no-ids = trackline: { $path } no tiene ids de proceso; nada que exportar
+export-cannot-create = no se puede crear { $path }: { $reason }
+export-bad-manifest = trackline: se ignora el manifiesto anterior ({ $reason }); se vuelven a descargar todos los archivos
+export-document-error = trackline: proceso { $process }, documento { $document }: { $message }
+export-summary = trackline: { $downloaded } descargados, { $unchanged } sin cambios, { $failed } fallidos; manifiesto: { $path }
+
+## index
+index-no-ids = trackline: { $path } no tiene ids de proceso; nada que indexar
+index-cannot-open = no se puede abrir el índice: { $reason }
+index-stopped = trackline: detenido; los { $processes } procesos consultados hasta ahora están en el índice
+index-process-error = trackline: proceso { $id }: { $message }
+index-summary = trackline: { $processes } procesos con { $documents } documentos en el índice del perfil { $profile }; { $not_found } no encontrados, { $failed } fallidos
+index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
+index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos
+progress-processes = procesos
+progress-looking-up = consultando
+
+## watch
+watch-no-ids = ningún proceso que vigilar: indique ids de proceso, o un archivo --ids-from que los liste
+watch-paused = trackline: { $message }; no hay comprobaciones hasta que el servidor responda (próximo intento en { $secs } s)
+watch-resumed = trackline: el servidor vuelve a responder; la vigilancia continúa
+watch-still = trackline: { $message }; se sigue vigilando
+watch-process-still = trackline: proceso { $id }: { $message }; se sigue vigilando
+
+## search and history
+search-control-removed = trackline: aviso: se quitaron caracteres de control de la búsqueda; se busca "{ $query }"
+search-no-index = trackline: aún no hay nada indexado para el perfil { $profile }: los procesos se recuerdan al consultarlos (`trackline process`, `download`, `export`, la interfaz), o muchos a la vez con `trackline index --ids-from ARCHIVO`
+search-no-match = trackline: nada del índice del perfil { $profile } coincide con "{ $query }"
+search-some-shown = trackline: se muestran { $shown } de { $total } coincidencias; --limit muestra más
+search-best-shown = trackline: se muestran las { $shown } mejores coincidencias; --limit muestra más
+search-stopped = la búsqueda se detuvo: { $reason }
+history-no-id = indique el id de un proceso
+history-never-seen = trackline: el proceso { $id } nunca se vio con el perfil { $profile }: `trackline process --id { $id }` lo consulta y empieza su historial
+column-kind = TIPO
+column-process = PROCESO
+column-name = NOMBRE
+column-document = DOCUMENTO
+column-status = ESTADO
+column-seen = VISTO
+column-when = CUÁNDO
+index-repaired = el índice { $path } no era una base de datos utilizable ({ $reason }); se movió a { $aside } y se empezó uno nuevo: los procesos se vuelven a recordar al consultarlos
+keyring-unavailable = el llavero del sistema no está disponible ({ $reason }); el token se guarda en { $path } (modo 0600)
+
+## config
+config-init-exists = { $path } ya existe; no se sobrescribe (edítelo, o muévalo y vuelva a ejecutar esto)
+config-init-done = trackline: se escribió una plantilla comentada; `trackline config show` muestra los ajustes en vigor
+config-show-read = leído
+config-show-defaults = no existe: valores por defecto
+source-default = por defecto
+source-remembered = último inicio de sesión
+source-file = archivo de configuración
+source-env = entorno
+source-flag = línea de órdenes
+cli-no-runtime = no se puede iniciar el entorno asíncrono: { $reason }
+cli-no-sandbox = esta compilación no tiene sandbox: vuelva a compilar con las características por defecto para usar `trackline demo`
+process-no-query = indique un --id o un --name no vacíos
+keys-unknown-action = acción desconocida { $name } en [keys]; acciones conocidas: { $known }
+keys-bad-key = [keys] { $action }: tecla no válida ({ $reason })
+keys-conflict = [keys]: { $key } está asignada a la vez a { $first } y a { $second }; dé a una de ellas otra tecla
+keys-no-keys = [keys] { $action }: indique al menos una tecla

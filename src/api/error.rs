@@ -277,7 +277,12 @@ impl ApiError {
             ApiError::NotLoggedIn => tr!(lang, "api-not-logged-in"),
             ApiError::Unauthorized { message } => tr!(lang, "api-unauthorized", detail = said(message)),
             ApiError::NotFound { what, message } => {
-                tr!(lang, "api-not-found", what = looked_up(lang, what), detail = said(message))
+                tr!(
+                    lang,
+                    "api-not-found",
+                    what = looked_up(lang, what),
+                    detail = said(message)
+                )
             }
             ApiError::RateLimited { retry_after } => match retry_after {
                 Some(d) => tr!(lang, "api-rate-limited-after", secs = d.as_secs()),
@@ -297,18 +302,33 @@ impl ApiError {
                 } else {
                     tr!(lang, "api-body-starting", snippet = format!("{snippet:?}"))
                 };
-                tr!(lang, "api-unexpected-body", content_type = content_type.as_str(), start = start)
+                tr!(
+                    lang,
+                    "api-unexpected-body",
+                    content_type = content_type.as_str(),
+                    start = start
+                )
             }
             ApiError::BadJson(reason) => tr!(lang, "api-bad-json", reason = reason.as_str()),
             ApiError::TooLarge { limit } => tr!(lang, "api-too-large", limit = limit.to_string()),
             ApiError::InvalidUrl { url, reason } => {
-                tr!(lang, "api-invalid-url", url = format!("{url:?}"), reason = reason.as_str())
+                tr!(
+                    lang,
+                    "api-invalid-url",
+                    url = format!("{url:?}"),
+                    reason = reason.as_str()
+                )
             }
             ApiError::RedirectRefused { from, to } => {
                 tr!(lang, "api-redirect-refused", from = from.as_str(), to = to.as_str())
             }
             ApiError::Tls { host, problem } => {
-                tr!(lang, "api-tls", host = host.as_str(), problem = tls_problem(lang, problem))
+                tr!(
+                    lang,
+                    "api-tls",
+                    host = host.as_str(),
+                    problem = tls_problem(lang, problem)
+                )
             }
             ApiError::ProxyAuth { proxy } => tr!(lang, "api-proxy-auth", proxy = proxy.as_str()),
             ApiError::ProxyRefused { proxy, host } => {
@@ -349,7 +369,10 @@ fn tls_problem(lang: crate::i18n::Lang, problem: &str) -> String {
             "its certificate is signed by an unknown certificate authority (unknown issuer)",
             tr!(lang, "tls-unknown-issuer"),
         ),
-        ("its certificate is for another name (wrong name)", tr!(lang, "tls-wrong-name")),
+        (
+            "its certificate is for another name (wrong name)",
+            tr!(lang, "tls-wrong-name"),
+        ),
         ("its certificate has expired", tr!(lang, "tls-expired")),
         (
             "its certificate is not valid yet; check this computer's clock",

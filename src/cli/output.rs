@@ -5,9 +5,11 @@ use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
 use super::stdout::outln;
 use crate::api::{Process, ProcessQuery};
+use crate::config::Source;
 use crate::config::{Config, Paths};
 use crate::exit;
 use crate::text::{relative_time, safe_line};
+use crate::tr;
 use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ pub(super) async fn process(context: &Context, args: &ProcessArgs) -> Result<u8,
     let query = match (&args.id, &args.name) {
         (Some(id), _) if !id.trim().is_empty() => ProcessQuery::Id(id.trim().to_string()),
         (_, Some(name)) if !name.trim().is_empty() => ProcessQuery::Name(name.trim().to_string()),
-        _ => return Err(CliError::Usage("give a non-empty --id or --name".to_string())),
+        _ => return Err(CliError::Usage(tr!(context.settings.lang, "process-no-query"))),
     };
     let session = context.signed_in().await?;
     let processes = crate::engine::lookup::process(&session, &query, None).await?;
@@ -133,24 +135,29 @@ pub(super) fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8,
             config_show(&context)?;
         }
         ConfigCommand::Init => {
+            let lang = super::early_lang(global);
+            let shown = |path: &std::path::Path| path.display().to_string();
             if path.exists() {
-                return Err(CliError::Other(format!(
-                    "{} already exists; not overwriting it (edit it, or move it away and run this again)",
-                    path.display()
-                )));
+                return Err(CliError::Other(tr!(lang, "config-init-exists", path = shown(path))));
             }
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| CliError::Other(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    CliError::Other(tr!(
+                        lang,
+                        "export-cannot-create",
+                        path = shown(dir),
+                        reason = e.to_string()
+                    ))
+                })?;
             }
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(path)
                 .and_then(|mut f| f.write_all(Config::template().as_bytes()))
-                .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| CliError::Other(tr!(lang, "store-write", path = shown(path), reason = e.to_string())))?;
             outln!("{}", path.display())?;
-            eprintln!("trackline: wrote a commented template; `trackline config show` prints the settings in effect");
+            eprintln!("{}", tr!(lang, "config-init-done"));
         }
     }
     Ok(exit::OK)
@@ -159,19 +166,36 @@ pub(super) fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8,
 /// `trackline config show`: every setting, its value and where it came from.
 pub(super) fn config_show(context: &Context) -> Result<(), CliError> {
     let settings = &context.settings;
+    let lang = settings.lang;
     outln!(
         "# {} ({})",
         settings.config_file.display(),
         if settings.config_loaded {
-            "read"
+            tr!(lang, "config-show-read")
         } else {
-            "not present: defaults"
+            tr!(lang, "config-show-defaults")
         }
     )?;
     for (setting, value, source) in settings.entries() {
-        outln!("{:<22} = {:<50} # {source}", setting.name(), value)?;
+        outln!(
+            "{:<22} = {:<50} # {}",
+            setting.name(),
+            value,
+            source_words(lang, source)
+        )?;
     }
     Ok(())
+}
+
+/// Where a setting came from, in `lang`.
+fn source_words(lang: crate::i18n::Lang, source: Source) -> String {
+    match source {
+        Source::Default => tr!(lang, "source-default"),
+        Source::Remembered => tr!(lang, "source-remembered"),
+        Source::File => tr!(lang, "source-file"),
+        Source::Env => tr!(lang, "source-env"),
+        Source::Flag => tr!(lang, "source-flag"),
+    }
 }
 
 /// `trackline completions SHELL`: the script on stdout.

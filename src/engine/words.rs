@@ -1,4 +1,5 @@
-//! The errors of the layers below the front ends in a [`Lang`]: each has a
+//! The errors of the layers below the front ends (but downloads': see
+//! `transfer/words.rs`) in a [`Lang`]: each has a
 //! `localized` beside its English `Display` (which stays as it was; the
 //! English catalogue holds the same words). What the OS, SQLite, the TOML
 //! parser or the server said is kept as sent.
@@ -10,61 +11,11 @@ use crate::i18n::Lang;
 use crate::index::{IndexError, SearchQueryError};
 use crate::inspect::InspectError;
 use crate::store::StoreError;
-use crate::transfer::TransferError;
 use crate::tr;
-use std::io;
 use std::path::Path;
 
 fn shown(path: &Path) -> String {
     path.display().to_string()
-}
-
-impl TransferError {
-    /// The message in `lang`.
-    pub fn localized(&self, lang: Lang) -> String {
-        match self {
-            TransferError::Api(e) => e.localized(lang),
-            TransferError::Io { path, source } => tr!(
-                lang,
-                "transfer-io",
-                path = shown(path),
-                reason = source.to_string(),
-                hint = io_hint(lang, source)
-            ),
-            TransferError::Exists { path } => tr!(lang, "transfer-exists", path = shown(path)),
-            TransferError::Incomplete {
-                expected,
-                received,
-                part,
-            } => tr!(
-                lang,
-                "transfer-incomplete",
-                received = received.to_string(),
-                expected = expected.to_string(),
-                part = shown(part)
-            ),
-            TransferError::TooLong { expected } => tr!(lang, "transfer-too-long", expected = expected.to_string()),
-            TransferError::Interrupted { received, reason, part } => tr!(
-                lang,
-                "transfer-interrupted",
-                received = received.to_string(),
-                reason = reason.as_str(),
-                part = shown(part)
-            ),
-            TransferError::Cancelled { .. } => tr!(lang, "transfer-cancelled"),
-        }
-    }
-}
-
-fn io_hint(lang: Lang, error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded => {
-            tr!(lang, "transfer-hint-full")
-        }
-        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => tr!(lang, "transfer-hint-read-only"),
-        io::ErrorKind::NotADirectory => tr!(lang, "transfer-hint-not-a-folder"),
-        _ => String::new(),
-    }
 }
 
 impl ConfigError {
@@ -175,7 +126,12 @@ impl InspectError {
     pub fn localized(&self, lang: Lang) -> String {
         match self {
             InspectError::Unreadable { path, source } => {
-                tr!(lang, "inspect-unreadable", path = path.as_str(), reason = source.to_string())
+                tr!(
+                    lang,
+                    "inspect-unreadable",
+                    path = path.as_str(),
+                    reason = source.to_string()
+                )
             }
             InspectError::Cancelled => tr!(lang, "inspect-cancelled"),
             InspectError::OutOfTime { seconds } => tr!(lang, "inspect-out-of-time", seconds = seconds.to_string()),
@@ -230,6 +186,8 @@ impl SearchQueryError {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::transfer::TransferError;
+    use std::io;
     use std::path::PathBuf;
 
     fn io(kind: io::ErrorKind) -> io::Error {
@@ -239,7 +197,8 @@ mod tests {
     /// One of each variant, as (English display, Spanish).
     fn all() -> Vec<(String, String, String)> {
         let p = || PathBuf::from("/x/y");
-        let pair = |display: String, localized: &dyn Fn(Lang) -> String| (display, localized(Lang::En), localized(Lang::Es));
+        let pair =
+            |display: String, localized: &dyn Fn(Lang) -> String| (display, localized(Lang::En), localized(Lang::Es));
         let mut out = Vec::new();
         let transfers = vec![
             TransferError::Io {
