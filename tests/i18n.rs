@@ -165,7 +165,7 @@ fn an_unknown_lang_flag_is_a_usage_error_and_an_unknown_locale_is_english() {
     let text = String::from_utf8_lossy(&shown.stdout);
     assert!(
         text.lines()
-            .any(|l| l.starts_with("lang ") && l.contains("# command line")),
+            .any(|l| l.starts_with("lang ") && l.contains("# línea de órdenes")),
         "{text}"
     );
 }
