@@ -389,3 +389,78 @@ keys-unknown-action = unknown action { $name } in [keys]; known actions: { $know
 keys-bad-key = [keys] { $action }: { $reason }
 keys-conflict = [keys]: { $key } is bound to both { $first } and { $second }; give one of them another key
 keys-no-keys = [keys] { $action }: give at least one key
+
+## inspect
+inspect-no-source = give an ATTACHMENT_ID or --file PATH
+inspect-file = File
+inspect-kind = Kind
+inspect-kind-value = { $kind } · { $media_type } · { $bytes } bytes
+inspect-pages = Pages
+inspect-title = Title
+inspect-producer = Producer
+inspect-created = Created
+inspect-embedded = Embedded
+inspect-picture = Picture
+inspect-picture-value = { $width } × { $height } pixels, { $format }, orientation { $orientation }
+inspect-warnings = Warnings
+inspect-type-invoice = invoice
+inspect-type-credit-note = credit note
+inspect-e-invoice = E-invoice
+inspect-profile = Profile
+inspect-number = Number
+inspect-issued = Issued
+inspect-issued-value = { $issued }   due { $due }
+inspect-currency = Currency
+inspect-seller = Seller
+inspect-buyer = Buyer
+inspect-net = Net
+inspect-tax = Tax
+inspect-tax-line = { $category } { $rate } of { $base } = { $amount }
+inspect-withheld = Withheld
+inspect-total = Total
+inspect-payable = Payable
+inspect-signed = Signed
+inspect-signed-value = yes (the signature is not verified)
+inspect-lines = Lines
+inspect-more-lines = … { $n } more lines (--json lists them)
+inspect-checks = Checks
+inspect-no-checks = (the document has too few figures to check)
+inspect-check-ok = ok
+inspect-check-bad = BAD
+check-lines = lines
+check-line-amounts = line_amounts
+check-net = net
+check-tax-rates = tax_rates
+check-tax-total = tax_total
+check-grand-total = grand_total
+check-payable = payable
+check-off = { $what } { $computed }, but the document says { $stated } (off by { $off })
+check-lines-add-up = the { $n ->
+    [one] 1 line
+   *[other] { $n } lines
+} add up to
+check-net-comes-to = the lines, charges and allowances come to
+check-taxes-add-up = the taxes of the { $n ->
+    [one] 1 rate
+   *[other] { $n } rates
+} add up to
+check-net-plus-tax = net + tax
+check-minus-withheld = { " " }− withheld
+check-plus-charges = { " " }+ other charges
+check-grand-total-is = the grand total =
+check-grand-total-adjusted = the grand total { $sign } { $adjustment } =
+check-line-off = line { $line }: { $quantity } × { $price }{ $adjusted } = { $computed }, but the line says { $amount }
+check-line-adjusted = { " " }± charges and allowances
+check-line-amounts-ok = quantity × price = amount on { $n ->
+    [one] 1 line
+   *[other] { $n } lines
+}
+check-rate-off = { $rate }% of { $base } = { $computed }, but the document says { $amount }
+check-tax-rates-ok = rate × base = tax for { $n ->
+    [one] 1 rate
+   *[other] { $n } rates
+}
+kind-image = image
+kind-archive = archive
+kind-text = text
+kind-binary = binary

@@ -389,3 +389,78 @@ keys-unknown-action = acción desconocida { $name } en [keys]; acciones conocida
 keys-bad-key = [keys] { $action }: tecla no válida ({ $reason })
 keys-conflict = [keys]: { $key } está asignada a la vez a { $first } y a { $second }; dé a una de ellas otra tecla
 keys-no-keys = [keys] { $action }: indique al menos una tecla
+
+## inspect
+inspect-no-source = indique un ATTACHMENT_ID o --file RUTA
+inspect-file = Archivo
+inspect-kind = Tipo
+inspect-kind-value = { $kind } · { $media_type } · { $bytes } bytes
+inspect-pages = Páginas
+inspect-title = Título
+inspect-producer = Productor
+inspect-created = Creado
+inspect-embedded = Incrustados
+inspect-picture = Imagen
+inspect-picture-value = { $width } × { $height } píxeles, { $format }, orientación { $orientation }
+inspect-warnings = Avisos
+inspect-type-invoice = factura
+inspect-type-credit-note = factura rectificativa
+inspect-e-invoice = Factura-e
+inspect-profile = Perfil
+inspect-number = Número
+inspect-issued = Emitida
+inspect-issued-value = { $issued }   vence { $due }
+inspect-currency = Moneda
+inspect-seller = Vendedor
+inspect-buyer = Comprador
+inspect-net = Base
+inspect-tax = Impuestos
+inspect-tax-line = { $category } { $rate } de { $base } = { $amount }
+inspect-withheld = Retenido
+inspect-total = Total
+inspect-payable = A pagar
+inspect-signed = Firmada
+inspect-signed-value = sí (la firma no se verifica)
+inspect-lines = Líneas
+inspect-more-lines = … { $n } líneas más (--json las lista)
+inspect-checks = Comprobaciones
+inspect-no-checks = (el documento tiene muy pocas cifras que comprobar)
+inspect-check-ok = ok
+inspect-check-bad = MAL
+check-lines = líneas
+check-line-amounts = importes
+check-net = base
+check-tax-rates = tipos
+check-tax-total = impuestos
+check-grand-total = total
+check-payable = a pagar
+check-off = { $what } { $computed }, pero el documento dice { $stated } (diferencia de { $off })
+check-lines-add-up = { $n ->
+    [one] la línea suma
+   *[other] las { $n } líneas suman
+}
+check-net-comes-to = las líneas, cargos y descuentos dan
+check-taxes-add-up = { $n ->
+    [one] el impuesto del tipo suma
+   *[other] los impuestos de los { $n } tipos suman
+}
+check-net-plus-tax = base + impuestos
+check-minus-withheld = { " " }− retenido
+check-plus-charges = { " " }+ otros cargos
+check-grand-total-is = el total =
+check-grand-total-adjusted = el total { $sign } { $adjustment } =
+check-line-off = línea { $line }: { $quantity } × { $price }{ $adjusted } = { $computed }, pero la línea dice { $amount }
+check-line-adjusted = { " " }± cargos y descuentos
+check-line-amounts-ok = cantidad × precio = importe en { $n ->
+    [one] 1 línea
+   *[other] { $n } líneas
+}
+check-rate-off = { $rate } % de { $base } = { $computed }, pero el documento dice { $amount }
+check-tax-rates-ok = tipo × base = impuesto en { $n ->
+    [one] 1 tipo
+   *[other] { $n } tipos
+}
+kind-image = imagen
+kind-archive = archivo comprimido
+kind-text = texto
+kind-binary = binario
