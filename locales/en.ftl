@@ -464,3 +464,6 @@ kind-image = image
 kind-archive = archive
 kind-text = text
 kind-binary = binary
+process-label = Process
+column-id = ID
+column-type = TYPE

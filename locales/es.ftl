@@ -464,3 +464,6 @@ kind-image = imagen
 kind-archive = archivo comprimido
 kind-text = texto
 kind-binary = binario
+process-label = Proceso
+column-id = ID
+column-type = TIPO

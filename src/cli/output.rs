@@ -8,7 +8,8 @@ use crate::api::{Process, ProcessQuery};
 use crate::config::Source;
 use crate::config::{Config, Paths};
 use crate::exit;
-use crate::text::{relative_time, safe_line};
+use crate::i18n::Lang;
+use crate::text::{relative_time_in, safe_line};
 use crate::tr;
 use clap::CommandFactory;
 use std::io::Write;
@@ -33,7 +34,7 @@ pub(super) async fn process(context: &Context, args: &ProcessArgs) -> Result<u8,
             if i > 0 {
                 writeln!(stdout)?;
             }
-            stdout.write_all(render_process(p, now).as_bytes())
+            stdout.write_all(render_process(context.settings.lang, p, now).as_bytes())
         })
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
@@ -50,19 +51,19 @@ fn write_json(out: &mut impl Write, processes: &[Process]) -> std::io::Result<()
 
 /// A process as a human reads it: its fields, additional data and documents.
 /// Every server string is made safe.
-pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
+pub(super) fn render_process(lang: Lang, process: &Process, now: OffsetDateTime) -> String {
     let mut out = String::new();
     let mut field = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
-    field("Process", safe_line(process.process_id.as_str(), 200));
+    field(&lang.t("process-label"), safe_line(process.process_id.as_str(), 200));
     field(
-        "Name",
+        &lang.t("field-name"),
         process
             .name
             .as_deref()
             .map_or_else(|| "—".to_string(), |n| safe_line(n, 300)),
     );
     field(
-        "Status",
+        &lang.t("field-status"),
         process
             .status
             .as_deref()
@@ -70,14 +71,19 @@ pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
     );
     let created = match (process.created(), process.created_at.as_deref()) {
         (Some(at), _) => {
-            let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-            let shown = at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default();
-            format!("{shown} ({})", relative_time(at, now))
+            let utc = at.to_offset(time::UtcOffset::UTC);
+            let shown = match lang {
+                Lang::En => utc
+                    .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC"))
+                    .unwrap_or_default(),
+                Lang::Es => format!("{} UTC", crate::text::date_time(lang, utc)),
+            };
+            format!("{shown} ({})", relative_time_in(lang, at, now))
         }
         (None, Some(raw)) => safe_line(raw, 100),
         (None, None) => "—".to_string(),
     };
-    field("Created", created);
+    field(&lang.t("field-created"), created);
     for (key, value) in &process.extra {
         let shown = match value {
             serde_json::Value::String(s) => s.clone(),
@@ -85,7 +91,7 @@ pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
         };
         out.push_str(&format!("{:<12}{}\n", safe_line(key, 40), safe_line(&shown, 300)));
     }
-    out.push_str(&format!("\nDocuments ({})\n", process.documents.len()));
+    out.push_str(&format!("\n{} ({})\n", lang.t("pane-documents"), process.documents.len()));
     if !process.documents.is_empty() {
         let id_width = process
             .documents
@@ -101,7 +107,12 @@ pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
             .max()
             .unwrap_or(4)
             .max(4);
-        out.push_str(&format!("  {:<id_width$}  {:<type_width$}  NAME\n", "ID", "TYPE"));
+        out.push_str(&format!(
+            "  {:<id_width$}  {:<type_width$}  {}\n",
+            lang.t("column-id"),
+            lang.t("column-type"),
+            lang.t("column-name")
+        ));
         for doc in &process.documents {
             out.push_str(&format!(
                 "  {:<id_width$}  {:<type_width$}  {}\n",
