@@ -467,3 +467,5 @@ kind-binary = binary
 process-label = Process
 column-id = ID
 column-type = TYPE
+origin-from = from { $name }
+origin-not-the-profiles = { $from }, not the profile's { $own }

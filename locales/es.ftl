@@ -320,7 +320,10 @@ download-output-one = --output ARCHIVO admite un solo ATTACHMENT_ID
 download-nothing = trackline: nada que descargar
 download-already-saved = trackline: el adjunto { $id } ya está guardado, sin cambios, en { $path }; --force guarda una copia nueva
 download-all-failed = trackline: fallaron las { $total } descargas
-download-some-failed = trackline: fallaron { $n } de { $total } descargas; las demás están guardadas
+download-some-failed = trackline: { $n ->
+    [one] falló 1
+   *[other] fallaron { $n }
+} de { $total } descargas; las demás están guardadas
 download-attachment-error = trackline: adjunto { $id }: { $message }
 download-not-a-folder = { $path } no es una carpeta: indique con -o una carpeta existente o nueva (o --output ARCHIVO para un adjunto)
 download-no-such-type = trackline: el proceso { $id } no tiene documentos de ese tipo
@@ -333,14 +336,26 @@ export-no-ids = trackline: { $path } no tiene ids de proceso; nada que exportar
 export-cannot-create = no se puede crear { $path }: { $reason }
 export-bad-manifest = trackline: se ignora el manifiesto anterior ({ $reason }); se vuelven a descargar todos los archivos
 export-document-error = trackline: proceso { $process }, documento { $document }: { $message }
-export-summary = trackline: { $downloaded } descargados, { $unchanged } sin cambios, { $failed } fallidos; manifiesto: { $path }
+export-summary = trackline: { $downloaded ->
+    [one] 1 descargado
+   *[other] { $downloaded } descargados
+}, { $unchanged } sin cambios, { $failed ->
+    [one] 1 fallido
+   *[other] { $failed } fallidos
+}; manifiesto: { $path }
 
 ## index
 index-no-ids = trackline: { $path } no tiene ids de proceso; nada que indexar
 index-cannot-open = no se puede abrir el índice: { $reason }
 index-stopped = trackline: detenido; los { $processes } procesos consultados hasta ahora están en el índice
 index-process-error = trackline: proceso { $id }: { $message }
-index-summary = trackline: { $processes } procesos con { $documents } documentos en el índice del perfil { $profile }; { $not_found } no encontrados, { $failed } fallidos
+index-summary = trackline: { $processes } procesos con { $documents } documentos en el índice del perfil { $profile }; { $not_found ->
+    [one] 1 no encontrado
+   *[other] { $not_found } no encontrados
+}, { $failed ->
+    [one] 1 fallido
+   *[other] { $failed } fallidos
+}
 index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
 index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos
 progress-processes = procesos
@@ -467,3 +482,5 @@ kind-binary = binario
 process-label = Proceso
 column-id = ID
 column-type = TIPO
+origin-from = de { $name }
+origin-not-the-profiles = { $from }, no el del perfil, { $own }

@@ -290,7 +290,7 @@ fn headless_summaries_and_status_are_spanish_and_english_is_as_it_was() {
         "{index}"
     );
     assert!(index.contains("no se encontró el proceso 424242424"), "{index}");
-    assert!(index.contains("1 no encontrados, 0 fallidos"), "{index}");
+    assert!(index.contains("1 no encontrado, 0 fallidos"), "{index}");
     let status = rig.cmd().env("TRACKLINE_LANG", "es").arg("status").output().unwrap();
     let text = String::from_utf8_lossy(&status.stdout);
     for label in [
@@ -474,4 +474,66 @@ fn has_words(literal: &str) -> bool {
         run = 0;
     }
     false
+}
+
+/// The ```sh blocks of README.es.md (but those that build the crate), run in
+/// order against a sandbox in a throwaway home, in Spanish: each must work as written.
+#[test]
+fn the_spanish_readmes_commands_run_as_written_against_the_sandbox() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.es.md")).unwrap();
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match &mut current {
+            None if line.trim_end() == "```sh" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.starts_with("```") => {
+                let block = current.take().unwrap();
+                if !block.contains("cargo ") {
+                    blocks.push(block);
+                }
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    let rig = Rig::new();
+    let work = tempfile::TempDir::new().unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_trackline")).parent().unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let mut ran = 0;
+    for block in &blocks {
+        let output = common::isolated("bash", rig.home.path())
+            .args(["-euo", "pipefail", "-c", block])
+            .current_dir(work.path())
+            .env("PATH", &path)
+            .env_remove("TRACKLINE_DOWNLOAD_DIR")
+            .env("TRACKLINE_BASE_URL", rig.base_url())
+            .env("LANG", "es_ES.UTF-8")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "this README.es.md block failed ({}):\n{block}\n--- stdout\n{}\n--- stderr\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += block.lines().filter(|l| l.contains("trackline ")).count();
+    }
+    assert!(ran >= 30, "only {ran} commands of README.es.md ran");
+    for action in trackline::tui::Action::ALL {
+        let name = format!("`{}`", action.config_name());
+        assert!(
+            readme.lines().any(|l| l.starts_with('|') && l.contains(&name)),
+            "the keys table of README.es.md has no row for {name}"
+        );
+    }
 }

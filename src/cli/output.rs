@@ -74,7 +74,9 @@ pub(super) fn render_process(lang: Lang, process: &Process, now: OffsetDateTime)
             let utc = at.to_offset(time::UtcOffset::UTC);
             let shown = match lang {
                 Lang::En => utc
-                    .format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC"))
+                    .format(time::macros::format_description!(
+                        "[year]-[month]-[day] [hour]:[minute] UTC"
+                    ))
                     .unwrap_or_default(),
                 Lang::Es => format!("{} UTC", crate::text::date_time(lang, utc)),
             };
@@ -91,7 +93,11 @@ pub(super) fn render_process(lang: Lang, process: &Process, now: OffsetDateTime)
         };
         out.push_str(&format!("{:<12}{}\n", safe_line(key, 40), safe_line(&shown, 300)));
     }
-    out.push_str(&format!("\n{} ({})\n", lang.t("pane-documents"), process.documents.len()));
+    out.push_str(&format!(
+        "\n{} ({})\n",
+        lang.t("pane-documents"),
+        process.documents.len()
+    ));
     if !process.documents.is_empty() {
         let id_width = process
             .documents

@@ -143,7 +143,7 @@ pub(super) fn status(context: &Context) -> Result<u8, CliError> {
     let labels = Labels::new(lang);
     let label = |key: &str| labels.get(key);
     outln!("{}{}", label("status-profile"), safe_line(&settings.profile, 100))?;
-    match settings.base_url_origin() {
+    match settings.base_url_origin_in() {
         Some(origin) => outln!(
             "{}{} ({})",
             label("status-server"),
