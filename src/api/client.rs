@@ -73,21 +73,6 @@ impl RetryNotice {
     pub fn summary(&self) -> String {
         retry_summary(self.attempt, self.max_attempts, self.delay)
     }
-
-    /// "trackline: REASON; retrying in 3 s (attempt 2 of 5)" in `lang`, for stderr.
-    pub fn line_in(&self, lang: crate::i18n::Lang) -> String {
-        let at = crate::i18n::Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-        let reason = self.reasons.get(at).unwrap_or(&self.reason);
-        let secs = self.delay.as_secs() + u64::from(self.delay.subsec_nanos() > 0);
-        crate::tr!(
-            lang,
-            "retry-line",
-            reason = reason.as_str(),
-            secs = secs.to_string(),
-            attempt = self.attempt.to_string(),
-            max = self.max_attempts.to_string()
-        )
-    }
 }
 
 /// A callback told about every retry.

@@ -346,6 +346,23 @@ impl ApiError {
     }
 }
 
+impl crate::api::client::RetryNotice {
+    /// "trackline: REASON; retrying in 3 s (attempt 2 of 5)" in `lang`, for stderr.
+    pub fn line_in(&self, lang: crate::i18n::Lang) -> String {
+        let at = crate::i18n::Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        let reason = self.reasons.get(at).unwrap_or(&self.reason);
+        let secs = self.delay.as_secs() + u64::from(self.delay.subsec_nanos() > 0);
+        crate::tr!(
+            lang,
+            "retry-line",
+            reason = reason.as_str(),
+            secs = secs.to_string(),
+            attempt = self.attempt.to_string(),
+            max = self.max_attempts.to_string()
+        )
+    }
+}
+
 /// "process 12" and "attachment 5" of [`ApiError::NotFound`] in `lang`.
 fn looked_up(lang: crate::i18n::Lang, what: &str) -> String {
     if let Some(id) = what.strip_prefix("process ") {
