@@ -537,3 +537,46 @@ fn the_spanish_readmes_commands_run_as_written_against_the_sandbox() {
         );
     }
 }
+
+#[test]
+fn the_keyring_warning_is_spanish_when_a_login_and_an_env_login_fall_back_to_the_file() {
+    let rig = Rig::new();
+    let config = rig.home.path().join("xdg-config/trackline");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "token_store = \"keyring\"\nlang = \"es\"\n").unwrap();
+    let nowhere = format!("unix:path={}", rig.home.path().join("no-bus-here").display());
+    let login = rig
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &nowhere)
+        .args(["login", "--email", common::EMAIL, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD))
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&login.stderr);
+    assert!(login.status.success(), "{message}");
+    assert!(
+        message.contains("trackline: aviso: el llavero del sistema no está disponible"),
+        "{message}"
+    );
+    rig.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &nowhere)
+        .arg("logout")
+        .assert()
+        .success();
+    // A command that logs in by itself from the environment says it the same way.
+    let by_itself = rig
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &nowhere)
+        .env("TRACKLINE_EMAIL", common::EMAIL)
+        .env("TRACKLINE_PASSWORD", common::PASSWORD)
+        .args(["process", "--id", "12345", "--json"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&by_itself.stderr);
+    assert!(by_itself.status.success(), "{message}");
+    assert!(
+        message.contains("aviso: el llavero del sistema no está disponible"),
+        "{message}"
+    );
+    assert!(!message.contains("keyring is not available"), "{message}");
+}

@@ -84,7 +84,8 @@ impl Context {
             &self.settings.base_url,
             Arc::new(EnvCredentials),
         )?
-        .with_index(self.index_book());
+        .with_index(self.index_book())
+        .with_lang(lang);
         Ok(session.with_notices(Arc::new(move |notice| {
             if let SessionNotice::Warning(warning) = notice {
                 eprintln!("{}", crate::tr!(lang, "cli-warning", warning = warning));
