@@ -225,3 +225,273 @@ session-expired-cli = la sesión de { $email } terminó el { $when } UTC ({ $ago
 config-missing = el archivo de configuración { $path } no existe; revise --config / TRACKLINE_CONFIG, o créelo con `trackline config init`
 downloads-saved = guardado en { $path } · sha256 { $sha256 }
 downloads-failed-retry = { $error } — { $key } reintenta
+
+## Errors of the API, the rest
+what-process = el proceso { $id }
+what-attachment = el adjunto { $id }
+api-body-starting = { " " }que empieza por { $snippet }
+api-unexpected-body = se esperaba JSON y llegó { $content_type }{ $start }
+api-bad-json = el servidor envió JSON que el cliente no sabe leer: { $reason }
+api-too-large = el servidor envió más de { $limit } bytes de metadatos; no se leen
+api-invalid-url = la URL del servidor { $url } no es válida: { $reason }
+api-redirect-refused = el servidor redirigió a { $to }, otro origen; no se sigue para que el token se quede en { $from }
+api-tls = no se puede conectar de forma segura con { $host }: { $problem }. Si su red inspecciona TLS con su propia autoridad de certificación (un proxy o cortafuegos de empresa), pase el certificado de esa autoridad con --ca-cert ARCHIVO (o TRACKLINE_CA_CERT, o ca_cert en el archivo de configuración)
+api-proxy-auth = el proxy { $proxy } rechazó la petición (407 Proxy Authentication Required): indique su usuario y contraseña en la URL del proxy, como http://USUARIO:CONTRASEÑA@HOST:PUERTO en --proxy, HTTPS_PROXY (o HTTP_PROXY) o proxy en el archivo de configuración; codifique con % los @, : y / que contengan
+api-proxy-refused = el proxy { $proxy } se negó a conectar con { $host }: revise el usuario y la contraseña de la URL del proxy (http://USUARIO:CONTRASEÑA@HOST:PUERTO), que el proxy pueda conectar con ese host y puerto, o defina NO_PROXY para un servidor que no deba atender
+api-bad-ca-file = no se puede usar el archivo de certificados { $path } (de { $from }): { $reason }; indique un archivo PEM de certificados (-----BEGIN CERTIFICATE-----)
+api-http = la petición falló: { $reason }
+tls-unknown-issuer = su certificado lo firma una autoridad de certificación desconocida (emisor desconocido)
+tls-wrong-name = su certificado es de otro nombre (nombre incorrecto)
+tls-it-names = : nombra { $names }
+tls-expired = su certificado ha caducado
+tls-not-valid-yet = su certificado aún no es válido; revise el reloj de este equipo
+tls-revoked = su certificado ha sido revocado
+tls-invalid = su certificado no es válido
+tls-failed = la conexión segura falló
+
+## Errors of downloads, the config, trackline's files, previews and the index
+transfer-io = no se puede escribir { $path }: { $reason }{ $hint }
+transfer-hint-full = { " " }— el disco está lleno o se alcanzó un límite de tamaño de archivo: libere espacio (la descarga parcial se conserva y se reanuda) o elija otra carpeta para las descargas
+transfer-hint-read-only = { " " }— la carpeta no admite escritura: corrija sus permisos o elija otra carpeta para las descargas
+transfer-hint-not-a-folder = { " " }— la carpeta de descargas no se puede crear ahí: elija otra carpeta para las descargas
+transfer-exists = { $path } ya existe; no se sobrescribe (bórrelo o elija otro nombre de archivo)
+transfer-incomplete = la descarga terminó tras { $received } de { $expected } bytes; el archivo parcial se conserva en { $part }; inténtelo de nuevo
+transfer-too-long = el servidor envió más de los { $expected } bytes que anunció; el archivo se descartó
+transfer-interrupted = la conexión se cortó tras { $received } bytes ({ $reason }); el archivo parcial se conserva en { $part }; inténtelo de nuevo
+transfer-cancelled = cancelada
+config-read = no se puede leer el archivo de configuración { $path }: { $reason }
+config-bad-file = archivo de configuración incorrecto { $path }
+config-at-line = , línea { $line }
+config-at-column = , columna { $column }
+config-unknown-profile = perfil desconocido { $quoted }; perfiles conocidos: { $known }. Añada una tabla [profiles.{ $name }] al archivo de configuración, o créelo con `trackline login --profile { $name } --base-url URL`
+config-no-home = no se encuentra la carpeta personal donde guardar los archivos de trackline; defina HOME
+store-read = no se puede leer { $path }: { $reason }
+store-write = no se puede escribir { $path }: { $reason }
+store-corrupt = { $path } está dañado ({ $reason }); bórrelo (`trackline logout`) y vuelva a iniciar sesión
+store-interrupted = el trabajo con los archivos de trackline se detuvo: { $reason }
+profile-empty = el nombre de un perfil no puede estar vacío
+preview-too-large = el adjunto { $id } tiene { $mib } MiB, más que los { $max } MiB de la caché de vistas previas (el ajuste preview_cache_mb); descárguelo y lea el archivo guardado
+inspect-unreadable = no se puede leer { $path }: { $reason }; compruebe que existe y que puede leerlo
+inspect-cancelled = la vista previa se canceló
+inspect-out-of-time = leer el documento llevó más de { $seconds } s; puede ser hostil o muy grande
+index-read-only = no se puede escribir el índice { $path } ({ $reason }); haga que su carpeta admita escritura para que las búsquedas recuerden los procesos
+index-damaged = el índice { $path } está dañado ({ $reason }); `trackline index --clear` lo empieza de nuevo
+index-newer = el índice { $path } es de un trackline más reciente ({ $reason })
+index-sql = el índice { $path } falló: { $reason }
+search-query-empty = escriba una palabra que buscar (un id de proceso, un nombre, el nombre de un documento)
+search-query-too-long = esa búsqueda tiene { $n } caracteres; el límite es { $max }: busque unas pocas palabras del nombre
+search-query-too-many-words = esa búsqueda tiene { $n } palabras; el límite es { $max }: unas pocas palabras distintivas encuentran más
+stdout-closed = la salida estándar se cerró
+
+## login, logout, status
+cli-warning = trackline: aviso: { $warning }
+login-no-email = falta el correo: pase --email o defina TRACKLINE_EMAIL
+login-password-for = Contraseña de { $email }:{ " " }
+login-cannot-read-password = no se puede leer la contraseña: { $reason }
+login-no-password = falta la contraseña: pase --password-stdin, defina TRACKLINE_PASSWORD o ejecútelo en un terminal
+login-expires = ; la sesión caduca { $when }
+login-done = Sesión iniciada como { $email } en { $server } (perfil { $profile }){ $expires }
+login-email-prompt-last = Correo [{ $last }]:{ " " }
+login-email-prompt = Correo:{ " " }
+login-cannot-prompt = no se puede preguntar: { $reason }
+login-cannot-read-email = no se puede leer el correo: { $reason }
+login-no-email-given = no se indicó ningún correo
+login-cannot-read-stdin = no se puede leer la contraseña de la entrada estándar: { $reason }
+login-stdin-empty = la contraseña de la entrada estándar está vacía
+logout-done = Sesión cerrada en el perfil { $profile }
+logout-nowhere = No hay ninguna sesión; nada que hacer
+logout-not-logged-in = No hay sesión; nada que hacer
+status-profile = Perfil:
+status-server = Servidor:
+status-proxy = Proxy:
+status-ca-certs = Certificados CA:
+status-log-file = Registro:
+status-email = Correo:
+status-session = Sesión:
+status-ca-file = { $path } (de { $from })
+status-ca-besides = { $files } (además de los del sistema)
+status-session-other-server = ninguna para este servidor (la guardada es de { $server })
+status-session-expired = caducada { $when }; ejecute `trackline login`
+status-session-valid = válida, caduca { $when }
+status-session-none = sin sesión; ejecute `trackline login`
+expiry-unknown = en un momento desconocido (el token no dice cuándo caduca)
+expiry-at = el { $when } UTC ({ $ago })
+proxy-none = ninguno
+proxy-bypassed = ninguno ({ $by } nombra este servidor; { $proxy } no se usa)
+proxy-via = { $proxy } (de { $from })
+retry-line = trackline: { $reason }; se reintenta en { $secs } s (intento { $attempt } de { $max })
+transfer-ended-after = la descarga terminó tras { $received } de { $expected } bytes
+transfer-broke-after = la conexión se cortó tras { $received } bytes ({ $reason })
+
+## download, export, progress bars
+progress-files = archivos
+progress-total = total
+progress-eta = quedan
+download-output-one = --output ARCHIVO admite un solo ATTACHMENT_ID
+download-nothing = trackline: nada que descargar
+download-already-saved = trackline: el adjunto { $id } ya está guardado, sin cambios, en { $path }; --force guarda una copia nueva
+download-all-failed = trackline: fallaron las { $total } descargas
+download-some-failed = trackline: { $n ->
+    [one] falló 1
+   *[other] fallaron { $n }
+} de { $total } descargas; las demás están guardadas
+download-attachment-error = trackline: adjunto { $id }: { $message }
+download-not-a-folder = { $path } no es una carpeta: indique con -o una carpeta existente o nueva (o --output ARCHIVO para un adjunto)
+download-no-such-type = trackline: el proceso { $id } no tiene documentos de ese tipo
+download-cannot-open = trackline: no se puede abrir el archivo: { $reason }; está guardado en { $path }
+ids-cannot-read = no se puede leer --ids-from { $path }: { $reason }
+ids-bad-utf16 = el archivo dice ser UTF-16 pero no lo es; guárdelo como CSV UTF-8
+ids-not-utf8 = la línea { $line }, byte { $byte }, no es UTF-8 (el archivo es probablemente Latin-1 o Windows-1252): guárdelo desde la hoja de cálculo como "CSV UTF-8" (o como texto UTF-8) e inténtelo de nuevo
+ids-not-an-id = línea { $line }: { $text } no es un id de proceso; se omite
+export-no-ids = trackline: { $path } no tiene ids de proceso; nada que exportar
+export-cannot-create = no se puede crear { $path }: { $reason }
+export-bad-manifest = trackline: se ignora el manifiesto anterior ({ $reason }); se vuelven a descargar todos los archivos
+export-document-error = trackline: proceso { $process }, documento { $document }: { $message }
+export-summary = trackline: { $downloaded ->
+    [one] 1 descargado
+   *[other] { $downloaded } descargados
+}, { $unchanged } sin cambios, { $failed ->
+    [one] 1 fallido
+   *[other] { $failed } fallidos
+}; manifiesto: { $path }
+
+## index
+index-no-ids = trackline: { $path } no tiene ids de proceso; nada que indexar
+index-cannot-open = no se puede abrir el índice: { $reason }
+index-stopped = trackline: detenido; los { $processes } procesos consultados hasta ahora están en el índice
+index-process-error = trackline: proceso { $id }: { $message }
+index-summary = trackline: { $processes } procesos con { $documents } documentos en el índice del perfil { $profile }; { $not_found ->
+    [one] 1 no encontrado
+   *[other] { $not_found } no encontrados
+}, { $failed ->
+    [one] 1 fallido
+   *[other] { $failed } fallidos
+}
+index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
+index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos
+progress-processes = procesos
+progress-looking-up = consultando
+
+## watch
+watch-no-ids = ningún proceso que vigilar: indique ids de proceso, o un archivo --ids-from que los liste
+watch-paused = trackline: { $message }; no hay comprobaciones hasta que el servidor responda (próximo intento en { $secs } s)
+watch-resumed = trackline: el servidor vuelve a responder; la vigilancia continúa
+watch-still = trackline: { $message }; se sigue vigilando
+watch-process-still = trackline: proceso { $id }: { $message }; se sigue vigilando
+
+## search and history
+search-control-removed = trackline: aviso: se quitaron caracteres de control de la búsqueda; se busca "{ $query }"
+search-no-index = trackline: aún no hay nada indexado para el perfil { $profile }: los procesos se recuerdan al consultarlos (`trackline process`, `download`, `export`, la interfaz), o muchos a la vez con `trackline index --ids-from ARCHIVO`
+search-no-match = trackline: nada del índice del perfil { $profile } coincide con "{ $query }"
+search-some-shown = trackline: se muestran { $shown } de { $total } coincidencias; --limit muestra más
+search-best-shown = trackline: se muestran las { $shown } mejores coincidencias; --limit muestra más
+search-stopped = la búsqueda se detuvo: { $reason }
+history-no-id = indique el id de un proceso
+history-never-seen = trackline: el proceso { $id } nunca se vio con el perfil { $profile }: `trackline process --id { $id }` lo consulta y empieza su historial
+column-kind = TIPO
+column-process = PROCESO
+column-name = NOMBRE
+column-document = DOCUMENTO
+column-status = ESTADO
+column-seen = VISTO
+column-when = CUÁNDO
+index-repaired = el índice { $path } no era una base de datos utilizable ({ $reason }); se movió a { $aside } y se empezó uno nuevo: los procesos se vuelven a recordar al consultarlos
+keyring-unavailable = el llavero del sistema no está disponible ({ $reason }); el token se guarda en { $path } (modo 0600)
+
+## config
+config-init-exists = { $path } ya existe; no se sobrescribe (edítelo, o muévalo y vuelva a ejecutar esto)
+config-init-done = trackline: se escribió una plantilla comentada; `trackline config show` muestra los ajustes en vigor
+config-show-read = leído
+config-show-defaults = no existe: valores por defecto
+source-default = por defecto
+source-remembered = último inicio de sesión
+source-file = archivo de configuración
+source-env = entorno
+source-flag = línea de órdenes
+cli-no-runtime = no se puede iniciar el entorno asíncrono: { $reason }
+cli-no-sandbox = esta compilación no tiene sandbox: vuelva a compilar con las características por defecto para usar `trackline demo`
+process-no-query = indique un --id o un --name no vacíos
+keys-unknown-action = acción desconocida { $name } en [keys]; acciones conocidas: { $known }
+keys-bad-key = [keys] { $action }: tecla no válida ({ $reason })
+keys-conflict = [keys]: { $key } está asignada a la vez a { $first } y a { $second }; dé a una de ellas otra tecla
+keys-no-keys = [keys] { $action }: indique al menos una tecla
+
+## inspect
+inspect-no-source = indique un ATTACHMENT_ID o --file RUTA
+inspect-file = Archivo
+inspect-kind = Tipo
+inspect-kind-value = { $kind } · { $media_type } · { $bytes } bytes
+inspect-pages = Páginas
+inspect-title = Título
+inspect-producer = Productor
+inspect-created = Creado
+inspect-embedded = Incrustados
+inspect-picture = Imagen
+inspect-picture-value = { $width } × { $height } píxeles, { $format }, orientación { $orientation }
+inspect-warnings = Avisos
+inspect-type-invoice = factura
+inspect-type-credit-note = factura rectificativa
+inspect-e-invoice = Factura-e
+inspect-profile = Perfil
+inspect-number = Número
+inspect-issued = Emitida
+inspect-issued-value = { $issued }   vence { $due }
+inspect-currency = Moneda
+inspect-seller = Vendedor
+inspect-buyer = Comprador
+inspect-net = Base
+inspect-tax = Impuestos
+inspect-tax-line = { $category } { $rate } de { $base } = { $amount }
+inspect-withheld = Retenido
+inspect-total = Total
+inspect-payable = A pagar
+inspect-signed = Firmada
+inspect-signed-value = sí (la firma no se verifica)
+inspect-lines = Líneas
+inspect-more-lines = … { $n } líneas más (--json las lista)
+inspect-checks = Comprobaciones
+inspect-no-checks = (el documento tiene muy pocas cifras que comprobar)
+inspect-check-ok = ok
+inspect-check-bad = MAL
+check-lines = líneas
+check-line-amounts = importes
+check-net = base
+check-tax-rates = tipos
+check-tax-total = impuestos
+check-grand-total = total
+check-payable = a pagar
+check-off = { $what } { $computed }, pero el documento dice { $stated } (diferencia de { $off })
+check-lines-add-up = { $n ->
+    [one] la línea suma
+   *[other] las { $n } líneas suman
+}
+check-net-comes-to = las líneas, cargos y descuentos dan
+check-taxes-add-up = { $n ->
+    [one] el impuesto del tipo suma
+   *[other] los impuestos de los { $n } tipos suman
+}
+check-net-plus-tax = base + impuestos
+check-minus-withheld = { " " }− retenido
+check-plus-charges = { " " }+ otros cargos
+check-grand-total-is = el total =
+check-grand-total-adjusted = el total { $sign } { $adjustment } =
+check-line-off = línea { $line }: { $quantity } × { $price }{ $adjusted } = { $computed }, pero la línea dice { $amount }
+check-line-adjusted = { " " }± cargos y descuentos
+check-line-amounts-ok = cantidad × precio = importe en { $n ->
+    [one] 1 línea
+   *[other] { $n } líneas
+}
+check-rate-off = { $rate } % de { $base } = { $computed }, pero el documento dice { $amount }
+check-tax-rates-ok = tipo × base = impuesto en { $n ->
+    [one] 1 tipo
+   *[other] { $n } tipos
+}
+kind-image = imagen
+kind-archive = archivo comprimido
+kind-text = texto
+kind-binary = binario
+process-label = Proceso
+column-id = ID
+column-type = TIPO
+origin-from = de { $name }
+origin-not-the-profiles = { $from }, no el del perfil, { $own }

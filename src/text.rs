@@ -123,18 +123,23 @@ pub fn decimal(lang: Lang, plain: &str) -> String {
 
 /// A date and time in `lang`'s words: `9 Feb 2024, 10:30`, `9 feb 2024, 10:30`.
 pub fn date_time(lang: Lang, t: time::OffsetDateTime) -> String {
+    format!("{}, {:02}:{:02}", date(lang, t.date()), t.hour(), t.minute())
+}
+
+/// A date in `lang`'s words: `9 Feb 2024`, `9 feb 2024`.
+pub fn date(lang: Lang, d: time::Date) -> String {
     const EN: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     const ES: [&str; 12] = [
         "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
     ];
-    let month = usize::from(u8::from(t.month())).saturating_sub(1);
+    let month = usize::from(u8::from(d.month())).saturating_sub(1);
     let name = match lang {
         Lang::En => EN[month],
         Lang::Es => ES[month],
     };
-    format!("{} {name} {}, {:02}:{:02}", t.day(), t.year(), t.hour(), t.minute())
+    format!("{} {name} {}", d.day(), d.year())
 }
 
 use crate::i18n::Lang;

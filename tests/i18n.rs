@@ -136,7 +136,7 @@ fn errors_on_stderr_are_spanish_and_say_what_to_do() {
         .args(["--lang", "es", "process", "--id", "999999999"])
         .assert()
         .code(4)
-        .stderr(predicate::str::contains("no se encontró process 999999999"));
+        .stderr(predicate::str::contains("no se encontró el proceso 999999999"));
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn an_unknown_lang_flag_is_a_usage_error_and_an_unknown_locale_is_english() {
     let text = String::from_utf8_lossy(&shown.stdout);
     assert!(
         text.lines()
-            .any(|l| l.starts_with("lang ") && l.contains("# command line")),
+            .any(|l| l.starts_with("lang ") && l.contains("# línea de órdenes")),
         "{text}"
     );
 }
@@ -187,4 +187,396 @@ fn json_output_is_the_same_in_both_languages() {
     let english = run("en");
     assert!(!english.is_empty());
     assert_eq!(english, run("es"));
+}
+
+/// The stderr of `cmd` in Spanish, with its exit code checked.
+fn spanish_stderr(cmd: &mut assert_cmd::Command, code: i32) -> String {
+    let output = cmd.env("TRACKLINE_LANG", "es").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
+#[test]
+fn every_family_of_errors_is_spanish_on_stderr() {
+    // Not signed in, with what to do.
+    let home = tempfile::TempDir::new().unwrap();
+    let rig = Rig::new();
+    let not_signed_in = spanish_stderr(rig.cmd().args(["download", "5"]), 3);
+    assert!(
+        not_signed_in.contains("no hay sesión: ejecute `trackline login`"),
+        "{not_signed_in}"
+    );
+    // Not found.
+    rig.login();
+    let not_found = spanish_stderr(rig.cmd().args(["download", "999999"]), 4);
+    assert!(not_found.contains("no se encontró el adjunto 999999"), "{not_found}");
+    // The server is down: the retry notices and the error.
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[retry]\nmax_attempts = 2\nmax_delay_secs = 1\n").unwrap();
+    let url = format!("http://127.0.0.1:{}/api", common::closed_port());
+    let down = spanish_stderr(
+        bare_cmd(home.path())
+            .args(["--config", config.to_str().unwrap(), "--base-url", &url])
+            .args(["login", "--email", common::EMAIL, "--password-stdin"])
+            .write_stdin("demo\n"),
+        5,
+    );
+    assert!(down.contains("no se puede conectar con http://127.0.0.1"), "{down}");
+    assert!(
+        down.contains("se reintenta en") && down.contains("(intento 2 de 2)"),
+        "{down}"
+    );
+    assert!(!down.contains("retrying") && !down.contains("cannot reach"), "{down}");
+    // An untrusted certificate: what to do, the problem in Spanish.
+    let tls = Rig::tls();
+    let untrusted = spanish_stderr(
+        tls.cmd()
+            .args(["login", "--email", common::EMAIL, "--password-stdin"])
+            .write_stdin("demo\n"),
+        7,
+    );
+    assert!(
+        untrusted.contains("no se puede conectar de forma segura")
+            && untrusted.contains("emisor desconocido")
+            && untrusted.contains("--ca-cert ARCHIVO"),
+        "{untrusted}"
+    );
+    // A bad config file, with its line.
+    std::fs::write(&config, "theme = \n").unwrap();
+    let bad_config = spanish_stderr(
+        bare_cmd(home.path()).args(["--config", config.to_str().unwrap(), "status"]),
+        2,
+    );
+    assert!(
+        bad_config.contains("archivo de configuración incorrecto") && bad_config.contains("línea 1"),
+        "{bad_config}"
+    );
+    std::fs::write(&config, "[keys]\nquit = \"d\"\n").unwrap();
+    let bad_keys = spanish_stderr(
+        bare_cmd(home.path()).args(["--config", config.to_str().unwrap(), "status"]),
+        2,
+    );
+    assert!(
+        bad_keys.contains("está asignada a la vez a quit y a download"),
+        "{bad_keys}"
+    );
+    // An --ids-from file that is not text, and one that is missing.
+    let latin1 = home.path().join("ids.csv");
+    std::fs::write(&latin1, b"12345\nNi\xf1o;12346\n").unwrap();
+    let not_utf8 = spanish_stderr(rig.cmd().arg("export").arg("--ids-from").arg(&latin1), 2);
+    assert!(
+        not_utf8.contains("la línea 2, byte 3, no es UTF-8") && not_utf8.contains("CSV UTF-8"),
+        "{not_utf8}"
+    );
+    let missing = spanish_stderr(
+        rig.cmd()
+            .args(["index", "--ids-from"])
+            .arg(home.path().join("none.txt")),
+        2,
+    );
+    assert!(missing.contains("no se puede leer --ids-from"), "{missing}");
+}
+
+#[test]
+fn headless_summaries_and_status_are_spanish_and_english_is_as_it_was() {
+    let rig = Rig::new();
+    rig.login();
+    let ids = rig.home.path().join("ids.txt");
+    std::fs::write(&ids, "12345\nhola\n424242424\n").unwrap();
+    let index = spanish_stderr(rig.cmd().args(["index", "--ids-from"]).arg(&ids), 6);
+    assert!(
+        index.contains("línea 2: \"hola\" no es un id de proceso; se omite"),
+        "{index}"
+    );
+    assert!(index.contains("no se encontró el proceso 424242424"), "{index}");
+    assert!(index.contains("1 no encontrado, 0 fallidos"), "{index}");
+    let status = rig.cmd().env("TRACKLINE_LANG", "es").arg("status").output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    for label in [
+        "Perfil:",
+        "Servidor:",
+        "Proxy:",
+        "Registro:",
+        "Correo:",
+        "Sesión:",
+        "válida, caduca el ",
+    ] {
+        assert!(text.contains(label), "{label} missing:\n{text}");
+    }
+    assert!(text.contains("ninguno"), "{text}");
+    let english = rig.cmd().env("TRACKLINE_LANG", "en").arg("status").output().unwrap();
+    let english = String::from_utf8_lossy(&english.stdout);
+    assert!(english.starts_with("Profile:  default\nServer:   "), "{english}");
+    assert!(
+        english.contains("Proxy:    none\n") && english.contains("Session:  valid, expires at "),
+        "{english}"
+    );
+    let history = rig
+        .cmd()
+        .env("TRACKLINE_LANG", "es")
+        .args(["history", "12345"])
+        .output()
+        .unwrap();
+    let history = String::from_utf8_lossy(&history.stdout);
+    assert!(history.starts_with("VISTO"), "{history}");
+    assert!(
+        history.contains(" UTC") && (history.contains("hace ") || history.contains("ahora mismo")),
+        "{history}"
+    );
+}
+
+#[test]
+fn inspect_writes_amounts_the_spanish_way_and_its_json_does_not_change() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/sandbox/files/XRechnung_2024_0042.xml"
+    );
+    let home = tempfile::TempDir::new().unwrap();
+    let run = |lang: &str, json: bool| {
+        let mut cmd = bare_cmd(home.path());
+        cmd.env("TRACKLINE_LANG", lang).args(["inspect", "--file", file]);
+        if json {
+            cmd.arg("--json");
+        }
+        let output = cmd.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    };
+    let spanish = String::from_utf8(run("es", false)).unwrap();
+    for expected in [
+        "Archivo ",
+        "Vendedor    Code Contract Demo GmbH",
+        "Comprador   Acme Trading AG",
+        "Base        1.037,45 €",
+        "Impuestos   197,11 €",
+        "Total       1.234,56 €",
+        "A pagar     1.234,56 €",
+        "Líneas      1",
+        "Comprobaciones",
+        "ok  a pagar      el total = 1.234,56",
+    ] {
+        assert!(spanish.contains(expected), "{expected} missing:\n{spanish}");
+    }
+    for english in ["Seller", "Buyer", "Payable", "Checks", "1234.56"] {
+        assert!(!spanish.contains(english), "{english} left:\n{spanish}");
+    }
+    let english = String::from_utf8(run("en", false)).unwrap();
+    assert!(
+        english.contains("Total       1234.56\n") && english.contains("Checks\n"),
+        "{english}"
+    );
+    let json = run("en", true);
+    assert!(json.starts_with(b"{"));
+    assert_eq!(json, run("es", true));
+}
+
+#[test]
+fn search_and_history_json_is_the_same_in_both_languages() {
+    let rig = Rig::new();
+    rig.login();
+    rig.cmd().args(["process", "--id", "12345"]).assert().success();
+    for args in [&["search", "Odoo", "--json"][..], &["history", "12345", "--json"]] {
+        let run = |lang: &str| {
+            let output = rig.cmd().env("TRACKLINE_LANG", lang).args(args).output().unwrap();
+            assert!(
+                output.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            output.stdout
+        };
+        let english = run("en");
+        assert!(!english.is_empty(), "{args:?}");
+        assert_eq!(english, run("es"), "{args:?}");
+    }
+}
+
+/// The messages of `src/cli` go through the catalogue: no `eprintln!`, line
+/// above the progress bars or `CliError::Other`/`Usage` is made from an
+/// English literal there. What stays English is listed, with why.
+#[test]
+fn no_message_of_the_command_line_skips_the_catalogue() {
+    const ALLOWED: &[&str] = &[
+        // `trackline sandbox` is a developer tool; its errors are its own.
+        "sandbox: {e}",
+        // Neither knows the language: `man` reads no settings, and a closed
+        // stdout is mostly never shown (141, quietly).
+        "cannot write the man page: {e}",
+        "cannot write to standard output: {error}",
+    ];
+    const OPENERS: &[&str] = &[
+        "eprintln!(",
+        "eprint!(",
+        "println(&format!(",
+        "CliError::Other(format!(",
+        "CliError::Usage(format!(",
+        "CliError::Other(\"",
+        "CliError::Usage(\"",
+        "write!(stderr, ",
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut scanned = 0;
+    let mut english = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for opener in OPENERS {
+            for (at, _) in code.match_indices(opener) {
+                scanned += 1;
+                let rest = &code[at + opener.len()..];
+                let Some(literal) = first_literal(rest) else { continue };
+                if has_words(&literal) && !ALLOWED.contains(&literal.as_str()) {
+                    english.push(format!("{}: {opener}{literal:?}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(scanned > 30, "only {scanned} places scanned");
+    assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+}
+
+/// The string literal `rest` opens with (after white space), if it opens with one.
+fn first_literal(rest: &str) -> Option<String> {
+    let rest = rest.trim_start().strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return Some(out),
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// Whether `literal` holds a word (three letters in a row) outside its `{…}` placeholders.
+fn has_words(literal: &str) -> bool {
+    let mut depth = 0;
+    let mut run = 0;
+    for c in literal.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            c if depth == 0 && c.is_alphabetic() => {
+                run += 1;
+                if run >= 3 {
+                    return true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        run = 0;
+    }
+    false
+}
+
+/// The ```sh blocks of README.es.md (but those that build the crate), run in
+/// order against a sandbox in a throwaway home, in Spanish: each must work as written.
+#[test]
+fn the_spanish_readmes_commands_run_as_written_against_the_sandbox() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.es.md")).unwrap();
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme.lines() {
+        match &mut current {
+            None if line.trim_end() == "```sh" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.starts_with("```") => {
+                let block = current.take().unwrap();
+                if !block.contains("cargo ") {
+                    blocks.push(block);
+                }
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    let rig = Rig::new();
+    let work = tempfile::TempDir::new().unwrap();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_trackline")).parent().unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let mut ran = 0;
+    for block in &blocks {
+        let output = common::isolated("bash", rig.home.path())
+            .args(["-euo", "pipefail", "-c", block])
+            .current_dir(work.path())
+            .env("PATH", &path)
+            .env_remove("TRACKLINE_DOWNLOAD_DIR")
+            .env("TRACKLINE_BASE_URL", rig.base_url())
+            .env("LANG", "es_ES.UTF-8")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "this README.es.md block failed ({}):\n{block}\n--- stdout\n{}\n--- stderr\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        ran += block.lines().filter(|l| l.contains("trackline ")).count();
+    }
+    assert!(ran >= 30, "only {ran} commands of README.es.md ran");
+    for action in trackline::tui::Action::ALL {
+        let name = format!("`{}`", action.config_name());
+        assert!(
+            readme.lines().any(|l| l.starts_with('|') && l.contains(&name)),
+            "the keys table of README.es.md has no row for {name}"
+        );
+    }
+}
+
+#[test]
+fn the_keyring_warning_is_spanish_when_a_login_and_an_env_login_fall_back_to_the_file() {
+    let rig = Rig::new();
+    let config = rig.home.path().join("xdg-config/trackline");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "token_store = \"keyring\"\nlang = \"es\"\n").unwrap();
+    let nowhere = format!("unix:path={}", rig.home.path().join("no-bus-here").display());
+    let login = rig
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &nowhere)
+        .args(["login", "--email", common::EMAIL, "--password-stdin"])
+        .write_stdin(format!("{}\n", common::PASSWORD))
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&login.stderr);
+    assert!(login.status.success(), "{message}");
+    assert!(
+        message.contains("trackline: aviso: el llavero del sistema no está disponible"),
+        "{message}"
+    );
+    rig.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &nowhere)
+        .arg("logout")
+        .assert()
+        .success();
+    // A command that logs in by itself from the environment says it the same way.
+    let by_itself = rig
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &nowhere)
+        .env("TRACKLINE_EMAIL", common::EMAIL)
+        .env("TRACKLINE_PASSWORD", common::PASSWORD)
+        .args(["process", "--id", "12345", "--json"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&by_itself.stderr);
+    assert!(by_itself.status.success(), "{message}");
+    assert!(
+        message.contains("aviso: el llavero del sistema no está disponible"),
+        "{message}"
+    );
+    assert!(!message.contains("keyring is not available"), "{message}");
 }

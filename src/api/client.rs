@@ -58,6 +58,8 @@ pub struct RetryNotice {
     pub delay: Duration,
     /// Why the previous attempt failed.
     pub reason: String,
+    /// [`RetryNotice::reason`] in each language of [`Lang::ALL`](crate::i18n::Lang::ALL), in its order.
+    pub reasons: Vec<String>,
 }
 
 /// "retrying in 3 s (attempt 2 of 5)": a retry in words, the wait rounded up.
@@ -372,6 +374,10 @@ impl Client {
                         max_attempts,
                         delay,
                         reason: error.to_string(),
+                        reasons: crate::i18n::Lang::ALL
+                            .iter()
+                            .map(|lang| error.localized(*lang))
+                            .collect(),
                     });
                 }
             })

@@ -277,7 +277,12 @@ impl ApiError {
             ApiError::NotLoggedIn => tr!(lang, "api-not-logged-in"),
             ApiError::Unauthorized { message } => tr!(lang, "api-unauthorized", detail = said(message)),
             ApiError::NotFound { what, message } => {
-                tr!(lang, "api-not-found", what = what.as_str(), detail = said(message))
+                tr!(
+                    lang,
+                    "api-not-found",
+                    what = looked_up(lang, what),
+                    detail = said(message)
+                )
             }
             ApiError::RateLimited { retry_after } => match retry_after {
                 Some(d) => tr!(lang, "api-rate-limited-after", secs = d.as_secs()),
@@ -291,9 +296,121 @@ impl ApiError {
                 tr!(lang, "api-connect", host = host.as_str(), reason = reason.as_str())
             }
             ApiError::InsecureUrl { url } => tr!(lang, "api-insecure-url", url = url.as_str()),
-            other => other.to_string(),
+            ApiError::UnexpectedBody { content_type, snippet } => {
+                let start = if snippet.is_empty() {
+                    String::new()
+                } else {
+                    tr!(lang, "api-body-starting", snippet = format!("{snippet:?}"))
+                };
+                tr!(
+                    lang,
+                    "api-unexpected-body",
+                    content_type = content_type.as_str(),
+                    start = start
+                )
+            }
+            ApiError::BadJson(reason) => tr!(lang, "api-bad-json", reason = reason.as_str()),
+            ApiError::TooLarge { limit } => tr!(lang, "api-too-large", limit = limit.to_string()),
+            ApiError::InvalidUrl { url, reason } => {
+                tr!(
+                    lang,
+                    "api-invalid-url",
+                    url = format!("{url:?}"),
+                    reason = reason.as_str()
+                )
+            }
+            ApiError::RedirectRefused { from, to } => {
+                tr!(lang, "api-redirect-refused", from = from.as_str(), to = to.as_str())
+            }
+            ApiError::Tls { host, problem } => {
+                tr!(
+                    lang,
+                    "api-tls",
+                    host = host.as_str(),
+                    problem = tls_problem(lang, problem)
+                )
+            }
+            ApiError::ProxyAuth { proxy } => tr!(lang, "api-proxy-auth", proxy = proxy.as_str()),
+            ApiError::ProxyRefused { proxy, host } => {
+                tr!(lang, "api-proxy-refused", proxy = proxy.as_str(), host = host.as_str())
+            }
+            ApiError::BadCaFile { path, from, reason } => tr!(
+                lang,
+                "api-bad-ca-file",
+                path = path.as_str(),
+                from = from.as_str(),
+                reason = reason.as_str()
+            ),
+            ApiError::Http(reason) => tr!(lang, "api-http", reason = reason.as_str()),
         }
     }
+}
+
+impl crate::api::client::RetryNotice {
+    /// "trackline: REASON; retrying in 3 s (attempt 2 of 5)" in `lang`, for stderr.
+    pub fn line_in(&self, lang: crate::i18n::Lang) -> String {
+        let at = crate::i18n::Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        let reason = self.reasons.get(at).unwrap_or(&self.reason);
+        let secs = self.delay.as_secs() + u64::from(self.delay.subsec_nanos() > 0);
+        crate::tr!(
+            lang,
+            "retry-line",
+            reason = reason.as_str(),
+            secs = secs.to_string(),
+            attempt = self.attempt.to_string(),
+            max = self.max_attempts.to_string()
+        )
+    }
+}
+
+/// "process 12" and "attachment 5" of [`ApiError::NotFound`] in `lang`.
+fn looked_up(lang: crate::i18n::Lang, what: &str) -> String {
+    if let Some(id) = what.strip_prefix("process ") {
+        crate::tr!(lang, "what-process", id = id)
+    } else if let Some(id) = what.strip_prefix("attachment ") {
+        crate::tr!(lang, "what-attachment", id = id)
+    } else {
+        what.to_string()
+    }
+}
+
+/// The words of [`crate::api::network`]'s certificate problems in `lang`
+/// (matched by their English start); the network stack's own words stay as sent.
+fn tls_problem(lang: crate::i18n::Lang, problem: &str) -> String {
+    use crate::tr;
+    if lang == crate::i18n::Lang::En {
+        return problem.to_string();
+    }
+    let fixed: [(&str, String); 6] = [
+        (
+            "its certificate is signed by an unknown certificate authority (unknown issuer)",
+            tr!(lang, "tls-unknown-issuer"),
+        ),
+        (
+            "its certificate is for another name (wrong name)",
+            tr!(lang, "tls-wrong-name"),
+        ),
+        ("its certificate has expired", tr!(lang, "tls-expired")),
+        (
+            "its certificate is not valid yet; check this computer's clock",
+            tr!(lang, "tls-not-valid-yet"),
+        ),
+        ("its certificate has been revoked", tr!(lang, "tls-revoked")),
+        ("its certificate is not valid", tr!(lang, "tls-invalid")),
+    ];
+    if let Some(rest) = problem.strip_prefix("the secure connection failed") {
+        return format!("{}{rest}", tr!(lang, "tls-failed"));
+    }
+    for (english, words) in fixed {
+        if let Some(rest) = problem.strip_prefix(english) {
+            let rest = match rest.strip_prefix(": it names ") {
+                Some(names) => tr!(lang, "tls-it-names", names = names),
+                None => rest.replace("(on ", "(el "),
+            };
+            return format!("{words}{rest}");
+        }
+    }
+    problem.to_string()
 }
 
 #[cfg(test)]
@@ -328,6 +445,41 @@ mod localized_tests {
                 reason: "refused".into(),
             },
             ApiError::InsecureUrl { url: "http://x".into() },
+            ApiError::UnexpectedBody {
+                content_type: "text/html".into(),
+                snippet: "<html>".into(),
+            },
+            ApiError::UnexpectedBody {
+                content_type: "no content type".into(),
+                snippet: String::new(),
+            },
+            ApiError::BadJson("missing field `id`".into()),
+            ApiError::TooLarge { limit: 1048576 },
+            ApiError::InvalidUrl {
+                url: "ht!tp".into(),
+                reason: "relative URL without a base".into(),
+            },
+            ApiError::RedirectRefused {
+                from: "https://a".into(),
+                to: "https://b".into(),
+            },
+            ApiError::Tls {
+                host: "127.0.0.1".into(),
+                problem: "its certificate is signed by an unknown certificate authority (unknown issuer)".into(),
+            },
+            ApiError::ProxyAuth {
+                proxy: "http://p:8080".into(),
+            },
+            ApiError::ProxyRefused {
+                proxy: "http://p:8080".into(),
+                host: "h:443".into(),
+            },
+            ApiError::BadCaFile {
+                path: "/x.pem".into(),
+                from: "--ca-cert".into(),
+                reason: "no certificates in it".into(),
+            },
+            ApiError::Http("boom".into()),
         ]
     }
 

@@ -63,9 +63,11 @@ impl Context {
 
     /// The local indexes, telling stderr once what goes wrong with one.
     pub(crate) fn index_book(&self) -> IndexBook {
-        IndexBook::with_warnings(
+        let lang = self.settings.lang;
+        IndexBook::with_warnings_in(
             self.paths.data_dir.clone(),
-            Arc::new(|warning| eprintln!("trackline: warning: {warning}")),
+            lang,
+            Arc::new(move |warning| eprintln!("{}", crate::tr!(lang, "cli-warning", warning = warning))),
         )
     }
 
@@ -74,17 +76,19 @@ impl Context {
     /// `TRACKLINE_EMAIL`/`TRACKLINE_PASSWORD` when both are set, and every
     /// lookup and saved download is recorded in the profile's index.
     pub(crate) fn session(&self) -> Result<SessionManager, CliError> {
-        let factory = self.clients(|notice| eprintln!("trackline: {}; {}", notice.reason, notice.summary()));
+        let lang = self.settings.lang;
+        let factory = self.clients(move |notice| eprintln!("{}", notice.line_in(lang)));
         let session = SessionManager::new(
             factory,
             Profile::from_settings(&self.paths, &self.settings),
             &self.settings.base_url,
             Arc::new(EnvCredentials),
         )?
-        .with_index(self.index_book());
-        Ok(session.with_notices(Arc::new(|notice| {
+        .with_index(self.index_book())
+        .with_lang(lang);
+        Ok(session.with_notices(Arc::new(move |notice| {
             if let SessionNotice::Warning(warning) = notice {
-                eprintln!("trackline: warning: {warning}");
+                eprintln!("{}", crate::tr!(lang, "cli-warning", warning = warning));
             }
         })))
     }

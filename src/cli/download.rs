@@ -10,7 +10,9 @@ use crate::engine::queue::EventHook;
 use crate::engine::signals::Signals;
 use crate::engine::{DownloadEvent, DownloadQueue, Fetched, SessionManager, lookup};
 use crate::exit;
+use crate::i18n::Lang;
 use crate::text::safe_line;
+use crate::tr;
 use crate::transfer::{DownloadRequest, Downloaded, TransferError, naming::process_folder_name};
 use futures_util::{StreamExt, stream};
 use indicatif::ProgressBar;
@@ -22,19 +24,18 @@ use tokio_util::sync::CancellationToken;
 
 /// `trackline download ATTACHMENT_ID... | --process ID [--all | --type TYPE]`.
 pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u8, CliError> {
+    let lang = context.settings.lang;
     if args.output.is_some() && args.attachment_ids.len() != 1 {
-        return Err(CliError::Usage(
-            "--output FILE takes exactly one ATTACHMENT_ID".to_string(),
-        ));
+        return Err(CliError::Usage(tr!(lang, "download-output-one")));
     }
     let dir = args
         .output_dir
         .clone()
         .unwrap_or_else(|| context.settings.download_dir.clone());
-    check_folder(&dir)?;
+    check_folder(lang, &dir)?;
     let session = context.signed_in().await?;
     let jobs: Vec<DownloadRequest> = match &args.process {
-        Some(process_id) => process_jobs(&session, process_id, args.doc_type.as_deref(), &dir).await?,
+        Some(process_id) => process_jobs(lang, &session, process_id, args.doc_type.as_deref(), &dir).await?,
         None => args
             .attachment_ids
             .iter()
@@ -45,14 +46,14 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
             .collect(),
     };
     if jobs.is_empty() {
-        eprintln!("trackline: nothing to download");
+        eprintln!("{}", tr!(lang, "download-nothing"));
         return Ok(exit::OK);
     }
     let concurrency = context.settings.concurrency.max(1);
     let queue = DownloadQueue::new(Arc::new(session), concurrency);
     let stop = Stop::on_signals();
     let cancel = stop.token.clone();
-    let bars = Bars::new(jobs.len());
+    let bars = Bars::new(lang, jobs.len());
     let total = jobs.len();
     // The queue decides how many run at once; the stream only keeps the
     // results in the order the ids were given.
@@ -60,7 +61,7 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
         .map(|request| fetch_or_reuse(&queue, request, args.force, &cancel, &bars))
         .buffered(total);
     let mut failures: Vec<CliError> = Vec::new();
-    let mut told = Told::default();
+    let mut told = Told::new(lang);
     let mut request_index = 0;
     while let Some(result) = results.next().await {
         let attachment_id = jobs.get(request_index).map_or("", |r| r.attachment_id.as_str());
@@ -68,10 +69,11 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
         match result {
             Ok(Fetched { file, skipped }) => {
                 if skipped {
-                    bars.println(&format!(
-                        "trackline: attachment {} is already saved, unchanged, at {}; --force saves a new copy",
-                        safe_line(&file.attachment_id, 100),
-                        file.path.display()
+                    bars.println(&tr!(
+                        lang,
+                        "download-already-saved",
+                        id = safe_line(&file.attachment_id, 100),
+                        path = file.path.display().to_string()
                     ));
                 }
                 bars.suspend(|| print_line(&file, args.json, skipped))?;
@@ -96,11 +98,11 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
         0 => Ok(exit::OK),
         n if n == total && n == 1 => Err(failures.remove(0)),
         n if n == total => {
-            eprintln!("trackline: all {total} downloads failed");
+            eprintln!("{}", tr!(lang, "download-all-failed", total = total));
             Err(CliError::AlreadyReported(failures.remove(0).exit_code()))
         }
         n => {
-            eprintln!("trackline: {n} of {total} downloads failed; the others are saved");
+            eprintln!("{}", tr!(lang, "download-some-failed", n = n, total = total));
             Ok(exit::PARTIAL)
         }
     }
@@ -108,19 +110,33 @@ pub(super) async fn download(context: &Context, args: &DownloadArgs) -> Result<u
 
 /// The failures of a batch said on stderr, each message once: the same
 /// mistake for every file (a full disk, say) is one line, not one per file.
-#[derive(Default)]
 pub(crate) struct Told {
     said: std::collections::HashSet<String>,
+    lang: Lang,
 }
 
 impl Told {
+    /// Nothing said yet; the lines in `lang`.
+    pub(crate) fn new(lang: Lang) -> Told {
+        Told {
+            said: std::collections::HashSet::new(),
+            lang,
+        }
+    }
+
     /// Says `error` of the download of `attachment_id`, unless it was said already.
     pub(crate) fn once(&mut self, bars: &Bars, attachment_id: &str, error: &CliError) {
-        let message = error.to_string();
+        let lang = self.lang;
+        let message = error.localized(lang);
         let line = if message.contains(attachment_id) {
-            format!("trackline: {message}")
+            tr!(lang, "cli-error", message = message.as_str())
         } else {
-            format!("trackline: attachment {}: {message}", safe_line(attachment_id, 100))
+            tr!(
+                lang,
+                "download-attachment-error",
+                id = safe_line(attachment_id, 100),
+                message = message.as_str()
+            )
         };
         if self.said.insert(message) {
             bars.println(&line);
@@ -129,11 +145,12 @@ impl Told {
 }
 
 /// Refuses a download folder that is a file, before any request is made.
-pub(crate) fn check_folder(dir: &Path) -> Result<(), CliError> {
+pub(crate) fn check_folder(lang: Lang, dir: &Path) -> Result<(), CliError> {
     match std::fs::metadata(dir) {
-        Ok(meta) if !meta.is_dir() => Err(CliError::Usage(format!(
-            "{} is not a folder: give -o an existing or new folder (or --output FILE for one attachment)",
-            dir.display()
+        Ok(meta) if !meta.is_dir() => Err(CliError::Usage(tr!(
+            lang,
+            "download-not-a-folder",
+            path = dir.display().to_string()
         ))),
         _ => Ok(()),
     }
@@ -142,6 +159,7 @@ pub(crate) fn check_folder(dir: &Path) -> Result<(), CliError> {
 /// The downloads for `--process ID`: every document (or those of one type)
 /// into `<dir>/<process_id> <process name>/`.
 async fn process_jobs(
+    lang: Lang,
     session: &SessionManager,
     process_id: &str,
     doc_type: Option<&str>,
@@ -165,8 +183,8 @@ async fn process_jobs(
     }
     if jobs.is_empty() && doc_type.is_some() {
         eprintln!(
-            "trackline: process {} has no documents of that type",
-            safe_line(process_id, 100)
+            "{}",
+            tr!(lang, "download-no-such-type", id = safe_line(process_id, 100))
         );
     }
     Ok(jobs)
@@ -213,7 +231,11 @@ async fn fetch_or_reuse(
 fn file_events(request: &DownloadRequest, bars: &Bars) -> (EventHook, Arc<OnceLock<Option<ProgressBar>>>) {
     let label = match request.doc_name.as_deref() {
         Some(name) if !name.trim().is_empty() => safe_line(name, 40),
-        _ => format!("attachment {}", safe_line(&request.attachment_id, 30)),
+        _ => tr!(
+            bars.lang(),
+            "what-attachment",
+            id = safe_line(&request.attachment_id, 30)
+        ),
     };
     let bar: Arc<OnceLock<Option<ProgressBar>>> = Arc::new(OnceLock::new());
     let (hook_bar, hook_bars) = (bar.clone(), bars.clone());
@@ -231,7 +253,7 @@ fn file_events(request: &DownloadRequest, bars: &Bars) -> (EventHook, Arc<OnceLo
             }
         }
         DownloadEvent::Retrying(notice) => {
-            hook_bars.println(&format!("trackline: {}; {}", notice.reason, notice.summary()));
+            hook_bars.println(&notice.line_in(hook_bars.lang()));
         }
     });
     (on_event, bar)
@@ -302,9 +324,11 @@ fn print_line(saved: &Downloaded, json: bool, skipped: bool) -> Result<(), CliEr
 /// application; failing to open is a warning, the file stays saved.
 async fn open_saved(context: &Context, path: &Path, bars: &Bars) {
     if let Err(error) = crate::engine::open::open(path, context.settings.opener.as_deref()).await {
-        bars.println(&format!(
-            "trackline: cannot open the file: {error}; it is saved at {}",
-            path.display()
+        bars.println(&tr!(
+            bars.lang(),
+            "download-cannot-open",
+            reason = error.to_string(),
+            path = path.display().to_string()
         ));
     }
 }

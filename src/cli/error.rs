@@ -64,23 +64,17 @@ impl CliError {
 }
 
 impl CliError {
-    /// The message in `lang` (the API's and the session's errors are
-    /// translated; the rest is still English).
+    /// The message in `lang` (the texts of `Usage` and `Other` are phrased in
+    /// it where they are made).
     pub fn localized(&self, lang: crate::i18n::Lang) -> String {
         match self {
-            CliError::Api(e)
-            | CliError::Session(crate::engine::session::SessionError::Api(e))
-            | CliError::Transfer(TransferError::Api(e)) => e.localized(lang),
-            CliError::Session(crate::engine::session::SessionError::Expired { email, at }) => crate::tr!(
-                lang,
-                "session-expired-cli",
-                email = crate::text::safe_line(email, 100),
-                when = crate::text::date_time(lang, *at),
-                ago = crate::text::relative_time_in(lang, *at, time::OffsetDateTime::now_utc())
-            ),
-            CliError::Config(ConfigError::Missing { path }) => {
-                crate::tr!(lang, "config-missing", path = path.display().to_string())
-            }
+            CliError::Api(e) => e.localized(lang),
+            CliError::Transfer(e) => e.localized(lang),
+            CliError::Config(e) => e.localized(lang),
+            CliError::Store(e) => e.localized(lang),
+            CliError::Session(e) => e.localized(lang),
+            CliError::Preview(e) => e.localized(lang),
+            CliError::StdoutClosed => crate::tr!(lang, "stdout-closed"),
             other => other.to_string(),
         }
     }

@@ -16,6 +16,7 @@ use crate::api::{Process, ProcessQuery};
 use crate::engine::{DownloadQueue, lookup};
 use crate::exit;
 use crate::text::safe_line;
+use crate::tr;
 use crate::transfer::{DownloadRequest, Downloaded, naming::process_folder_name};
 use futures_util::{StreamExt, stream};
 use std::collections::HashMap;
@@ -23,25 +24,33 @@ use std::sync::Arc;
 
 /// `trackline export --ids-from FILE [-o DIR] [--jobs N]`.
 pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, CliError> {
-    let ids = read_ids_file(&args.ids_from)?;
+    let lang = context.settings.lang;
+    let ids = read_ids_file(lang, &args.ids_from)?;
     let dir = args
         .output_dir
         .clone()
         .unwrap_or_else(|| context.settings.download_dir.clone());
     if ids.is_empty() {
         eprintln!(
-            "trackline: {} lists no process ids; nothing to export",
-            args.ids_from.display()
+            "{}",
+            tr!(lang, "export-no-ids", path = args.ids_from.display().to_string())
         );
         return Ok(exit::OK);
     }
-    check_folder(&dir)?;
-    std::fs::create_dir_all(&dir).map_err(|e| CliError::Other(format!("cannot create {}: {e}", dir.display())))?;
+    check_folder(lang, &dir)?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError::Other(tr!(
+            lang,
+            "export-cannot-create",
+            path = dir.display().to_string(),
+            reason = e.to_string()
+        ))
+    })?;
     let manifest_path = dir.join(MANIFEST_NAME);
     let previous = match read_manifest(&manifest_path) {
         Ok(rows) => rows,
         Err(error) => {
-            eprintln!("trackline: ignoring the previous manifest ({error}); every file is downloaded again");
+            eprintln!("{}", tr!(lang, "export-bad-manifest", reason = error.to_string()));
             Vec::new()
         }
     };
@@ -75,7 +84,7 @@ pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, C
         let processes = match result {
             Ok(processes) => processes,
             Err(error) => {
-                eprintln!("trackline: {error}");
+                eprintln!("{}", tr!(lang, "cli-error", message = error.localized(lang)));
                 rows.push(ManifestRow::failed_process(&id, &error));
                 errors.push(error);
                 continue;
@@ -96,7 +105,7 @@ pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, C
         }
     }
 
-    let bars = Bars::new(tasks.len());
+    let bars = Bars::new(lang, tasks.len());
     let mut results = stream::iter(tasks)
         .map(|(index, request, earlier)| {
             let (queue, cancel, bars, dir) = (&queue, &cancel, &bars, dir.as_path());
@@ -134,10 +143,12 @@ pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, C
             Outcome::Fetched(Err(error)) => {
                 interrupted |= is_cancelled(&error);
                 if !is_cancelled(&error) {
-                    bars.println(&format!(
-                        "trackline: process {} document {}: {error}",
-                        safe_line(&row.process_id, 60),
-                        safe_line(&row.doc_id, 60)
+                    bars.println(&tr!(
+                        lang,
+                        "export-document-error",
+                        process = safe_line(&row.process_id, 60),
+                        document = safe_line(&row.doc_id, 60),
+                        message = error.localized(lang)
                     ));
                 }
                 row.status = STATUS_FAILED.to_string();
@@ -148,14 +159,27 @@ pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, C
     }
     drop(results);
     bars.finish();
-    write_manifest(&manifest_path, &rows)
-        .map_err(|e| CliError::Other(format!("cannot write {}: {e}", manifest_path.display())))?;
+    write_manifest(&manifest_path, &rows).map_err(|e| {
+        CliError::Other(tr!(
+            lang,
+            "store-write",
+            path = manifest_path.display().to_string(),
+            reason = e.to_string()
+        ))
+    })?;
 
     let count = |status: &str| rows.iter().filter(|r| r.status == status).count();
     let (downloaded, unchanged, failed) = (count(STATUS_DOWNLOADED), count(STATUS_UNCHANGED), count(STATUS_FAILED));
     eprintln!(
-        "trackline: {downloaded} downloaded, {unchanged} unchanged, {failed} failed; manifest: {}",
-        manifest_path.display()
+        "{}",
+        tr!(
+            lang,
+            "export-summary",
+            downloaded = downloaded,
+            unchanged = unchanged,
+            failed = failed,
+            path = manifest_path.display().to_string()
+        )
     );
     if interrupted {
         return Ok(stop.exit_code());

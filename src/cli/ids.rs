@@ -5,6 +5,8 @@
 //! text, and how to save the file so it works.
 
 use super::CliError;
+use crate::i18n::Lang;
+use crate::tr;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -21,42 +23,45 @@ pub(crate) struct IdsFile {
 const MAX_ID_CHARS: usize = 100;
 
 /// Reads `path` as an ids file; prints a warning on stderr for every line skipped.
-pub(crate) fn read_ids_file(path: &Path) -> Result<Vec<String>, CliError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read --ids-from {}: {e}", path.display())))?;
-    let text = decode(&bytes).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
-    let file = parse_ids(&text);
+pub(crate) fn read_ids_file(lang: Lang, path: &Path) -> Result<Vec<String>, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        CliError::Usage(tr!(
+            lang,
+            "ids-cannot-read",
+            path = path.display().to_string(),
+            reason = e.to_string()
+        ))
+    })?;
+    let text = decode(lang, &bytes).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    let file = parse_ids(lang, &text);
     for warning in &file.warnings {
-        eprintln!("trackline: warning: {}: {warning}", path.display());
+        let warning = format!("{}: {warning}", path.display());
+        eprintln!("{}", tr!(lang, "cli-warning", warning = warning));
     }
     Ok(file.ids)
 }
 
 /// The text of the file: UTF-8 (a BOM is dropped), or UTF-16 after its BOM.
-fn decode(bytes: &[u8]) -> Result<String, String> {
+fn decode(lang: Lang, bytes: &[u8]) -> Result<String, String> {
     let utf16 = |bytes: &[u8], from: fn([u8; 2]) -> u16| {
         let units: Vec<u16> = bytes.chunks(2).map(|c| from([c[0], *c.get(1).unwrap_or(&0)])).collect();
-        String::from_utf16(&units)
-            .map_err(|_| "the file says it is UTF-16 but is not; save it as CSV UTF-8".to_string())
+        String::from_utf16(&units).map_err(|_| tr!(lang, "ids-bad-utf16"))
     };
     match bytes {
-        [0xef, 0xbb, 0xbf, rest @ ..] => utf8(rest),
+        [0xef, 0xbb, 0xbf, rest @ ..] => utf8(lang, rest),
         [0xff, 0xfe, rest @ ..] => utf16(rest, u16::from_le_bytes),
         [0xfe, 0xff, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        _ => utf8(bytes),
+        _ => utf8(lang, bytes),
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, String> {
+fn utf8(lang: Lang, bytes: &[u8]) -> Result<String, String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let before = bytes.get(..good).unwrap_or_default();
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;
         let byte = good - before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
-        format!(
-            "line {line}, byte {byte} is not UTF-8 (the file is probably Latin-1 or Windows-1252): \
-             save it from the spreadsheet as \"CSV UTF-8\" (or as UTF-8 text) and try again"
-        )
+        tr!(lang, "ids-not-utf8", line = line.to_string(), byte = byte.to_string())
     })
 }
 
@@ -82,7 +87,7 @@ fn is_id_header(cell: &str) -> bool {
     matches!(name.as_str(), "processid" | "process" | "id" | "idproceso" | "proceso")
 }
 
-fn parse_ids(text: &str) -> IdsFile {
+fn parse_ids(lang: Lang, text: &str) -> IdsFile {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -112,8 +117,12 @@ fn parse_ids(text: &str) -> IdsFile {
     for (index, (number, line)) in lines.iter().enumerate() {
         if index == 0 && skip_first {
             if !header.iter().any(|c| is_id_header(c)) {
-                file.warnings
-                    .push(format!("line {number}: {} is not a process id; skipped", shown(line)));
+                file.warnings.push(tr!(
+                    lang,
+                    "ids-not-an-id",
+                    line = number.to_string(),
+                    text = shown(line)
+                ));
             }
             continue;
         }
@@ -124,9 +133,12 @@ fn parse_ids(text: &str) -> IdsFile {
                     file.ids.push(id.clone());
                 }
             }
-            _ => file
-                .warnings
-                .push(format!("line {number}: {} is not a process id; skipped", shown(line))),
+            _ => file.warnings.push(tr!(
+                lang,
+                "ids-not-an-id",
+                line = number.to_string(),
+                text = shown(line)
+            )),
         }
     }
     file
@@ -163,7 +175,7 @@ mod tests {
     use super::*;
 
     fn ids(text: &str) -> Vec<String> {
-        parse_ids(text).ids
+        parse_ids(Lang::En, text).ids
     }
 
     #[test]
@@ -171,7 +183,7 @@ mod tests {
         let text = "# processes to export\n12345\n\n  12346  \n# done\n12345\n";
         assert_eq!(ids(text), ["12345", "12346"]);
         assert!(ids("\n# nothing\n").is_empty());
-        assert!(parse_ids("\n# nothing\n").warnings.is_empty());
+        assert!(parse_ids(Lang::En, "\n# nothing\n").warnings.is_empty());
     }
 
     #[test]
@@ -199,24 +211,24 @@ mod tests {
                 .encode_utf16()
                 .flat_map(u16::to_le_bytes),
         );
-        assert_eq!(ids(&decode(&utf16).unwrap()), ["12345", "12346"]);
+        assert_eq!(ids(&decode(Lang::En, &utf16).unwrap()), ["12345", "12346"]);
         let mut utf16_be = vec![0xfe, 0xff];
         utf16_be.extend("12345\n".encode_utf16().flat_map(u16::to_be_bytes));
-        assert_eq!(ids(&decode(&utf16_be).unwrap()), ["12345"]);
-        assert_eq!(decode(b"\xef\xbb\xbf12345\n").unwrap(), "12345\n");
+        assert_eq!(ids(&decode(Lang::En, &utf16_be).unwrap()), ["12345"]);
+        assert_eq!(decode(Lang::En, b"\xef\xbb\xbf12345\n").unwrap(), "12345\n");
     }
 
     #[test]
     fn latin1_is_refused_with_its_line_and_byte_and_what_to_do() {
         let latin1 = b"12345\nNi\xf1o;12346\n";
-        let error = decode(latin1).unwrap_err();
+        let error = decode(Lang::En, latin1).unwrap_err();
         assert!(error.contains("line 2, byte 3"), "{error}");
         assert!(error.contains("CSV UTF-8"), "{error}");
     }
 
     #[test]
     fn lines_that_are_not_ids_are_warned_about_with_their_number() {
-        let file = parse_ids("12345\nhello world\n12346\n");
+        let file = parse_ids(Lang::En, "12345\nhello world\n12346\n");
         assert_eq!(file.ids, ["12345", "12346"]);
         assert_eq!(file.warnings.len(), 1);
         assert!(
@@ -224,13 +236,13 @@ mod tests {
             "{:?}",
             file.warnings
         );
-        let header = parse_ids("process_id\n12345\n");
+        let header = parse_ids(Lang::En, "process_id\n12345\n");
         assert!(
             header.warnings.is_empty(),
             "a header is no mistake: {:?}",
             header.warnings
         );
-        let note = parse_ids("export these\n12345\n");
+        let note = parse_ids(Lang::En, "export these\n12345\n");
         assert_eq!(note.ids, ["12345"]);
         assert!(note.warnings[0].starts_with("line 1:"), "{:?}", note.warnings);
     }

@@ -10,7 +10,9 @@ use super::ids::read_ids_file;
 use crate::api::{ApiError, ProcessQuery};
 use crate::engine::lookup;
 use crate::exit;
+use crate::i18n::Lang;
 use crate::text::safe_line;
+use crate::tr;
 use futures_util::{StreamExt, stream};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -18,15 +20,13 @@ use std::io::IsTerminal;
 /// `trackline index --ids-from FILE [--jobs N]` and `trackline index --clear`.
 pub(super) async fn index(context: &Context, args: &IndexArgs) -> Result<u8, CliError> {
     let profile = context.settings.profile.clone();
+    let lang = context.settings.lang;
     let Some(ids_file) = &args.ids_from else {
         return clear(context, &profile).await;
     };
-    let ids = read_ids_file(ids_file)?;
+    let ids = read_ids_file(lang, ids_file)?;
     if ids.is_empty() {
-        eprintln!(
-            "trackline: {} lists no process ids; nothing to index",
-            ids_file.display()
-        );
+        eprintln!("{}", tr!(lang, "index-no-ids", path = ids_file.display().to_string()));
         return Ok(exit::OK);
     }
     let book = context.index_book();
@@ -34,11 +34,11 @@ pub(super) async fn index(context: &Context, args: &IndexArgs) -> Result<u8, Cli
     let name = profile.clone();
     tokio::task::spawn_blocking(move || check.open_blocking(&name))
         .await
-        .map_err(|e| CliError::Other(format!("cannot open the index: {e}")))?
-        .map_err(|e| CliError::Other(e.to_string()))?;
+        .map_err(|e| CliError::Other(tr!(lang, "index-cannot-open", reason = e.to_string())))?
+        .map_err(|e| CliError::Other(e.localized(lang)))?;
     let session = context.signed_in().await?;
     let stop = Stop::on_signals();
-    let bar = progress(ids.len());
+    let bar = progress(lang, ids.len());
     let jobs = usize::from(args.jobs).max(1);
     let mut lookups = stream::iter(ids.iter())
         .map(|id| {
@@ -56,7 +56,7 @@ pub(super) async fn index(context: &Context, args: &IndexArgs) -> Result<u8, Cli
             biased;
             () = stop.token.cancelled() => {
                 bar.finish_and_clear();
-                eprintln!("trackline: stopped; the {processes} processes looked up so far are in the index");
+                eprintln!("{}", tr!(lang, "index-stopped", processes = processes));
                 return Ok(stop.exit_code());
             }
             next = lookups.next() => next,
@@ -72,7 +72,12 @@ pub(super) async fn index(context: &Context, args: &IndexArgs) -> Result<u8, Cli
                 if matches!(error, ApiError::NotFound { .. }) {
                     not_found += 1;
                 }
-                let line = format!("trackline: process {}: {error}", safe_line(id, 100));
+                let line = tr!(
+                    lang,
+                    "index-process-error",
+                    id = safe_line(id, 100),
+                    message = error.localized(lang)
+                );
                 if bar.is_hidden() {
                     eprintln!("{line}");
                 } else {
@@ -86,8 +91,16 @@ pub(super) async fn index(context: &Context, args: &IndexArgs) -> Result<u8, Cli
     bar.finish_and_clear();
     let failed = errors.len() - not_found;
     eprintln!(
-        "trackline: {processes} processes with {documents} documents in the index of profile {}; {not_found} not found, {failed} failed",
-        safe_line(&profile, 100)
+        "{}",
+        tr!(
+            lang,
+            "index-summary",
+            processes = processes,
+            documents = documents,
+            profile = safe_line(&profile, 100),
+            not_found = not_found,
+            failed = failed
+        )
     );
     if errors.is_empty() {
         Ok(exit::OK)
@@ -99,33 +112,43 @@ pub(super) async fn index(context: &Context, args: &IndexArgs) -> Result<u8, Cli
 }
 
 async fn clear(context: &Context, profile: &str) -> Result<u8, CliError> {
+    let lang = context.settings.lang;
     let book = context.index_book();
-    let path = book.path(profile).map_err(|e| CliError::Usage(e.to_string()))?;
+    let path = book.path(profile).map_err(|e| CliError::Usage(e.localized(lang)))?;
     if !path.exists() {
-        eprintln!(
-            "trackline: profile {} has no index; nothing to forget",
-            safe_line(profile, 100)
-        );
+        eprintln!("{}", tr!(lang, "index-none", profile = safe_line(profile, 100)));
         return Ok(exit::OK);
     }
-    let (processes, documents) = book.clear(profile).await.map_err(|e| CliError::Other(e.to_string()))?;
+    let (processes, documents) = book
+        .clear(profile)
+        .await
+        .map_err(|e| CliError::Other(e.localized(lang)))?;
     eprintln!(
-        "trackline: forgot the index of profile {}: {processes} processes, {documents} documents",
-        safe_line(profile, 100)
+        "{}",
+        tr!(
+            lang,
+            "index-forgot",
+            profile = safe_line(profile, 100),
+            processes = processes,
+            documents = documents
+        )
     );
     Ok(exit::OK)
 }
 
 /// A bar of lookups done on stderr when it is a terminal; hidden otherwise.
-fn progress(total: usize) -> ProgressBar {
+fn progress(lang: Lang, total: usize) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} processes, {elapsed}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(&format!(
+            "{{msg}} [{{bar:30}}] {{pos}}/{{len}} {}, {{elapsed}}",
+            tr!(lang, "progress-processes")
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    bar.set_message("looking up");
+    bar.set_message(tr!(lang, "progress-looking-up"));
     bar
 }

@@ -5,7 +5,7 @@ use super::CliError;
 use super::args::InspectArgs;
 use super::context::Context;
 use crate::engine::preview::{self, PreviewCache, PreviewError};
-use crate::inspect::{Budget, Options, describe};
+use crate::inspect::{Budget, Options, describe_in};
 use std::io::Write;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -39,7 +39,7 @@ pub(crate) async fn inspect(context: &Context, args: &InspectArgs) -> Result<u8,
             let cancel = CancellationToken::new();
             preview::preview_attachment(&session, &cache, id.trim(), None, options, &cancel).await?
         }
-        _ => return Err(CliError::Usage("give an ATTACHMENT_ID or --file PATH".to_string())),
+        _ => return Err(CliError::Usage(crate::tr!(context.settings.lang, "inspect-no-source"))),
     };
     let mut stdout = std::io::stdout().lock();
     let written = if args.json {
@@ -47,7 +47,7 @@ pub(crate) async fn inspect(context: &Context, args: &InspectArgs) -> Result<u8,
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(stdout))
     } else {
-        stdout.write_all(describe(&report, &source.display().to_string(), WIDTH).as_bytes())
+        stdout.write_all(describe_in(context.settings.lang, &report, &source.display().to_string(), WIDTH).as_bytes())
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
     Ok(crate::exit::OK)

@@ -22,7 +22,36 @@ pub(crate) fn check(settings: &Settings) -> Result<(), CliError> {
             .collect(),
     };
     let text = std::fs::read_to_string(&settings.config_file).unwrap_or_default();
-    Err(key_binding_error(&text, &settings.config_file, error.to_string(), &bindings).into())
+    let message = words(settings.lang, &error);
+    Err(key_binding_error(&text, &settings.config_file, message, &bindings).into())
+}
+
+/// A `[keys]` mistake in `lang` (what the key reader said about a key stays in English).
+fn words(lang: crate::i18n::Lang, error: &KeymapError) -> String {
+    use crate::tr;
+    match error {
+        KeymapError::UnknownAction(name) => tr!(
+            lang,
+            "keys-unknown-action",
+            name = format!("{name:?}"),
+            known = Action::ALL
+                .iter()
+                .map(|a| a.config_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        KeymapError::BadKey { action, reason } => {
+            tr!(lang, "keys-bad-key", action = action.as_str(), reason = reason.as_str())
+        }
+        KeymapError::Conflict { key, first, second } => tr!(
+            lang,
+            "keys-conflict",
+            key = key.to_string(),
+            first = first.config_name(),
+            second = second.config_name()
+        ),
+        KeymapError::NoKeys(name) => tr!(lang, "keys-no-keys", action = name.as_str()),
+    }
 }
 
 #[cfg(test)]
@@ -60,5 +89,26 @@ mod tests {
             "{empty}"
         );
         assert!(error("[keys]\nquit = \"d\"\n").contains("config.toml"));
+    }
+
+    #[test]
+    fn the_words_are_the_keymap_errors_in_english_and_spanish() {
+        let errors = [
+            KeymapError::UnknownAction("explode".into()),
+            KeymapError::BadKey {
+                action: "quit".into(),
+                reason: "an empty key".into(),
+            },
+            KeymapError::Conflict {
+                key: "d".into(),
+                first: Action::Quit,
+                second: Action::Download,
+            },
+            KeymapError::NoKeys("quit".into()),
+        ];
+        for e in &errors {
+            assert_eq!(words(crate::i18n::Lang::En, e), e.to_string());
+            assert_ne!(words(crate::i18n::Lang::Es, e), e.to_string());
+        }
     }
 }

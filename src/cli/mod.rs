@@ -77,9 +77,13 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         // The interface runs on this thread (`block_on`); everything else yields to it.
         builder.on_thread_start(crate::tui::priority::run_in_background);
     }
-    let runtime = builder
-        .build()
-        .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))?;
+    let runtime = builder.build().map_err(|e| {
+        CliError::Other(crate::tr!(
+            context.settings.lang,
+            "cli-no-runtime",
+            reason = e.to_string()
+        ))
+    })?;
     runtime.block_on(async move {
         crate::engine::signals::ignore_file_size_limit();
         match command {
@@ -99,9 +103,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     .map_err(CliError::from)
             }
             #[cfg(not(feature = "sandbox"))]
-            Some(Command::Demo) => Err(CliError::Other(
-                "this build has no sandbox: rebuild with the default features to use `trackline demo`".to_string(),
-            )),
+            Some(Command::Demo) => Err(CliError::Other(crate::tr!(context.settings.lang, "cli-no-sandbox"))),
             Some(Command::Login { email, password_stdin }) => session::login(&context, email, password_stdin).await,
             Some(Command::Logout { all }) => session::logout(&context, all),
             Some(Command::Status) => session::status(&context),
@@ -118,7 +120,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Some(Command::Sandbox(args)) => crate::sandbox::run_cli(args.into())
                 .await
                 .map(|()| exit::OK)
-                .map_err(|e| CliError::Other(format!("sandbox: {e}"))),
+                .map_err(|e| CliError::Other(format!("sandbox: {e}"))), // the sandbox's own words (a developer tool)
             Some(Command::Completions { .. } | Command::Man | Command::Config(_)) => Ok(exit::OK),
         }
     })
@@ -127,7 +129,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
 /// The language of the messages on stderr, chosen before anything runs as
 /// [`crate::config::Settings`] chooses it (`--lang`, `TRACKLINE_LANG`, config
 /// `lang`, the locale); a config file that cannot be read counts as no `lang`.
-fn early_lang(global: &args::GlobalArgs) -> crate::i18n::Lang {
+pub(super) fn early_lang(global: &args::GlobalArgs) -> crate::i18n::Lang {
     let file = output::config_file(global)
         .ok()
         .and_then(|path| {

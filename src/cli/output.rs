@@ -5,9 +5,12 @@ use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
 use super::stdout::outln;
 use crate::api::{Process, ProcessQuery};
+use crate::config::Source;
 use crate::config::{Config, Paths};
 use crate::exit;
-use crate::text::{relative_time, safe_line};
+use crate::i18n::Lang;
+use crate::text::{relative_time_in, safe_line};
+use crate::tr;
 use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,7 +21,7 @@ pub(super) async fn process(context: &Context, args: &ProcessArgs) -> Result<u8,
     let query = match (&args.id, &args.name) {
         (Some(id), _) if !id.trim().is_empty() => ProcessQuery::Id(id.trim().to_string()),
         (_, Some(name)) if !name.trim().is_empty() => ProcessQuery::Name(name.trim().to_string()),
-        _ => return Err(CliError::Usage("give a non-empty --id or --name".to_string())),
+        _ => return Err(CliError::Usage(tr!(context.settings.lang, "process-no-query"))),
     };
     let session = context.signed_in().await?;
     let processes = crate::engine::lookup::process(&session, &query, None).await?;
@@ -31,7 +34,7 @@ pub(super) async fn process(context: &Context, args: &ProcessArgs) -> Result<u8,
             if i > 0 {
                 writeln!(stdout)?;
             }
-            stdout.write_all(render_process(p, now).as_bytes())
+            stdout.write_all(render_process(context.settings.lang, p, now).as_bytes())
         })
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
@@ -48,19 +51,19 @@ fn write_json(out: &mut impl Write, processes: &[Process]) -> std::io::Result<()
 
 /// A process as a human reads it: its fields, additional data and documents.
 /// Every server string is made safe.
-pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
+pub(super) fn render_process(lang: Lang, process: &Process, now: OffsetDateTime) -> String {
     let mut out = String::new();
     let mut field = |label: &str, value: String| out.push_str(&format!("{label:<12}{value}\n"));
-    field("Process", safe_line(process.process_id.as_str(), 200));
+    field(&lang.t("process-label"), safe_line(process.process_id.as_str(), 200));
     field(
-        "Name",
+        &lang.t("field-name"),
         process
             .name
             .as_deref()
             .map_or_else(|| "—".to_string(), |n| safe_line(n, 300)),
     );
     field(
-        "Status",
+        &lang.t("field-status"),
         process
             .status
             .as_deref()
@@ -68,14 +71,21 @@ pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
     );
     let created = match (process.created(), process.created_at.as_deref()) {
         (Some(at), _) => {
-            let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-            let shown = at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default();
-            format!("{shown} ({})", relative_time(at, now))
+            let utc = at.to_offset(time::UtcOffset::UTC);
+            let shown = match lang {
+                Lang::En => utc
+                    .format(time::macros::format_description!(
+                        "[year]-[month]-[day] [hour]:[minute] UTC"
+                    ))
+                    .unwrap_or_default(),
+                Lang::Es => format!("{} UTC", crate::text::date_time(lang, utc)),
+            };
+            format!("{shown} ({})", relative_time_in(lang, at, now))
         }
         (None, Some(raw)) => safe_line(raw, 100),
         (None, None) => "—".to_string(),
     };
-    field("Created", created);
+    field(&lang.t("field-created"), created);
     for (key, value) in &process.extra {
         let shown = match value {
             serde_json::Value::String(s) => s.clone(),
@@ -83,7 +93,11 @@ pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
         };
         out.push_str(&format!("{:<12}{}\n", safe_line(key, 40), safe_line(&shown, 300)));
     }
-    out.push_str(&format!("\nDocuments ({})\n", process.documents.len()));
+    out.push_str(&format!(
+        "\n{} ({})\n",
+        lang.t("pane-documents"),
+        process.documents.len()
+    ));
     if !process.documents.is_empty() {
         let id_width = process
             .documents
@@ -99,7 +113,12 @@ pub(super) fn render_process(process: &Process, now: OffsetDateTime) -> String {
             .max()
             .unwrap_or(4)
             .max(4);
-        out.push_str(&format!("  {:<id_width$}  {:<type_width$}  NAME\n", "ID", "TYPE"));
+        out.push_str(&format!(
+            "  {:<id_width$}  {:<type_width$}  {}\n",
+            lang.t("column-id"),
+            lang.t("column-type"),
+            lang.t("column-name")
+        ));
         for doc in &process.documents {
             out.push_str(&format!(
                 "  {:<id_width$}  {:<type_width$}  {}\n",
@@ -133,24 +152,29 @@ pub(super) fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8,
             config_show(&context)?;
         }
         ConfigCommand::Init => {
+            let lang = super::early_lang(global);
+            let shown = |path: &std::path::Path| path.display().to_string();
             if path.exists() {
-                return Err(CliError::Other(format!(
-                    "{} already exists; not overwriting it (edit it, or move it away and run this again)",
-                    path.display()
-                )));
+                return Err(CliError::Other(tr!(lang, "config-init-exists", path = shown(path))));
             }
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| CliError::Other(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    CliError::Other(tr!(
+                        lang,
+                        "export-cannot-create",
+                        path = shown(dir),
+                        reason = e.to_string()
+                    ))
+                })?;
             }
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(path)
                 .and_then(|mut f| f.write_all(Config::template().as_bytes()))
-                .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| CliError::Other(tr!(lang, "store-write", path = shown(path), reason = e.to_string())))?;
             outln!("{}", path.display())?;
-            eprintln!("trackline: wrote a commented template; `trackline config show` prints the settings in effect");
+            eprintln!("{}", tr!(lang, "config-init-done"));
         }
     }
     Ok(exit::OK)
@@ -159,19 +183,36 @@ pub(super) fn config(global: &GlobalArgs, command: &ConfigCommand) -> Result<u8,
 /// `trackline config show`: every setting, its value and where it came from.
 pub(super) fn config_show(context: &Context) -> Result<(), CliError> {
     let settings = &context.settings;
+    let lang = settings.lang;
     outln!(
         "# {} ({})",
         settings.config_file.display(),
         if settings.config_loaded {
-            "read"
+            tr!(lang, "config-show-read")
         } else {
-            "not present: defaults"
+            tr!(lang, "config-show-defaults")
         }
     )?;
     for (setting, value, source) in settings.entries() {
-        outln!("{:<22} = {:<50} # {source}", setting.name(), value)?;
+        outln!(
+            "{:<22} = {:<50} # {}",
+            setting.name(),
+            value,
+            source_words(lang, source)
+        )?;
     }
     Ok(())
+}
+
+/// Where a setting came from, in `lang`.
+fn source_words(lang: crate::i18n::Lang, source: Source) -> String {
+    match source {
+        Source::Default => tr!(lang, "source-default"),
+        Source::Remembered => tr!(lang, "source-remembered"),
+        Source::File => tr!(lang, "source-file"),
+        Source::Env => tr!(lang, "source-env"),
+        Source::Flag => tr!(lang, "source-flag"),
+    }
 }
 
 /// `trackline completions SHELL`: the script on stdout.

@@ -1,5 +1,7 @@
 //! Progress bars on stderr for `download` and `export`.
 
+use crate::i18n::Lang;
+use crate::tr;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -9,29 +11,35 @@ use std::io::IsTerminal;
 pub(crate) struct Bars {
     multi: Option<MultiProgress>,
     total: Option<ProgressBar>,
+    lang: Lang,
 }
 
 impl Bars {
-    pub(crate) fn new(files: usize) -> Bars {
+    pub(crate) fn new(lang: Lang, files: usize) -> Bars {
         if !std::io::stderr().is_terminal() {
             return Bars {
                 multi: None,
                 total: None,
+                lang,
             };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let total = (files > 1).then(|| {
             let bar = multi.add(ProgressBar::new(files as u64));
             bar.set_style(
-                ProgressStyle::with_template("{msg:>30} [{bar:30}] {pos}/{len} files, {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(&format!(
+                    "{{msg:>30}} [{{bar:30}}] {{pos}}/{{len}} {}, {{elapsed}}",
+                    tr!(lang, "progress-files")
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            bar.set_message("total");
+            bar.set_message(tr!(lang, "progress-total"));
             bar
         });
         Bars {
             multi: Some(multi),
             total,
+            lang,
         }
     }
 
@@ -43,8 +51,11 @@ impl Bars {
             None => multi.add(bar),
         };
         bar.set_style(
-            ProgressStyle::with_template("{msg:>30} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(&format!(
+                "{{msg:>30}} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
+                tr!(self.lang, "progress-eta")
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(label.to_string());
         Some(bar)
@@ -80,6 +91,11 @@ impl Bars {
             Some(multi) => multi.suspend(f),
             None => f(),
         }
+    }
+
+    /// The language of the bars and of the lines above them.
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
     }
 
     pub(crate) fn finish(&self) {

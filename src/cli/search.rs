@@ -5,8 +5,10 @@ use super::CliError;
 use super::args::{HistoryArgs, SearchArgs};
 use super::context::Context;
 use crate::exit;
+use crate::i18n::Lang;
 use crate::index::{Hit, Index, IndexError, SearchQuery, SearchResults, StatusChange};
-use crate::text::{relative_time, safe_line};
+use crate::text::{relative_time_in, safe_line};
+use crate::tr;
 use serde::Serialize;
 use std::io::Write;
 use std::sync::Arc;
@@ -15,11 +17,12 @@ use time::format_description::well_known::Rfc3339;
 
 /// `trackline search QUERY [--json] [--limit N]`.
 pub(super) async fn search(context: &Context, args: &SearchArgs) -> Result<u8, CliError> {
-    let query = SearchQuery::parse(&args.query.join(" ")).map_err(|e| CliError::Usage(e.to_string()))?;
+    let lang = context.settings.lang;
+    let query = SearchQuery::parse(&args.query.join(" ")).map_err(|e| CliError::Usage(e.localized(lang)))?;
     if query.control_removed() {
         eprintln!(
-            "trackline: warning: control characters were removed from the search; searching for \"{}\"",
-            safe_line(query.text(), 200)
+            "{}",
+            tr!(lang, "search-control-removed", query = safe_line(query.text(), 200))
         );
     }
     let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
@@ -28,16 +31,18 @@ pub(super) async fn search(context: &Context, args: &SearchArgs) -> Result<u8, C
     let found = read_index(context, move |index| index.search(&asked, limit)).await?;
     let profile = safe_line(&context.settings.profile, 100);
     let Some(SearchResults { hits, total }) = found else {
-        eprintln!(
-            "trackline: nothing is indexed for profile {profile} yet: processes are remembered as they are looked up \
-             (`trackline process`, `download`, `export`, the TUI), or many at once with `trackline index --ids-from FILE`"
-        );
+        eprintln!("{}", tr!(lang, "search-no-index", profile = profile));
         return Err(CliError::AlreadyReported(exit::NOT_FOUND));
     };
     if hits.is_empty() {
         eprintln!(
-            "trackline: nothing in the index of profile {profile} matches \"{}\"",
-            safe_line(query.text(), 200)
+            "{}",
+            tr!(
+                lang,
+                "search-no-match",
+                profile = profile,
+                query = safe_line(query.text(), 200)
+            )
         );
         return Err(CliError::AlreadyReported(exit::NOT_FOUND));
     }
@@ -48,15 +53,15 @@ pub(super) async fn search(context: &Context, args: &SearchArgs) -> Result<u8, C
             writeln!(stdout)
         })
     } else {
-        stdout.write_all(render_hits(&hits, OffsetDateTime::now_utc()).as_bytes())
+        stdout.write_all(render_hits(lang, &hits, OffsetDateTime::now_utc()).as_bytes())
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
     match total {
         _ if args.json => {}
         Some(total) if total > hits.len() => {
-            eprintln!("trackline: {} of {total} matches shown; --limit shows more", hits.len());
+            eprintln!("{}", tr!(lang, "search-some-shown", shown = hits.len(), total = total));
         }
-        None => eprintln!("trackline: the {} best matches shown; --limit shows more", hits.len()),
+        None => eprintln!("{}", tr!(lang, "search-best-shown", shown = hits.len())),
         Some(_) => {}
     }
     Ok(exit::OK)
@@ -64,18 +69,22 @@ pub(super) async fn search(context: &Context, args: &SearchArgs) -> Result<u8, C
 
 /// `trackline history PROCESS_ID [--json]`.
 pub(super) async fn history(context: &Context, args: &HistoryArgs) -> Result<u8, CliError> {
+    let lang = context.settings.lang;
     let id = args.process_id.trim().to_string();
     if id.is_empty() {
-        return Err(CliError::Usage("give the id of a process".to_string()));
+        return Err(CliError::Usage(tr!(lang, "history-no-id")));
     }
     let asked = id.clone();
     let changes = read_index(context, move |index| index.history(&asked)).await?.flatten();
     let Some(changes) = changes else {
         eprintln!(
-            "trackline: process {} was never seen with profile {}: `trackline process --id {}` looks it up and starts its history",
-            safe_line(&id, 100),
-            safe_line(&context.settings.profile, 100),
-            safe_line(&id, 100)
+            "{}",
+            tr!(
+                lang,
+                "history-never-seen",
+                id = safe_line(&id, 100),
+                profile = safe_line(&context.settings.profile, 100)
+            )
         );
         return Err(CliError::AlreadyReported(exit::NOT_FOUND));
     };
@@ -86,7 +95,7 @@ pub(super) async fn history(context: &Context, args: &HistoryArgs) -> Result<u8,
             writeln!(stdout)
         })
     } else {
-        stdout.write_all(render_history(&changes, OffsetDateTime::now_utc()).as_bytes())
+        stdout.write_all(render_history(lang, &changes, OffsetDateTime::now_utc()).as_bytes())
     };
     written.and_then(|()| stdout.flush()).map_err(super::stdout::error)?;
     Ok(exit::OK)
@@ -97,6 +106,7 @@ async fn read_index<T: Send + 'static>(
     context: &Context,
     work: impl FnOnce(&Index) -> Result<T, IndexError> + Send + 'static,
 ) -> Result<Option<T>, CliError> {
+    let lang = context.settings.lang;
     let book = context.index_book();
     let profile = context.settings.profile.clone();
     tokio::task::spawn_blocking(move || match book.open_to_read_blocking(&profile)? {
@@ -104,8 +114,8 @@ async fn read_index<T: Send + 'static>(
         None => Ok(None),
     })
     .await
-    .map_err(|e| CliError::Other(format!("the search stopped: {e}")))?
-    .map_err(|e| CliError::Other(e.to_string()))
+    .map_err(|e| CliError::Other(tr!(lang, "search-stopped", reason = e.to_string())))?
+    .map_err(|e| CliError::Other(e.localized(lang)))
 }
 
 /// One line of `search --json`.
@@ -156,19 +166,27 @@ fn rfc3339(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).unwrap_or_default()
 }
 
-fn utc_minute(at: OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+/// `2024-02-09 10:30 UTC`; `9 feb 2024, 10:30 UTC` in Spanish.
+fn utc_minute(lang: Lang, at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    match lang {
+        Lang::En => at
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .unwrap_or_default(),
+        Lang::Es => format!("{} UTC", crate::text::date_time(lang, at)),
+    }
 }
 
 /// A table of hits, every server string made safe and bounded.
-pub(crate) fn render_hits(hits: &[Hit], now: OffsetDateTime) -> String {
+pub(crate) fn render_hits(lang: Lang, hits: &[Hit], now: OffsetDateTime) -> String {
     let rows: Vec<[String; 6]> = hits
         .iter()
         .map(|hit| {
             let document = match (&hit.doc_id, &hit.doc_name) {
                 (Some(id), Some(name)) => format!("{} ({})", safe_line(name, 50), safe_line(id, 24)),
-                (Some(id), None) => format!("attachment {}", safe_line(id, 24)),
+                (Some(id), None) => tr!(lang, "what-attachment", id = safe_line(id, 24)),
                 _ => "—".to_string(),
             };
             [
@@ -181,28 +199,38 @@ pub(crate) fn render_hits(hits: &[Hit], now: OffsetDateTime) -> String {
                 hit.status
                     .as_deref()
                     .map_or_else(|| "—".to_string(), |s| safe_line(s, 20)),
-                relative_time(hit.last_seen, now),
+                relative_time_in(lang, hit.last_seen, now),
             ]
         })
         .collect();
-    table(["KIND", "PROCESS", "NAME", "DOCUMENT", "STATUS", "SEEN"], &rows)
+    let header = [
+        "column-kind",
+        "column-process",
+        "column-name",
+        "column-document",
+        "column-status",
+        "column-seen",
+    ]
+    .map(|key| lang.t(key));
+    table(header.each_ref().map(String::as_str), &rows)
 }
 
-fn render_history(changes: &[StatusChange], now: OffsetDateTime) -> String {
+fn render_history(lang: Lang, changes: &[StatusChange], now: OffsetDateTime) -> String {
     let rows: Vec<[String; 3]> = changes
         .iter()
         .map(|change| {
             [
-                utc_minute(change.at),
+                utc_minute(lang, change.at),
                 change
                     .status
                     .as_deref()
                     .map_or_else(|| "—".to_string(), |s| safe_line(s, 60)),
-                relative_time(change.at, now),
+                relative_time_in(lang, change.at, now),
             ]
         })
         .collect();
-    table(["SEEN", "STATUS", "WHEN"], &rows)
+    let header = ["column-seen", "column-status", "column-when"].map(|key| lang.t(key));
+    table(header.each_ref().map(String::as_str), &rows)
 }
 
 /// Columns padded to their widest cell; the last one is not padded.
@@ -261,7 +289,7 @@ mod tests {
             hit(HitKind::Process, None),
             hit(HitKind::Document, Some(("98765", "Invoice_001.pdf"))),
         ];
-        let text = render_hits(&hits, now);
+        let text = render_hits(Lang::En, &hits, now);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("KIND"), "{text}");
         assert!(lines[1].starts_with("process   12345"), "{text}");
@@ -273,5 +301,12 @@ mod tests {
         assert_eq!(json["doc_id"], serde_json::Value::Null);
         assert_eq!(json["last_seen"], "2023-11-14T22:13:20Z");
         assert_eq!(json["score"], 120);
+        let spanish = render_hits(Lang::Es, &hits, now);
+        assert!(spanish.lines().next().unwrap().starts_with("TIPO"), "{spanish}");
+        assert!(
+            spanish.lines().nth(1).unwrap().starts_with("process   12345"),
+            "{spanish}"
+        );
+        assert!(spanish.lines().nth(2).unwrap().ends_with("hace 2 horas"), "{spanish}");
     }
 }

@@ -6,7 +6,9 @@ use super::stdout::outln;
 use crate::engine::Credentials;
 use crate::engine::credentials::ENV_PASSWORD;
 use crate::exit;
+use crate::i18n::Lang;
 use crate::text::safe_line;
+use crate::tr;
 use secrecy::SecretString;
 use std::io::{BufRead, IsTerminal, Write};
 use time::OffsetDateTime;
@@ -14,6 +16,7 @@ use time::OffsetDateTime;
 /// `trackline login`: asks for what it lacks, logs in, stores the session.
 pub(super) async fn login(context: &Context, email: Option<String>, password_stdin: bool) -> Result<u8, CliError> {
     let profile = &context.settings.profile;
+    let lang = context.settings.lang;
     let interactive = std::io::stdin().is_terminal() && !password_stdin;
     let remembered = context
         .memory()
@@ -21,87 +24,94 @@ pub(super) async fn login(context: &Context, email: Option<String>, password_std
         .or_else(|| context.settings.email.clone());
     let email = match email.filter(|e| !e.trim().is_empty()) {
         Some(email) => email,
-        None if interactive => prompt_email(remembered.as_deref())?,
-        None => {
-            remembered.ok_or_else(|| CliError::Usage("no email: pass --email or set TRACKLINE_EMAIL".to_string()))?
-        }
+        None if interactive => prompt_email(lang, remembered.as_deref())?,
+        None => remembered.ok_or_else(|| CliError::Usage(tr!(lang, "login-no-email")))?,
     };
     let password = if password_stdin {
-        read_password_line(&mut std::io::stdin().lock())?
+        read_password_line(lang, &mut std::io::stdin().lock())?
     } else if let Ok(password) = std::env::var(ENV_PASSWORD) {
         SecretString::from(password)
     } else if interactive {
-        let typed = rpassword::prompt_password(format!("Password for {}: ", safe_line(&email, 200)))
-            .map_err(|e| CliError::Other(format!("cannot read the password: {e}")))?;
+        let typed = rpassword::prompt_password(tr!(lang, "login-password-for", email = safe_line(&email, 200)))
+            .map_err(|e| CliError::Other(tr!(lang, "login-cannot-read-password", reason = e.to_string())))?;
         SecretString::from(typed)
     } else {
-        return Err(CliError::Usage(
-            "no password: pass --password-stdin, set TRACKLINE_PASSWORD, or run in a terminal".to_string(),
-        ));
+        return Err(CliError::Usage(tr!(lang, "login-no-password")));
     };
     let credentials = Credentials {
         email: email.trim().to_string(),
         password,
     };
     let logged_in = context.session()?.login(None, &credentials).await?;
-    if let Some(warning) = logged_in.stored?.warning() {
-        eprintln!("trackline: warning: {warning}");
+    if let Some(warning) = logged_in.stored?.warning_in(lang) {
+        eprintln!("{}", tr!(lang, "cli-warning", warning = warning.to_string()));
     }
     let session = logged_in.session;
+    let expires = match session.expires_at {
+        Some(at) => tr!(
+            lang,
+            "login-expires",
+            when = describe_expiry(lang, at, OffsetDateTime::now_utc())
+        ),
+        None => String::new(),
+    };
     eprintln!(
-        "Logged in as {} at {} (profile {}){}",
-        safe_line(&session.email, 200),
-        safe_line(&session.base_url, 200),
-        safe_line(profile, 100),
-        match session.expires_at {
-            Some(at) => format!(
-                "; the session expires {}",
-                describe_expiry(at, OffsetDateTime::now_utc())
-            ),
-            None => String::new(),
-        }
+        "{}",
+        tr!(
+            lang,
+            "login-done",
+            email = safe_line(&session.email, 200),
+            server = safe_line(&session.base_url, 200),
+            profile = safe_line(profile, 100),
+            expires = expires
+        )
     );
     Ok(exit::OK)
 }
 
-fn prompt_email(remembered: Option<&str>) -> Result<String, CliError> {
+fn prompt_email(lang: Lang, remembered: Option<&str>) -> Result<String, CliError> {
     let mut stderr = std::io::stderr();
     match remembered {
-        Some(last) => write!(stderr, "Email [{}]: ", safe_line(last, 200)),
-        None => write!(stderr, "Email: "),
+        Some(last) => write!(
+            stderr,
+            "{}",
+            tr!(lang, "login-email-prompt-last", last = safe_line(last, 200))
+        ),
+        None => write!(stderr, "{}", tr!(lang, "login-email-prompt")),
     }
     .and_then(|()| stderr.flush())
-    .map_err(|e| CliError::Other(format!("cannot prompt: {e}")))?;
+    .map_err(|e| CliError::Other(tr!(lang, "login-cannot-prompt", reason = e.to_string())))?;
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| CliError::Other(format!("cannot read the email: {e}")))?;
+        .map_err(|e| CliError::Other(tr!(lang, "login-cannot-read-email", reason = e.to_string())))?;
     let typed = line.trim();
     match (typed.is_empty(), remembered) {
         (false, _) => Ok(typed.to_string()),
         (true, Some(last)) => Ok(last.to_string()),
-        (true, None) => Err(CliError::Usage("no email given".to_string())),
+        (true, None) => Err(CliError::Usage(tr!(lang, "login-no-email-given"))),
     }
 }
 
 /// Reads the first line of `input` as the password (without its line end).
-pub(super) fn read_password_line(input: &mut impl BufRead) -> Result<SecretString, CliError> {
+pub(super) fn read_password_line(lang: Lang, input: &mut impl BufRead) -> Result<SecretString, CliError> {
     // Zeroed when dropped; room for a long line, so reading it does not
     // reallocate and leave a copy behind (stdin's own buffer still holds one).
     let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
     input
         .read_line(&mut line)
-        .map_err(|e| CliError::Other(format!("cannot read the password from standard input: {e}")))?;
+        .map_err(|e| CliError::Other(tr!(lang, "login-cannot-read-stdin", reason = e.to_string())))?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
-        return Err(CliError::Usage("the password on standard input is empty".to_string()));
+        return Err(CliError::Usage(tr!(lang, "login-stdin-empty")));
     }
     Ok(SecretString::from(password))
 }
 
 /// `trackline logout [--all]`.
 pub(super) fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
+    let lang = context.settings.lang;
     let store = context.token_store();
     let profiles = if all {
         store.list()
@@ -112,11 +122,15 @@ pub(super) fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
     for profile in &profiles {
         if store.delete(profile)? {
             removed += 1;
-            eprintln!("Logged out of profile {}", safe_line(profile, 100));
+            eprintln!("{}", tr!(lang, "logout-done", profile = safe_line(profile, 100)));
         }
     }
     if removed == 0 {
-        eprintln!("Not logged in{}; nothing to do", if all { " anywhere" } else { "" });
+        if all {
+            eprintln!("{}", tr!(lang, "logout-nowhere"));
+        } else {
+            eprintln!("{}", tr!(lang, "logout-not-logged-in"));
+        }
     }
     Ok(exit::OK)
 }
@@ -124,54 +138,119 @@ pub(super) fn logout(context: &Context, all: bool) -> Result<u8, CliError> {
 /// `trackline status`: who, where, until when. Exit 3 when not logged in.
 pub(super) fn status(context: &Context) -> Result<u8, CliError> {
     let settings = &context.settings;
+    let lang = settings.lang;
     let now = OffsetDateTime::now_utc();
-    outln!("Profile:  {}", safe_line(&settings.profile, 100))?;
-    match settings.base_url_origin() {
+    let labels = Labels::new(lang);
+    let label = |key: &str| labels.get(key);
+    outln!("{}{}", label("status-profile"), safe_line(&settings.profile, 100))?;
+    match settings.base_url_origin_in() {
         Some(origin) => outln!(
-            "Server:   {} ({})",
+            "{}{} ({})",
+            label("status-server"),
             safe_line(&settings.base_url, 300),
             safe_line(&origin, 300)
         )?,
-        None => outln!("Server:   {}", safe_line(&settings.base_url, 300))?,
+        None => outln!("{}{}", label("status-server"), safe_line(&settings.base_url, 300))?,
     }
-    outln!("Proxy:    {}", settings.proxies.describe_for(&settings.base_url))?;
+    outln!(
+        "{}{}",
+        label("status-proxy"),
+        settings.proxies.describe_for_in(lang, &settings.base_url)
+    )?;
     if !settings.ca_certs.is_empty() {
         let files: Vec<String> = settings
             .ca_certs
             .iter()
-            .map(|file| format!("{} (from {})", file.path.display(), file.from))
+            .map(|file| {
+                tr!(
+                    lang,
+                    "status-ca-file",
+                    path = file.path.display().to_string(),
+                    from = file.from.to_string()
+                )
+            })
             .collect();
-        outln!("CA certs: {} (besides the system's)", files.join(", "))?;
+        outln!(
+            "{}{}",
+            label("status-ca-certs"),
+            tr!(lang, "status-ca-besides", files = files.join(", "))
+        )?;
     }
-    outln!("Log file: {}", context.paths.log_file.display())?;
+    outln!("{}{}", label("status-log-file"), context.paths.log_file.display())?;
     match context.token_store().load(&settings.profile)? {
         Some(session) if !session.is_for(&settings.base_url) => {
             outln!(
-                "Session:  none for this server (the stored one is for {})",
-                safe_line(&session.base_url, 300)
+                "{}{}",
+                label("status-session"),
+                tr!(
+                    lang,
+                    "status-session-other-server",
+                    server = safe_line(&session.base_url, 300)
+                )
             )?;
             Ok(exit::AUTH)
         }
         Some(session) if session.is_expired(now) => {
-            outln!("Email:    {}", safe_line(&session.email, 200))?;
+            outln!("{}{}", label("status-email"), safe_line(&session.email, 200))?;
             outln!(
-                "Session:  expired {}; run `trackline login`",
-                describe_expiry_opt(session.expires_at, now)
+                "{}{}",
+                label("status-session"),
+                tr!(
+                    lang,
+                    "status-session-expired",
+                    when = describe_expiry_opt(lang, session.expires_at, now)
+                )
             )?;
             Ok(exit::AUTH)
         }
         Some(session) => {
-            outln!("Email:    {}", safe_line(&session.email, 200))?;
+            outln!("{}{}", label("status-email"), safe_line(&session.email, 200))?;
             outln!(
-                "Session:  valid, expires {}",
-                describe_expiry_opt(session.expires_at, now)
+                "{}{}",
+                label("status-session"),
+                tr!(
+                    lang,
+                    "status-session-valid",
+                    when = describe_expiry_opt(lang, session.expires_at, now)
+                )
             )?;
             Ok(exit::OK)
         }
         None => {
-            outln!("Session:  not logged in; run `trackline login`")?;
+            outln!("{}{}", label("status-session"), tr!(lang, "status-session-none"))?;
             Ok(exit::AUTH)
         }
+    }
+}
+
+/// The labels of `status` in one language, padded to one width (the longest and a space).
+struct Labels {
+    lang: Lang,
+    width: usize,
+}
+
+impl Labels {
+    const KEYS: [&'static str; 7] = [
+        "status-profile",
+        "status-server",
+        "status-proxy",
+        "status-ca-certs",
+        "status-log-file",
+        "status-email",
+        "status-session",
+    ];
+
+    fn new(lang: Lang) -> Labels {
+        let width = Self::KEYS
+            .iter()
+            .map(|key| lang.t(key).chars().count() + 1)
+            .max()
+            .unwrap_or(10);
+        Labels { lang, width }
+    }
+
+    fn get(&self, key: &str) -> String {
+        format!("{:<width$}", self.lang.t(key), width = self.width)
     }
 }
 
@@ -210,17 +289,26 @@ pub(super) fn profiles(context: &Context) -> Result<u8, CliError> {
     Ok(exit::OK)
 }
 
-fn describe_expiry_opt(at: Option<OffsetDateTime>, now: OffsetDateTime) -> String {
-    at.map(|at| describe_expiry(at, now))
-        .unwrap_or_else(|| "at an unknown time (the token carries no expiry)".to_string())
+fn describe_expiry_opt(lang: Lang, at: Option<OffsetDateTime>, now: OffsetDateTime) -> String {
+    at.map(|at| describe_expiry(lang, at, now))
+        .unwrap_or_else(|| tr!(lang, "expiry-unknown"))
 }
 
-/// "at 2026-11-28 14:03 UTC (in 59 min)".
-pub(super) fn describe_expiry(at: OffsetDateTime, now: OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    let when = at
-        .to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_else(|_| at.to_string());
-    format!("at {when} ({})", crate::text::relative_time(at, now))
+/// "at 2026-11-28 14:03 UTC (in 59 minutes)"; "el 28 nov 2026, 14:03 UTC (dentro de 59 minutos)".
+pub(super) fn describe_expiry(lang: Lang, at: OffsetDateTime, now: OffsetDateTime) -> String {
+    let utc = at.to_offset(time::UtcOffset::UTC);
+    let when = match lang {
+        Lang::En => utc
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]"
+            ))
+            .unwrap_or_else(|_| at.to_string()),
+        Lang::Es => crate::text::date_time(lang, utc),
+    };
+    tr!(
+        lang,
+        "expiry-at",
+        when = when,
+        ago = crate::text::relative_time_in(lang, at, now)
+    )
 }

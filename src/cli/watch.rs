@@ -10,7 +10,9 @@ use super::ids::read_ids_file;
 use super::stdout::outln;
 use crate::engine::signals::Signals;
 use crate::engine::watch::{Change, Check, Failure, Scope, WatchEvent, WatchOptions, Watcher};
+use crate::i18n::Lang;
 use crate::text::safe_line;
+use crate::tr;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -20,7 +22,8 @@ use time::UtcOffset;
 /// `trackline watch PROCESS_ID... [--ids-from FILE] [--interval SECS] [--json] [--until STATUS] [--count N]`;
 /// human lines show times at `offset` (read before the runtime started).
 pub(crate) async fn watch(context: &Context, args: &WatchArgs, offset: UtcOffset) -> Result<u8, CliError> {
-    let ids = watched_ids(args)?;
+    let lang = context.settings.lang;
+    let ids = watched_ids(lang, args)?;
     let mut signals = Signals::new(true);
     let session = Arc::new(context.signed_in().await?);
     let options = WatchOptions {
@@ -29,7 +32,7 @@ pub(crate) async fn watch(context: &Context, args: &WatchArgs, offset: UtcOffset
     };
     let (watcher, control) = Watcher::new(session, ids.clone(), options);
     drop(control);
-    let mut printer = Printer::new(&ids, args, offset);
+    let mut printer = Printer::new(&ids, args, offset, lang);
     let stopped = tokio::select! {
         code = signals.recv() => Some(Ok(code)),
         () = super::stdout::closed() => Some(Err(CliError::StdoutClosed)),
@@ -42,10 +45,10 @@ pub(crate) async fn watch(context: &Context, args: &WatchArgs, offset: UtcOffset
 }
 
 /// The ids of the command line, then those of `--ids-from`, each once.
-fn watched_ids(args: &WatchArgs) -> Result<Vec<String>, CliError> {
+fn watched_ids(lang: Lang, args: &WatchArgs) -> Result<Vec<String>, CliError> {
     let mut ids: Vec<String> = Vec::new();
     let from_file = match &args.ids_from {
-        Some(path) => read_ids_file(path)?,
+        Some(path) => read_ids_file(lang, path)?,
         None => Vec::new(),
     };
     for id in args.process_ids.iter().chain(&from_file) {
@@ -55,9 +58,7 @@ fn watched_ids(args: &WatchArgs) -> Result<Vec<String>, CliError> {
         }
     }
     if ids.is_empty() {
-        return Err(CliError::Usage(
-            "no process to watch: give process ids, or an --ids-from file that lists some".to_string(),
-        ));
+        return Err(CliError::Usage(tr!(lang, "watch-no-ids")));
     }
     Ok(ids)
 }
@@ -68,6 +69,7 @@ struct Printer {
     until: Option<String>,
     count: Option<u64>,
     offset: UtcOffset,
+    lang: Lang,
     /// Each id's place on the command line.
     order: HashMap<String, usize>,
     /// Lines of processes whose first check came before an earlier process's.
@@ -85,12 +87,13 @@ struct Printer {
 }
 
 impl Printer {
-    fn new(ids: &[String], args: &WatchArgs, offset: UtcOffset) -> Printer {
+    fn new(ids: &[String], args: &WatchArgs, offset: UtcOffset, lang: Lang) -> Printer {
         Printer {
             json: args.json,
             until: args.until.as_deref().map(|s| s.trim().to_lowercase()),
             count: args.count,
             offset,
+            lang,
             order: ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect(),
             held: vec![Vec::new(); ids.len()],
             reported: vec![false; ids.len()],
@@ -107,14 +110,18 @@ impl Printer {
             WatchEvent::Failed(failure) => self.failed(failure),
             WatchEvent::Paused { error, retry_in } => {
                 eprintln!(
-                    "trackline: {}; no checks until the server answers (next try in {} s)",
-                    safe_line(&error.to_string(), 500),
-                    retry_in.as_secs_f64().ceil()
+                    "{}",
+                    tr!(
+                        self.lang,
+                        "watch-paused",
+                        message = safe_line(&error.localized(self.lang), 500),
+                        secs = retry_in.as_secs_f64().ceil().to_string()
+                    )
                 );
                 Ok(None)
             }
             WatchEvent::Resumed => {
-                eprintln!("trackline: the server answers again; watching goes on");
+                eprintln!("{}", tr!(self.lang, "watch-resumed"));
                 Ok(None)
             }
             WatchEvent::Round(round) if self.count.is_some_and(|count| round >= count) => Ok(Some(self.done())),
@@ -163,12 +170,13 @@ impl Printer {
             Scope::Process => {
                 self.last_failure = Some(failure.error.exit_code());
                 if !failure.repeated {
-                    let error = safe_line(&failure.error.to_string(), 500);
-                    if error.contains(&format!("process {}", failure.process_id)) {
-                        eprintln!("trackline: {error}; still watching it");
+                    let lang = self.lang;
+                    let error = safe_line(&failure.error.localized(lang), 500);
+                    if error.contains(&tr!(lang, "what-process", id = failure.process_id.as_str())) {
+                        eprintln!("{}", tr!(lang, "watch-still", message = error));
                     } else {
                         let id = safe_line(&failure.process_id, 100);
-                        eprintln!("trackline: process {id}: {error}; still watching it");
+                        eprintln!("{}", tr!(lang, "watch-process-still", id = id, message = error));
                     }
                 }
             }
@@ -210,7 +218,7 @@ impl Printer {
         if self.json {
             json_line(check)
         } else {
-            human_line(check, self.offset)
+            human_line(self.lang, check, self.offset)
         }
     }
 }
@@ -244,9 +252,17 @@ fn json_line(check: &Check) -> String {
 
 /// `2024-05-01 10:42:07 12347 Supplier Onboarding Nordlicht: Pending → In Progress`,
 /// in local time, every server string made safe.
-fn human_line(check: &Check, offset: UtcOffset) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    let when = check.at.to_offset(offset).format(&format).unwrap_or_default();
+/// In Spanish the time reads `1 may 2024, 10:42:07`.
+fn human_line(lang: Lang, check: &Check, offset: UtcOffset) -> String {
+    let at = check.at.to_offset(offset);
+    let when = match lang {
+        Lang::En => at
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second]"
+            ))
+            .unwrap_or_default(),
+        Lang::Es => format!("{}:{:02}", crate::text::date_time(lang, at), at.second()),
+    };
     let name = match check.process_name.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => format!(" {}", safe_line(name, 200)),
         _ => String::new(),
@@ -285,7 +301,7 @@ mod tests {
     fn human_lines_show_the_change_in_local_time_with_safe_names() {
         let first = check(Some("Pending"), Change::First);
         assert_eq!(
-            human_line(&first, UtcOffset::UTC),
+            human_line(Lang::En, &first, UtcOffset::UTC),
             "2024-05-01 10:42:07 12347 Supplier\\x1b[31m Onboarding: Pending"
         );
         let changed = check(
@@ -295,13 +311,20 @@ mod tests {
             },
         );
         let offset = UtcOffset::from_hms(2, 0, 0).unwrap();
-        assert!(human_line(&changed, offset).starts_with("2024-05-01 12:42:07 "));
-        assert!(human_line(&changed, offset).ends_with(": Pending → In Progress"));
+        assert!(human_line(Lang::En, &changed, offset).starts_with("2024-05-01 12:42:07 "));
+        assert!(human_line(Lang::En, &changed, offset).ends_with(": Pending → In Progress"));
         let none = Check {
             process_name: None,
             ..check(None, Change::Changed { previous: None })
         };
-        assert_eq!(human_line(&none, UtcOffset::UTC), "2024-05-01 10:42:07 12347: — → —");
+        assert_eq!(
+            human_line(Lang::En, &none, UtcOffset::UTC),
+            "2024-05-01 10:42:07 12347: — → —"
+        );
+        assert_eq!(
+            human_line(Lang::Es, &none, UtcOffset::UTC),
+            "1 may 2024, 10:42:07 12347: — → —"
+        );
     }
 
     #[test]

@@ -180,6 +180,25 @@ impl Proxies {
             ProxyUse::Via(choice) => format!("{} (from {})", choice.url, choice.from),
         }
     }
+
+    /// [`Proxies::describe_for`] in `lang`.
+    pub fn describe_for_in(&self, lang: crate::i18n::Lang, server: &str) -> String {
+        match self.for_server(server) {
+            ProxyUse::Direct => crate::tr!(lang, "proxy-none"),
+            ProxyUse::Bypassed { proxy, by } => crate::tr!(
+                lang,
+                "proxy-bypassed",
+                by = by.to_string(),
+                proxy = proxy.url.to_string()
+            ),
+            ProxyUse::Via(choice) => crate::tr!(
+                lang,
+                "proxy-via",
+                proxy = choice.url.to_string(),
+                from = choice.from.to_string()
+            ),
+        }
+    }
 }
 
 /// Resolves the proxies: `--proxy` for every scheme, else the variable of

@@ -346,6 +346,22 @@ impl Settings {
         })
     }
 
+    /// [`Settings::base_url_origin`] in [`Settings::lang`].
+    pub fn base_url_origin_in(&self) -> Option<String> {
+        let lang = self.lang;
+        let from = match self.source(Setting::BaseUrl) {
+            Source::Env => crate::tr!(lang, "origin-from", name = "TRACKLINE_BASE_URL"),
+            Source::Flag => crate::tr!(lang, "origin-from", name = "--base-url"),
+            Source::Default | Source::Remembered | Source::File => return None,
+        };
+        Some(match &self.profile_base_url {
+            Some(own) if own.trim_end_matches('/') != self.base_url.trim_end_matches('/') => {
+                crate::tr!(lang, "origin-not-the-profiles", from = from, own = own.as_str())
+            }
+            _ => from,
+        })
+    }
+
     /// The same settings with the server counted as the profile's own: for
     /// `trackline demo`, whose throwaway profile's server is the sandbox it
     /// starts, not a `--base-url` the user gave.

@@ -28,6 +28,7 @@ struct Inner {
     search: Mutex<Option<(String, Arc<SearchIndex>)>>,
     warned: Mutex<HashSet<String>>,
     on_warning: Option<WarningHook>,
+    lang: crate::i18n::Lang,
 }
 
 impl std::fmt::Debug for IndexBook {
@@ -45,15 +46,20 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl IndexBook {
     /// The indexes under `data_dir` (`index/<profile>.sqlite`); warnings only go to the log.
     pub fn new(data_dir: impl Into<PathBuf>) -> IndexBook {
-        IndexBook::build(data_dir.into(), None)
+        IndexBook::build(data_dir.into(), None, crate::i18n::Lang::En)
     }
 
     /// The same, telling `hook` (once per profile and kind) what the user should know.
     pub fn with_warnings(data_dir: impl Into<PathBuf>, hook: WarningHook) -> IndexBook {
-        IndexBook::build(data_dir.into(), Some(hook))
+        IndexBook::build(data_dir.into(), Some(hook), crate::i18n::Lang::En)
     }
 
-    fn build(data_dir: PathBuf, on_warning: Option<WarningHook>) -> IndexBook {
+    /// [`IndexBook::with_warnings`], the warnings in `lang`.
+    pub fn with_warnings_in(data_dir: impl Into<PathBuf>, lang: crate::i18n::Lang, hook: WarningHook) -> IndexBook {
+        IndexBook::build(data_dir.into(), Some(hook), lang)
+    }
+
+    fn build(data_dir: PathBuf, on_warning: Option<WarningHook>, lang: crate::i18n::Lang) -> IndexBook {
         IndexBook {
             inner: Arc::new(Inner {
                 data_dir,
@@ -61,6 +67,7 @@ impl IndexBook {
                 search: Mutex::new(None),
                 warned: Mutex::new(HashSet::new()),
                 on_warning,
+                lang,
             }),
         }
     }
@@ -89,7 +96,7 @@ impl IndexBook {
         }
         let opened = Index::open(&self.path(profile)?)?;
         if let Some(notice) = opened.notice {
-            self.warn_once(format!("{profile}: repaired"), notice);
+            self.warn_once(format!("{profile}: repaired"), notice.localized(self.inner.lang));
         }
         let index = Arc::new(opened.index);
         *lock(&self.inner.open) = Some((profile.to_string(), index.clone()));
@@ -144,7 +151,7 @@ impl IndexBook {
             })
             .await;
         if let Err(error) = result {
-            self.warn_once(format!("{profile}: write"), format!("{error}"));
+            self.warn_once(format!("{profile}: write"), error.localized(self.inner.lang));
         }
     }
 
@@ -181,7 +188,7 @@ impl IndexBook {
             .run(move |book| book.open_blocking(&name)?.record_saved(&saved))
             .await;
         if let Err(error) = result {
-            self.warn_once(format!("{profile}: write"), format!("{error}"));
+            self.warn_once(format!("{profile}: write"), error.localized(self.inner.lang));
         }
     }
 

@@ -24,6 +24,7 @@ pub mod queue;
 pub mod session;
 pub mod signals;
 pub mod watch;
+mod words;
 
 pub use client::ClientFactory;
 pub use credentials::{CredentialSource, Credentials, EnvCredentials, KeptPassword, NoCredentials};

@@ -135,6 +135,7 @@ pub struct SessionManager {
     renewing: tokio::sync::Mutex<()>,
     notices: Option<NoticeHook>,
     index: Option<super::index::IndexBook>,
+    lang: crate::i18n::Lang,
 }
 
 impl fmt::Debug for SessionManager {
@@ -168,6 +169,7 @@ impl SessionManager {
             credentials,
             renewing: tokio::sync::Mutex::new(()),
             notices: None,
+            lang: crate::i18n::Lang::En,
             index: None,
         })
     }
@@ -187,6 +189,12 @@ impl SessionManager {
     /// The same, telling `hook` about renewals and warnings.
     pub fn with_notices(mut self, hook: NoticeHook) -> Self {
         self.notices = Some(hook);
+        self
+    }
+
+    /// The same, its warnings in `lang`.
+    pub fn with_lang(mut self, lang: crate::i18n::Lang) -> Self {
+        self.lang = lang;
         self
     }
 
@@ -281,7 +289,7 @@ impl SessionManager {
         tracing::info!(profile = %self.profile().name, "logging in with the configured credentials");
         let logged_in = self.login(None, &credentials).await?;
         let stored = logged_in.stored?;
-        if let Some(warning) = stored.warning() {
+        if let Some(warning) = stored.warning_in(self.lang) {
             self.notify(SessionNotice::Warning(warning.to_string()));
         }
         Ok(logged_in.session)
@@ -363,7 +371,7 @@ impl SessionManager {
             Ok(logged_in) => {
                 match &logged_in.stored {
                     Ok(stored) => {
-                        if let Some(warning) = stored.warning() {
+                        if let Some(warning) = stored.warning_in(self.lang) {
                             self.notify(SessionNotice::Warning(warning.to_string()));
                         }
                     }

@@ -158,3 +158,32 @@ fn messages_take_their_arguments_and_plurals() {
     let unit = crate::tr!(Lang::Es, "unit-day", n = 1);
     assert_eq!(unit, "día");
 }
+
+/// Every label of every binding table has its `hint-` message, every action
+/// its `action-` message and every help place its `place-` message, in both
+/// languages (the TUI looks them up by name, so the source scan cannot see them).
+#[test]
+fn every_hint_label_action_and_place_of_the_tui_has_a_message() {
+    use crate::tui::bindings::Pane;
+    use crate::tui::keymap::Action;
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    for pane in Pane::ALL {
+        for binding in pane.bindings() {
+            keys.insert(format!("hint-{}", slug(binding.label)));
+        }
+    }
+    assert!(keys.len() > 20, "only {} hint labels", keys.len());
+    for action in Action::ALL {
+        keys.insert(format!("action-{}", action.config_name()));
+        keys.insert(format!("place-{}", slug(action.place())));
+    }
+    for lang in Lang::ALL {
+        let bundle = catalogue().bundle(lang);
+        let missing: Vec<&String> = keys.iter().filter(|key| !bundle.has_message(key)).collect();
+        assert!(missing.is_empty(), "{lang}: {missing:?}");
+    }
+    assert_eq!(
+        Lang::Es.hint("download marked/all"),
+        Lang::Es.t("hint-download-marked-all")
+    );
+}

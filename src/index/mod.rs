@@ -27,7 +27,7 @@ mod words;
 mod write;
 
 pub use hits::{Hit, HitKind, SearchResults};
-pub use open::{Index, Opened};
+pub use open::{Index, Opened, Repair};
 pub use query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS, SearchQuery, SearchQueryError};
 pub use read::{CachedProcess, SavedFile, StatusChange};
 pub use snapshot::SearchIndex;

@@ -70,7 +70,37 @@ pub struct Opened {
     /// The index.
     pub index: Index,
     /// A repair that was made (the damaged file moved aside), to say once on stderr or in the TUI.
-    pub notice: Option<String>,
+    pub notice: Option<Repair>,
+}
+
+/// A damaged index file moved aside and a new one started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// The index file.
+    pub path: PathBuf,
+    /// Where the damaged file went.
+    pub aside: PathBuf,
+    /// What SQLite said about it.
+    pub reason: String,
+}
+
+impl Repair {
+    /// What happened, in `lang`.
+    pub fn localized(&self, lang: crate::i18n::Lang) -> String {
+        crate::tr!(
+            lang,
+            "index-repaired",
+            path = self.path.display().to_string(),
+            reason = self.reason.as_str(),
+            aside = self.aside.display().to_string()
+        )
+    }
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(crate::i18n::Lang::En))
+    }
 }
 
 impl Index {
@@ -98,12 +128,11 @@ impl Index {
                 let conn = connect(path).map_err(|e| IndexError::from_sql(path, e))?;
                 Ok(Opened {
                     index: Index::new(conn, path, true),
-                    notice: Some(format!(
-                        "the index {} was not a usable database ({error}); it was moved to {} and a new one started: \
-                         processes are remembered again as they are looked up",
-                        path.display(),
-                        aside.display()
-                    )),
+                    notice: Some(Repair {
+                        path: path.to_path_buf(),
+                        aside,
+                        reason: error.to_string(),
+                    }),
                 })
             }
             Err(error) => Err(IndexError::from_sql(path, error)),

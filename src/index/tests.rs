@@ -150,7 +150,7 @@ fn a_file_that_is_not_an_index_is_moved_aside_and_a_new_one_started() {
     let garbage = b"these are not the bytes of a database, but they are the user's".repeat(100);
     std::fs::write(&path, &garbage).unwrap();
     let opened = Index::open(&path).unwrap();
-    let notice = opened.notice.expect("a notice about the repair");
+    let notice = opened.notice.expect("a notice about the repair").to_string();
     assert!(notice.contains("moved to"), "{notice}");
     opened.index.record_processes(&[guide("Pending")], at(0)).unwrap();
     let aside: Vec<_> = std::fs::read_dir(path.parent().unwrap())

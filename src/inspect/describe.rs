@@ -5,62 +5,78 @@
 
 use super::invoice::Invoice;
 use super::{Amount, Body, Report};
+use crate::i18n::Lang;
 use crate::text::safe_line;
+use crate::tr;
 use std::fmt::Write as _;
 
 /// A summary as a human reads it, no line wider than `width` columns (at
 /// least 40); every string from the document is made safe.
 pub fn describe(report: &Report, source: &str, width: usize) -> String {
+    describe_in(Lang::En, report, source, width)
+}
+
+/// [`describe`] in `lang`: its labels, and the amounts written the way `lang`
+/// writes numbers (`1.234,56 €` in Spanish; English as the document has them).
+pub fn describe_in(lang: Lang, report: &Report, source: &str, width: usize) -> String {
     let width = width.max(40);
     let mut out = String::new();
     let mut field = |label: &str, value: &str| {
         let _ = writeln!(out, "{label:<12}{}", safe_line(value, width - 13));
     };
-    field("File", source);
+    field(&lang.t("inspect-file"), source);
     field(
-        "Kind",
-        &format!(
-            "{} · {} · {} bytes",
-            report.kind.as_str(),
-            report.media_type,
-            report.bytes
+        &lang.t("inspect-kind"),
+        &tr!(
+            lang,
+            "inspect-kind-value",
+            kind = kind_in(lang, report.kind),
+            media_type = report.media_type.to_string(),
+            bytes = match lang {
+                Lang::En => report.bytes.to_string(),
+                Lang::Es => crate::text::group_digits(lang, &report.bytes.to_string()),
+            }
         ),
     );
     field("SHA-256", &report.sha256);
     if let Some(invoice) = &report.invoice {
         out.push('\n');
-        render_invoice(&mut out, invoice, width);
+        render_invoice(lang, &mut out, invoice, width);
     }
     if let Some(pdf) = &report.pdf {
         out.push('\n');
         let mut field = |label: &str, value: &str| {
             let _ = writeln!(out, "{label:<12}{}", safe_line(value, width - 13));
         };
-        field("Pages", &pdf.pages.to_string());
-        field("Title", pdf.title.as_deref().unwrap_or("—"));
-        field("Producer", pdf.producer.as_deref().unwrap_or("—"));
-        field("Created", pdf.created.as_deref().unwrap_or("—"));
+        field(&lang.t("inspect-pages"), &pdf.pages.to_string());
+        field(&lang.t("inspect-title"), pdf.title.as_deref().unwrap_or("—"));
+        field(&lang.t("inspect-producer"), pdf.producer.as_deref().unwrap_or("—"));
+        field(&lang.t("inspect-created"), pdf.created.as_deref().unwrap_or("—"));
         let embedded = if pdf.embedded.is_empty() {
             "—".to_owned()
         } else {
             pdf.embedded.join(", ")
         };
-        field("Embedded", &embedded);
+        field(&lang.t("inspect-embedded"), &embedded);
     }
     if let Some(image) = &report.image {
         out.push('\n');
         let _ = writeln!(
             out,
-            "{:<12}{} × {} pixels, {}, orientation {}",
-            "Picture",
-            image.width,
-            image.height,
-            safe_line(&image.format, 10),
-            image.orientation
+            "{:<12}{}",
+            lang.t("inspect-picture"),
+            tr!(
+                lang,
+                "inspect-picture-value",
+                width = image.width.to_string(),
+                height = image.height.to_string(),
+                format = safe_line(&image.format, 10),
+                orientation = image.orientation.to_string()
+            )
         );
     }
     if !report.warnings.is_empty() {
-        out.push_str("\nWarnings\n");
+        let _ = write!(out, "\n{}\n", lang.t("inspect-warnings"));
         for warning in &report.warnings {
             wrap_into(&mut out, &format!("! {}", safe_line(warning, 1000)), "  ", width);
         }
@@ -71,54 +87,95 @@ pub fn describe(report: &Report, source: &str, width: usize) -> String {
     out
 }
 
-fn render_invoice(out: &mut String, invoice: &Invoice, width: usize) {
-    let money = |a: &Option<Amount>| a.map_or_else(|| "—".to_owned(), |a| a.to_string());
+/// An amount of the invoice in `lang`: as the document has it in English,
+/// `1.234,56 €` (or `1.234,56 USD`) in Spanish.
+pub(crate) fn money_in(lang: Lang, amount: Amount, currency: Option<&str>) -> String {
+    match lang {
+        Lang::En => amount.to_string(),
+        Lang::Es => {
+            let number = crate::text::decimal(lang, &amount.to_string());
+            match currency.map(str::trim) {
+                Some(code) if code.eq_ignore_ascii_case("EUR") => format!("{number} €"),
+                Some(code) if !code.is_empty() => format!("{number} {}", safe_line(code, 5)),
+                _ => number,
+            }
+        }
+    }
+}
+
+/// A quantity or a price in `lang` (no currency: a quantity has none).
+fn number_in(lang: Lang, amount: Amount) -> String {
+    match lang {
+        Lang::En => amount.to_string(),
+        Lang::Es => crate::text::decimal(lang, &amount.to_string()),
+    }
+}
+
+fn render_invoice(lang: Lang, out: &mut String, invoice: &Invoice, width: usize) {
+    let currency = invoice.currency.as_deref();
+    let money = |a: &Option<Amount>| a.map_or_else(|| "—".to_owned(), |a| money_in(lang, a, currency));
+    let number = |a: &Option<Amount>| a.map_or_else(|| "—".to_owned(), |a| number_in(lang, a));
     let text = |t: &Option<String>| t.as_deref().map_or_else(|| "—".to_owned(), |t| safe_line(t, 60));
     let document_type = match invoice.document_type {
-        super::invoice::DocumentType::Invoice => "invoice",
-        super::invoice::DocumentType::CreditNote => "credit note",
+        super::invoice::DocumentType::Invoice => lang.t("inspect-type-invoice"),
+        super::invoice::DocumentType::CreditNote => lang.t("inspect-type-credit-note"),
     };
     let mut lines: Vec<(String, String)> = vec![
         (
-            "E-invoice".into(),
+            lang.t("inspect-e-invoice"),
             format!("{} {document_type}", invoice.format.as_str()),
         ),
-        ("Profile".into(), text(&invoice.profile)),
-        ("Number".into(), text(&invoice.number)),
+        (lang.t("inspect-profile"), text(&invoice.profile)),
+        (lang.t("inspect-number"), text(&invoice.number)),
         (
-            "Issued".into(),
-            format!("{}   due {}", text(&invoice.issue_date), text(&invoice.due_date)),
+            lang.t("inspect-issued"),
+            tr!(
+                lang,
+                "inspect-issued-value",
+                issued = date_in(lang, text(&invoice.issue_date)),
+                due = date_in(lang, text(&invoice.due_date))
+            ),
         ),
-        ("Currency".into(), text(&invoice.currency)),
+        (lang.t("inspect-currency"), text(&invoice.currency)),
     ];
-    for (label, party) in [("Seller", &invoice.seller), ("Buyer", &invoice.buyer)] {
+    for (label, party) in [
+        (lang.t("inspect-seller"), &invoice.seller),
+        (lang.t("inspect-buyer"), &invoice.buyer),
+    ] {
         let mut value = text(&party.name);
         if let Some(id) = &party.tax_id {
             value.push_str(&format!(" ({})", safe_line(id, 30)));
         }
-        lines.push((label.into(), value));
+        lines.push((label, value));
     }
-    lines.push(("Net".into(), money(&invoice.net_total)));
-    lines.push(("Tax".into(), money(&invoice.tax_total)));
+    lines.push((lang.t("inspect-net"), money(&invoice.net_total)));
+    lines.push((lang.t("inspect-tax"), money(&invoice.tax_total)));
     for tax in invoice.taxes.iter().chain(&invoice.withholdings) {
         let rate = tax
             .rate
-            .map_or_else(|| "—".to_owned(), |r| format!("{}%", r.rate_string()));
+            .map_or_else(|| "—".to_owned(), |r| percent_in(lang, &r.rate_string()));
         let category = tax.category.as_deref().map(|c| safe_line(c, 24)).unwrap_or_default();
         lines.push((
             String::new(),
-            format!("{category} {rate} of {} = {}", money(&tax.base), money(&tax.amount))
-                .trim()
-                .to_owned(),
+            tr!(
+                lang,
+                "inspect-tax-line",
+                category = category,
+                rate = rate,
+                base = money(&tax.base),
+                amount = money(&tax.amount)
+            )
+            .trim()
+            .to_owned(),
         ));
     }
     if let Some(withheld) = invoice.withheld_total {
-        lines.push(("Withheld".into(), withheld.to_string()));
+        lines.push((lang.t("inspect-withheld"), money_in(lang, withheld, currency)));
     }
-    lines.push(("Total".into(), money(&invoice.grand_total)));
-    lines.push(("Payable".into(), money(&invoice.payable)));
+    lines.push((lang.t("inspect-total"), money(&invoice.grand_total)));
+    lines.push((lang.t("inspect-payable"), money(&invoice.payable)));
     if invoice.signed {
-        lines.push(("Signed".into(), "yes (the signature is not verified)".into()));
+        lines.push((lang.t("inspect-signed"), lang.t("inspect-signed-value")));
     }
     for (label, value) in lines {
         wrap_into(
@@ -128,12 +185,12 @@ fn render_invoice(out: &mut String, invoice: &Invoice, width: usize) {
             width,
         );
     }
-    let _ = writeln!(out, "{:<12}{}", "Lines", invoice.lines);
+    let _ = writeln!(out, "{:<12}{}", lang.t("inspect-lines"), invoice.lines);
     for (n, line) in invoice.line_items.iter().enumerate().take(50) {
         let figures = format!(
             "{} × {} = {}",
-            money(&line.quantity),
-            money(&line.price),
+            number(&line.quantity),
+            number(&line.price),
             money(&line.amount)
         );
         let room = width.saturating_sub(figures.chars().count() + 8).max(10);
@@ -150,20 +207,86 @@ fn render_invoice(out: &mut String, invoice: &Invoice, width: usize) {
         );
     }
     if invoice.line_items.len() > 50 {
-        let _ = writeln!(out, "      … {} more lines (--json lists them)", invoice.lines - 50);
+        let _ = writeln!(
+            out,
+            "      {}",
+            tr!(lang, "inspect-more-lines", n = (invoice.lines - 50).to_string())
+        );
     }
-    out.push_str("Checks\n");
+    let _ = writeln!(out, "{}", lang.t("inspect-checks"));
     if invoice.checks.is_empty() {
-        out.push_str("  (the document has too few figures to check)\n");
+        let _ = writeln!(out, "  {}", lang.t("inspect-no-checks"));
     }
     for check in &invoice.checks {
-        let mark = if check.ok { "ok " } else { "BAD" };
+        let mark = if check.ok {
+            lang.t("inspect-check-ok")
+        } else {
+            lang.t("inspect-check-bad")
+        };
         wrap_into(
             out,
-            &format!("  {mark} {:<12} {}", check.name, safe_line(&check.detail, 300)),
+            &format!(
+                "  {mark:<3} {:<12} {}",
+                check_name(lang, &check.name),
+                safe_line(check.detail_in(lang), 300)
+            ),
             "                  ",
             width,
         );
+    }
+}
+
+/// A kind's name: SPEC.md's in English (`invoice`, `pdf`), Spanish words in Spanish.
+fn kind_in(lang: Lang, kind: super::Kind) -> String {
+    match lang {
+        Lang::En => kind.as_str().to_owned(),
+        Lang::Es => match kind {
+            super::Kind::Invoice => lang.t("inspect-type-invoice"),
+            super::Kind::Image => lang.t("kind-image"),
+            super::Kind::Archive => lang.t("kind-archive"),
+            super::Kind::Text => lang.t("kind-text"),
+            super::Kind::Binary => lang.t("kind-binary"),
+            other => other.as_str().to_owned(),
+        },
+    }
+}
+
+/// A date of the document: as written in English, `5 mar 2024` in Spanish
+/// when it is an ISO date (`2024-03-05`).
+fn date_in(lang: Lang, written: String) -> String {
+    if lang == Lang::En {
+        return written;
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(written.trim(), &format) {
+        Ok(date) => crate::text::date(lang, date),
+        Err(_) => written,
+    }
+}
+
+/// `7%` in English, `7 %` (and `5,5 %`) in Spanish.
+fn percent_in(lang: Lang, rate: &str) -> String {
+    match lang {
+        Lang::En => format!("{rate}%"),
+        Lang::Es => format!("{} %", crate::text::decimal(lang, rate)),
+    }
+}
+
+/// A check's name as `inspect` shows it: its JSON name in English.
+fn check_name(lang: Lang, name: &str) -> String {
+    let key = match name {
+        "lines" => "check-lines",
+        "line_amounts" => "check-line-amounts",
+        "net" => "check-net",
+        "tax_rates" => "check-tax-rates",
+        "tax_total" => "check-tax-total",
+        "grand_total" => "check-grand-total",
+        "payable" => "check-payable",
+        _ => return name.to_owned(),
+    };
+    match lang {
+        Lang::En => name.to_owned(),
+        Lang::Es => lang.t(key),
     }
 }
 
@@ -257,5 +380,32 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected} missing:\n{text}");
         }
+    }
+
+    #[test]
+    fn spanish_writes_amounts_and_dates_the_spanish_way_within_the_width() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files");
+        let report = inspect_file(&dir.join("XRechnung_2024_0042.xml"), &Options::default()).unwrap();
+        let english = describe(&report, "x", 80);
+        assert!(english.contains("Total       1234.56\n"), "{english}");
+        let text = describe_in(Lang::Es, &report, "x", 80);
+        for expected in [
+            "Total       1.234,56 €",
+            "A pagar     1.234,56 €",
+            "Vendedor    Code Contract Demo GmbH",
+            "Emitida     9 feb 2024   vence 10 mar 2024",
+            "12,50 × 82,996 = 1.037,45 €",
+            "ok  a pagar      el total = 1.234,56",
+            "Comprobaciones",
+        ] {
+            assert!(text.contains(expected), "{expected} missing:\n{text}");
+        }
+        let report = inspect_file(&dir.join("Peppol_INV-2024-101.xml"), &Options::default()).unwrap();
+        for width in [40, 80] {
+            for line in describe_in(Lang::Es, &report, "x", width).lines() {
+                assert!(line.chars().count() <= width, "{width}: {line:?}");
+            }
+        }
+        assert!(describe_in(Lang::Es, &report, "x", 80).contains("VAT S 7 % de 125,00 € = 8,75 €"));
     }
 }

@@ -29,7 +29,7 @@ mod xml;
 
 pub use budget::Budget;
 pub use decimal::Amount;
-pub use describe::describe;
+pub use describe::{describe, describe_in};
 pub use report::{Body, Kind, Report};
 
 use sha2::{Digest, Sha256};

@@ -63,6 +63,8 @@ pub enum Stored {
     FileInstead {
         /// What to tell the user (holds no secret).
         warning: String,
+        /// [`Stored::FileInstead::warning`] in each language of [`Lang::ALL`](crate::i18n::Lang::ALL), in its order.
+        warnings: Vec<String>,
     },
 }
 
@@ -70,7 +72,18 @@ impl Stored {
     /// The warning to show, if the token did not go where the user asked.
     pub fn warning(&self) -> Option<&str> {
         match self {
-            Stored::FileInstead { warning } => Some(warning),
+            Stored::FileInstead { warning, .. } => Some(warning),
+            Stored::File | Stored::Keyring => None,
+        }
+    }
+
+    /// [`Stored::warning`] in `lang`.
+    pub fn warning_in(&self, lang: crate::i18n::Lang) -> Option<&str> {
+        match self {
+            Stored::FileInstead { warning, warnings } => {
+                let at = crate::i18n::Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+                Some(warnings.get(at).unwrap_or(warning))
+            }
             Stored::File | Stored::Keyring => None,
         }
     }
@@ -174,12 +187,18 @@ impl TokenStore {
             TokenStoreKind::Keyring => match keyring_set(&session.profile, &session.token) {
                 Ok(()) => Stored::Keyring,
                 Err(error) => {
-                    let warning = format!(
-                        "the OS keyring is not available ({error}); the token is kept in {} (mode 0600) instead",
-                        path.display()
-                    );
+                    let say = |lang: crate::i18n::Lang| {
+                        crate::tr!(
+                            lang,
+                            "keyring-unavailable",
+                            reason = error.to_string(),
+                            path = path.display().to_string()
+                        )
+                    };
+                    let warning = say(crate::i18n::Lang::En);
                     tracing::warn!(profile = %session.profile, "{warning}");
-                    Stored::FileInstead { warning }
+                    let warnings = crate::i18n::Lang::ALL.iter().map(|lang| say(*lang)).collect();
+                    Stored::FileInstead { warning, warnings }
                 }
             },
         };
@@ -394,7 +413,7 @@ mod tests {
         let outcome = store.save(&session(&profile, token)).unwrap();
         let file = fs::read_to_string(store.path(&profile).unwrap()).unwrap();
         match &outcome {
-            Stored::FileInstead { warning } => {
+            Stored::FileInstead { warning, .. } => {
                 assert!(file.contains(token));
                 assert!(warning.contains("keyring is not available"), "{warning}");
                 assert!(!warning.contains(token));

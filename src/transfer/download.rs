@@ -159,6 +159,10 @@ pub async fn download_with(
                 max_attempts,
                 delay,
                 reason,
+                reasons: crate::i18n::Lang::ALL
+                    .iter()
+                    .map(|lang| error.short_reason_in(*lang))
+                    .collect(),
             });
         }
         tokio::select! {

@@ -36,6 +36,7 @@ pub mod resume;
 mod save;
 mod sink;
 mod target;
+mod words;
 mod writeback;
 
 pub use download::{DownloadRequest, Downloaded, Progress, TransferOptions, VerifyHook, download, download_with};

@@ -5,6 +5,8 @@
 
 use super::super::decimal::Amount;
 use super::Facts;
+use crate::i18n::Lang;
+use crate::tr;
 use serde::Serialize;
 
 /// One check of an invoice's arithmetic.
@@ -16,26 +18,59 @@ pub struct Check {
     pub ok: bool,
     /// The figures, in words.
     pub detail: String,
+    /// [`Check::detail`] in each language of [`Lang::ALL`], in its order.
+    #[serde(skip)]
+    pub details: Vec<String>,
 }
 
-fn check(name: &str, ok: bool, detail: String) -> Check {
+impl Check {
+    /// [`Check::detail`] in `lang`, its figures written the way `lang` writes numbers.
+    pub fn detail_in(&self, lang: Lang) -> &str {
+        let at = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        self.details.get(at).unwrap_or(&self.detail)
+    }
+}
+
+/// A check whose detail `words` says in a language.
+fn check(name: &str, ok: bool, words: impl Fn(Lang) -> String) -> Check {
     Check {
         name: name.to_owned(),
         ok,
-        detail,
+        detail: words(Lang::En),
+        details: Lang::ALL.iter().map(|lang| words(*lang)).collect(),
     }
 }
 
 /// `expected` against what the document says (`stated`), within `tolerance`.
-fn compare(name: &str, what: &str, computed: Amount, stated: Amount, tolerance: Amount) -> Check {
+fn compare(name: &str, what: impl Fn(Lang) -> String, computed: Amount, stated: Amount, tolerance: Amount) -> Check {
     let ok = computed.near(stated, tolerance);
-    let detail = if ok {
-        format!("{what} {stated}")
-    } else {
-        let off = computed.checked_sub(stated).map(Amount::abs).unwrap_or_default();
-        format!("{what} {computed}, but the document says {stated} (off by {off})")
-    };
-    check(name, ok, detail)
+    let off = computed.checked_sub(stated).map(Amount::abs).unwrap_or_default();
+    check(name, ok, |lang| {
+        if ok {
+            format!("{} {}", what(lang), stated_in(lang, stated))
+        } else {
+            tr!(
+                lang,
+                "check-off",
+                what = what(lang),
+                computed = stated_in(lang, computed),
+                stated = stated_in(lang, stated),
+                off = stated_in(lang, off)
+            )
+        }
+    })
+}
+
+/// A figure in `lang`: `1234.56` in English (as the document has it), `1.234,56` in Spanish.
+fn stated_in(lang: Lang, amount: Amount) -> String {
+    plain_in(lang, &amount.to_string())
+}
+
+fn plain_in(lang: Lang, plain: &str) -> String {
+    match lang {
+        Lang::En => plain.to_owned(),
+        Lang::Es => crate::text::decimal(lang, plain),
+    }
 }
 
 /// Every check the facts allow.
@@ -50,11 +85,12 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     let line_amounts: Option<Vec<Amount>> = facts.lines.iter().map(|l| l.amount).collect();
     let line_sum = line_amounts.as_ref().and_then(|a| Amount::sum(a.iter()));
     if let (false, Some(sum)) = (facts.lines.is_empty(), line_sum) {
-        let what = format!("the {} add up to", plural(facts.lines.len(), "line"));
+        let count = facts.lines.len();
+        let what = |lang: Lang| tr!(lang, "check-lines-add-up", n = count);
         match (facts.line_total, facts.adjustment, facts.net) {
-            (Some(stated), _, _) => checks.push(compare("lines", &what, sum, stated, per_lines)),
+            (Some(stated), _, _) => checks.push(compare("lines", what, sum, stated, per_lines)),
             (None, None, Some(net)) => {
-                checks.push(compare("lines", &what, sum, net, per_lines.max(facts.net_tolerance)));
+                checks.push(compare("lines", what, sum, net, per_lines.max(facts.net_tolerance)));
             }
             _ => {}
         }
@@ -64,7 +100,7 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     }
     if let (Some(lines), Some(adjustment), Some(net)) = (facts.line_total.or(line_sum), facts.adjustment, facts.net) {
         if let Some(computed) = lines.checked_add(adjustment) {
-            let what = "the lines, charges and allowances come to";
+            let what = |lang: Lang| tr!(lang, "check-net-comes-to");
             checks.push(compare("net", what, computed, net, facts.net_tolerance));
         }
     }
@@ -74,39 +110,56 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     // An exempt rate has no tax amount; it adds nothing.
     let tax_sum = Amount::sum(facts.taxes.iter().filter_map(|t| t.amount.as_ref()));
     if let (false, Some(sum), Some(stated)) = (facts.taxes.is_empty(), tax_sum, facts.tax) {
-        let what = format!("the taxes of the {} add up to", plural(facts.taxes.len(), "rate"));
-        checks.push(compare("tax_total", &what, sum, stated, cent));
+        let count = facts.taxes.len();
+        let what = |lang: Lang| tr!(lang, "check-taxes-add-up", n = count);
+        checks.push(compare("tax_total", what, sum, stated, cent));
     }
     if let (Some(net), Some(grand)) = (facts.net, facts.grand) {
         let tax = facts.tax.or(tax_sum).unwrap_or_default();
         let mut computed = net.checked_add(tax);
-        let mut what = "net + tax".to_owned();
-        let close = " =";
+        let mut withheld_out = false;
         if facts.total_after_withholding {
             if let Some(withheld) = facts.withheld {
                 computed = computed.and_then(|c| c.checked_sub(withheld));
-                what.push_str(" − withheld");
+                withheld_out = true;
             }
         }
+        let extras_in = facts.total_extras.is_some();
         if let Some(extras) = facts.total_extras {
             computed = computed.and_then(|c| c.checked_add(extras));
-            what.push_str(" + other charges");
         }
         if let Some(computed) = computed {
-            what.push_str(close);
-            checks.push(compare("grand_total", &what, computed, grand, cent));
+            let what = |lang: Lang| {
+                let mut what = tr!(lang, "check-net-plus-tax");
+                if withheld_out {
+                    what.push_str(&tr!(lang, "check-minus-withheld"));
+                }
+                if extras_in {
+                    what.push_str(&tr!(lang, "check-plus-charges"));
+                }
+                what.push_str(" =");
+                what
+            };
+            checks.push(compare("grand_total", what, computed, grand, cent));
         }
     }
     if let (Some(grand), Some(payable)) = (facts.grand, facts.payable) {
         let adjustment = facts.payable_adjustment.unwrap_or_default();
         if let Some(computed) = grand.checked_add(adjustment) {
-            let what = if adjustment == Amount::ZERO {
-                "the grand total =".to_owned()
-            } else {
-                let sign = if adjustment < Amount::ZERO { "−" } else { "+" };
-                format!("the grand total {sign} {} =", adjustment.abs())
+            let what = |lang: Lang| {
+                if adjustment == Amount::ZERO {
+                    tr!(lang, "check-grand-total-is")
+                } else {
+                    let sign = if adjustment < Amount::ZERO { "−" } else { "+" };
+                    tr!(
+                        lang,
+                        "check-grand-total-adjusted",
+                        sign = sign,
+                        adjustment = stated_in(lang, adjustment.abs())
+                    )
+                }
             };
-            checks.push(compare("payable", &what, computed, payable, cent));
+            checks.push(compare("payable", what, computed, payable, cent));
         }
     }
     checks
@@ -133,20 +186,27 @@ fn line_prices(facts: &Facts) -> Option<Check> {
         };
         checked += 1;
         if !computed.near(amount, Amount::cents(1)) {
-            let detail = format!(
-                "line {}: {quantity} × {price}{} = {}, but the line says {amount}",
-                index + 1,
-                if line.adjustment.is_some() {
-                    " ± charges and allowances"
-                } else {
-                    ""
-                },
-                round_cents(computed),
-            );
+            let adjusted = line.adjustment.is_some();
+            let detail = |lang: Lang| {
+                tr!(
+                    lang,
+                    "check-line-off",
+                    line = (index + 1).to_string(),
+                    quantity = stated_in(lang, quantity),
+                    price = stated_in(lang, price),
+                    adjusted = if adjusted {
+                        tr!(lang, "check-line-adjusted")
+                    } else {
+                        String::new()
+                    },
+                    computed = stated_in(lang, round_cents(computed)),
+                    amount = stated_in(lang, amount)
+                )
+            };
             return Some(check("line_amounts", false, detail));
         }
     }
-    let detail = format!("quantity × price = amount on {}", plural(checked, "line"));
+    let detail = |lang: Lang| tr!(lang, "check-line-amounts-ok", n = checked);
     (checked > 0).then(|| check("line_amounts", true, detail))
 }
 
@@ -165,25 +225,21 @@ fn tax_rates(facts: &Facts) -> Option<Check> {
         };
         checked += 1;
         if !computed.near(amount, facts.rate_tolerance) {
-            let detail = format!(
-                "{}% of {base} = {}, but the document says {amount}",
-                rate.rate_string(),
-                round_cents(computed)
-            );
+            let detail = |lang: Lang| {
+                tr!(
+                    lang,
+                    "check-rate-off",
+                    rate = plain_in(lang, &rate.rate_string()),
+                    base = stated_in(lang, base),
+                    computed = stated_in(lang, round_cents(computed)),
+                    amount = stated_in(lang, amount)
+                )
+            };
             return Some(check("tax_rates", false, detail));
         }
     }
-    let detail = format!("rate × base = tax for {}", plural(checked, "rate"));
+    let detail = |lang: Lang| tr!(lang, "check-tax-rates-ok", n = checked);
     (checked > 0).then(|| check("tax_rates", true, detail))
-}
-
-/// `1 line`, `2 lines`.
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 fn round_cents(amount: Amount) -> Amount {
@@ -245,6 +301,21 @@ mod tests {
             ]
         );
         assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+    }
+
+    #[test]
+    fn each_detail_is_in_both_languages_and_the_english_one_is_the_json_one() {
+        let mut f = facts();
+        f.grand = a("1120.00");
+        for check in run(&f) {
+            assert_eq!(check.detail_in(Lang::En), check.detail);
+            assert_ne!(check.detail_in(Lang::Es), check.detail, "{}", check.detail);
+        }
+        let grand = run(&f).into_iter().find(|c| c.name == "grand_total").unwrap();
+        assert_eq!(
+            grand.detail_in(Lang::Es),
+            "base + impuestos = 119,00, pero el documento dice 1.120,00 (diferencia de 1.001,00)"
+        );
     }
 
     #[test]

@@ -1,0 +1,81 @@
+//! [`TransferError`] in a [`Lang`], beside its English `Display` (the English
+//! catalogue holds the same words); what the OS said is kept as sent.
+
+use super::TransferError;
+use crate::i18n::Lang;
+use crate::tr;
+use std::io;
+use std::path::Path;
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+impl TransferError {
+    /// The message in `lang`.
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            TransferError::Api(e) => e.localized(lang),
+            TransferError::Io { path, source } => tr!(
+                lang,
+                "transfer-io",
+                path = shown(path),
+                reason = source.to_string(),
+                hint = io_hint(lang, source)
+            ),
+            TransferError::Exists { path } => tr!(lang, "transfer-exists", path = shown(path)),
+            TransferError::Incomplete {
+                expected,
+                received,
+                part,
+            } => tr!(
+                lang,
+                "transfer-incomplete",
+                received = received.to_string(),
+                expected = expected.to_string(),
+                part = shown(part)
+            ),
+            TransferError::TooLong { expected } => tr!(lang, "transfer-too-long", expected = expected.to_string()),
+            TransferError::Interrupted { received, reason, part } => tr!(
+                lang,
+                "transfer-interrupted",
+                received = received.to_string(),
+                reason = reason.as_str(),
+                part = shown(part)
+            ),
+            TransferError::Cancelled { .. } => tr!(lang, "transfer-cancelled"),
+        }
+    }
+}
+
+fn io_hint(lang: Lang, error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::FileTooLarge | io::ErrorKind::QuotaExceeded => {
+            tr!(lang, "transfer-hint-full")
+        }
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => tr!(lang, "transfer-hint-read-only"),
+        io::ErrorKind::NotADirectory => tr!(lang, "transfer-hint-not-a-folder"),
+        _ => String::new(),
+    }
+}
+
+impl TransferError {
+    /// [`TransferError::short_reason`] in `lang`.
+    pub(super) fn short_reason_in(&self, lang: Lang) -> String {
+        match self {
+            TransferError::Incomplete { expected, received, .. } => tr!(
+                lang,
+                "transfer-ended-after",
+                received = received.to_string(),
+                expected = expected.to_string()
+            ),
+            TransferError::Interrupted { received, reason, .. } => tr!(
+                lang,
+                "transfer-broke-after",
+                received = received.to_string(),
+                reason = reason.as_str()
+            ),
+            other => other.localized(lang),
+        }
+    }
+}
