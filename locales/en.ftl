@@ -480,3 +480,104 @@ column-id = ID
 column-type = TYPE
 origin-from = from { $name }
 origin-not-the-profiles = { $from }, not the profile's { $own }
+
+## TUI messages (update and the views)
+login-check-server = { $error } — check the Server field and try again
+session-renewed = Session renewed with the password kept in memory
+profile-cannot-switch = Cannot switch to profile { $profile }: { $error }
+profiles-only-one = Only one profile ({ $profile }): add a [profiles.NAME] table to config.toml for more
+already-saved = Already saved: { $path }
+retry-summary = retrying in { $secs } s (attempt { $attempt } of { $max })
+opened = Opened { $file }
+open-failed = Could not open { $file }: { $error } — the file is at { $path }
+index-cannot-search = The local index cannot be searched: { $error }
+copy-nothing = Nothing selected to copy
+copy-again-sha = { " " }({ $key } again copies its SHA-256)
+copied = copied the { $what }{ $again }: { $text }
+copy-what-process-id = process id
+copy-what-document-id = document id
+copy-what-saved-path = saved path
+copy-what-sha-256 = SHA-256
+prompt-running = { $count ->
+    [one] 1 download running
+   *[other] { $n } downloads running
+}
+prompt-quit-short = { $what } — { $quit } again quits, { $stay } stays
+prompt-quit = { $what } — { $quit } again to quit (they resume next time), { $stay } to stay
+prompt-download-many = Download { $n } documents? Enter/y yes, { $stay } no
+prompt-save-again-short = Saved before — { $again } again saves a new copy
+prompt-save-again = Saved before — { $again } again saves a new copy, { $stay } keeps the one there
+nothing-downloaded = Nothing downloaded
+lookup-not-signed-in = You are not signed in
+login-to-look-up = You are not signed in. Log in to look up { $query }.
+lookup-session-ended = The session has ended
+lookup-no-id = No process { $id } — check the id, or search by name
+lookup-no-name = No process named "{ $name }". Names must match exactly, capitals included
+lookup-closest = Closest recent: { $names }
+next-log-in-then = Log in to continue; the lookup runs after
+next-log-in-look-up = Press { $key } to log in and look it up
+next-log-in = Press { $key } to log in
+next-open-closest = Press { $down } and { $submit } to open the closest, or edit the search and press { $submit }
+next-edit-search = Edit the search and press { $key }
+next-open-selected = Press { $submit } to open the selected one, or { $search } to search again
+next-search-again = Press { $key } to search again
+next-try-again = Press { $key } to try again
+next-retry-or-search = Press { $retry } to try again, or { $search } to search
+next-search-or-retry = Press { $search } to search again, or { $retry } in the process pane to try again
+query-empty = type a process id or name to search
+query-empty-after = type something after '{ $prefix }:'
+query-too-long = that search is too long ({ $n } characters); the limit is { $max }
+query-id = process { $id }
+query-name = process named "{ $name }"
+cached-offline = offline: cached, { $ago }
+cached-ago = cached, { $ago }
+cached-refreshing = { " " }{ $spinner } refreshing
+already-downloading = { $name } is already downloading
+no-document-to-download = No document to download
+all-already-saved = { $n } already saved: nothing downloaded ({ $key } on one says where)
+one-already-downloaded = That document is already downloaded or on its way — { $key } opens it
+all-already-downloaded = All { $n } are already downloaded or on their way
+another-process-shown = Another process is shown now: nothing downloaded
+queued-downloads = { $count ->
+    [one] Queued { $n } download
+   *[other] Queued { $n } downloads
+}
+queued-skipped-saved = ; skipped { $n } already saved
+queued-skipped-on-way = { " " }({ $n } already downloaded or on their way)
+not-downloaded-yet = Not downloaded yet — press { $key } to download it
+download-not-finished = That download has not finished yet
+nothing-to-cancel-one = Nothing to cancel: that download is not queued or running
+trying-again = Trying { $name } again…
+only-failed-retried = Only a failed or cancelled download can be retried
+nothing-to-cancel = Nothing to cancel: no download is queued or running
+cancelled-downloads = { $count ->
+    [one] Cancelled { $n } download; r on one starts it again
+   *[other] Cancelled { $n } downloads; r on one starts it again
+}
+watch-nothing-shown = No process shown to watch: look one up first
+watch-stopped = Stopped watching { $id }
+watch-started = Watching { $id }: a change of its status rings the bell ({ $key } again stops)
+saving-new-copy = Saving a new copy
+pane-preview = Preview
+preview-range = { " " }{ $first }–{ $last } of { $total } · { $keys } scroll{ " " }
+preview-select = Select a document to preview it.
+preview-look-up = Look up a process to preview its documents.
+preview-reading = { $spinner } Reading…
+preview-failed = Cannot preview: { $error }
+pane-matches = Matches
+matches-none = Nothing in the local index matches.
+matches-searching = Searching the local index…
+matches-enter-asks = { $key } asks the server for the text typed.
+pane-watched = Watched
+watched-unseen = { " · " }{ $n } changed
+watched-paused = { " " }checks wait: { $error }{ " " }
+watched-empty = Nothing watched. Press { $key } on a process to watch it.
+watched-col-id = id
+watched-col-status = status
+watched-col-changed = changed
+watched-col-checked = checked
+watched-checked-ago = { " " }checked { $ago } ago{ " " }
+watched-not-checked = { " " }not checked yet{ " " }
+failed-again = { $name } failed again (try { $tries }): { $error }
+state-saved = ✓ saved
+notify-no-status = no status

@@ -495,3 +495,104 @@ column-id = ID
 column-type = TIPO
 origin-from = de { $name }
 origin-not-the-profiles = { $from }, no el del perfil, { $own }
+
+## Mensajes de la TUI (update y las vistas)
+login-check-server = { $error }: revise el campo Servidor y vuelva a intentarlo
+session-renewed = Sesión renovada con la contraseña recordada
+profile-cannot-switch = No se puede cambiar al perfil { $profile }: { $error }
+profiles-only-one = Solo hay un perfil ({ $profile }): añada una tabla [profiles.NOMBRE] a config.toml para tener más
+already-saved = Ya guardado: { $path }
+retry-summary = se reintenta en { $secs } s (intento { $attempt } de { $max })
+opened = Abierto { $file }
+open-failed = No se pudo abrir { $file }: { $error }; el archivo está en { $path }
+index-cannot-search = No se puede buscar en el índice local: { $error }
+copy-nothing = No hay nada seleccionado que copiar
+copy-again-sha = { " " }({ $key } otra vez copia su SHA-256)
+copied = copiado { $what }{ $again }: { $text }
+copy-what-process-id = el id del proceso
+copy-what-document-id = el id del documento
+copy-what-saved-path = la ruta guardada
+copy-what-sha-256 = el SHA-256
+prompt-running = { $count ->
+    [one] 1 descarga en curso
+   *[other] { $n } descargas en curso
+}
+prompt-quit-short = { $what }: { $quit } otra vez sale, { $stay } se queda
+prompt-quit = { $what }: { $quit } otra vez para salir (se reanudan la próxima vez), { $stay } para quedarse
+prompt-download-many = ¿Descargar { $n } documentos? Enter/y sí, { $stay } no
+prompt-save-again-short = Ya guardado: { $again } otra vez guarda una copia nueva
+prompt-save-again = Ya guardado: { $again } otra vez guarda una copia nueva, { $stay } conserva la que hay
+nothing-downloaded = No se ha descargado nada
+lookup-not-signed-in = No ha iniciado sesión
+login-to-look-up = No ha iniciado sesión. Iníciela para buscar { $query }.
+lookup-session-ended = La sesión ha terminado
+lookup-no-id = No existe el proceso { $id }: revise el id o busque por nombre
+lookup-no-name = Ningún proceso se llama «{ $name }». El nombre debe coincidir exactamente, mayúsculas incluidas
+lookup-closest = Recientes más parecidos: { $names }
+next-log-in-then = Inicie sesión para continuar; la búsqueda se hará después
+next-log-in-look-up = Pulse { $key } para iniciar sesión y buscarlo
+next-log-in = Pulse { $key } para iniciar sesión
+next-open-closest = Pulse { $down } y { $submit } para abrir el más parecido, o edite la búsqueda y pulse { $submit }
+next-edit-search = Edite la búsqueda y pulse { $key }
+next-open-selected = Pulse { $submit } para abrir el seleccionado, o { $search } para buscar de nuevo
+next-search-again = Pulse { $key } para buscar de nuevo
+next-try-again = Pulse { $key } para volver a intentarlo
+next-retry-or-search = Pulse { $retry } para volver a intentarlo, o { $search } para buscar
+next-search-or-retry = Pulse { $search } para buscar de nuevo, o { $retry } en el panel del proceso para reintentar
+query-empty = escriba un id o nombre de proceso para buscar
+query-empty-after = escriba algo después de '{ $prefix }:'
+query-too-long = esa búsqueda es demasiado larga ({ $n } caracteres); el límite es { $max }
+query-id = el proceso { $id }
+query-name = el proceso llamado «{ $name }»
+cached-offline = sin conexión: en caché, { $ago }
+cached-ago = en caché, { $ago }
+cached-refreshing = { " " }{ $spinner } actualizando
+already-downloading = { $name } ya se está descargando
+no-document-to-download = No hay ningún documento que descargar
+all-already-saved = { $n } ya guardados: no se descarga nada ({ $key } sobre uno dice dónde)
+one-already-downloaded = Ese documento ya está descargado o en camino: { $key } lo abre
+all-already-downloaded = Los { $n } ya están descargados o en camino
+another-process-shown = Ahora se muestra otro proceso: no se descarga nada
+queued-downloads = { $count ->
+    [one] { $n } descarga en cola
+   *[other] { $n } descargas en cola
+}
+queued-skipped-saved = ; se omiten { $n } ya guardados
+queued-skipped-on-way = { " " }({ $n } ya descargados o en camino)
+not-downloaded-yet = Aún no está descargado: pulse { $key } para descargarlo
+download-not-finished = Esa descarga aún no ha terminado
+nothing-to-cancel-one = Nada que cancelar: esa descarga no está en cola ni en curso
+trying-again = Reintentando { $name }…
+only-failed-retried = Solo se puede reintentar una descarga fallida o cancelada
+nothing-to-cancel = Nada que cancelar: ninguna descarga está en cola ni en curso
+cancelled-downloads = { $count ->
+    [one] { $n } descarga cancelada; r sobre ella la reanuda
+   *[other] { $n } descargas canceladas; r sobre una la reanuda
+}
+watch-nothing-shown = No se muestra ningún proceso que vigilar: busque uno antes
+watch-stopped = Ya no se vigila { $id }
+watch-started = Vigilando { $id }: un cambio de su estado hace sonar la campana ({ $key } otra vez lo deja)
+saving-new-copy = Guardando una copia nueva
+pane-preview = Vista previa
+preview-range = { " " }{ $first }–{ $last } de { $total } · { $keys } desplazar{ " " }
+preview-select = Seleccione un documento para verlo.
+preview-look-up = Busque un proceso para ver sus documentos.
+preview-reading = { $spinner } Leyendo…
+preview-failed = No se puede mostrar: { $error }
+pane-matches = Coincidencias
+matches-none = Nada en el índice local coincide.
+matches-searching = Buscando en el índice local…
+matches-enter-asks = { $key } pregunta al servidor por el texto escrito.
+pane-watched = Vigilados
+watched-unseen = { " · " }{ $n } cambiados
+watched-paused = { " " }comprobaciones en espera: { $error }{ " " }
+watched-empty = Nada vigilado. Pulse { $key } sobre un proceso para vigilarlo.
+watched-col-id = id
+watched-col-status = estado
+watched-col-changed = cambió
+watched-col-checked = visto
+watched-checked-ago = { " " }visto hace { $ago }{ " " }
+watched-not-checked = { " " }aún sin comprobar{ " " }
+failed-again = { $name } volvió a fallar (intento { $tries }): { $error }
+state-saved = ✓ bajado
+notify-no-status = sin estado

@@ -437,6 +437,74 @@ fn no_message_of_the_command_line_skips_the_catalogue() {
     assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
 }
 
+/// The messages of the TUI and its worker go through the catalogue: no
+/// notice, pane title, span or error the app shows is made from an English
+/// literal in `src/tui` or `src/worker`. What stays is listed, with why.
+#[test]
+fn no_message_of_the_tui_skips_the_catalogue() {
+    const ALLOWED: &[&str] = &[
+        // Keys of the catalogue built from a name.
+        "copy-what-{}",
+        "action-{}",
+        "state-{label}",
+        "state-{}",
+        // The names of keys in config.toml's [keys], the reason inside keys-bad-key.
+        "unknown modifier {modifier:?} in {text:?}",
+        "unknown key {rest:?} in {text:?}",
+        // A folder name, not shown.
+        "trackline-demo-{}-{attempt}",
+        // A column of 10: "ETA 3m 05s" fills it, and ETA reads in Spanish too.
+        "ETA {}",
+        // A desktop notification's title: the program, then the process.
+        "trackline: {}",
+        // A JSON null in the process's details, shown as the server sent it.
+        "null",
+    ];
+    const OPENERS: &[&str] = &[
+        "format!(",
+        "text: ",
+        "message: ",
+        "Some(",
+        "Span::styled(",
+        "Span::raw(",
+        "pane(t, ",
+        "push_str(",
+        "fail(",
+        "Warning(",
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = vec![root.join("tui"), root.join("worker")];
+    let mut files = vec![root.join("worker.rs")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !path.to_string_lossy().ends_with("tests.rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut scanned = 0;
+    let mut english = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for opener in OPENERS {
+            for (at, _) in code.match_indices(opener) {
+                scanned += 1;
+                let rest = &code[at + opener.len()..];
+                let Some(literal) = first_literal(rest) else { continue };
+                if has_words(&literal) && !ALLOWED.contains(&literal.as_str()) {
+                    english.push(format!("{}: {opener}{literal:?}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(scanned > 300, "only {scanned} places scanned");
+    assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+}
+
 /// The string literal `rest` opens with (after white space), if it opens with one.
 fn first_literal(rest: &str) -> Option<String> {
     let rest = rest.trim_start().strip_prefix('"')?;

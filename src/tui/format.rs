@@ -4,6 +4,7 @@ use crate::i18n::Lang;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// A byte count for people: `512 B`, `1.2 kB`, `3.4 MB` (powers of 1000).
+#[cfg(test)]
 pub(crate) fn bytes(n: u64) -> String {
     bytes_in(Lang::En, n)
 }
@@ -32,6 +33,7 @@ pub(crate) fn bytes_in(lang: Lang, n: u64) -> String {
 }
 
 /// A count with thousands separators: `10,000`.
+#[cfg(test)]
 pub(crate) fn thousands(n: usize) -> String {
     thousands_in(Lang::En, n)
 }
@@ -42,8 +44,14 @@ pub(crate) fn thousands_in(lang: Lang, n: usize) -> String {
 }
 
 /// A transfer rate: `1.2 MB/s`.
+#[cfg(test)]
 pub(crate) fn rate(bytes_per_sec: f64) -> String {
-    format!("{}/s", bytes(bytes_per_sec.max(0.0).round() as u64))
+    rate_in(Lang::En, bytes_per_sec)
+}
+
+/// [`rate`] in `lang`: `1,2 MB/s` in Spanish.
+pub(crate) fn rate_in(lang: Lang, bytes_per_sec: f64) -> String {
+    format!("{}/s", bytes_in(lang, bytes_per_sec.max(0.0).round() as u64))
 }
 
 /// How long ago `at` was, at most four columns: `12s`, `3m`, `2h`, `4d`

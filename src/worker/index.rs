@@ -21,15 +21,21 @@ pub(crate) struct IndexWork {
     session: Arc<SessionManager>,
     events: UnboundedSender<Event>,
     latest: Arc<AtomicU64>,
+    lang: crate::i18n::Lang,
 }
 
 impl IndexWork {
     /// The index work over `session`'s index, answering on `events`.
-    pub(crate) fn new(session: Arc<SessionManager>, events: UnboundedSender<Event>) -> IndexWork {
+    pub(crate) fn new(
+        session: Arc<SessionManager>,
+        events: UnboundedSender<Event>,
+        lang: crate::i18n::Lang,
+    ) -> IndexWork {
         IndexWork {
             session,
             events,
             latest: Arc::new(AtomicU64::new(0)),
+            lang,
         }
     }
 
@@ -42,9 +48,11 @@ impl IndexWork {
     pub(crate) async fn preload(self) {
         let Some((book, profile)) = self.book() else { return };
         if let Err(error) = book.search_index(&profile).await {
-            let _ = self
-                .events
-                .send(Event::Warning(format!("The local index cannot be searched: {error}")));
+            let _ = self.events.send(Event::Warning(crate::tr!(
+                self.lang,
+                "index-cannot-search",
+                error = error.localized(self.lang)
+            )));
         }
     }
 
@@ -63,20 +71,21 @@ impl IndexWork {
             Err(error) => {
                 let _ = self.events.send(Event::IndexMatches {
                     query: text,
-                    hits: Err(crate::text::safe_line(&error.to_string(), 300)),
+                    hits: Err(crate::text::safe_line(&error.localized(self.lang), 300)),
                 });
                 return;
             }
         };
         let latest = self.latest.clone();
         let query = text.clone();
+        let lang = self.lang;
         let hits = tokio::task::spawn_blocking(move || {
             if latest.load(Ordering::SeqCst) != mine {
                 return None;
             }
             Some(match SearchQuery::parse(&query) {
                 Ok(parsed) => Ok(index.search(&parsed, MATCH_LIMIT).hits),
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(error.localized(lang)),
             })
         })
         .await;

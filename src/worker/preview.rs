@@ -60,6 +60,7 @@ pub(super) fn start(
     request: Request,
     parent: &CancellationToken,
     events: UnboundedSender<Event>,
+    lang: crate::i18n::Lang,
 ) -> Running {
     let Request {
         req,
@@ -87,7 +88,7 @@ pub(super) fn start(
             let (path, report) =
                 preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.localized(lang))?;
             let picture = match wanted {
                 Some((picker, cells)) if report.kind == Kind::Image => {
                     picture(path.clone(), options, picker, cells).await

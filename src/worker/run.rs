@@ -99,7 +99,7 @@ pub async fn start(config: WorkerConfig) -> Result<(WorkerHandle, Option<Session
     let session = Arc::new(session);
     let shutdown = CancellationToken::new();
     let watch = start_watching(&config, &session, &event_tx, &shutdown).await;
-    let index = super::index::IndexWork::new(session.clone(), event_tx.clone());
+    let index = super::index::IndexWork::new(session.clone(), event_tx.clone(), config.settings.lang);
     let worker = Worker {
         index,
         queue: Arc::new(DownloadQueue::new(session.clone(), config.settings.concurrency)),
@@ -160,6 +160,7 @@ async fn start_watching(
         interval: std::time::Duration::from_secs(config.settings.watch_interval_secs),
         notify: config.settings.notify,
         events: events.clone(),
+        lang: config.settings.lang,
     };
     let cancel = shutdown.child_token();
     watching
@@ -305,6 +306,7 @@ impl Worker {
                     },
                     &self.shutdown,
                     self.events.clone(),
+                    config.settings.lang,
                 ));
             }
             Command::CancelPreview(req) => {
@@ -439,9 +441,9 @@ impl Worker {
     fn download(&mut self, id: DownloadId, doc: Document, process: ProcessRef, force: bool) {
         let cancel = self.queue.register(id.0);
         let (queue, events) = (self.queue.clone(), self.events.clone());
-        let dir = self
-            .config()
-            .settings
+        let settings = self.config().settings;
+        let lang = settings.lang;
+        let dir = settings
             .download_dir
             .join(process_folder_name(process.id.as_str(), process.name.as_deref()));
         let request = DownloadRequest {
@@ -488,7 +490,7 @@ impl Worker {
                     id,
                     retryable: error.is_retryable(),
                     needs_login: matches!(&error, TransferError::Api(api) if api.needs_login()),
-                    error: error.to_string(),
+                    error: error.localized(lang),
                 },
             };
             let _ = events.send(event);

@@ -88,6 +88,8 @@ pub(super) struct Watching {
     pub(super) notify: bool,
     /// Where the news goes.
     pub(super) events: UnboundedSender<Event>,
+    /// The language of the errors in the news.
+    pub(super) lang: crate::i18n::Lang,
 }
 
 /// Passes each check the watcher sees on to the watch's loop.
@@ -140,9 +142,9 @@ impl Watching {
     }
 
     async fn run(self, watcher: Watcher, set: Arc<WatchedSet>, mut checks: UnboundedReceiver<Check>) {
-        let events = self.events.clone();
+        let (events, lang) = (self.events.clone(), self.lang);
         let run = watcher.run(move |event| {
-            if let Some(news) = news_of(event) {
+            if let Some(news) = news_of(event, lang) {
                 let _ = events.send(Event::Watch(news));
             }
             ControlFlow::Continue(())
@@ -196,7 +198,7 @@ impl Watching {
             set.save(self.events.clone());
         }
         if changed && self.notify {
-            notify(&check, stored.status.as_deref(), notifying);
+            notify(self.lang, &check, stored.status.as_deref(), notifying);
         }
         let _ = self.events.send(Event::Watch(WatchNews::Checked {
             process_id: check.process_id,
@@ -221,16 +223,16 @@ impl Watching {
 }
 
 /// The app's news of a watch event; checks come through the status log instead.
-fn news_of(event: WatchEvent) -> Option<WatchNews> {
+fn news_of(event: WatchEvent, lang: crate::i18n::Lang) -> Option<WatchNews> {
     match event {
         WatchEvent::Checked(_) | WatchEvent::Round(_) => None,
         WatchEvent::Failed(failure) if failure.scope == Scope::Process => Some(WatchNews::Failed {
             process_id: failure.process_id,
-            error: safe_line(&failure.error.to_string(), 300),
+            error: safe_line(&failure.error.localized(lang), 300),
             at: failure.at,
         }),
         WatchEvent::Failed(_) => None,
-        WatchEvent::Paused { error, .. } => Some(WatchNews::Paused(safe_line(&error.to_string(), 300))),
+        WatchEvent::Paused { error, .. } => Some(WatchNews::Paused(safe_line(&error.localized(lang), 300))),
         WatchEvent::Resumed => Some(WatchNews::Resumed),
     }
 }
@@ -238,16 +240,17 @@ fn news_of(event: WatchEvent) -> Option<WatchNews> {
 /// Raises a desktop notification of `check`'s change from `previous`, on a
 /// blocking thread, one at a time; where no notification service runs it
 /// fails and is skipped.
-fn notify(check: &Check, previous: Option<&str>, busy: &Arc<AtomicBool>) {
+fn notify(lang: crate::i18n::Lang, check: &Check, previous: Option<&str>, busy: &Arc<AtomicBool>) {
     if busy.swap(true, Ordering::AcqRel) {
         return;
     }
     let name = check.process_name.as_deref().unwrap_or(&check.process_id);
     let summary = format!("trackline: {}", safe_line(name, 80));
+    let none = crate::tr!(lang, "notify-no-status");
     let body = format!(
         "{} → {}",
-        safe_line(previous.unwrap_or("no status"), 60),
-        safe_line(check.status.as_deref().unwrap_or("no status"), 60)
+        safe_line(previous.unwrap_or(&none), 60),
+        safe_line(check.status.as_deref().unwrap_or(&none), 60)
     );
     let busy = busy.clone();
     tokio::task::spawn_blocking(move || {

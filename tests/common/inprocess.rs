@@ -53,6 +53,18 @@ impl TuiRig {
         TuiRig::launch(sandbox, home, width, height, host, |_| {}).await
     }
 
+    /// The TUI speaking `lang` against a sandbox with `options`.
+    pub async fn start_speaking(
+        lang: trackline::i18n::Lang,
+        options: SandboxOptions,
+        width: u16,
+        height: u16,
+    ) -> TuiRig {
+        let sandbox = Sandbox::start(options).await.unwrap();
+        let home = TempDir::new().unwrap();
+        TuiRig::launch(sandbox, home, width, height, Headless, move |s| s.lang = lang).await
+    }
+
     /// The same with the files in `paths` (a `config.toml` there is read),
     /// kept in `home`: a second rig over the same paths is a restart.
     pub async fn start_at(

@@ -2,15 +2,17 @@
 //! (and switching to one).
 
 use super::*;
+use crate::tr;
 
 impl App {
     pub(super) fn open_chooser(&mut self) {
         if self.sessions.profiles.len() < 2 {
             self.sessions.notice = Some(Notice {
                 error: false,
-                text: format!(
-                    "Only one profile ({}): add a [profiles.NAME] table to config.toml for more",
-                    safe_line(&self.sessions.profile, 40)
+                text: tr!(
+                    self.lang,
+                    "profiles-only-one",
+                    profile = safe_line(&self.sessions.profile, 40)
                 ),
             });
             return;
@@ -88,7 +90,7 @@ impl App {
             None => {
                 self.sessions.phase = Phase::SignedOut { then: None };
                 self.login.state = LoginState::Editing { error: None };
-                self.ask_login(Some("This profile is not signed in. Log in to continue."));
+                self.ask_login(Some(&tr!(self.lang, "login-profile-signed-out")));
             }
         }
         self.focus = Focus::Search;

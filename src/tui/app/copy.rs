@@ -8,6 +8,7 @@
 //!   its SHA-256; the attachment id of one not finished.
 
 use super::*;
+use crate::tr;
 use crate::tui::bindings::Pane;
 use crate::tui::downloads::TransferState;
 
@@ -56,18 +57,26 @@ impl App {
         let Some((label, text)) = what else {
             self.hint_notice = Some(Notice {
                 error: false,
-                text: "Nothing selected to copy".into(),
+                text: tr!(self.lang, "copy-nothing"),
             });
             return Vec::new();
         };
         let again = if self.copied_path.is_some() {
-            format!(" ({} again copies its SHA-256)", self.first_key(Action::Copy))
+            tr!(self.lang, "copy-again-sha", key = self.first_key(Action::Copy))
         } else {
             String::new()
         };
         self.hint_notice = Some(Notice {
             error: false,
-            text: format!("copied the {label}{again}: {}", safe_line(&text, 200)),
+            text: tr!(
+                self.lang,
+                "copied",
+                what = self
+                    .lang
+                    .t(&format!("copy-what-{}", crate::i18n::slug(label).to_lowercase())),
+                again = again,
+                text = safe_line(&text, 200)
+            ),
         });
         self.effects.push(Effect::Copy(text));
         Vec::new()

@@ -1,6 +1,7 @@
 //! The worker's events.
 
 use super::*;
+use crate::tr;
 
 impl App {
     pub(super) fn on_event(&mut self, event: Event, now: OffsetDateTime) -> Vec<Command> {
@@ -28,20 +29,21 @@ impl App {
                     ApiError::BadCredentials { .. } => {
                         self.login.field = LoginField::Password;
                         self.login.password.clear();
-                        "Wrong email or password — check them and press Enter".to_string()
+                        tr!(self.lang, "login-wrong-password")
                     }
                     e if e.exit_code() == crate::exit::UNAVAILABLE => {
                         self.login.field = LoginField::Server;
-                        format!(
-                            "{} — check the Server field and try again",
-                            safe_line(&e.to_string(), 200)
+                        tr!(
+                            self.lang,
+                            "login-check-server",
+                            error = safe_line(&e.localized(self.lang), 200)
                         )
                     }
                     ApiError::InsecureUrl { .. } | ApiError::InvalidUrl { .. } => {
                         self.login.field = LoginField::Server;
-                        safe_line(&e.to_string(), 200)
+                        safe_line(&e.localized(self.lang), 200)
                     }
-                    e => safe_line(&e.to_string(), 200),
+                    e => safe_line(&e.localized(self.lang), 200),
                 };
                 self.login.fail(message);
                 Vec::new()
@@ -54,7 +56,7 @@ impl App {
                 Vec::new()
             }
             Event::SessionExpired => {
-                self.ask_login(Some("Your session has ended. Log in again to continue."));
+                self.ask_login(Some(&tr!(self.lang, "login-session-ended")));
                 Vec::new()
             }
             Event::SessionRenewed { expires_at } => {
@@ -67,7 +69,7 @@ impl App {
                 }
                 self.sessions.notice = Some(Notice {
                     error: false,
-                    text: "Session renewed with the password kept in memory".into(),
+                    text: tr!(self.lang, "session-renewed"),
                 });
                 Vec::new()
             }
@@ -92,10 +94,11 @@ impl App {
             Event::ProfileSwitchFailed { profile, error } => {
                 self.sessions.notice = Some(Notice {
                     error: true,
-                    text: format!(
-                        "Cannot switch to profile {}: {}",
-                        safe_line(&profile, 40),
-                        safe_line(&error, 200)
+                    text: tr!(
+                        self.lang,
+                        "profile-cannot-switch",
+                        profile = safe_line(&profile, 40),
+                        error = safe_line(&error, 200)
                     ),
                 });
                 Vec::new()
@@ -127,7 +130,11 @@ impl App {
                 self.remember_saved(id, &path);
                 self.documents_notice = Some(Notice {
                     error: false,
-                    text: format!("Already saved: {}", safe_line(&path.to_string_lossy(), 300)),
+                    text: tr!(
+                        self.lang,
+                        "already-saved",
+                        path = safe_line(&path.to_string_lossy(), 300)
+                    ),
                 });
                 self.downloads.done(id, path, bytes, sha256);
                 Vec::new()
@@ -168,9 +175,7 @@ impl App {
                 self.heard_of(id);
                 self.download_failed(id, safe_line(&error, 300), retryable, needs_login);
                 if needs_login {
-                    self.ask_login(Some(
-                        "Your session has ended. Log in again; the download continues after.",
-                    ));
+                    self.ask_login(Some(&tr!(self.lang, "login-ended-download")));
                 }
                 Vec::new()
             }
@@ -180,7 +185,7 @@ impl App {
                 max_attempts,
                 delay,
             } => {
-                let text = crate::api::client::retry_summary(attempt, max_attempts, delay);
+                let text = retry_summary_in(self.lang, attempt, max_attempts, delay);
                 match target {
                     RetryTarget::Lookup(req) => {
                         if let Lookup::Loading {
@@ -205,7 +210,7 @@ impl App {
             Event::Opened(path) => {
                 self.downloads_notice = Some(Notice {
                     error: false,
-                    text: format!("Opened {}", file_name(&path)),
+                    text: tr!(self.lang, "opened", file = file_name(&path)),
                 });
                 Vec::new()
             }
@@ -213,15 +218,33 @@ impl App {
             Event::OpenFailed { path, error } => {
                 self.downloads_notice = Some(Notice {
                     error: true,
-                    text: format!(
-                        "Could not open {}: {} — the file is at {}",
-                        file_name(&path),
-                        safe_line(&error, 200),
-                        safe_line(&path.to_string_lossy(), 200)
+                    text: tr!(
+                        self.lang,
+                        "open-failed",
+                        file = file_name(&path),
+                        error = safe_line(&error, 200),
+                        path = safe_line(&path.to_string_lossy(), 200)
                     ),
                 });
                 Vec::new()
             }
         }
     }
+}
+
+/// "retrying in 3 s (attempt 2 of 5)" in `lang`.
+pub(super) fn retry_summary_in(
+    lang: crate::i18n::Lang,
+    attempt: usize,
+    max_attempts: usize,
+    delay: std::time::Duration,
+) -> String {
+    let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+    tr!(
+        lang,
+        "retry-summary",
+        secs = secs.to_string(),
+        attempt = attempt.to_string(),
+        max = max_attempts.to_string()
+    )
 }

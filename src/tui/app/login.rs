@@ -1,6 +1,7 @@
 //! The login dialog and the session's lifetime (its end, renewal and logout).
 
 use super::*;
+use crate::tr;
 use crate::tui::secret_field::SecretField;
 use tui_input::backend::crossterm::to_input_request;
 
@@ -215,20 +216,17 @@ impl App {
         let email = self.login.email.value().trim().to_string();
         let server = self.login.server.value().trim().to_string();
         let missing = if email.is_empty() {
-            Some((LoginField::Email, "Type your email"))
+            Some((LoginField::Email, tr!(self.lang, "login-type-email")))
         } else if self.login.password.is_empty() {
-            Some((LoginField::Password, "Type your password"))
+            Some((LoginField::Password, tr!(self.lang, "login-type-password")))
         } else if server.is_empty() {
-            Some((
-                LoginField::Server,
-                "Type the server's address, such as https://api.example.com/api",
-            ))
+            Some((LoginField::Server, tr!(self.lang, "login-type-server")))
         } else {
             None
         };
         if let Some((field, message)) = missing {
             self.login.field = field;
-            self.login.fail(message.to_string());
+            self.login.fail(message);
             return Vec::new();
         }
         self.login.state = LoginState::LoggingIn;
@@ -285,7 +283,7 @@ impl App {
     pub(super) fn ask_relogin(&mut self) {
         self.help = None;
         self.login.state = LoginState::Editing { error: None };
-        self.login.reason = Some("Your session ends soon. Log in again to start a new one.".to_string());
+        self.login.reason = Some(tr!(self.lang, "login-ends-soon"));
         self.login.field = self.login.first_field();
     }
 
@@ -308,7 +306,7 @@ impl App {
                 *end = SessionEnd::Renewing;
                 return vec![Command::Renew];
             }
-            self.ask_login(Some("Your session has ended. Log in again to continue."));
+            self.ask_login(Some(&tr!(self.lang, "login-session-ended")));
         } else if now >= *at - EXPIRY_NOTICE && *end == SessionEnd::Later {
             *end = SessionEnd::Soon;
         }

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::index::{CachedProcess, Hit, HitKind};
+use crate::tr;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -256,7 +257,11 @@ impl App {
     pub(super) fn ask_save_again(&mut self, process_id: String, doc: usize, path: PathBuf) {
         self.documents_notice = Some(Notice {
             error: false,
-            text: format!("Already saved: {}", safe_line(&path.to_string_lossy(), 300)),
+            text: tr!(
+                self.lang,
+                "already-saved",
+                path = safe_line(&path.to_string_lossy(), 300)
+            ),
         });
         self.prompt = Some(Prompt::SaveAgain { process_id, doc });
     }
@@ -273,7 +278,7 @@ impl App {
             Some(command) => {
                 self.documents_notice = Some(Notice {
                     error: false,
-                    text: "Saving a new copy".into(),
+                    text: tr!(self.lang, "saving-new-copy"),
                 });
                 vec![command]
             }

@@ -509,7 +509,7 @@ mod watch;
 pub(crate) use login::{LoginField, LoginForm, LoginState, Phase, SessionEnd, SessionState};
 pub(crate) use preview::{PreviewPane, PreviewState};
 pub(crate) use prompt::Prompt;
-pub(crate) use search::{LineKind, Lookup};
+pub(crate) use search::{LineKind, Lookup, query_in};
 pub(crate) use watch::{WatchList, WatchRow};
 
 #[cfg(test)]

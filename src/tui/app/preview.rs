@@ -171,7 +171,7 @@ impl App {
             && ready.width != width
             && width > 0
         {
-            ready.lines = describe_lines(&ready.previewed, &self.preview.name, width);
+            ready.lines = describe_lines(self.lang, &ready.previewed, &self.preview.name, width);
             ready.width = width;
         }
     }
@@ -184,7 +184,7 @@ impl App {
         self.preview.state = match result {
             Ok(previewed) => {
                 let width = self.preview_width().max(1);
-                let lines = describe_lines(&previewed, &self.preview.name, width);
+                let lines = describe_lines(self.lang, &previewed, &self.preview.name, width);
                 PreviewState::Ready(Box::new(Ready {
                     previewed,
                     lines,
@@ -199,12 +199,13 @@ impl App {
 
 /// The summary of `previewed` as lines of at most `width` columns (the
 /// summary itself is laid out for at least 40; the view cuts what is wider).
-fn describe_lines(previewed: &Previewed, name: &str, width: usize) -> Vec<String> {
+fn describe_lines(lang: crate::i18n::Lang, previewed: &Previewed, name: &str, width: usize) -> Vec<String> {
     // The pane's title names the file; its hash is for `inspect` and `y`.
-    crate::inspect::describe(&previewed.report, name, width)
+    let file = format!("{} ", lang.t("inspect-file"));
+    crate::inspect::describe_in(lang, &previewed.report, name, width)
         .lines()
         .enumerate()
-        .filter(|(i, line)| !(*i < 3 && (line.starts_with("File ") || line.starts_with("SHA-256 "))))
+        .filter(|(i, line)| !(*i < 3 && (line.starts_with(&file) || line.starts_with("SHA-256 "))))
         .map(|(_, line)| line.to_string())
         .collect()
 }

@@ -3,6 +3,7 @@
 //! saving a new copy of a document saved before.
 
 use super::*;
+use crate::tr;
 use crossterm::event::{KeyCode, KeyModifiers};
 
 /// `D` asks first when it would queue more documents than this.
@@ -40,27 +41,30 @@ impl App {
         Some(match prompt {
             Prompt::Quit { running } => {
                 let quit = self.first_key(Action::Quit);
-                let what = if *running == 1 {
-                    "1 download running".to_string()
-                } else {
-                    format!("{} downloads running", crate::tui::format::thousands(*running))
-                };
+                let what = tr!(
+                    self.lang,
+                    "prompt-running",
+                    count = *running,
+                    n = crate::tui::format::thousands_in(self.lang, *running)
+                );
                 if short {
-                    format!("{what} — {quit} again quits, {stay} stays")
+                    tr!(self.lang, "prompt-quit-short", what = what, quit = quit, stay = stay)
                 } else {
-                    format!("{what} — {quit} again to quit (they resume next time), {stay} to stay")
+                    tr!(self.lang, "prompt-quit", what = what, quit = quit, stay = stay)
                 }
             }
-            Prompt::Download { docs, .. } => format!(
-                "Download {} documents? Enter/y yes, {stay} no",
-                crate::tui::format::thousands(docs.len())
+            Prompt::Download { docs, .. } => tr!(
+                self.lang,
+                "prompt-download-many",
+                n = crate::tui::format::thousands_in(self.lang, docs.len()),
+                stay = stay
             ),
             Prompt::SaveAgain { .. } => {
                 let again = self.keymap.keys_for(Action::Download).join("/");
                 if short {
-                    format!("Saved before — {again} again saves a new copy")
+                    tr!(self.lang, "prompt-save-again-short", again = again)
                 } else {
-                    format!("Saved before — {again} again saves a new copy, {stay} keeps the one there")
+                    tr!(self.lang, "prompt-save-again", again = again, stay = stay)
                 }
             }
         })
@@ -99,7 +103,7 @@ impl App {
                 } else if no {
                     self.documents_notice = Some(Notice {
                         error: false,
-                        text: "Nothing downloaded".into(),
+                        text: tr!(self.lang, "nothing-downloaded"),
                     });
                     Some(Vec::new())
                 } else if action == Some(Action::Suspend) {

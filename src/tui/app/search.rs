@@ -1,6 +1,7 @@
 //! The search box's lookups: asking, cancelling, the answer and its errors.
 
 use super::*;
+use crate::tr;
 use crate::tui::bindings::Pane;
 
 /// Where the process lookup is.
@@ -54,6 +55,29 @@ pub(crate) enum LineKind {
     Hint,
 }
 
+/// Why the search box's text is not a lookup, in `lang`.
+fn query_error_in(lang: crate::i18n::Lang, e: &crate::api::model::QueryError) -> String {
+    use crate::api::model::QueryError;
+    match e {
+        QueryError::Empty => tr!(lang, "query-empty"),
+        QueryError::EmptyAfterPrefix(prefix) => tr!(lang, "query-empty-after", prefix = *prefix),
+        QueryError::TooLong(n) => tr!(
+            lang,
+            "query-too-long",
+            n = n.to_string(),
+            max = crate::api::model::MAX_QUERY_CHARS.to_string()
+        ),
+    }
+}
+
+/// "process 12345", "process named "X"" in `lang`.
+pub(crate) fn query_in(lang: crate::i18n::Lang, query: &ProcessQuery) -> String {
+    match query {
+        ProcessQuery::Id(id) => tr!(lang, "query-id", id = id.as_str()),
+        ProcessQuery::Name(name) => tr!(lang, "query-name", name = name.as_str()),
+    }
+}
+
 /// How many of the closest recent names a name not found shows.
 const CLOSEST: usize = 3;
 
@@ -66,7 +90,7 @@ impl App {
                 self.fetch(query)
             }
             Err(e) => {
-                self.search_error = Some(e.to_string());
+                self.search_error = Some(query_error_in(self.lang, &e));
                 Vec::new()
             }
         }
@@ -81,13 +105,14 @@ impl App {
             // No session to ask with: the login dialog, and the lookup after it.
             self.lookup = Lookup::Failed {
                 query: query.clone(),
-                message: "You are not signed in".into(),
+                message: tr!(self.lang, "lookup-not-signed-in"),
                 closest: Vec::new(),
                 next: NextStep::LogIn,
             };
-            self.ask_login(Some(&format!(
-                "You are not signed in. Log in to look up {}.",
-                safe_line(&query.to_string(), 60)
+            self.ask_login(Some(&tr!(
+                self.lang,
+                "login-to-look-up",
+                query = safe_line(&query_in(self.lang, &query), 60)
             )));
             self.sessions.phase = Phase::SignedOut { then: Some(query) };
             return commands;
@@ -173,11 +198,11 @@ impl App {
             Err(e) if e.needs_login() => {
                 self.lookup = Lookup::Failed {
                     query: query.clone(),
-                    message: "The session has ended".into(),
+                    message: tr!(self.lang, "lookup-session-ended"),
                     closest: Vec::new(),
                     next: NextStep::LogIn,
                 };
-                self.ask_login(Some("Your session has ended. Log in again to continue."));
+                self.ask_login(Some(&tr!(self.lang, "login-session-ended")));
                 self.sessions.phase = Phase::SignedOut { then: Some(query) };
                 Vec::new()
             }
@@ -194,7 +219,7 @@ impl App {
         let mut closest = Vec::new();
         let (message, next) = match (e, &query) {
             (ApiError::NotFound { .. }, ProcessQuery::Id(id)) => (
-                format!("No process {} — check the id, or search by name", safe_line(id, 60)),
+                tr!(self.lang, "lookup-no-id", id = safe_line(id, 60)),
                 NextStep::SearchAgain,
             ),
             (ApiError::NotFound { .. }, ProcessQuery::Name(name)) => {
@@ -204,14 +229,11 @@ impl App {
                 }
                 closest = ranked.into_iter().map(|i| self.recent[i].clone()).collect();
                 (
-                    format!(
-                        "No process named \"{}\". Names must match exactly, capitals included",
-                        safe_line(name, 60)
-                    ),
+                    tr!(self.lang, "lookup-no-name", name = safe_line(name, 60)),
                     NextStep::SearchAgain,
                 )
             }
-            (e, _) => (safe_line(&e.to_string(), 300), NextStep::Retry),
+            (e, _) => (safe_line(&e.localized(self.lang), 300), NextStep::Retry),
         };
         self.lookup = Lookup::Failed {
             query,
@@ -243,7 +265,10 @@ impl App {
                     None => safe_line(&entry.process_id, 20),
                 })
                 .collect();
-            lines.push((LineKind::Note, format!("Closest recent: {}", names.join(" · "))));
+            lines.push((
+                LineKind::Note,
+                tr!(self.lang, "lookup-closest", names = names.join(" · ")),
+            ));
         }
         lines.push((LineKind::Hint, self.next_step_hint(*next, !closest.is_empty())));
         lines
@@ -252,36 +277,38 @@ impl App {
     /// What to do after a failed lookup, in keys that work where the focus is.
     fn next_step_hint(&self, next: NextStep, closest: bool) -> String {
         let key = |action| self.first_key(action);
+        let lang = self.lang;
         let pane = self.pane();
         match (next, pane) {
-            (NextStep::LogIn, Pane::Login) => "Log in to continue; the lookup runs after".into(),
-            (NextStep::LogIn, Pane::Search) => format!("Press {} to log in and look it up", key(Action::Submit)),
-            (NextStep::LogIn, _) => format!("Press {} to log in", key(Action::Logout)),
-            (NextStep::SearchAgain, Pane::Search) if closest => format!(
-                "Press {} and {} to open the closest, or edit the search and press {}",
-                key(Action::Down),
-                key(Action::Submit),
-                key(Action::Submit)
+            (NextStep::LogIn, Pane::Login) => tr!(lang, "next-log-in-then"),
+            (NextStep::LogIn, Pane::Search) => tr!(lang, "next-log-in-look-up", key = key(Action::Submit)),
+            (NextStep::LogIn, _) => tr!(lang, "next-log-in", key = key(Action::Logout)),
+            (NextStep::SearchAgain, Pane::Search) if closest => tr!(
+                lang,
+                "next-open-closest",
+                down = key(Action::Down),
+                submit = key(Action::Submit)
             ),
-            (NextStep::SearchAgain, Pane::Search) => {
-                format!("Edit the search and press {}", key(Action::Submit))
-            }
-            (NextStep::SearchAgain, Pane::Recent) if closest => format!(
-                "Press {} to open the selected one, or {} to search again",
-                key(Action::Submit),
-                key(Action::FocusSearch)
+            (NextStep::SearchAgain, Pane::Search) => tr!(lang, "next-edit-search", key = key(Action::Submit)),
+            (NextStep::SearchAgain, Pane::Recent) if closest => tr!(
+                lang,
+                "next-open-selected",
+                submit = key(Action::Submit),
+                search = key(Action::FocusSearch)
             ),
-            (NextStep::SearchAgain, _) => format!("Press {} to search again", key(Action::FocusSearch)),
-            (NextStep::Retry, Pane::Search) => format!("Press {} to try again", key(Action::Submit)),
-            (NextStep::Retry, Pane::Process | Pane::Choices) => format!(
-                "Press {} to try again, or {} to search",
-                key(Action::Retry),
-                key(Action::FocusSearch)
+            (NextStep::SearchAgain, _) => tr!(lang, "next-search-again", key = key(Action::FocusSearch)),
+            (NextStep::Retry, Pane::Search) => tr!(lang, "next-try-again", key = key(Action::Submit)),
+            (NextStep::Retry, Pane::Process | Pane::Choices) => tr!(
+                lang,
+                "next-retry-or-search",
+                retry = key(Action::Retry),
+                search = key(Action::FocusSearch)
             ),
-            (NextStep::Retry, _) => format!(
-                "Press {} to search again, or {} in the process pane to try again",
-                key(Action::FocusSearch),
-                key(Action::Retry)
+            (NextStep::Retry, _) => tr!(
+                lang,
+                "next-search-or-retry",
+                search = key(Action::FocusSearch),
+                retry = key(Action::Retry)
             ),
         }
     }

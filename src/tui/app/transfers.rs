@@ -1,8 +1,9 @@
 //! Download keys: downloading the selected or marked documents and opening saved files.
 
 use super::*;
+use crate::tr;
 use crate::tui::downloads::{Detail, Progress, Tone, TransferState};
-use crate::tui::format::thousands;
+use crate::tui::format::thousands_in;
 
 impl App {
     pub(super) fn process_ref(&self) -> Option<ProcessRef> {
@@ -38,7 +39,7 @@ impl App {
             None => {
                 self.documents_notice = Some(Notice {
                     error: false,
-                    text: format!("{name} is already downloading"),
+                    text: tr!(self.lang, "already-downloading", name = name),
                 });
                 Vec::new()
             }
@@ -71,14 +72,15 @@ impl App {
             self.documents_notice = Some(Notice {
                 error: false,
                 text: match skipped.len() {
-                    0 => "No document to download".to_string(),
-                    n if n == saved => format!(
-                        "{} already saved: nothing downloaded ({} on one says where)",
-                        thousands(n),
-                        self.first_key(Action::Download)
+                    0 => tr!(self.lang, "no-document-to-download"),
+                    n if n == saved => tr!(
+                        self.lang,
+                        "all-already-saved",
+                        n = thousands_in(self.lang, n),
+                        key = self.first_key(Action::Download)
                     ),
-                    1 => format!("That document is already downloaded or on its way — {open} opens it"),
-                    n => format!("All {} are already downloaded or on their way", thousands(n)),
+                    1 => tr!(self.lang, "one-already-downloaded", key = open),
+                    n => tr!(self.lang, "all-already-downloaded", n = thousands_in(self.lang, n)),
                 },
             });
             return Vec::new();
@@ -95,7 +97,7 @@ impl App {
         let Some(process) = self.process_ref().filter(|p| p.id.as_str() == process_id) else {
             self.documents_notice = Some(Notice {
                 error: false,
-                text: "Another process is shown now: nothing downloaded".into(),
+                text: tr!(self.lang, "another-process-shown"),
             });
             return Vec::new();
         };
@@ -125,13 +127,13 @@ impl App {
             self.show_download(first);
         }
         let added = commands.len();
-        let plural = if added == 1 { "" } else { "s" };
-        let mut text = format!("Queued {} download{plural}", thousands(added));
+        let lang = self.lang;
+        let mut text = tr!(lang, "queued-downloads", count = added, n = thousands_in(lang, added));
         if saved > 0 {
-            text.push_str(&format!("; skipped {} already saved", thousands(saved)));
+            text.push_str(&tr!(lang, "queued-skipped-saved", n = thousands_in(lang, saved)));
         }
         if skipped > 0 {
-            text.push_str(&format!(" ({} already downloaded or on their way)", thousands(skipped)));
+            text.push_str(&tr!(lang, "queued-skipped-on-way", n = thousands_in(lang, skipped)));
         }
         self.documents_notice = Some(Notice { error: false, text });
         commands
@@ -151,7 +153,7 @@ impl App {
                 let key = self.first_key(Action::Download);
                 self.documents_notice = Some(Notice {
                     error: false,
-                    text: format!("Not downloaded yet — press {key} to download it"),
+                    text: tr!(self.lang, "not-downloaded-yet", key = key),
                 });
                 Vec::new()
             }
@@ -167,7 +169,7 @@ impl App {
             None => {
                 self.downloads_notice = Some(Notice {
                     error: false,
-                    text: "That download has not finished yet".into(),
+                    text: tr!(self.lang, "download-not-finished"),
                 });
                 Vec::new()
             }
@@ -180,7 +182,7 @@ impl App {
             None => {
                 self.downloads_notice = self.downloads.selected().map(|_| Notice {
                     error: false,
-                    text: "Nothing to cancel: that download is not queued or running".into(),
+                    text: tr!(self.lang, "nothing-to-cancel-one"),
                 });
                 Vec::new()
             }
@@ -194,7 +196,7 @@ impl App {
                     self.retry_notice = Some(t.id);
                     self.downloads_notice = Some(Notice {
                         error: false,
-                        text: format!("Trying {} again…", safe_line(&t.doc.display_name(), 80)),
+                        text: tr!(self.lang, "trying-again", name = safe_line(&t.doc.display_name(), 80)),
                     });
                 }
                 vec![command]
@@ -202,7 +204,7 @@ impl App {
             None => {
                 self.downloads_notice = self.downloads.selected().map(|_| Notice {
                     error: false,
-                    text: "Only a failed or cancelled download can be retried".into(),
+                    text: tr!(self.lang, "only-failed-retried"),
                 });
                 Vec::new()
             }
@@ -212,12 +214,16 @@ impl App {
     /// `X`: cancels every queued and running download.
     pub(super) fn cancel_all_downloads(&mut self) -> Vec<Command> {
         let cancelled = self.downloads.cancel_all();
-        let plural = if cancelled == 1 { "" } else { "s" };
         self.downloads_notice = Some(Notice {
             error: false,
             text: match cancelled {
-                0 => "Nothing to cancel: no download is queued or running".to_string(),
-                n => format!("Cancelled {} download{plural}; r on one starts it again", thousands(n)),
+                0 => tr!(self.lang, "nothing-to-cancel"),
+                n => tr!(
+                    self.lang,
+                    "cancelled-downloads",
+                    count = n,
+                    n = thousands_in(self.lang, n)
+                ),
             },
         });
         if cancelled == 0 {
@@ -262,10 +268,12 @@ impl App {
         if t.tries > 1 {
             self.downloads_notice = Some(Notice {
                 error: true,
-                text: format!(
-                    "{} failed again (try {}): {error}",
-                    safe_line(&t.doc.display_name(), 80),
-                    t.tries
+                text: tr!(
+                    self.lang,
+                    "failed-again",
+                    name = safe_line(&t.doc.display_name(), 80),
+                    tries = t.tries.to_string(),
+                    error = error.as_str()
                 ),
             });
         }

@@ -4,6 +4,7 @@
 //! the bell once, as an [`Effect::Bell`]).
 
 use super::*;
+use crate::tr;
 use crate::tui::bindings::Pane;
 use crate::worker::{WatchNews, WatchedEntry};
 
@@ -100,7 +101,7 @@ impl App {
         let Some((id, name, status)) = target else {
             self.hint_notice = Some(Notice {
                 error: false,
-                text: "No process shown to watch: look one up first".into(),
+                text: tr!(self.lang, "watch-nothing-shown"),
             });
             return Vec::new();
         };
@@ -119,7 +120,7 @@ impl App {
             }
             self.hint_notice = Some(Notice {
                 error: false,
-                text: format!("Stopped watching {shown_id}"),
+                text: tr!(self.lang, "watch-stopped", id = shown_id),
             });
             vec![Command::Unwatch(id)]
         } else {
@@ -127,9 +128,11 @@ impl App {
             self.watch.shown = true;
             self.hint_notice = Some(Notice {
                 error: false,
-                text: format!(
-                    "Watching {shown_id}: a change of its status rings the bell ({} again stops)",
-                    self.first_key(Action::Watch)
+                text: tr!(
+                    self.lang,
+                    "watch-started",
+                    id = shown_id,
+                    key = self.first_key(Action::Watch)
                 ),
             });
             vec![Command::Watch(id)]

@@ -132,7 +132,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             // The state column is 9 wide at the narrowest.
             let word = |key: &str| fit(&app.lang.t(key), 9);
             let state = match transfer {
-                None if app.index.saved(doc.doc_id.as_str()).is_some() => Span::styled("✓ saved", pick(t.ok)),
+                None if app.index.saved(doc.doc_id.as_str()).is_some() => {
+                    Span::styled(fit(&crate::tr!(app.lang, "state-saved"), 9), pick(t.ok))
+                }
                 None => Span::styled("", t.muted),
                 Some(tr) => match &tr.state {
                     TransferState::Running(p) if p.verifying.is_some() => {

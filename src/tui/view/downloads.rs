@@ -212,9 +212,13 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
     spans.push(Span::styled(pad_left(&pct, PCT), pick(t.text)));
     let bytes = match tr.state.bytes() {
         Some((received, Some(total))) if shows_bytes => {
-            format!("{} / {}", format::bytes(received), format::bytes(total))
+            format!(
+                "{} / {}",
+                format::bytes_in(app.lang, received),
+                format::bytes_in(app.lang, total)
+            )
         }
-        Some((received, None)) if shows_bytes => format::bytes(received),
+        Some((received, None)) if shows_bytes => format::bytes_in(app.lang, received),
         _ => String::new(),
     };
     let note = progress.and_then(|p| note(app.lang, p));
@@ -237,7 +241,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
         _ => {
             let (rate, eta) = match tr.state {
                 TransferState::Running(_) => (
-                    tr.rate().map(format::rate).unwrap_or_default(),
+                    tr.rate().map(|r| format::rate_in(app.lang, r)).unwrap_or_default(),
                     tr.eta()
                         .map(|d| format!("ETA {}", format::duration(d)))
                         .unwrap_or_default(),

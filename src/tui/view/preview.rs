@@ -27,19 +27,19 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let room = (area.width as usize).saturating_sub(14);
         info.push(Span::styled(fit(&preview.name, room), t.muted));
     }
-    let mut block = pane(t, "Preview", false, info);
+    let mut block = pane(t, &crate::tr!(app.lang, "pane-preview"), false, info);
     if focused && lines > rows {
         let keys = |action| app.keymap.keys_for(action).into_iter().next().unwrap_or_default();
         let top = preview.scroll.top(lines, rows);
         block = block.title_bottom(
             Line::from(Span::styled(
-                format!(
-                    " {}–{} of {} · {}{} scroll ",
-                    top + 1,
-                    (top + rows).min(lines),
-                    lines,
-                    keys(Action::PreviewDown),
-                    keys(Action::PreviewUp)
+                crate::tr!(
+                    app.lang,
+                    "preview-range",
+                    first = (top + 1).to_string(),
+                    last = (top + rows).min(lines).to_string(),
+                    total = lines.to_string(),
+                    keys = format!("{}{}", keys(Action::PreviewDown), keys(Action::PreviewUp))
                 ),
                 t.muted,
             ))
@@ -52,17 +52,26 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match &preview.state {
         PreviewState::Idle => {
             let text = if app.current.is_some() {
-                "Select a document to preview it."
+                crate::tr!(app.lang, "preview-select")
             } else {
-                "Look up a process to preview its documents."
+                crate::tr!(app.lang, "preview-look-up")
             };
-            frame.render_widget(message(text.to_string(), t.muted), inner);
+            frame.render_widget(message(text, t.muted), inner);
         }
         PreviewState::Loading => {
-            frame.render_widget(message(format!("{} Reading…", app.spinner_frame()), t.info), inner);
+            frame.render_widget(
+                message(
+                    crate::tr!(app.lang, "preview-reading", spinner = app.spinner_frame()),
+                    t.info,
+                ),
+                inner,
+            );
         }
         PreviewState::Failed(error) => {
-            frame.render_widget(message(format!("Cannot preview: {error}"), t.error), inner);
+            frame.render_widget(
+                message(crate::tr!(app.lang, "preview-failed", error = error.as_str()), t.error),
+                inner,
+            );
         }
         PreviewState::Ready(ready) => {
             let picture_area = layout::preview_picture_area(area);
@@ -74,7 +83,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     .lines
                     .iter()
                     .take(layout::PICTURE_TOP as usize)
-                    .map(|line| styled(t, line, width))
+                    .map(|line| styled(app.lang, t, line, width))
                     .collect();
                 frame.render_widget(Paragraph::new(summary), inner);
                 frame.render_widget(ratatui_image::Image::new(&picture.protocol), picture_area);
@@ -87,7 +96,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .iter()
                 .skip(top)
                 .take(rows)
-                .map(|line| styled(t, line, width))
+                .map(|line| styled(app.lang, t, line, width))
                 .collect();
             frame.render_widget(Paragraph::new(shown), inner);
         }
@@ -96,19 +105,19 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
 /// One summary line, cut to `width`, coloured by what it says: labels
 /// muted, the checks green or red, warnings yellow.
-fn styled<'a>(t: &Theme, line: &str, width: usize) -> Line<'a> {
+fn styled<'a>(lang: crate::i18n::Lang, t: &Theme, line: &str, width: usize) -> Line<'a> {
     let line = fit(line, width);
     let trimmed = line.trim_start();
-    if trimmed.starts_with("ok ") {
+    if trimmed.starts_with(&format!("{} ", lang.t("inspect-check-ok"))) {
         return Line::from(Span::styled(line, t.ok));
     }
-    if trimmed.starts_with("BAD ") {
+    if trimmed.starts_with(&format!("{} ", lang.t("inspect-check-bad"))) {
         return Line::from(Span::styled(line, t.error));
     }
-    if trimmed.starts_with("! ") || line == "Warnings" || trimmed.starts_with("no text layer") {
+    if trimmed.starts_with("! ") || line == lang.t("inspect-warnings") || trimmed.starts_with("no text layer") {
         return Line::from(Span::styled(line, t.warn));
     }
-    if line == "Checks" {
+    if line == lang.t("inspect-checks") {
         return Line::from(Span::styled(line, t.header));
     }
     let label_end = line.char_indices().nth(LABEL).map(|(i, _)| i);
@@ -119,9 +128,17 @@ fn styled<'a>(t: &Theme, line: &str, width: usize) -> Line<'a> {
                 && !line[end..].starts_with(' ') =>
         {
             let (label, value) = line.split_at(end);
-            let value_style = match label.trim_end() {
-                "Total" | "Payable" | "E-invoice" | "Number" => t.header,
-                _ => t.text,
+            let label_word = label.trim_end();
+            let strong = [
+                "inspect-total",
+                "inspect-payable",
+                "inspect-e-invoice",
+                "inspect-number",
+            ];
+            let value_style = if strong.iter().any(|key| lang.t(key) == label_word) {
+                t.header
+            } else {
+                t.text
             };
             Line::from(vec![
                 Span::styled(label.to_string(), t.muted),

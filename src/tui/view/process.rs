@@ -39,14 +39,17 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     }
     let mut info = Vec::new();
     if let Some(mark) = &app.index.cached {
-        let ago = crate::text::relative_time(mark.seen, now);
+        let ago = crate::text::relative_time_in(app.lang, mark.seen, now);
         info.push(if mark.offline {
-            Span::styled(format!("offline: cached, {ago}"), t.error)
+            Span::styled(crate::tr!(app.lang, "cached-offline", ago = ago), t.error)
         } else {
-            Span::styled(format!("cached, {ago}"), t.warn)
+            Span::styled(crate::tr!(app.lang, "cached-ago", ago = ago), t.warn)
         });
         if matches!(app.lookup, Lookup::Loading { .. }) {
-            info.push(Span::styled(format!(" {} refreshing", app.spinner_frame()), t.info));
+            info.push(Span::styled(
+                crate::tr!(app.lang, "cached-refreshing", spinner = app.spinner_frame()),
+                t.info,
+            ));
         }
     } else if let Lookup::Loading { query, .. } = &app.lookup {
         info.push(Span::styled(
@@ -54,7 +57,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
                 app.lang,
                 "process-looking-up",
                 spinner = app.spinner_frame(),
-                what = safe_line(&query.to_string(), 60)
+                what = safe_line(&crate::tui::app::query_in(app.lang, query), 60)
             ),
             t.info,
         ));

@@ -109,20 +109,20 @@ fn draw_matches(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         vec![Span::styled(matches.len().to_string(), t.muted)]
     };
-    let block = pane(t, "Matches", focused, info);
+    let block = pane(t, &crate::tr!(app.lang, "pane-matches"), focused, info);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if matches.is_empty() {
         let enter = first_key(app, crate::tui::Action::Submit);
         let first = match &app.index.error {
             Some(error) => error.clone(),
-            None if app.index.matched == app.search.value() => "Nothing in the local index matches.".to_string(),
-            None => "Searching the local index…".to_string(),
+            None if app.index.matched == app.search.value() => crate::tr!(app.lang, "matches-none"),
+            None => crate::tr!(app.lang, "matches-searching"),
         };
         let lines = vec![
             Line::from(Span::styled(first, t.muted)),
             Line::from(Span::styled(
-                format!("{enter} asks the server for the text typed."),
+                crate::tr!(app.lang, "matches-enter-asks", key = enter),
                 t.muted,
             )),
         ];

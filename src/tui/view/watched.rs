@@ -27,17 +27,23 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let mut info = vec![Span::styled(watch.rows.len().to_string(), t.muted)];
     let unseen = watch.unseen();
     if unseen > 0 {
-        info.push(Span::styled(format!(" · {unseen} changed"), t.warn));
+        info.push(Span::styled(
+            crate::tr!(app.lang, "watched-unseen", n = unseen.to_string()),
+            t.warn,
+        ));
     }
     let inner_width = layout::inside(area).width as usize;
     let both = inner_width >= BOTH_TIMES;
     let selected = watch.rows.get(watch.cursor.selected());
     let bottom = match (&watch.paused, selected) {
-        (Some(paused), _) => Some(Span::styled(format!(" checks wait: {paused} "), t.warn)),
-        (None, Some(row)) if focused => row_detail(row, now, both).map(|text| Span::styled(text, t.muted)),
+        (Some(paused), _) => Some(Span::styled(
+            crate::tr!(app.lang, "watched-paused", error = paused.as_str()),
+            t.warn,
+        )),
+        (None, Some(row)) if focused => row_detail(app.lang, row, now, both).map(|text| Span::styled(text, t.muted)),
         _ => None,
     };
-    let mut block = pane(t, "Watched", focused, info);
+    let mut block = pane(t, &crate::tr!(app.lang, "pane-watched"), focused, info);
     if let Some(bottom) = bottom {
         let room = layout::border_room(area);
         block = block.title_bottom(Line::from(Span::styled(fit::fit(&bottom.content, room), bottom.style)));
@@ -45,9 +51,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if watch.rows.is_empty() {
-        let text = format!(
-            "Nothing watched. Press {} on a process to watch it.",
-            super::search::first_key(app, crate::tui::Action::Watch)
+        let text = crate::tr!(
+            app.lang,
+            "watched-empty",
+            key = super::search::first_key(app, crate::tui::Action::Watch)
         );
         frame.render_widget(
             Paragraph::new(Span::styled(text, t.muted)).wrap(Wrap { trim: true }),
@@ -69,10 +76,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let status_width = inner_width.saturating_sub(2 + id_width + 1 + times);
     let mut lines = Vec::new();
     if header {
-        let mut text = format!("  {:<id_width$} {:<status_width$}", "id", "status");
-        text.push_str(&format!(" {:>TIME$}", "changed"));
+        let word = |key: &str| app.lang.t(key);
+        let (id, status) = (word("watched-col-id"), word("watched-col-status"));
+        let mut text = format!("  {id:<id_width$} {status:<status_width$}");
+        text.push_str(&format!(" {:>TIME$}", word("watched-col-changed")));
         if both {
-            text.push_str(&format!(" {:>TIME$}", "checked"));
+            text.push_str(&format!(" {:>TIME$}", word("watched-col-checked")));
         }
         lines.push(Line::from(Span::styled(fit::fit(&text, inner_width), t.header)));
     }
@@ -120,7 +129,7 @@ fn pad(text: &str, width: usize) -> String {
 
 /// What the bottom border says of the selected row: why its check failed,
 /// or when it was checked (when the rows do not show it).
-fn row_detail(row: &WatchRow, now: OffsetDateTime, both: bool) -> Option<String> {
+fn row_detail(lang: crate::i18n::Lang, row: &WatchRow, now: OffsetDateTime, both: bool) -> Option<String> {
     if let Some(error) = &row.error {
         return Some(format!(" {error} "));
     }
@@ -128,7 +137,7 @@ fn row_detail(row: &WatchRow, now: OffsetDateTime, both: bool) -> Option<String>
         return None;
     }
     Some(match row.checked_at {
-        Some(at) => format!(" checked {} ago ", format::ago(at, now)),
-        None => " not checked yet ".to_string(),
+        Some(at) => crate::tr!(lang, "watched-checked-ago", ago = format::ago(at, now)),
+        None => crate::tr!(lang, "watched-not-checked"),
     })
 }

@@ -1,0 +1,220 @@
+//! The TUI in Spanish (issue 17) with the real app, worker and sandbox, in
+//! process at 80×24 and 120×36: the messages `update` builds (a wrong
+//! password, an unknown id, downloads cancelled, the quit question, watching)
+//! and the panes added last (matches, the watched list, the preview) say
+//! nothing in English, and no Spanish word runs into a border uncut.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::inprocess::{Screen, TuiRig};
+use common::{EMAIL, PASSWORD};
+use crossterm::event::KeyCode;
+use trackline::i18n::Lang;
+use trackline::sandbox::{INVOICES_PROCESS_ID, SandboxOptions};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
+
+/// English phrases of these screens that must not be left in Spanish.
+const ENGLISH: &[&str] = &[
+    "Log in",
+    "Wrong email",
+    "check them",
+    "No process",
+    "check the id",
+    "Edit the search",
+    "Press ",
+    "Watching",
+    "Watched",
+    "Stopped watching",
+    "Matches",
+    "Searching",
+    "asks the server",
+    "Preview",
+    "Cannot preview",
+    "Reading",
+    "download running",
+    "downloads running",
+    "again to quit",
+    "to stay",
+    "Cancelled",
+    "Queued",
+    "already saved",
+    "cached",
+    "refreshing",
+    "changed",
+    "checked",
+    "Checks",
+    "Payable",
+    "Warnings",
+    "invoice",
+    "retrying",
+    "verifying",
+    "resuming at",
+    " ago",
+    "not signed in",
+    "session",
+];
+
+/// Checks `screen` at `w`×`h`: none of [`ENGLISH`], and no row whose text
+/// touches the right border of a pane without a `…`.
+fn all_spanish(screen: &Screen, w: u16, h: u16) {
+    let text = screen.text();
+    let english: Vec<&str> = ENGLISH.iter().copied().filter(|p| text.contains(p)).collect();
+    assert!(english.is_empty(), "{w}×{h}: English left {english:?}:\n{text}");
+    let width = usize::from(w);
+    let cut: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            chars.len() == width
+                && chars[width - 1] == '│'
+                && !matches!(chars[width - 2], ' ' | '…' | '│' | '─' | '┃' | '━')
+        })
+        .collect();
+    assert!(cut.is_empty(), "{w}×{h}: text runs into a border {cut:#?}:\n{text}");
+}
+
+async fn spanish(options: SandboxOptions, w: u16, h: u16) -> TuiRig {
+    TuiRig::start_speaking(Lang::Es, options, w, h).await
+}
+
+async fn log_in(rig: &mut TuiRig) {
+    rig.wait_for_text("Iniciar sesión").await;
+    rig.submit_login(EMAIL, PASSWORD);
+    rig.wait_for("the signed-in email in the top bar, and no dialog", |s| {
+        s.line(0).contains(EMAIL) && !s.contains("Iniciar sesión")
+    })
+    .await;
+}
+
+/// The sandbox sending every file 1 KiB at a time with a pause: the 1 GiB
+/// file never finishes while a test runs.
+fn trickling() -> SandboxOptions {
+    SandboxOptions {
+        faults: trackline::sandbox::Faults {
+            trickle_ms: Some(20),
+            ..Default::default()
+        },
+        ..SandboxOptions::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_an_unknown_id_watching_and_matches_in_spanish() {
+    for (w, h) in SIZES {
+        let mut rig = spanish(SandboxOptions::default(), w, h).await;
+        rig.wait_for_text("Iniciar sesión").await;
+        rig.submit_login(EMAIL, "not-the-password");
+        let screen = rig.wait_for_text("Correo o contraseña incorrectos").await;
+        all_spanish(&screen, w, h);
+        rig.type_text(PASSWORD);
+        rig.press(KeyCode::Enter);
+        rig.wait_for("the signed-in email", |s| s.line(0).contains(EMAIL)).await;
+
+        rig.type_text("99999");
+        rig.press(KeyCode::Enter);
+        let screen = rig.wait_for_text("No existe el proceso 99999").await;
+        assert!(screen.contains("Edite la búsqueda y pulse Enter"), "{}", screen.text());
+        all_spanish(&screen, w, h);
+
+        rig.ctrl('u');
+        rig.type_text("12345");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("Invoice_001.pdf").await;
+        rig.press(KeyCode::Char('w'));
+        let screen = rig
+            .wait_for("the watch notice and the watched list", |s| {
+                s.contains("Vigilando 12345") && s.contains("╭ Vigilados 1")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Char('w'));
+        let screen = rig.wait_for_text("Ya no se vigila 12345").await;
+        all_spanish(&screen, w, h);
+
+        // Typing in the search box lists what the local index knows.
+        rig.press(KeyCode::Char('/'));
+        rig.ctrl('u');
+        rig.type_text("Odoo");
+        let screen = rig
+            .wait_for("the matches of the index", |s| {
+                s.contains("╭ Coincidencias") && s.contains("Odoo Billing")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        rig.ctrl('u');
+        rig.type_text("zzzqqq");
+        let screen = rig.wait_for_text("Nada en el índice local").await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Esc);
+        rig.press(KeyCode::Char('q'));
+        assert_eq!(rig.exit_code().await, 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_the_quit_question_and_cancel_all_in_spanish() {
+    for (w, h) in SIZES {
+        let mut rig = spanish(trickling(), w, h).await;
+        log_in(&mut rig).await;
+        rig.type_text("20000");
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("large_export.bin").await;
+        rig.press(KeyCode::Enter);
+        // Sizes the Spanish way: a decimal comma.
+        let screen = rig
+            .wait_for("the download receiving bytes", |s| s.contains(" kB / 1,1 GB"))
+            .await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Char('q'));
+        let screen = rig
+            .wait_for("the quit question", |s| {
+                s.contains("1 descarga en curso: q otra vez") && s.contains("Esc")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Esc);
+        rig.wait_for("the hint line back", |s| !s.contains("q otra vez")).await;
+        rig.press(KeyCode::Tab);
+        rig.press(KeyCode::Char('X'));
+        let screen = rig
+            .wait_for("the cancel notice and the row cancelled", |s| {
+                s.contains("1 descarga cancelada") && s.contains("cancelada")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Char('X'));
+        let screen = rig.wait_for_text("Nada que cancelar").await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Char('q'));
+        assert_eq!(rig.exit_code().await, 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_of_the_sample_invoice_is_spanish_with_spanish_amounts() {
+    for (w, h) in SIZES {
+        let mut rig = spanish(SandboxOptions::default(), w, h).await;
+        log_in(&mut rig).await;
+        rig.type_text(INVOICES_PROCESS_ID);
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("Peppol_INV-2024-101.xml").await;
+        rig.press(KeyCode::Char('p'));
+        let screen = rig
+            .wait_for("the invoice's summary in Spanish", |s| {
+                s.contains("Vista previa Peppol") && s.contains("UBL factura")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        // Down to the total, an amount written the Spanish way.
+        for _ in 0..14 {
+            rig.press(KeyCode::Char('J'));
+        }
+        let screen = rig.wait_for_text("942,47").await;
+        assert!(screen.contains("Impuestos   137,87 €"), "{}", screen.text());
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Char('q'));
+        assert_eq!(rig.exit_code().await, 0);
+    }
+}
