@@ -581,3 +581,4 @@ watched-not-checked = { " " }not checked yet{ " " }
 failed-again = { $name } failed again (try { $tries }): { $error }
 state-saved = ✓ saved
 notify-no-status = no status
+inspect-warning-scan = no text layer: a scan

@@ -596,3 +596,4 @@ watched-not-checked = { " " }aún sin comprobar{ " " }
 failed-again = { $name } volvió a fallar (intento { $tries }): { $error }
 state-saved = ✓ bajado
 notify-no-status = sin estado
+inspect-warning-scan = sin capa de texto: un escaneo

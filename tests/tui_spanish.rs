@@ -11,7 +11,7 @@ use common::inprocess::{Screen, TuiRig};
 use common::{EMAIL, PASSWORD};
 use crossterm::event::KeyCode;
 use trackline::i18n::Lang;
-use trackline::sandbox::{INVOICES_PROCESS_ID, SandboxOptions};
+use trackline::sandbox::{INVOICES_PROCESS_ID, PREVIEWS_PROCESS_ID, SandboxOptions};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
 
@@ -213,6 +213,16 @@ async fn the_preview_of_the_sample_invoice_is_spanish_with_spanish_amounts() {
         }
         let screen = rig.wait_for_text("942,47").await;
         assert!(screen.contains("Impuestos   137,87 €"), "{}", screen.text());
+        all_spanish(&screen, w, h);
+        // A scan says so in Spanish.
+        rig.press(KeyCode::Char('/'));
+        rig.type_text(PREVIEWS_PROCESS_ID);
+        rig.press(KeyCode::Enter);
+        let screen = rig
+            .wait_for("the scan's summary", |s| {
+                s.contains("Vista previa Scan_2024-03.pdf") && s.contains("sin capa de texto")
+            })
+            .await;
         all_spanish(&screen, w, h);
         rig.press(KeyCode::Char('q'));
         assert_eq!(rig.exit_code().await, 0);

@@ -114,7 +114,10 @@ fn styled<'a>(lang: crate::i18n::Lang, t: &Theme, line: &str, width: usize) -> L
     if trimmed.starts_with(&format!("{} ", lang.t("inspect-check-bad"))) {
         return Line::from(Span::styled(line, t.error));
     }
-    if trimmed.starts_with("! ") || line == lang.t("inspect-warnings") || trimmed.starts_with("no text layer") {
+    if trimmed.starts_with("! ")
+        || line == lang.t("inspect-warnings")
+        || trimmed.starts_with(&lang.t("inspect-warning-scan"))
+    {
         return Line::from(Span::styled(line, t.warn));
     }
     if line == lang.t("inspect-checks") {
