@@ -1,5 +1,6 @@
 //! Renders the real screens through ratatui's `TestBackend` and writes them as
-//! SVG files to `screenshots/` (login, process, downloads, help).
+//! SVG files to `screenshots/` (login, process, downloads, help), in English
+//! and, as `NAME.es.svg`, in Spanish.
 //!
 //! Run: `cargo run --example screenshots` (add a directory to write elsewhere).
 
@@ -11,6 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use trackline::i18n::Lang;
 use trackline::tui::App;
 use tui_fixtures::*;
 
@@ -29,33 +31,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("screenshots"));
     std::fs::create_dir_all(&dir)?;
-    for (name, app) in screens() {
-        let terminal = terminal(&app, COLS, ROWS);
-        let svg = to_svg(terminal.backend().buffer(), &format!("trackline — {name}"));
-        let path = dir.join(format!("{name}.svg"));
-        std::fs::write(&path, svg)?;
-        println!("{}", path.display());
+    for (lang, suffix) in [(Lang::En, ""), (Lang::Es, ".es")] {
+        for (name, app) in screens(lang) {
+            let terminal = terminal(&app, COLS, ROWS);
+            let svg = to_svg(terminal.backend().buffer(), &format!("trackline — {name}"));
+            let path = dir.join(format!("{name}{suffix}.svg"));
+            std::fs::write(&path, svg)?;
+            println!("{}", path.display());
+        }
     }
     Ok(())
 }
 
-fn screens() -> Vec<(&'static str, App)> {
+fn screens(lang: Lang) -> Vec<(&'static str, App)> {
     let mut login_init = init(false, recent());
     login_init.password_prefill = Some("demo".to_string().into());
-    let login = App::new(login_init);
+    let login = App::new(login_init).with_lang(lang);
+    let signed_in = || App::new(init(true, recent())).with_lang(lang);
 
-    let mut process = with_process(guide_process());
+    let mut process = load(signed_in(), guide_process());
     process.update(ch('j'));
     process.update(ch(' '));
     process.update(ch(' '));
     process.update(ch('k'));
 
-    let mut downloads = with_downloads();
+    let mut downloads = downloads_on(signed_in());
     downloads.update(key(KeyCode::Tab));
     downloads.update(ch('j'));
     downloads.update(ch('j'));
 
-    let mut help = with_process(guide_process());
+    let mut help = load(signed_in(), guide_process());
     help.update(ch('?'));
     vec![
         ("login", login),

@@ -169,7 +169,12 @@ pub fn load(mut app: App, process: Process) -> App {
 
 /// The guide's process, with downloads in every state.
 pub fn with_downloads() -> App {
-    let mut app = load(App::new(init(true, recent())), guide_process());
+    downloads_on(App::new(init(true, recent())))
+}
+
+/// `app` (signed in) with the guide's process and downloads in every state.
+pub fn downloads_on(app: App) -> App {
+    let mut app = load(app, guide_process());
     // Download all five: every one is asked of the worker at once.
     let ids = started(&app.update(ch('D')));
     assert_eq!(ids.len(), 5);
