@@ -69,6 +69,9 @@ struct Proc {
     doc_text: String,
     /// The characters of all its documents.
     docs_mask: u64,
+    /// Each word of its documents once: what any of them can score comes
+    /// from these, so a process none of whose documents could rank is passed over.
+    doc_vocab: Vec<u32>,
 }
 
 /// A document: where its words and strings end in its process's arrays
@@ -193,7 +196,11 @@ impl Snapshot {
         });
     }
 
-    fn put(&mut self, proc: Proc) {
+    fn put(&mut self, mut proc: Proc) {
+        proc.doc_vocab = proc.doc_tokens.clone();
+        proc.doc_vocab.sort_unstable();
+        proc.doc_vocab.dedup();
+        proc.doc_vocab.shrink_to_fit();
         self.documents += proc.docs.len();
         match self.by_id.get(&proc.process_id) {
             Some(&slot) => {
@@ -479,8 +486,9 @@ struct Bounds<'a> {
 }
 
 /// Ranks the documents of the processes `part` names, in that order, into
-/// `top`; `false` when it stopped early: `top` was full of hits that score
-/// the ceiling, the most a document can, or an earlier part's were.
+/// `top`; `false` when it stopped early or passed a process over: `top` was
+/// full of hits that score the ceiling, the most a document can (or what the
+/// process's documents could), or an earlier part's were.
 fn scan_documents(
     words: &[Word],
     tables: &[Arc<WordTable>],
@@ -492,6 +500,7 @@ fn scan_documents(
 ) -> bool {
     let width = words.len();
     let mut own = vec![0u16; width];
+    let mut passed_over = false;
     for &slot in part {
         let (Some(proc), Some(from_process)) = (processes.get(slot), inherited.get(slot * width..(slot + 1) * width))
         else {
@@ -503,6 +512,20 @@ fn scan_documents(
             .any(|(word, inherited)| inherited / 2 == 0 && !word.may_match(proc.docs_mask));
         if hopeless {
             continue;
+        }
+        // The most any of its documents can score: when the hits kept score
+        // that already, none of them can rank (an equal score loses to the
+        // hits of processes scanned before).
+        if let Some(floor) = top.floor() {
+            let bound: u32 = tables
+                .iter()
+                .zip(from_process)
+                .map(|(table, inherited)| u32::from(best(&proc.doc_vocab, table).max(inherited / 2)))
+                .sum();
+            if bound <= floor {
+                passed_over = true;
+                continue;
+            }
         }
         let mut token_start = 0usize;
         'docs: for (index, doc) in proc.docs.iter().enumerate() {
@@ -539,7 +562,7 @@ fn scan_documents(
             }
         }
     }
-    true
+    !passed_over
 }
 
 /// Splits the scan order into at most `parts` runs of about equal documents.
