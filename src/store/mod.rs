@@ -7,6 +7,7 @@
 //! of the settings.
 
 pub(crate) mod atomic;
+mod list_file;
 mod profiles;
 pub(crate) mod recent;
 mod session;

@@ -3,8 +3,6 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-use super::atomic;
-
 /// One entry of the recent processes list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecentEntry {
@@ -20,16 +18,12 @@ pub struct RecentEntry {
 
 /// The recent processes in `file`, most recent first; a missing or damaged file is an empty list.
 pub(crate) fn load(file: &Path) -> Vec<RecentEntry> {
-    std::fs::read(file)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+    super::list_file::load(file)
 }
 
 /// Replaces the list in `file` (private, atomic).
 pub(crate) fn save(file: &Path, entries: &[RecentEntry]) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(entries)?;
-    atomic::write(file, &json, atomic::Access::Private)
+    super::list_file::save(file, entries)
 }
 
 #[cfg(test)]

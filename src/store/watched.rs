@@ -4,8 +4,6 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-use super::atomic;
-
 /// One watched process, as last seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WatchedEntry {
@@ -37,16 +35,12 @@ impl WatchedEntry {
 /// The watched processes in `file`, in the order they were added; a missing
 /// or damaged file is an empty list.
 pub(crate) fn load(file: &Path) -> Vec<WatchedEntry> {
-    std::fs::read(file)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+    super::list_file::load(file)
 }
 
 /// Replaces the list in `file` (private, atomic).
 pub(crate) fn save(file: &Path, entries: &[WatchedEntry]) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(entries)?;
-    atomic::write(file, &json, atomic::Access::Private)
+    super::list_file::save(file, entries)
 }
 
 #[cfg(test)]
