@@ -2,15 +2,13 @@
 //! what a frame of it shows, at 80×24 and larger.
 
 use super::search::closest_names;
+use super::test_msgs::{NOW, ch, ev, key};
 use super::*;
 use crate::api::Id;
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::Duration;
-use time::macros::datetime;
-
-const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 
 fn init(logged_in: bool) -> AppInit {
     AppInit {
@@ -41,20 +39,8 @@ fn init(logged_in: bool) -> AppInit {
     }
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
 fn typed(app: &mut App, text: &str) -> Vec<Command> {
     text.chars().flat_map(|c| app.update(ch(c))).collect()
-}
-
-fn ev(event: Event) -> Msg {
-    Msg::Event { event, now: NOW }
 }
 
 fn req_of(commands: &[Command]) -> Option<ReqId> {

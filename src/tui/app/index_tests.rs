@@ -2,18 +2,17 @@
 //! type, a process opened from the index (cached, then fresh or stale), when
 //! its status changed, and documents saved before.
 
+use super::test_msgs::{NOW, ch, ev, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::index::{CachedProcess, Hit, HitKind};
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use time::Duration;
-use time::macros::datetime;
 
-const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
 
 fn app(w: u16, h: u16) -> App {
@@ -38,18 +37,6 @@ fn app(w: u16, h: u16) -> App {
     });
     app.update(Msg::Resize { width: w, height: h });
     app
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ev(event: Event) -> Msg {
-    Msg::Event { event, now: NOW }
 }
 
 fn process(id: &str, docs: usize) -> Process {

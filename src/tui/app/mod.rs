@@ -513,6 +513,8 @@ pub(crate) use search::{LineKind, Lookup, query_in};
 pub(crate) use watch::{WatchList, WatchRow};
 
 #[cfg(test)]
+mod test_msgs;
+#[cfg(test)]
 mod tests;
 
 #[cfg(test)]

@@ -2,29 +2,15 @@
 //! it, it follows the selection, a reply to an older request is dropped, a
 //! failure is said in the pane, a saved copy is read instead of a fetch.
 
+use super::test_msgs::{NOW, ch, ev, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::worker::Previewed;
-use crossterm::event::{KeyCode, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
 use time::Duration;
-use time::macros::datetime;
-
-const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ev(event: Event) -> Msg {
-    Msg::Event { event, now: NOW }
-}
 
 /// Signed in, in a `w`×`h` terminal, with a process of three documents
 /// shown and the documents focused.

@@ -1,5 +1,6 @@
 //! `App::update` for every key of SPEC.md's table, and for the worker's events.
 
+use super::test_msgs::{NOW, ch, ev, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::tui::downloads::TransferState;
@@ -9,7 +10,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 use time::Duration;
-use time::macros::datetime;
 
 /// What the tests observe of the app (nothing else needs to ask).
 impl App {
@@ -51,8 +51,6 @@ impl App {
     }
 }
 
-const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
-
 fn init(logged_in: bool) -> AppInit {
     AppInit {
         base_url: "http://127.0.0.1:8080/api".into(),
@@ -79,20 +77,8 @@ fn app() -> App {
     App::new(init(true))
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn ev(event: Event) -> Msg {
-    Msg::Event { event, now: NOW }
 }
 
 fn typed(app: &mut App, text: &str) -> Vec<Command> {

@@ -2,6 +2,7 @@
 //! while downloads run, `D` that skips and asks, `X`, `y`, and resumes and
 //! retries that show what happens.
 
+use super::test_msgs::{NOW, ch, ev, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::tui::downloads::{RESUME_NOTE, TransferState};
@@ -10,9 +11,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 use time::Duration;
-use time::macros::datetime;
-
-const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 
 fn app() -> App {
     App::new(AppInit {
@@ -34,18 +32,6 @@ fn app() -> App {
         now: NOW,
         local_offset: UtcOffset::UTC,
     })
-}
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Msg {
-    key(KeyCode::Char(c))
-}
-
-fn ev(event: Event) -> Msg {
-    Msg::Event { event, now: NOW }
 }
 
 fn ev_at(event: Event, seconds: i64) -> Msg {
