@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::inprocess::{TuiRig, fg};
+use common::inprocess::{TuiRig, fg, trickling};
 use common::sha256_file;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -173,16 +173,6 @@ impl TerminalHost<TestBackend> for CopyingHost {
 
 /// The sandbox sending every file 1 KiB at a time with a pause: the 1 GiB
 /// file never finishes while a test runs.
-fn trickling() -> SandboxOptions {
-    SandboxOptions {
-        faults: trackline::sandbox::Faults {
-            trickle_ms: Some(20),
-            ..Default::default()
-        },
-        ..SandboxOptions::default()
-    }
-}
-
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -190,10 +180,7 @@ async fn q_while_a_download_runs_asks_then_q_again_quits_and_the_part_stays() {
     for (w, h) in SIZES {
         let mut rig = TuiRig::start_with(trickling(), w, h, trackline::tui::Headless).await;
         rig.log_in().await;
-        rig.type_text("20000");
-        rig.press(KeyCode::Enter);
-        rig.wait_for_text("large_export.bin").await;
-        rig.press(KeyCode::Enter);
+        rig.start_the_large_download().await;
         rig.wait_for("the download receiving bytes", |s| s.contains(" kB / 1.1 GB"))
             .await;
         rig.press(KeyCode::Char('q'));
@@ -220,10 +207,7 @@ async fn cancel_all_then_r_resumes_where_it_stopped_and_says_so() {
     for (w, h) in SIZES {
         let mut rig = TuiRig::start_with(trickling(), w, h, trackline::tui::Headless).await;
         rig.log_in().await;
-        rig.type_text("20000");
-        rig.press(KeyCode::Enter);
-        rig.wait_for_text("large_export.bin").await;
-        rig.press(KeyCode::Enter);
+        rig.start_the_large_download().await;
         rig.wait_for("the download receiving bytes", |s| s.contains(" kB / 1.1 GB"))
             .await;
         rig.press(KeyCode::Tab);

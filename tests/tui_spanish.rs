@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::inprocess::{Screen, TuiRig};
+use common::inprocess::{Screen, TuiRig, trickling};
 use common::{EMAIL, PASSWORD};
 use crossterm::event::KeyCode;
 use trackline::i18n::Lang;
@@ -90,16 +90,6 @@ async fn log_in(rig: &mut TuiRig) {
 
 /// The sandbox sending every file 1 KiB at a time with a pause: the 1 GiB
 /// file never finishes while a test runs.
-fn trickling() -> SandboxOptions {
-    SandboxOptions {
-        faults: trackline::sandbox::Faults {
-            trickle_ms: Some(20),
-            ..Default::default()
-        },
-        ..SandboxOptions::default()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_an_unknown_id_watching_and_matches_in_spanish() {
     for (w, h) in SIZES {
@@ -158,10 +148,7 @@ async fn a_download_the_quit_question_and_cancel_all_in_spanish() {
     for (w, h) in SIZES {
         let mut rig = spanish(trickling(), w, h).await;
         log_in(&mut rig).await;
-        rig.type_text("20000");
-        rig.press(KeyCode::Enter);
-        rig.wait_for_text("large_export.bin").await;
-        rig.press(KeyCode::Enter);
+        rig.start_the_large_download().await;
         // Sizes the Spanish way: a decimal comma.
         let screen = rig
             .wait_for("the download receiving bytes", |s| s.contains(" kB / 1,1 GB"))

@@ -35,7 +35,28 @@ pub struct TuiRig {
     run: JoinHandle<Result<u8, TuiError>>,
 }
 
+/// A sandbox that sends every download slowly (1 KiB every 20 ms), so a
+/// test sees it running.
+pub fn trickling() -> SandboxOptions {
+    SandboxOptions {
+        faults: trackline::sandbox::Faults {
+            trickle_ms: Some(20),
+            ..Default::default()
+        },
+        ..SandboxOptions::default()
+    }
+}
+
 impl TuiRig {
+    /// Looks up the large export (process 20000) and starts downloading its
+    /// one document; a signed-in rig.
+    pub async fn start_the_large_download(&mut self) {
+        self.type_text("20000");
+        self.press(KeyCode::Enter);
+        self.wait_for_text("large_export.bin").await;
+        self.press(KeyCode::Enter);
+    }
+
     /// The TUI in a `width`×`height` terminal against a default sandbox.
     pub async fn start(width: u16, height: u16) -> TuiRig {
         TuiRig::start_with(SandboxOptions::default(), width, height, Headless).await
