@@ -548,55 +548,18 @@ fn has_words(literal: &str) -> bool {
 /// order against a sandbox in a throwaway home, in Spanish: each must work as written.
 #[test]
 fn the_spanish_readmes_commands_run_as_written_against_the_sandbox() {
+    let rig = Rig::new();
+    let blocks = common::readme::sh_blocks("README.es.md");
+    let ran = common::readme::run_sh_blocks(
+        "README.es.md",
+        &blocks,
+        rig.home.path(),
+        &rig.base_url(),
+        &[("LANG", "es_ES.UTF-8")],
+    );
+    assert!(ran >= 30, "only {ran} commands of README.es.md ran");
     let readme =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.es.md")).unwrap();
-    let mut blocks: Vec<String> = Vec::new();
-    let mut current: Option<String> = None;
-    for line in readme.lines() {
-        match &mut current {
-            None if line.trim_end() == "```sh" => current = Some(String::new()),
-            None => {}
-            Some(_) if line.starts_with("```") => {
-                let block = current.take().unwrap();
-                if !block.contains("cargo ") {
-                    blocks.push(block);
-                }
-            }
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-        }
-    }
-    let rig = Rig::new();
-    let work = tempfile::TempDir::new().unwrap();
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_trackline")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-    )
-    .unwrap();
-    let mut ran = 0;
-    for block in &blocks {
-        let output = common::isolated("bash", rig.home.path())
-            .args(["-euo", "pipefail", "-c", block])
-            .current_dir(work.path())
-            .env("PATH", &path)
-            .env_remove("TRACKLINE_DOWNLOAD_DIR")
-            .env("TRACKLINE_BASE_URL", rig.base_url())
-            .env("LANG", "es_ES.UTF-8")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "this README.es.md block failed ({}):\n{block}\n--- stdout\n{}\n--- stderr\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        ran += block.lines().filter(|l| l.contains("trackline ")).count();
-    }
-    assert!(ran >= 30, "only {ran} commands of README.es.md ran");
     for action in trackline::tui::Action::ALL {
         let name = format!("`{}`", action.config_name());
         assert!(

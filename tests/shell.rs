@@ -107,62 +107,12 @@ fn version_names_the_git_commit_when_built_from_git() {
     }
 }
 
-/// The ```sh blocks of the README (those without `cargo`: the two commands
-/// and the install build the crate, which the test suite already does).
-fn readme_blocks() -> Vec<String> {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in readme.lines() {
-        match &mut current {
-            None if line.trim_end() == "```sh" => current = Some(String::new()),
-            None => {}
-            Some(_) if line.starts_with("```") => {
-                let block = current.take().unwrap();
-                if !block.contains("cargo ") {
-                    blocks.push(block);
-                }
-            }
-            Some(block) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-        }
-    }
-    blocks
-}
-
 #[test]
 fn the_readmes_commands_run_as_written_against_the_sandbox() {
     let rig = Rig::new();
-    let work = tempfile::TempDir::new().unwrap();
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_trackline")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-    )
-    .unwrap();
-    let blocks = readme_blocks();
+    let blocks = common::readme::sh_blocks("README.md");
     assert!(blocks.len() >= 5, "{blocks:?}");
-    let mut ran = 0;
-    for block in &blocks {
-        let output = common::isolated("bash", rig.home.path())
-            .args(["-euo", "pipefail", "-c", block])
-            .current_dir(work.path())
-            .env("PATH", &path)
-            .env_remove("TRACKLINE_DOWNLOAD_DIR")
-            .env("TRACKLINE_BASE_URL", rig.base_url())
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "this README block failed ({}):\n{block}\n--- stdout\n{}\n--- stderr\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        ran += block.lines().filter(|l| l.contains("trackline ")).count();
-    }
+    let ran = common::readme::run_sh_blocks("README.md", &blocks, rig.home.path(), &rig.base_url(), &[]);
     assert!(ran >= 20, "only {ran} README commands ran");
 }
 

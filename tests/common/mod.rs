@@ -133,6 +133,7 @@ pub fn closed_port() -> u16 {
 pub mod inprocess;
 pub mod pty;
 pub mod raw;
+pub mod readme;
 #[cfg(unix)]
 pub mod tools;
 
