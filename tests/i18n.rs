@@ -416,23 +416,8 @@ fn no_message_of_the_command_line_skips_the_catalogue() {
         "write!(stderr, ",
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
-    let mut scanned = 0;
-    let mut english = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for opener in OPENERS {
-            for (at, _) in code.match_indices(opener) {
-                scanned += 1;
-                let rest = &code[at + opener.len()..];
-                let Some(literal) = first_literal(rest) else { continue };
-                if has_words(&literal) && !ALLOWED.contains(&literal.as_str()) {
-                    english.push(format!("{}: {opener}{literal:?}", path.display()));
-                }
-            }
-        }
-    }
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let (scanned, english) = english_literals(&files, OPENERS, ALLOWED);
     assert!(scanned > 30, "only {scanned} places scanned");
     assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
 }
@@ -485,24 +470,32 @@ fn no_message_of_the_tui_skips_the_catalogue() {
             }
         }
     }
+    let (scanned, english) = english_literals(&files, OPENERS, ALLOWED);
+    assert!(scanned > 300, "only {scanned} places scanned");
+    assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+}
+
+/// In the code of `files` (what comes before `#[cfg(test)]`), the string
+/// literals right after one of `openers` that hold English words and are not
+/// `allowed`: how many places were looked at, and those literals with their file.
+fn english_literals(files: &[std::path::PathBuf], openers: &[&str], allowed: &[&str]) -> (usize, Vec<String>) {
     let mut scanned = 0;
     let mut english = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-        for opener in OPENERS {
+        for opener in openers {
             for (at, _) in code.match_indices(opener) {
                 scanned += 1;
                 let rest = &code[at + opener.len()..];
                 let Some(literal) = first_literal(rest) else { continue };
-                if has_words(&literal) && !ALLOWED.contains(&literal.as_str()) {
+                if has_words(&literal) && !allowed.contains(&literal.as_str()) {
                     english.push(format!("{}: {opener}{literal:?}", path.display()));
                 }
             }
         }
     }
-    assert!(scanned > 300, "only {scanned} places scanned");
-    assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+    (scanned, english)
 }
 
 /// The string literal `rest` opens with (after white space), if it opens with one.
