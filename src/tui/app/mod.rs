@@ -496,6 +496,7 @@ fn edit(input: &mut Input, key: &KeyEvent) -> bool {
 
 mod chooser;
 mod copy;
+mod entries;
 mod events;
 mod keys;
 mod login;
@@ -529,5 +530,7 @@ mod finish_tests;
 mod index_tests;
 #[cfg(test)]
 mod preview_tests;
+#[cfg(test)]
+mod entries_tests;
 #[cfg(test)]
 mod transfer_tests;
