@@ -19,8 +19,10 @@ async fn into_the_nested_zip(cols: u16, rows: u16) {
     for _ in 0..5 {
         rig.press(KeyCode::Down);
     }
-    rig.wait_for("the ZIP's entries", |s| s.contains("mexico.zip") && s.contains("e choose an entry"))
-        .await;
+    rig.wait_for("the ZIP's entries", |s| {
+        s.contains("mexico.zip") && s.contains("e choose an entry")
+    })
+    .await;
     rig.press(KeyCode::Char('e'));
     rig.press(KeyCode::Down);
     rig.press(KeyCode::Down);
@@ -47,8 +49,10 @@ async fn into_the_nested_zip(cols: u16, rows: u16) {
     // Esc leaves the entries: ↑ moves the documents again.
     rig.press(KeyCode::Esc);
     rig.press(KeyCode::Up);
-    rig.wait_for("the document above previewed", |s| !s.contains("Preview E-Invoices_2024.zip"))
-        .await;
+    rig.wait_for("the document above previewed", |s| {
+        !s.contains("Preview E-Invoices_2024.zip")
+    })
+    .await;
     let downloads = rig.downloads();
     rig.press(KeyCode::Char('q'));
     assert_eq!(rig.exit_code().await, 0);

@@ -197,9 +197,7 @@ pub(super) fn start_entry(
                 .map_err(|e| e.localized(lang))?;
             let (bytes, report) = read;
             let picture = match wanted {
-                Some((picker, cells)) if report.kind == Kind::Image => {
-                    picture_of(bytes, options, picker, cells).await
-                }
+                Some((picker, cells)) if report.kind == Kind::Image => picture_of(bytes, options, picker, cells).await,
                 _ => None,
             };
             Ok(Previewed {

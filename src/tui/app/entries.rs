@@ -173,9 +173,17 @@ impl App {
         let mut commands = Vec::new();
         let max = crate::inspect::Limits::default().max_archive_depth;
         let refused = if entry.is_dir {
-            Some(crate::tr!(self.lang, "preview-entry-folder", name = entry.name.as_str()))
+            Some(crate::tr!(
+                self.lang,
+                "preview-entry-folder",
+                name = entry.name.as_str()
+            ))
         } else if entry.encrypted {
-            Some(crate::tr!(self.lang, "preview-entry-encrypted", name = entry.name.as_str()))
+            Some(crate::tr!(
+                self.lang,
+                "preview-entry-encrypted",
+                name = entry.name.as_str()
+            ))
         } else if self.preview.entries.trail.len() > usize::from(max) {
             Some(crate::tr!(
                 self.lang,
@@ -225,7 +233,13 @@ impl App {
             self.preview.entries.browsing = false;
             return Vec::new();
         };
-        let commands = self.preview.req.take().map(Command::CancelPreview).into_iter().collect();
+        let commands = self
+            .preview
+            .req
+            .take()
+            .map(Command::CancelPreview)
+            .into_iter()
+            .collect();
         self.preview.state = PreviewState::Ready(level.ready);
         self.preview.entries.cursor = level.cursor;
         self.preview.scroll.reset();

@@ -156,7 +156,10 @@ fn a_reply_for_an_entry_left_is_dropped() {
     let bytes = std::fs::read(&path).unwrap();
     let peppol = crate::inspect::archive::inspect_entry(&bytes, 0, &Options::default(), 0).unwrap();
     app.update(answer(first, &path, peppol));
-    assert!(matches!(app.preview.state, PreviewState::Loading), "the old reply is dropped");
+    assert!(
+        matches!(app.preview.state, PreviewState::Loading),
+        "the old reply is dropped"
+    );
     assert!(!screen(&app).contains("UBL invoice"));
     let nested = crate::inspect::archive::inspect_entry(&bytes, 2, &Options::default(), 0).unwrap();
     app.update(answer(second, &path, nested));
@@ -173,20 +176,36 @@ fn nested_archives_open_three_deep_and_the_fourth_gets_a_line() {
     let first = zip_of(&[("a.zip", &second)]);
     let outer = zip_of(&[("z.zip", &first)]);
     let path = PathBuf::from("/cache/outer.zip");
-    let mut app = showing(80, 24, &path, crate::inspect::inspect_bytes(&outer, &Options::default()).unwrap());
+    let mut app = showing(
+        80,
+        24,
+        &path,
+        crate::inspect::inspect_bytes(&outer, &Options::default()).unwrap(),
+    );
     app.update(ch('e'));
     let levels = [first, second, third];
     for (depth, archive) in levels.iter().enumerate() {
         let (req, at, entry) = entry_of(&app.update(key(KeyCode::Enter))).unwrap();
         assert_eq!(at, path, "every entry is read from the archive's own copy");
         assert_eq!(entry, vec![0; depth + 1]);
-        app.update(answer(req, &path, crate::inspect::inspect_bytes(archive, &Options::default()).unwrap()));
+        app.update(answer(
+            req,
+            &path,
+            crate::inspect::inspect_bytes(archive, &Options::default()).unwrap(),
+        ));
         assert!(app.preview.shows_entries(), "level {depth}");
     }
-    assert!(app.preview.path_title().ends_with("E-Invoices_2024.zip ▸ z.zip ▸ a.zip ▸ b.zip"));
+    assert!(
+        app.preview
+            .path_title()
+            .ends_with("E-Invoices_2024.zip ▸ z.zip ▸ a.zip ▸ b.zip")
+    );
     assert!(screen(&app).contains("a.zip ▸ b.zip"), "{}", screen(&app));
     let commands = app.update(key(KeyCode::Enter));
-    assert!(entry_of(&commands).is_none(), "the fourth is not asked for: {commands:?}");
+    assert!(
+        entry_of(&commands).is_none(),
+        "the fourth is not asked for: {commands:?}"
+    );
     let shown = screen(&app);
     assert!(shown.contains("nested more than 3"), "{shown}");
     // Back up, one level a key.

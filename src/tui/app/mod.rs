@@ -525,12 +525,12 @@ mod session_tests;
 mod bindings_tests;
 
 #[cfg(test)]
+mod entries_tests;
+#[cfg(test)]
 mod finish_tests;
 #[cfg(test)]
 mod index_tests;
 #[cfg(test)]
 mod preview_tests;
-#[cfg(test)]
-mod entries_tests;
 #[cfg(test)]
 mod transfer_tests;
