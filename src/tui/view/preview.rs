@@ -138,14 +138,14 @@ fn fit_end(text: &str, columns: usize) -> String {
 fn entries_hint<'a>(app: &App, block: ratatui::widgets::Block<'a>) -> ratatui::widgets::Block<'a> {
     let preview = &app.preview;
     let keys = |action| app.keymap.keys_for(action).into_iter().next().unwrap_or_default();
-    let text = if preview.entries.browsing {
+    let text = if preview.entries.browsing && preview.shows_entries() {
         crate::tr!(
             app.lang,
             "preview-entry-keys",
             key = keys(Action::Submit),
             back = keys(Action::Cancel)
         )
-    } else if preview.shows_entries() || !preview.entries.trail.is_empty() {
+    } else if !preview.entries.browsing && (preview.shows_entries() || !preview.entries.trail.is_empty()) {
         crate::tr!(app.lang, "preview-entries-hint", key = keys(Action::Entries))
     } else {
         return block;
