@@ -121,6 +121,23 @@ pub enum Command {
         /// (columns, rows) it is drawn into.
         picture: Option<(ratatui_image::picker::Picker, (u16, u16))>,
     },
+    /// Read one entry of an archive for the preview pane (nested archives
+    /// by the path of entries to it), bounded by the inspect limits, from
+    /// the archive's saved or cached copy. A new preview cancels the one
+    /// before; answered by [`Event::Previewed`] with the same `req` unless cancelled.
+    PreviewEntry {
+        /// The request id the reply carries.
+        req: ReqId,
+        /// The attachment the archive is.
+        doc_id: String,
+        /// The archive's copy on disk (what [`Previewed::path`] said).
+        archive: PathBuf,
+        /// The index of each entry on the way down: the first in `archive`,
+        /// the next in that entry, and so on.
+        entry: Vec<usize>,
+        /// For a picture: how the terminal draws pictures, and the cells it is drawn into.
+        picture: Option<(ratatui_image::picker::Picker, (u16, u16))>,
+    },
     /// Stop the preview in flight, if it is `req`; no reply is expected.
     CancelPreview(ReqId),
     /// Search the local index for what the search box holds; answered by

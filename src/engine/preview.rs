@@ -223,3 +223,39 @@ pub async fn preview_attachment(
     let report = inspect_path(path.clone(), options).await?;
     Ok((path, report))
 }
+
+/// Reads the entry at `entries` of the archive file `archive` (the first
+/// index in the file, the next in that entry, and so on) and inspects it:
+/// the file is read only when within [`inspect::Limits::max_input`], each
+/// entry through [`inspect::archive::read_entry`] (size and ratio caps,
+/// deflate only, no encrypted entry), at most
+/// [`inspect::Limits::max_archive_depth`] archives deep, within the budget.
+/// Blocking: call it on a blocking thread.
+pub fn read_entry_at(archive: &Path, entries: &[usize], options: &Options) -> Result<(Vec<u8>, Report), InspectError> {
+    let unreadable = |source| InspectError::Unreadable {
+        path: archive.display().to_string(),
+        source,
+    };
+    let limits = &options.limits;
+    if entries.len() > usize::from(limits.max_archive_depth) {
+        return Err(InspectError::Refused(format!(
+            "archives nested more than {} deep are not opened",
+            limits.max_archive_depth
+        )));
+    }
+    let size = std::fs::metadata(archive).map_err(unreadable)?.len();
+    if size > limits.max_input {
+        return Err(InspectError::Refused(format!(
+            "the archive has {} MiB, more than the {} MiB that are read",
+            size >> 20,
+            limits.max_input >> 20
+        )));
+    }
+    let mut bytes = std::fs::read(archive).map_err(unreadable)?;
+    for index in entries {
+        options.budget.check()?;
+        bytes = inspect::archive::read_entry(&bytes, *index, options)?;
+    }
+    let report = inspect::inspect_bytes(&bytes, options)?;
+    Ok((bytes, report))
+}

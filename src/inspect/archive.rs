@@ -23,6 +23,12 @@ pub struct Entry {
     pub modified: Option<String>,
     /// Whether it is a folder.
     pub is_dir: bool,
+    /// Its place in the archive, for [`read_entry`] (not part of the JSON).
+    #[serde(skip)]
+    pub index: usize,
+    /// Whether it is encrypted, so never read (not part of the JSON).
+    #[serde(skip)]
+    pub encrypted: bool,
 }
 
 /// An archive's entries (SPEC.md's `archive` object).
@@ -81,6 +87,8 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
                 )
             }),
             is_dir: file.is_dir(),
+            index,
+            encrypted: file.encrypted(),
         });
     }
     if climbing > 0 {
@@ -136,6 +144,9 @@ pub fn read_entry(bytes: &[u8], index: usize, options: &Options) -> Result<Vec<u
         let raw = zip
             .by_index_raw(index)
             .map_err(|e| refuse(format!("no entry {index}: {e}")))?;
+        if raw.encrypted() {
+            return Err(refuse("the entry is encrypted: it is not read".to_owned()));
+        }
         (raw.size(), raw.compressed_size())
     };
     if size > limits.max_entry {

@@ -31,6 +31,8 @@ pub(crate) enum Pane {
     Choices,
     /// The documents table.
     Documents,
+    /// The entries of the archive the preview shows (`e`), while one is chosen.
+    Entries,
     /// The downloads.
     Downloads,
 }
@@ -235,6 +237,7 @@ const DOCUMENTS: &[Binding] = &[
     hint(Quit, "quit"),
     also(PreviewDown, "scroll the preview"),
     also(PreviewUp, "scroll the preview"),
+    also(Entries, "choose an entry"),
     also(Up, "move"),
     also(Down, "move"),
     also(PageUp, "move"),
@@ -249,6 +252,27 @@ const DOCUMENTS: &[Binding] = &[
     also(SwitchProfile, "switch profile"),
     also(ForceQuit, "quit"),
     also(Watch, "watch the process"),
+    also(Suspend, "suspend"),
+];
+
+const ENTRIES: &[Binding] = &[
+    hint(Submit, "preview the entry"),
+    hint(Up, "move"),
+    hint(Down, "move"),
+    hint(Cancel, "back"),
+    hint(Entries, "leave the entries"),
+    hint(Help, "help"),
+    hint(Quit, "quit"),
+    also(PreviewDown, "scroll the preview"),
+    also(PreviewUp, "scroll the preview"),
+    also(PageUp, "move"),
+    also(PageDown, "move"),
+    also(Home, "move"),
+    also(End, "move"),
+    also(Preview, "preview"),
+    also(NextPane, "next pane"),
+    also(PrevPane, "previous pane"),
+    also(ForceQuit, "quit"),
     also(Suspend, "suspend"),
 ];
 
@@ -279,7 +303,7 @@ const DOWNLOADS: &[Binding] = &[
 
 impl Pane {
     /// Every pane.
-    pub(crate) const ALL: [Pane; 11] = [
+    pub(crate) const ALL: [Pane; 12] = [
         Pane::Login,
         Pane::Profiles,
         Pane::Help,
@@ -290,6 +314,7 @@ impl Pane {
         Pane::Process,
         Pane::Choices,
         Pane::Documents,
+        Pane::Entries,
         Pane::Downloads,
     ];
 
@@ -306,6 +331,7 @@ impl Pane {
             Pane::Process => PROCESS,
             Pane::Choices => CHOICES,
             Pane::Documents => DOCUMENTS,
+            Pane::Entries => ENTRIES,
             Pane::Downloads => DOWNLOADS,
         }
     }

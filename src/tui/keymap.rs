@@ -53,6 +53,8 @@ pub enum Action {
     PreviewDown,
     /// Scroll the preview up.
     PreviewUp,
+    /// Choose an entry of the archive the preview shows (and leave the entries).
+    Entries,
     /// Cancel the selected download.
     CancelDownload,
     /// Cancel every queued and running download.
@@ -75,7 +77,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ForceQuit,
         Action::Quit,
         Action::Help,
@@ -98,6 +100,7 @@ impl Action {
         Action::Preview,
         Action::PreviewDown,
         Action::PreviewUp,
+        Action::Entries,
         Action::CancelDownload,
         Action::CancelAll,
         Action::Retry,
@@ -132,6 +135,7 @@ impl Action {
             Action::Preview => "preview",
             Action::PreviewDown => "preview_down",
             Action::PreviewUp => "preview_up",
+            Action::Entries => "entries",
             Action::CancelDownload => "cancel_download",
             Action::CancelAll => "cancel_all",
             Action::Retry => "retry",
@@ -179,6 +183,7 @@ impl Action {
             Action::Preview => "show / hide the preview",
             Action::PreviewDown => "scroll the preview down",
             Action::PreviewUp => "scroll the preview up",
+            Action::Entries => "choose an entry of the archive shown",
             Action::CancelDownload => "cancel the download",
             Action::CancelAll => "cancel all downloads",
             Action::Retry => "retry download / reload process",
@@ -210,7 +215,8 @@ impl Action {
             | Action::Filter
             | Action::Preview
             | Action::PreviewDown
-            | Action::PreviewUp => "documents",
+            | Action::PreviewUp
+            | Action::Entries => "documents",
             Action::Open => "documents, downloads",
             Action::Retry => "downloads, process",
             Action::CancelDownload | Action::CancelAll => "downloads",
@@ -242,6 +248,7 @@ impl Action {
             Action::Preview => &["p"],
             Action::PreviewDown => &["J", "Shift-Down"],
             Action::PreviewUp => &["K", "Shift-Up"],
+            Action::Entries => &["e"],
             Action::CancelDownload => &["x"],
             Action::CancelAll => &["X"],
             Action::Retry => &["r"],

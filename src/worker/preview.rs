@@ -145,3 +145,93 @@ async fn picture(path: PathBuf, options: Options, picker: Picker, cells: (u16, u
     .flatten();
     decoded.map(Arc::new)
 }
+
+/// One archive entry asked for (see [`crate::worker::Command::PreviewEntry`]).
+pub(super) struct EntryRequest {
+    /// The request id the reply carries.
+    pub(super) req: ReqId,
+    /// The attachment the archive is.
+    pub(super) doc_id: String,
+    /// The archive's copy on disk.
+    pub(super) archive: PathBuf,
+    /// The entries on the way down.
+    pub(super) entry: Vec<usize>,
+    /// For a picture: the terminal's protocol and the cells to fill.
+    pub(super) picture: Option<(Picker, (u16, u16))>,
+}
+
+/// Starts reading the archive entry of `request` on its own task (the
+/// reading on a blocking thread); the returned handle stops it. A cancelled
+/// preview sends nothing.
+pub(super) fn start_entry(
+    request: EntryRequest,
+    parent: &CancellationToken,
+    events: UnboundedSender<Event>,
+    lang: crate::i18n::Lang,
+) -> Running {
+    let EntryRequest {
+        req,
+        doc_id,
+        archive,
+        entry,
+        picture: wanted,
+    } = request;
+    let cancel = parent.child_token();
+    let flag = Arc::new(AtomicBool::new(false));
+    let options = Options {
+        budget: Budget::within(BUDGET).with_cancel(flag.clone()),
+        ..Options::default()
+    };
+    let running = Running {
+        req,
+        cancel: cancel.clone(),
+        flag,
+    };
+    tokio::spawn(async move {
+        let work = async {
+            let (path, read_options) = (archive.clone(), options.clone());
+            let read = tokio::task::spawn_blocking(move || preview::read_entry_at(&path, &entry, &read_options))
+                .await
+                .map_err(|_| inspect::InspectError::Cancelled)
+                .and_then(|read| read)
+                .map_err(|e| e.localized(lang))?;
+            let (bytes, report) = read;
+            let picture = match wanted {
+                Some((picker, cells)) if report.kind == Kind::Image => picture_of(bytes, options, picker, cells).await,
+                _ => None,
+            };
+            Ok(Previewed {
+                path: archive,
+                report: Arc::new(report),
+                picture,
+            })
+        };
+        let result = tokio::select! {
+            () = cancel.cancelled() => return,
+            result = work => result,
+        };
+        if cancel.is_cancelled() {
+            return;
+        }
+        let result = result.map_err(|e: String| crate::text::safe_line(&e, 400));
+        let _ = events.send(Event::Previewed { req, doc_id, result });
+    });
+    running
+}
+
+/// The picture in `bytes`, upright, scaled to `cells` and encoded for
+/// `picker`'s protocol on a blocking thread; `None` when it cannot be decoded.
+async fn picture_of(bytes: Vec<u8>, options: Options, picker: Picker, cells: (u16, u16)) -> Option<Arc<Picture>> {
+    let decoded = tokio::task::spawn_blocking(move || {
+        let upright = inspect::image::upright(&bytes, &options, MAX_PICTURE_PIXELS).ok()?;
+        options.budget.check().ok()?;
+        let size = ratatui::layout::Size::new(cells.0, cells.1);
+        let resize = ratatui_image::Resize::Scale(Some(ratatui_image::FilterType::Triangle));
+        let protocol = picker.new_protocol(upright, size, resize).ok()?;
+        Some(Picture { protocol, cells })
+    })
+    .await
+    .ok()
+    .flatten();
+    decoded.map(Arc::new)
+}

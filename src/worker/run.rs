@@ -309,6 +309,29 @@ impl Worker {
                     config.settings.lang,
                 ));
             }
+            Command::PreviewEntry {
+                req,
+                doc_id,
+                archive,
+                entry,
+                picture,
+            } => {
+                if let Some(running) = self.preview.take() {
+                    running.stop();
+                }
+                self.preview = Some(super::preview::start_entry(
+                    super::preview::EntryRequest {
+                        req,
+                        doc_id,
+                        archive,
+                        entry,
+                        picture,
+                    },
+                    &self.shutdown,
+                    self.events.clone(),
+                    self.config().settings.lang,
+                ));
+            }
             Command::CancelPreview(req) => {
                 if let Some(running) = self.preview.take_if(|r| r.is(req)) {
                     running.stop();

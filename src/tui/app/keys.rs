@@ -60,6 +60,7 @@ impl App {
             Focus::Process if !self.choices.is_empty() => Pane::Choices,
             Focus::Process => Pane::Process,
             Focus::Documents if self.documents.filtering => Pane::Filter,
+            Focus::Documents if self.preview.open && self.preview.entries.browsing => Pane::Entries,
             Focus::Documents => Pane::Documents,
             Focus::Downloads => Pane::Downloads,
         }
@@ -91,6 +92,7 @@ impl App {
             (Pane::Help, action) => self.help_action(action),
             (Pane::Search, action) => self.search_action(action),
             (Pane::Filter, action) => self.filter_action(action),
+            (Pane::Entries, action) => self.entries_action(action),
             (pane, action) => self.pane_action(pane, action),
         }
     }
@@ -204,6 +206,7 @@ impl App {
                 done
             }
             (Pane::Documents, Action::Preview) => Some(self.toggle_preview()),
+            (Pane::Documents, Action::Entries) => Some(self.toggle_entries()),
             (Pane::Documents, Action::PreviewDown | Action::PreviewUp) => {
                 self.scroll_preview(if action == Action::PreviewDown {
                     Move::Down

@@ -496,6 +496,7 @@ fn edit(input: &mut Input, key: &KeyEvent) -> bool {
 
 mod chooser;
 mod copy;
+mod entries;
 mod events;
 mod keys;
 mod login;
@@ -523,6 +524,8 @@ mod session_tests;
 #[cfg(test)]
 mod bindings_tests;
 
+#[cfg(test)]
+mod entries_tests;
 #[cfg(test)]
 mod finish_tests;
 #[cfg(test)]

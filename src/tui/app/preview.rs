@@ -49,6 +49,8 @@ pub(crate) struct PreviewPane {
     pub(crate) scroll: ListCursor,
     /// The cells a picture was last asked for.
     pub(crate) picture_cells: Option<(u16, u16)>,
+    /// The archives opened on the way to what it shows, and the chosen entry.
+    pub(crate) entries: super::entries::Entries,
 }
 
 impl PreviewPane {
@@ -111,6 +113,7 @@ impl App {
         if target != self.preview.target {
             self.preview.target = target;
             self.preview.scroll.reset();
+            self.preview.entries = Default::default();
             match selected {
                 Some((_, doc_id, name, saved)) => {
                     self.preview.name = name;
@@ -134,7 +137,10 @@ impl App {
             && self.preview.picture_cells != Some(cells)
             && let Some((_, doc_id, _, saved)) = selected
         {
-            commands.push(self.ask_preview(doc_id, saved));
+            match self.ask_entry_again() {
+                Some(command) => commands.push(command),
+                None => commands.push(self.ask_preview(doc_id, saved)),
+            }
         }
         commands
     }
@@ -159,13 +165,24 @@ impl App {
         }
     }
 
+    /// The picture the pane asks for with a request: the terminal's
+    /// protocol and the cells, when it shows pictures.
+    pub(super) fn wanted_picture(&mut self) -> Option<(ratatui_image::picker::Picker, (u16, u16))> {
+        let cells = self.list_rows().picture;
+        self.preview.picture_cells = Some(cells);
+        self.picker
+            .clone()
+            .filter(|_| cells.0 > 0 && cells.1 > 0)
+            .map(|picker| (picker, cells))
+    }
+
     /// The width the preview's text is laid out for: the pane's inside.
     fn preview_width(&self) -> usize {
         self.list_rows().preview_width
     }
 
     /// Lays the summary out again when the pane's width changed.
-    fn relayout_preview(&mut self) {
+    pub(super) fn relayout_preview(&mut self) {
         let width = self.preview_width();
         if let PreviewState::Ready(ready) = &mut self.preview.state
             && ready.width != width

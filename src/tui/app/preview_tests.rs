@@ -14,7 +14,7 @@ use time::Duration;
 
 /// Signed in, in a `w`×`h` terminal, with a process of three documents
 /// shown and the documents focused.
-fn loaded(w: u16, h: u16) -> App {
+pub(super) fn loaded(w: u16, h: u16) -> App {
     let mut app = App::new(AppInit {
         base_url: "http://127.0.0.1:8080/api".into(),
         base_url_origin: None,
@@ -92,7 +92,7 @@ fn reply(req: ReqId, doc_id: &str, name: &str) -> Msg {
     })
 }
 
-fn screen(app: &App) -> String {
+pub(super) fn screen(app: &App) -> String {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| super::super::view::draw(f, app, NOW)).unwrap();

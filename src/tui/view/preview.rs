@@ -25,7 +25,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut info = Vec::new();
     if !preview.name.is_empty() {
         let room = (area.width as usize).saturating_sub(14);
-        info.push(Span::styled(fit(&preview.name, room), t.muted));
+        info.push(Span::styled(fit_end(&preview.path_title(), room), t.muted));
     }
     let mut block = pane(t, &crate::tr!(app.lang, "pane-preview"), false, info);
     if focused && lines > rows {
@@ -45,6 +45,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ))
             .right_aligned(),
         );
+    }
+    if focused {
+        block = entries_hint(app, block);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -91,16 +94,63 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
             let top = preview.scroll.top(lines, rows);
             let width = inner.width as usize;
+            let chosen = preview.entry_line();
             let shown: Vec<Line> = ready
                 .lines
                 .iter()
+                .enumerate()
                 .skip(top)
                 .take(rows)
-                .map(|line| styled(app.lang, t, line, width))
+                .map(|(i, line)| {
+                    if chosen == Some(i) {
+                        Line::from(Span::styled(format!("{:<width$}", fit(line, width)), t.selected))
+                    } else {
+                        styled(app.lang, t, line, width)
+                    }
+                })
                 .collect();
             frame.render_widget(Paragraph::new(shown), inner);
         }
     }
+}
+
+/// `text` cut to `columns` from its start, so the end of a long way into
+/// nested archives stays (`…a.zip ▸ b.xml`).
+fn fit_end(text: &str, columns: usize) -> String {
+    if crate::tui::fit::width(text) <= columns || columns == 0 {
+        return fit(text, columns);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = crate::tui::fit::width(c.encode_utf8(&mut [0u8; 4]));
+        if used + w > columns {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
+/// The pane's bottom left: how to choose an entry of the archive shown, or,
+/// while choosing, how to preview it and go back.
+fn entries_hint<'a>(app: &App, block: ratatui::widgets::Block<'a>) -> ratatui::widgets::Block<'a> {
+    let preview = &app.preview;
+    let keys = |action| app.keymap.keys_for(action).into_iter().next().unwrap_or_default();
+    let text = if preview.entries.browsing && preview.shows_entries() {
+        crate::tr!(
+            app.lang,
+            "preview-entry-keys",
+            key = keys(Action::Submit),
+            back = keys(Action::Cancel)
+        )
+    } else if !preview.entries.browsing && (preview.shows_entries() || !preview.entries.trail.is_empty()) {
+        crate::tr!(app.lang, "preview-entries-hint", key = keys(Action::Entries))
+    } else {
+        return block;
+    };
+    block.title_bottom(Line::from(Span::styled(text, app.theme.muted)).left_aligned())
 }
 
 /// One summary line, cut to `width`, coloured by what it says: labels
