@@ -10,6 +10,10 @@ mod common;
 use common::pty::PtyApp;
 use trackline::sandbox::PREVIEWS_PROCESS_ID;
 
+/// One test at a time: the app waits a second for the terminal's answer,
+/// and the test side must answer within it however loaded the machine is.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The end of the query: the status request every terminal answers.
 const STATUS_REQUEST: &[u8] = b"\x1b[5n";
 
@@ -87,6 +91,7 @@ fn has_sixel(raw: &[u8]) -> bool {
 
 #[test]
 fn a_terminal_answering_as_kitty_gets_kitty_graphics() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     for (cols, rows) in [(80, 24), (120, 36)] {
         let answer = "\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[?62;c\x1b[0n";
         let (app, start, _home) = photo_preview(Some(answer), &[], cols, rows);
@@ -99,6 +104,7 @@ fn a_terminal_answering_as_kitty_gets_kitty_graphics() {
 
 #[test]
 fn a_terminal_answering_with_sixel_gets_sixel() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     for (cols, rows) in [(80, 24), (120, 36)] {
         let answer = "\x1b[6;20;10t\x1b[?62;4;22c\x1b[0n";
         let (app, start, _home) = photo_preview(Some(answer), &[], cols, rows);
@@ -111,6 +117,7 @@ fn a_terminal_answering_with_sixel_gets_sixel() {
 
 #[test]
 fn iterm2_comes_from_term_program_when_the_terminal_answers_its_cell_size() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // No answer selects iTerm2 (its own query is not asked): the answer
     // gives the cell size and the environment names the terminal.
     let answer = "\x1b[6;20;10t\x1b[?62;c\x1b[0n";
@@ -123,6 +130,7 @@ fn iterm2_comes_from_term_program_when_the_terminal_answers_its_cell_size() {
 
 #[test]
 fn a_terminal_answering_nothing_gets_halfblocks() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let (app, start, _home) = photo_preview(None, &[], 80, 24);
     app.wait_for("the photo in half blocks", |s| s.contains('▀') || s.contains('▄'));
     let raw = app.raw_output();
@@ -133,6 +141,7 @@ fn a_terminal_answering_nothing_gets_halfblocks() {
 
 #[test]
 fn inside_tmux_the_query_and_the_pictures_pass_through_wrapped() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // tmux answers from the outer terminal; the app wraps what it writes.
     let answer = "\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[?62;c\x1b[0n";
     let (app, start, _home) = photo_preview(Some(answer), &[("TERM", "tmux-256color")], 100, 30);
