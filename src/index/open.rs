@@ -165,15 +165,19 @@ impl Index {
         }
         match Index::open(path) {
             Ok(opened) => Ok(Some(opened)),
-            Err(IndexError::ReadOnly { .. }) => {
-                let conn = connect_immutable(path).map_err(|e| IndexError::from_sql(path, e))?;
-                Ok(Some(Opened {
-                    index: Index::new(conn, path, false),
-                    notice: None,
-                }))
-            }
+            Err(IndexError::ReadOnly { .. }) => Ok(Some(Opened {
+                index: Index::read_as_it_is(path)?,
+                notice: None,
+            })),
             Err(error) => Err(error),
         }
+    }
+
+    /// The file at `path` read as it is, without its WAL and without
+    /// migrating it (of any schema this build reads).
+    pub(super) fn read_as_it_is(path: &Path) -> Result<Index, IndexError> {
+        let conn = connect_immutable(path).map_err(|e| IndexError::from_sql(path, e))?;
+        Ok(Index::new(conn, path, false))
     }
 
     fn new(conn: Connection, path: &Path, writable: bool) -> Index {

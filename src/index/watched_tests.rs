@@ -151,6 +151,38 @@ fn a_read_only_file_of_either_schema_is_read_and_refuses_to_save_the_set() {
 }
 
 #[test]
+fn a_file_read_as_it_is_may_be_of_schema_1_or_2_and_takes_no_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = Index::path_for(dir.path(), "old").unwrap();
+    write_v1(&old);
+    let index = Index::read_as_it_is(&old).unwrap();
+    assert!(index.cached_process("12345").unwrap().is_some());
+    assert!(index.watched().unwrap().is_empty(), "schema 1 has no watched set");
+    assert!(matches!(
+        index.save_watched(&[entry("5", None, None)]),
+        Err(IndexError::ReadOnly { .. })
+    ));
+    drop(index);
+    assert_eq!(user_version(&old), 1, "not migrated");
+
+    let new = Index::path_for(dir.path(), "new").unwrap();
+    Index::open(&new)
+        .unwrap()
+        .index
+        .save_watched(&[entry("5", None, None)])
+        .unwrap();
+    let index = Index::read_as_it_is(&new).unwrap();
+    assert_eq!(index.watched().unwrap(), [entry("5", None, None)]);
+
+    Connection::open(&old)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 3;")
+        .unwrap();
+    let error = Index::read_as_it_is(&old).unwrap_err();
+    assert!(matches!(error, IndexError::Newer { .. }), "{error:?}");
+}
+
+#[test]
 fn a_file_of_a_newer_schema_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = Index::path_for(dir.path(), "default").unwrap();
