@@ -353,7 +353,7 @@ index-stopped = trackline: stopped; the { $processes } processes looked up so fa
 index-process-error = trackline: process { $id }: { $message }
 index-summary = trackline: { $processes } processes with { $documents } documents in the index of profile { $profile }; { $not_found } not found, { $failed } failed
 index-none = trackline: profile { $profile } has no index; nothing to forget
-index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents
+index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents, { $watched } watched
 progress-processes = processes
 progress-looking-up = looking up
 
@@ -556,6 +556,7 @@ cancelled-downloads = { $count ->
 }
 watch-nothing-shown = No process shown to watch: look one up first
 watch-stopped = Stopped watching { $id }
+watch-not-kept = The watched list will not be kept after this session: { $reason }
 watch-started = Watching { $id }: a change of its status rings the bell ({ $key } again stops)
 saving-new-copy = Saving a new copy
 pane-preview = Preview

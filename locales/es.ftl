@@ -368,7 +368,7 @@ index-summary = trackline: { $processes } procesos con { $documents } documentos
    *[other] { $failed } fallidos
 }
 index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
-index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos
+index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos, { $watched } vigilados
 progress-processes = procesos
 progress-looking-up = consultando
 
@@ -571,6 +571,7 @@ cancelled-downloads = { $count ->
 }
 watch-nothing-shown = No se muestra ningún proceso que vigilar: busque uno antes
 watch-stopped = Ya no se vigila { $id }
+watch-not-kept = La lista de vigilados no se guardará después de esta sesión: { $reason }
 watch-started = Vigilando { $id }: un cambio de su estado hace sonar la campana ({ $key } otra vez lo deja)
 saving-new-copy = Guardando una copia nueva
 pane-preview = Vista previa
