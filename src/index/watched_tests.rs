@@ -92,7 +92,11 @@ fn the_set_comes_back_in_the_order_it_was_watched_with_what_was_last_seen() {
 
     // Adding keeps the rows there and appends the new ones in their order.
     let added = index
-        .add_watched(&[entry("100", Some("Failed"), None), entry("7", None, None), entry("8", None, None)])
+        .add_watched(&[
+            entry("100", Some("Failed"), None),
+            entry("7", None, None),
+            entry("8", None, None),
+        ])
         .unwrap();
     assert_eq!(added, 2);
     let ids: Vec<String> = index.watched().unwrap().into_iter().map(|e| e.process_id).collect();
@@ -103,8 +107,12 @@ fn the_set_comes_back_in_the_order_it_was_watched_with_what_was_last_seen() {
 #[test]
 fn each_profile_has_its_own_set_and_clearing_forgets_it() {
     let dir = tempfile::tempdir().unwrap();
-    let work = Index::open(&Index::path_for(dir.path(), "work").unwrap()).unwrap().index;
-    let home = Index::open(&Index::path_for(dir.path(), "home").unwrap()).unwrap().index;
+    let work = Index::open(&Index::path_for(dir.path(), "work").unwrap())
+        .unwrap()
+        .index;
+    let home = Index::open(&Index::path_for(dir.path(), "home").unwrap())
+        .unwrap()
+        .index;
     work.save_watched(&[entry("1", None, None)]).unwrap();
     assert!(home.watched().unwrap().is_empty());
     home.save_watched(&[entry("2", None, None)]).unwrap();
@@ -112,7 +120,11 @@ fn each_profile_has_its_own_set_and_clearing_forgets_it() {
     work.record_status("1", None, Some("Pending"), at(0)).unwrap();
     work.clear().unwrap();
     assert!(work.watched().unwrap().is_empty());
-    assert_eq!(home.watched().unwrap(), [entry("2", None, None)], "another profile keeps its set");
+    assert_eq!(
+        home.watched().unwrap(),
+        [entry("2", None, None)],
+        "another profile keeps its set"
+    );
 }
 
 #[cfg(unix)]
@@ -139,7 +151,10 @@ fn a_read_only_file_of_either_schema_is_read_and_refuses_to_save_the_set() {
 
     let old_index = Index::open_to_read(&old).unwrap().unwrap().index;
     assert!(!old_index.is_writable());
-    assert!(old_index.cached_process("12345").unwrap().is_some(), "schema 1 read as it is");
+    assert!(
+        old_index.cached_process("12345").unwrap().is_some(),
+        "schema 1 read as it is"
+    );
     assert!(old_index.watched().unwrap().is_empty());
     assert!(matches!(
         old_index.save_watched(&[entry("5", None, None)]),

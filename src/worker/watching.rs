@@ -75,11 +75,7 @@ impl WatchedSet {
                 (Vec::new(), false)
             }
         };
-        Held {
-            entries,
-            profile,
-            kept,
-        }
+        Held { entries, profile, kept }
     }
 
     /// The watched processes now.
@@ -141,10 +137,16 @@ pub(super) async fn switch_to(
     let held = WatchedSet::load(&set.book, profile, legacy, events, set.lang).await;
     let entries = held.entries.clone();
     let before = std::mem::replace(&mut *lock(&set.held), held).entries;
-    for gone in before.iter().filter(|b| !entries.iter().any(|e| e.process_id == b.process_id)) {
+    for gone in before
+        .iter()
+        .filter(|b| !entries.iter().any(|e| e.process_id == b.process_id))
+    {
         control.unwatch(gone.process_id.clone());
     }
-    for new in entries.iter().filter(|e| !before.iter().any(|b| b.process_id == e.process_id)) {
+    for new in entries
+        .iter()
+        .filter(|e| !before.iter().any(|b| b.process_id == e.process_id))
+    {
         control.watch(new.process_id.clone());
     }
     let _ = events.send(Event::Watch(WatchNews::Replaced(entries)));
