@@ -359,6 +359,7 @@ progress-looking-up = looking up
 
 ## watch
 watch-no-ids = no process to watch: give process ids, or an --ids-from file that lists some
+watch-nothing-watched = no process to watch: give process ids or an --ids-from file; profile { $profile } watches nothing yet (w in the TUI watches a process)
 watch-paused = trackline: { $message }; no checks until the server answers (next try in { $secs } s)
 watch-resumed = trackline: the server answers again; watching goes on
 watch-still = trackline: { $message }; still watching it

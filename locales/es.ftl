@@ -374,6 +374,7 @@ progress-looking-up = consultando
 
 ## watch
 watch-no-ids = ningún proceso que vigilar: indique ids de proceso, o un archivo --ids-from que los liste
+watch-nothing-watched = ningún proceso que vigilar: indique ids de proceso o un archivo --ids-from; el perfil { $profile } aún no vigila nada (w en la interfaz vigila un proceso)
 watch-paused = trackline: { $message }; no hay comprobaciones hasta que el servidor responda (próximo intento en { $secs } s)
 watch-resumed = trackline: el servidor vuelve a responder; la vigilancia continúa
 watch-still = trackline: { $message }; se sigue vigilando
