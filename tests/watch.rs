@@ -679,13 +679,22 @@ fn watch_without_ids_watches_the_profile_s_watched_set_or_says_it_is_empty() {
         .save_watched(&set)
         .unwrap();
     let output = rig.cmd().args(["watch", "--count", "1", "--json"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let ids: Vec<String> = common::stdout_lines(&output)
         .iter()
         .map(|l| json_line(l)["process_id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, ["12351", "12345"]);
     // Ids given on the command line are watched instead.
-    let given = rig.cmd().args(["watch", "12347", "--count", "1", "--json"]).output().unwrap();
+    let given = rig
+        .cmd()
+        .args(["watch", "12347", "--count", "1", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(common::stdout_lines(&given).len(), 1);
 }
