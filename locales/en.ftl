@@ -358,12 +358,13 @@ index-stopped = trackline: stopped; the { $processes } processes looked up so fa
 index-process-error = trackline: process { $id }: { $message }
 index-summary = trackline: { $processes } processes with { $documents } documents in the index of profile { $profile }; { $not_found } not found, { $failed } failed
 index-none = trackline: profile { $profile } has no index; nothing to forget
-index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents
+index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents, { $watched } watched
 progress-processes = processes
 progress-looking-up = looking up
 
 ## watch
 watch-no-ids = no process to watch: give process ids, or an --ids-from file that lists some
+watch-nothing-watched = no process to watch: give process ids or an --ids-from file; profile { $profile } watches nothing yet (w in the TUI watches a process)
 watch-paused = trackline: { $message }; no checks until the server answers (next try in { $secs } s)
 watch-resumed = trackline: the server answers again; watching goes on
 watch-still = trackline: { $message }; still watching it
@@ -561,6 +562,7 @@ cancelled-downloads = { $count ->
 }
 watch-nothing-shown = No process shown to watch: look one up first
 watch-stopped = Stopped watching { $id }
+watch-not-kept = The watched list will not be kept after this session: { $reason }
 watch-started = Watching { $id }: a change of its status rings the bell ({ $key } again stops)
 saving-new-copy = Saving a new copy
 pane-preview = Preview

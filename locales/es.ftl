@@ -373,12 +373,13 @@ index-summary = trackline: { $processes } procesos con { $documents } documentos
    *[other] { $failed } fallidos
 }
 index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
-index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos
+index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos, { $watched } vigilados
 progress-processes = procesos
 progress-looking-up = consultando
 
 ## watch
 watch-no-ids = ningún proceso que vigilar: indique ids de proceso, o un archivo --ids-from que los liste
+watch-nothing-watched = ningún proceso que vigilar: indique ids de proceso o un archivo --ids-from; el perfil { $profile } aún no vigila nada (w en la interfaz vigila un proceso)
 watch-paused = trackline: { $message }; no hay comprobaciones hasta que el servidor responda (próximo intento en { $secs } s)
 watch-resumed = trackline: el servidor vuelve a responder; la vigilancia continúa
 watch-still = trackline: { $message }; se sigue vigilando
@@ -576,6 +577,7 @@ cancelled-downloads = { $count ->
 }
 watch-nothing-shown = No se muestra ningún proceso que vigilar: busque uno antes
 watch-stopped = Ya no se vigila { $id }
+watch-not-kept = La lista de vigilados no se guardará después de esta sesión: { $reason }
 watch-started = Vigilando { $id }: un cambio de su estado hace sonar la campana ({ $key } otra vez lo deja)
 saving-new-copy = Guardando una copia nueva
 pane-preview = Vista previa

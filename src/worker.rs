@@ -356,6 +356,8 @@ impl std::fmt::Debug for Picture {
 pub enum WatchNews {
     /// The watched set as stored, at start, in the order it was watched.
     Loaded(Vec<WatchedEntry>),
+    /// The watched set of the profile switched to, in the place of the one shown.
+    Replaced(Vec<WatchedEntry>),
     /// A check of a watched process answered; it is in the index already.
     Checked {
         /// The process id.

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use trackline::index::Index;
 use trackline::sandbox::{Faults, INDEX_BENCH_DOCS, INDEX_BENCH_FIRST_ID, sample_data};
+use trackline::store::WatchedEntry;
 
 fn index_file(rig: &Rig) -> PathBuf {
     rig.data_dir().join("index").join("default.sqlite")
@@ -226,9 +227,25 @@ fn index_fills_the_index_without_downloading_and_clear_forgets_it() {
     assert_eq!(found[0]["process_id"], "500000");
     assert!(found[0]["doc_name"].as_str().unwrap().contains("000042"), "{found:?}");
 
+    // The watched set lives in the index: clearing forgets it too.
+    let watched = [WatchedEntry::new("12345"), WatchedEntry::new("500000")];
+    Index::open(&index_file(&rig))
+        .unwrap()
+        .index
+        .save_watched(&watched)
+        .unwrap();
     let cleared = run(&mut offline(&rig), &["index", "--clear"]);
     assert!(cleared.status.success(), "{}", stderr(&cleared));
     assert!(stderr(&cleared).contains("4 processes"), "{}", stderr(&cleared));
+    assert!(stderr(&cleared).contains("2 watched"), "{}", stderr(&cleared));
+    assert!(
+        Index::open(&index_file(&rig))
+            .unwrap()
+            .index
+            .watched()
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(run(&mut offline(&rig), &["search", "odoo"]).status.code(), Some(4));
     assert_eq!(run(&mut offline(&rig), &["history", "12345"]).status.code(), Some(4));
 }

@@ -658,3 +658,43 @@ fn between_rounds_it_uses_no_cpu() {
     assert_eq!(watch.exit(), 143);
     assert!(used <= 10, "{used} ticks of CPU over two idle rounds");
 }
+
+#[test]
+fn watch_without_ids_watches_the_profile_s_watched_set_or_says_it_is_empty() {
+    let rig = logged_in();
+    let empty = rig.cmd().args(["watch", "--count", "1"]).output().unwrap();
+    assert_eq!(empty.status.code(), Some(2));
+    let told = String::from_utf8_lossy(&empty.stderr);
+    assert!(told.contains("default watches nothing yet"), "{told}");
+
+    // The set the TUI's `w` keeps, in its order.
+    let file = trackline::index::Index::path_for(&rig.data_dir(), "default").unwrap();
+    let set = [
+        trackline::store::WatchedEntry::new("12351"),
+        trackline::store::WatchedEntry::new("12345"),
+    ];
+    trackline::index::Index::open(&file)
+        .unwrap()
+        .index
+        .save_watched(&set)
+        .unwrap();
+    let output = rig.cmd().args(["watch", "--count", "1", "--json"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ids: Vec<String> = common::stdout_lines(&output)
+        .iter()
+        .map(|l| json_line(l)["process_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["12351", "12345"]);
+    // Ids given on the command line are watched instead.
+    let given = rig
+        .cmd()
+        .args(["watch", "12347", "--count", "1", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(common::stdout_lines(&given).len(), 1);
+}

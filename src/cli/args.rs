@@ -234,8 +234,8 @@ pub struct ExportArgs {
 /// `trackline watch`.
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// The processes to watch.
-    #[arg(value_name = "PROCESS_ID", required_unless_present = "ids_from")]
+    /// The processes to watch; with neither these nor --ids-from, the profile's watched set (the TUI's `w`).
+    #[arg(value_name = "PROCESS_ID")]
     pub process_ids: Vec<String>,
     /// Also watch every process of this file: one id a line, or a CSV with a process_id column.
     #[arg(long, value_name = "FILE")]

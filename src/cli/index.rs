@@ -119,6 +119,7 @@ async fn clear(context: &Context, profile: &str) -> Result<u8, CliError> {
         eprintln!("{}", tr!(lang, "index-none", profile = safe_line(profile, 100)));
         return Ok(exit::OK);
     }
+    let watched = book.watched(profile).await.map_or(0, |set| set.len());
     let (processes, documents) = book
         .clear(profile)
         .await
@@ -130,7 +131,8 @@ async fn clear(context: &Context, profile: &str) -> Result<u8, CliError> {
             "index-forgot",
             profile = safe_line(profile, 100),
             processes = processes,
-            documents = documents
+            documents = documents,
+            watched = watched
         )
     );
     Ok(exit::OK)

@@ -19,11 +19,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::UtcOffset;
 
-/// `trackline watch PROCESS_ID... [--ids-from FILE] [--interval SECS] [--json] [--until STATUS] [--count N]`;
+/// `trackline watch PROCESS_ID... [--ids-from FILE] [--interval SECS] [--json] [--until STATUS] [--count N]`
+/// (no ids: the profile's watched set);
 /// human lines show times at `offset` (read before the runtime started).
 pub(crate) async fn watch(context: &Context, args: &WatchArgs, offset: UtcOffset) -> Result<u8, CliError> {
     let lang = context.settings.lang;
-    let ids = watched_ids(lang, args)?;
+    let ids = if args.process_ids.is_empty() && args.ids_from.is_none() {
+        watched_set(context).await?
+    } else {
+        watched_ids(lang, args)?
+    };
     let mut signals = Signals::new(true);
     let session = Arc::new(context.signed_in().await?);
     let options = WatchOptions {
@@ -61,6 +66,24 @@ fn watched_ids(lang: Lang, args: &WatchArgs) -> Result<Vec<String>, CliError> {
         return Err(CliError::Usage(tr!(lang, "watch-no-ids")));
     }
     Ok(ids)
+}
+
+/// The ids of the profile's watched set (what the TUI's `w` watches), in its order.
+async fn watched_set(context: &Context) -> Result<Vec<String>, CliError> {
+    let (lang, profile) = (context.settings.lang, &context.settings.profile);
+    let set = context
+        .index_book()
+        .watched(profile)
+        .await
+        .map_err(|e| CliError::Other(e.localized(lang)))?;
+    if set.is_empty() {
+        return Err(CliError::Usage(tr!(
+            lang,
+            "watch-nothing-watched",
+            profile = safe_line(profile, 100)
+        )));
+    }
+    Ok(set.into_iter().map(|entry| entry.process_id).collect())
 }
 
 /// Turns watch events into lines, and decides when the command is done.

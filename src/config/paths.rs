@@ -65,7 +65,8 @@ impl Paths {
         self.data_dir.join("sessions")
     }
 
-    /// The file of the processes the TUI watches.
+    /// The file where earlier versions kept the processes the TUI watches
+    /// (for every profile); it is imported once into a profile's index.
     pub fn watched_file(&self) -> PathBuf {
         self.data_dir.join("watched.json")
     }

@@ -12,7 +12,8 @@
 //! - [`open`]: handing a saved file to the user's application;
 //! - [`preview`]: documents read for `inspect` and the preview pane, through a bounded cache;
 //! - [`signals`]: the signals that end a command, and their exit codes;
-//! - [`watch`]: watching processes for status changes.
+//! - [`watch`]: watching processes for status changes;
+//! - [`watched`]: the TUI's watched set of each profile, kept in its index.
 
 pub mod client;
 pub mod credentials;
@@ -24,6 +25,7 @@ pub mod queue;
 pub mod session;
 pub mod signals;
 pub mod watch;
+pub mod watched;
 mod words;
 
 pub use client::ClientFactory;

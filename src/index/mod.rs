@@ -1,7 +1,7 @@
 //! The local index of each profile: every process and document trackline
-//! has seen, the status changes it saw, and the downloads it saved, in an
-//! embedded SQLite database in the data dir (`index/<profile>.sqlite`, mode
-//! 0600, no tokens), and the fuzzy search over it.
+//! has seen, the status changes it saw, the downloads it saved and the
+//! processes the TUI watches, in an embedded SQLite database in the data dir
+//! (`index/<profile>.sqlite`, mode 0600, no tokens), and the fuzzy search over it.
 //!
 //! Below `engine`, beside `store`: it knows files and SQLite, nothing of HTTP
 //! or terminals. The engine records into it ([`crate::engine::index`]); the
@@ -10,6 +10,7 @@
 //! - `open`: the file, WAL mode (several trackline processes at once), the
 //!   schema, and the repairs (a damaged file moved aside, a read-only folder read as it is);
 //! - `write`, `read`: recording and reading processes, history and saved files;
+//! - `watched`: the watched set of the TUI (schema 2; a file of schema 1 is migrated when opened);
 //! - [`SearchQuery`] and the scoring of a query word against a word;
 //! - [`Index::search`]: one search straight from the file (`trackline search`);
 //! - [`SearchIndex`]: the same search held in memory, for searching as you type.
@@ -23,6 +24,9 @@ mod scan;
 mod snapshot;
 #[cfg(test)]
 mod tests;
+mod watched;
+#[cfg(test)]
+mod watched_tests;
 mod words;
 mod write;
 

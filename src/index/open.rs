@@ -9,16 +9,21 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// The schema this build reads and writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+/// The schema this build reads and writes (`PRAGMA user_version`): 2 adds
+/// the watched set to version 1.
+const SCHEMA_VERSION: i64 = 2;
+
+/// The oldest schema this build still reads as it is (a read-only file it
+/// cannot migrate); a writable one is migrated when opened.
+const OLDEST_READABLE: i64 = 1;
 
 /// How long a write waits for another process's write to finish.
 const BUSY_WAIT: Duration = Duration::from_secs(10);
 
-/// Process fields as last seen: `extra` is a JSON object of the fields the
+/// Version 1. Process fields as last seen: `extra` is a JSON object of the fields the
 /// model does not name (NULL when none); documents live in their own table
 /// and are not repeated here. Times are Unix seconds.
-const SCHEMA: &str = "
+pub(super) const SCHEMA_V1: &str = "
 CREATE TABLE process (
     id INTEGER PRIMARY KEY,
     process_id TEXT NOT NULL UNIQUE,
@@ -51,6 +56,19 @@ CREATE TABLE saved (
     sha256 BLOB NOT NULL,
     at INTEGER NOT NULL,
     PRIMARY KEY (attachment_id, path)
+) WITHOUT ROWID;
+";
+
+/// Version 2 over version 1: the processes the TUI watches, in the order
+/// they were watched, each with its name, status and time of its last status
+/// change as the watch last saw them (Unix seconds; NULL before the first check).
+const SCHEMA_V2: &str = "
+CREATE TABLE watched (
+    process_id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    name TEXT,
+    status TEXT,
+    changed_at INTEGER
 ) WITHOUT ROWID;
 ";
 
@@ -147,15 +165,19 @@ impl Index {
         }
         match Index::open(path) {
             Ok(opened) => Ok(Some(opened)),
-            Err(IndexError::ReadOnly { .. }) => {
-                let conn = connect_immutable(path).map_err(|e| IndexError::from_sql(path, e))?;
-                Ok(Some(Opened {
-                    index: Index::new(conn, path, false),
-                    notice: None,
-                }))
-            }
+            Err(IndexError::ReadOnly { .. }) => Ok(Some(Opened {
+                index: Index::read_as_it_is(path)?,
+                notice: None,
+            })),
             Err(error) => Err(error),
         }
+    }
+
+    /// The file at `path` read as it is, without its WAL and without
+    /// migrating it (of any schema this build reads).
+    pub(super) fn read_as_it_is(path: &Path) -> Result<Index, IndexError> {
+        let conn = connect_immutable(path).map_err(|e| IndexError::from_sql(path, e))?;
+        Ok(Index::new(conn, path, false))
     }
 
     fn new(conn: Connection, path: &Path, writable: bool) -> Index {
@@ -319,7 +341,7 @@ pub(crate) fn connect_immutable(path: &Path) -> rusqlite::Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if version != SCHEMA_VERSION {
+    if !(OLDEST_READABLE..=SCHEMA_VERSION).contains(&version) {
         return Err(newer_schema(version));
     }
     Ok(conn)
@@ -334,12 +356,17 @@ fn ensure_schema(conn: &mut Connection) -> rusqlite::Result<()> {
     let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     match version {
         0 => {
-            tx.execute_batch(SCHEMA)?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.execute_batch(SCHEMA_V1)?;
+            tx.execute_batch(SCHEMA_V2)?;
         }
-        SCHEMA_VERSION => {}
+        1 => {
+            tracing::info!("migrating the index from schema 1 to 2 (the watched set)");
+            tx.execute_batch(SCHEMA_V2)?;
+        }
+        SCHEMA_VERSION => return Ok(()),
         other => return Err(newer_schema(other)),
     }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()
 }
 

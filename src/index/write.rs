@@ -79,8 +79,8 @@ impl Index {
         Ok(())
     }
 
-    /// Forgets everything this index holds; the counts of processes and
-    /// documents it held. Other processes using it at the time see it empty.
+    /// Forgets everything this index holds, the watched set too; the counts
+    /// of processes and documents it held. Other processes using it at the time see it empty.
     pub fn clear(&self) -> Result<(usize, usize), IndexError> {
         self.check_writable()?;
         let counts = self.counts()?;
@@ -88,6 +88,7 @@ impl Index {
         conn.execute_batch(
             "BEGIN IMMEDIATE;
              DELETE FROM document; DELETE FROM status_change; DELETE FROM process; DELETE FROM saved;
+             DELETE FROM watched;
              COMMIT;",
         )
         .map_err(|e| self.sql_error(e))?;

@@ -1,5 +1,6 @@
-//! The processes the TUI watches, kept across runs: a small JSON file
-//! beside the recent list, replaced atomically.
+//! One watched process ([`WatchedEntry`]), and the `watched.json` where
+//! earlier versions kept the TUI's watched set for every profile: read once,
+//! to import it into a profile's index (`crate::engine::watched`).
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -38,7 +39,8 @@ pub(crate) fn load(file: &Path) -> Vec<WatchedEntry> {
     super::list_file::load(file)
 }
 
-/// Replaces the list in `file` (private, atomic).
+/// Replaces the list in `file` (private, atomic), as earlier versions did.
+#[cfg(test)]
 pub(crate) fn save(file: &Path, entries: &[WatchedEntry]) -> std::io::Result<()> {
     super::list_file::save(file, entries)
 }

@@ -156,7 +156,7 @@ async fn start_watching(
     let watching = Watching {
         session: session.clone(),
         book,
-        file: config.paths.watched_file(),
+        legacy: config.paths.watched_file(),
         interval: std::time::Duration::from_secs(config.settings.watch_interval_secs),
         notify: config.settings.notify,
         events: events.clone(),
@@ -389,6 +389,7 @@ impl Worker {
     fn switch_profile(&mut self, profile: String) {
         let (session, events, shared) = (self.session.clone(), self.events.clone(), self.config.clone());
         let current = self.config();
+        let (watched, control) = (self.watch.set.clone(), self.watch.control.clone());
         self.spawn(async move {
             let overrides = Overrides {
                 profile: Some(profile.clone()),
@@ -415,6 +416,7 @@ impl Worker {
             match switched {
                 Ok((settings, stored)) => {
                     tracing::info!(profile, base_url = %settings.base_url, "switched profiles");
+                    let profile_name = session.profile().name;
                     let event = Event::ProfileSwitched {
                         profile,
                         base_url: session.client().base_url().to_string(),
@@ -427,6 +429,8 @@ impl Worker {
                     };
                     shared.lock().unwrap_or_else(PoisonError::into_inner).settings = settings;
                     let _ = events.send(event);
+                    let legacy = current.paths.watched_file();
+                    super::watching::switch_to(&watched, &control, profile_name, legacy, &events).await;
                 }
                 Err(error) => {
                     tracing::warn!(profile, %error, "cannot switch profiles");

@@ -1,13 +1,12 @@
 //! The worker's watch of the TUI's watched processes: one [`Watcher`] for
 //! the whole set, processes added and removed while it runs, the set kept in
-//! `watched.json` ([`WatchedSet`]), every status seen recorded in the
-//! profile's index (through the watcher's [`StatusLog`]) before the app
-//! hears of it, and a desktop notification of each change when the config
-//! asks for one.
+//! the profile's index ([`WatchedSet`]; the profile's own after a switch),
+//! every status seen recorded there too (through the watcher's
+//! [`StatusLog`]) before the app hears of it, and a desktop notification of
+//! each change when the config asks for one.
 
 use crate::engine::watch::{Change, Check, Scope, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};
 use crate::engine::{IndexBook, SessionManager};
-use crate::store::watched;
 use crate::text::safe_line;
 use crate::worker::{Event, WatchNews, WatchedEntry};
 use std::ops::ControlFlow;
@@ -18,33 +17,75 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-/// The watched set and its file. Every change is written at once, on a
-/// blocking thread that holds an event sender until it is done, so quitting
-/// (which waits for every sender) never loses the last change.
+/// The watched set of the profile in use, kept in its index. Every change is
+/// written at once, on a blocking thread that holds an event sender until it
+/// is done, so quitting (which waits for every sender) never loses the last change.
 pub(super) struct WatchedSet {
-    entries: Mutex<Vec<WatchedEntry>>,
-    file: PathBuf,
+    held: Mutex<Held>,
+    book: IndexBook,
     /// Taken while writing: the last writer writes the newest set.
     writing: Mutex<()>,
+    /// Whether the user has heard that a save failed.
+    warned: AtomicBool,
+    lang: crate::i18n::Lang,
+}
+
+/// The set and whose it is, changed together.
+struct Held {
+    entries: Vec<WatchedEntry>,
+    profile: String,
+    /// False when the index cannot be written: the set lasts for the session.
+    kept: bool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What the user hears when the watched set cannot be kept.
+fn not_kept_notice(lang: crate::i18n::Lang, error: &crate::index::IndexError) -> Event {
+    Event::Warning(crate::tr!(
+        lang,
+        "watch-not-kept",
+        reason = safe_line(&error.localized(lang), 300)
+    ))
+}
+
 impl WatchedSet {
-    /// The set stored in `file` (blocking: call it off the async threads).
-    fn load_blocking(file: PathBuf) -> WatchedSet {
-        WatchedSet {
-            entries: Mutex::new(watched::load(&file)),
-            file,
-            writing: Mutex::new(()),
-        }
+    /// `profile`'s set from its index (importing `legacy` once), on a blocking
+    /// thread; a notice on `events` when it cannot be kept.
+    async fn load(
+        book: &IndexBook,
+        profile: String,
+        legacy: PathBuf,
+        events: &UnboundedSender<Event>,
+        lang: crate::i18n::Lang,
+    ) -> Held {
+        let (reader, name) = (book.clone(), profile.clone());
+        let loaded = tokio::task::spawn_blocking(move || reader.load_watched_blocking(&name, &legacy)).await;
+        let (entries, kept) = match loaded {
+            Ok(loaded) => {
+                if let Some(error) = &loaded.not_kept {
+                    let _ = events.send(not_kept_notice(lang, error));
+                }
+                (loaded.entries, loaded.not_kept.is_none())
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot load the watched processes");
+                (Vec::new(), false)
+            }
+        };
+        Held { entries, profile, kept }
+    }
+
+    /// The watched processes now.
+    fn entries(&self) -> Vec<WatchedEntry> {
+        lock(&self.held).entries.clone()
     }
 
     /// Adds `id`; whether it was not watched yet.
     pub(super) fn add(&self, id: &str) -> bool {
-        let mut entries = lock(&self.entries);
+        let entries = &mut lock(&self.held).entries;
         if entries.iter().any(|e| e.process_id == id) {
             return false;
         }
@@ -54,34 +95,71 @@ impl WatchedSet {
 
     /// Removes `id`; whether it was watched.
     pub(super) fn remove(&self, id: &str) -> bool {
-        let mut entries = lock(&self.entries);
+        let entries = &mut lock(&self.held).entries;
         let before = entries.len();
         entries.retain(|e| e.process_id != id);
         entries.len() != before
     }
 
-    /// Writes the set as it is then; `events` is held until the file is written.
+    /// Writes the set as it is then into its profile's index; `events` is
+    /// held until it is written. The first failure is told to the user.
     pub(super) fn save(self: &Arc<Self>, events: UnboundedSender<Event>) {
         let set = self.clone();
         tokio::task::spawn_blocking(move || {
             let _writing = lock(&set.writing);
-            let entries = lock(&set.entries).clone();
-            if let Err(error) = watched::save(&set.file, &entries) {
-                tracing::warn!(%error, file = %set.file.display(), "cannot save the watched processes");
+            let (profile, entries) = {
+                let held = lock(&set.held);
+                if !held.kept {
+                    return;
+                }
+                (held.profile.clone(), held.entries.clone())
+            };
+            if let Err(error) = set.book.save_watched_blocking(&profile, &entries) {
+                tracing::warn!(%error, profile, "cannot save the watched processes");
+                if !set.warned.swap(true, Ordering::AcqRel) {
+                    let _ = events.send(not_kept_notice(set.lang, &error));
+                }
             }
             drop(events);
         });
     }
 }
 
+/// Works for `profile` from now on: its watched set replaces the one
+/// watched, in the watcher and in the app ([`WatchNews::Replaced`]).
+pub(super) async fn switch_to(
+    set: &Arc<WatchedSet>,
+    control: &WatchControl,
+    profile: String,
+    legacy: PathBuf,
+    events: &UnboundedSender<Event>,
+) {
+    let held = WatchedSet::load(&set.book, profile, legacy, events, set.lang).await;
+    let entries = held.entries.clone();
+    let before = std::mem::replace(&mut *lock(&set.held), held).entries;
+    for gone in before
+        .iter()
+        .filter(|b| !entries.iter().any(|e| e.process_id == b.process_id))
+    {
+        control.unwatch(gone.process_id.clone());
+    }
+    for new in entries
+        .iter()
+        .filter(|e| !before.iter().any(|b| b.process_id == e.process_id))
+    {
+        control.watch(new.process_id.clone());
+    }
+    let _ = events.send(Event::Watch(WatchNews::Replaced(entries)));
+}
+
 /// What the watch runs with.
 pub(super) struct Watching {
     /// The worker's session: every check goes through it.
     pub(super) session: Arc<SessionManager>,
-    /// Where each status seen is recorded.
+    /// Where each status seen and the watched set are recorded.
     pub(super) book: IndexBook,
-    /// The file of the watched set.
-    pub(super) file: PathBuf,
+    /// The `watched.json` of earlier versions, imported once.
+    pub(super) legacy: PathBuf,
     /// Time between two checks of one process.
     pub(super) interval: Duration,
     /// Whether a change raises a desktop notification.
@@ -113,17 +191,16 @@ impl Watching {
     /// Loads the set, tells the app, and starts watching it on a task that
     /// `wrap` runs (the worker's shutdown select).
     pub(super) async fn start(self, wrap: impl FnOnce(futures_util::future::BoxFuture<'static, ()>)) -> Running {
-        let file = self.file.clone();
-        let set = match tokio::task::spawn_blocking(move || WatchedSet::load_blocking(file)).await {
-            Ok(set) => set,
-            Err(_) => WatchedSet {
-                entries: Mutex::new(Vec::new()),
-                file: self.file.clone(),
-                writing: Mutex::new(()),
-            },
-        };
-        let set = Arc::new(set);
-        let entries = lock(&set.entries).clone();
+        let profile = self.session.profile().name;
+        let held = WatchedSet::load(&self.book, profile, self.legacy.clone(), &self.events, self.lang).await;
+        let set = Arc::new(WatchedSet {
+            held: Mutex::new(held),
+            book: self.book.clone(),
+            writing: Mutex::new(()),
+            warned: AtomicBool::new(false),
+            lang: self.lang,
+        });
+        let entries = set.entries();
         let _ = self.events.send(Event::Watch(WatchNews::Loaded(entries.clone())));
         let options = WatchOptions {
             interval: self.interval,
@@ -161,7 +238,8 @@ impl Watching {
 
     /// One status seen: into the index, the set, the app (and a notification).
     async fn seen(&self, check: Check, set: &Arc<WatchedSet>, notifying: &Arc<AtomicBool>) {
-        let Some(stored) = lock(&set.entries)
+        let Some(stored) = lock(&set.held)
+            .entries
             .iter()
             .find(|e| e.process_id == check.process_id)
             .cloned()
@@ -190,11 +268,11 @@ impl Watching {
             changed_at: changed_at.map(OffsetDateTime::unix_timestamp),
         };
         if updated != stored {
-            let mut entries = lock(&set.entries);
-            if let Some(entry) = entries.iter_mut().find(|e| e.process_id == check.process_id) {
+            let mut held = lock(&set.held);
+            if let Some(entry) = held.entries.iter_mut().find(|e| e.process_id == check.process_id) {
                 *entry = updated;
             }
-            drop(entries);
+            drop(held);
             set.save(self.events.clone());
         }
         if changed && self.notify {

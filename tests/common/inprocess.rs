@@ -100,6 +100,19 @@ impl TuiRig {
         TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}).await
     }
 
+    /// [`TuiRig::start_at`] against a `sandbox` already started (its address
+    /// can go into the config first).
+    pub async fn start_on(
+        sandbox: Sandbox,
+        home: TempDir,
+        paths: Paths,
+        width: u16,
+        height: u16,
+        host: impl TerminalHost<TestBackend> + Send + 'static,
+    ) -> TuiRig {
+        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}).await
+    }
+
     /// A new TUI over the files of `home` (another run of trackline by the
     /// same user) against `sandbox`, its settings changed by `edit`.
     pub async fn start_over(

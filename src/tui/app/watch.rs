@@ -154,6 +154,19 @@ impl App {
                 self.watch.shown |= !rows.is_empty() && self.focus != Focus::Recent;
                 self.watch.rows = rows;
             }
+            WatchNews::Replaced(entries) => {
+                self.watch.rows = entries.into_iter().map(WatchRow::stored).collect();
+                self.watch.cursor.select(0, self.watch.rows.len());
+                self.watch.paused = None;
+                if self.watch.rows.is_empty() && self.focus == Focus::Watched {
+                    self.focus = if self.recent.is_empty() {
+                        Focus::Search
+                    } else {
+                        Focus::Recent
+                    };
+                }
+                self.watch.shown = !self.watch.rows.is_empty() && self.focus != Focus::Recent;
+            }
             WatchNews::Checked {
                 process_id,
                 name,

@@ -128,6 +128,30 @@ fn opening_a_changed_process_is_seeing_it_and_enter_in_the_list_opens_it() {
 }
 
 #[test]
+fn another_profile_s_set_replaces_the_list_and_a_late_check_of_the_old_one_is_dropped() {
+    let mut app = app();
+    app.update(ev(Event::Watch(WatchNews::Loaded(vec![WatchedEntry::new("777")]))));
+    app.update(checked("777", "Failed", true));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus(), Focus::Watched);
+    app.update(ev(Event::Watch(WatchNews::Replaced(vec![
+        WatchedEntry::new("5"),
+        WatchedEntry::new("6"),
+    ]))));
+    assert_eq!(watching(&app), ["5", "6"], "not merged with the other profile's");
+    assert_eq!(app.watch.unseen(), 0);
+    assert_eq!(app.watch.cursor.selected(), 0);
+    app.update(checked("777", "Queued", true));
+    assert_eq!(watching(&app), ["5", "6"]);
+    // A profile that watches nothing: the list goes, and the focus with it.
+    app.update(ev(Event::Watch(WatchNews::Replaced(Vec::new()))));
+    assert!(watching(&app).is_empty());
+    assert_ne!(app.focus(), Focus::Watched);
+    assert!(!app.shows_watched());
+}
+
+#[test]
 fn the_first_check_of_a_new_watch_that_differs_from_the_status_shown_is_a_change() {
     let mut app = loaded(process("12345", 1));
     app.update(ch('w'));
