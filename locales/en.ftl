@@ -579,6 +579,7 @@ watched-col-checked = checked
 watched-checked-ago = { " " }checked { $ago } ago{ " " }
 watched-not-checked = { " " }not checked yet{ " " }
 failed-again = { $name } failed again (try { $tries }): { $error }
+downloads-eta = ETA { $time }
 state-saved = ✓ saved
 notify-no-status = no status
 inspect-warning-scan = no text layer: a scan

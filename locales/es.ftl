@@ -594,7 +594,8 @@ watched-col-checked = visto
 watched-checked-ago = { " " }visto hace { $ago }{ " " }
 watched-not-checked = { " " }aún sin comprobar{ " " }
 failed-again = { $name } volvió a fallar (intento { $tries }): { $error }
-state-saved = ✓ bajado
+downloads-eta = quedan { $time }
+state-saved = ✓ guardado
 notify-no-status = sin estado
 inspect-warning-scan = sin capa de texto: un escaneo
 
