@@ -597,6 +597,50 @@ failed-again = { $name } volvió a fallar (intento { $tries }): { $error }
 downloads-eta = quedan { $time }
 state-saved = ✓ guardado
 notify-no-status = sin estado
+inspect-warn-not-decimal = { $what } no es un número decimal: { $text }
+inspect-warn-archive-unreadable = no se puede leer el archivo comprimido: { $error }
+inspect-warn-archive-many = el archivo comprimido tiene { $count } entradas; se listan las { $listed } primeras
+inspect-warn-archive-climbing = { $count ->
+        [one] { $count } entrada tiene un nombre que sale de su carpeta (absoluto o con ..); se muestra, nunca se extrae
+       *[other] { $count } entradas tienen nombres que salen de su carpeta (absolutos o con ..); se muestran, nunca se extraen
+    }
+inspect-warn-archive-claims = las entradas dicen ocupar { $claimed } MiB descomprimidas, más de los { $allowed } MiB permitidos: ¿una bomba de descompresión? no se descomprimen las entradas de más de { $entry } MiB
+inspect-warn-archive-ratio = { $name } ocupa { $times } veces su tamaño comprimido: ¿una bomba de descompresión? no se descomprime
+inspect-warn-no-fattura-body = el archivo no contiene ningún FatturaElettronicaBody
+inspect-warn-many-bodies = el archivo contiene { $count } facturas (bodies); esta es la primera
+inspect-warn-no-cii-transaction = el documento no tiene SupplyChainTradeTransaction: faltan las partes y los totales
+inspect-warn-no-ubl-totals = el documento no tiene LegalMonetaryTotal: faltan los totales
+inspect-warn-no-facturae-invoice = el archivo no contiene ninguna Invoice
+inspect-warn-many-invoices = el archivo contiene { $count } facturas; esta es la primera
+inspect-warn-no-facturae-totals = la factura no tiene InvoiceTotals
+inspect-warn-json-deep = el JSON está anidado demasiado para mostrarlo (más de 128 niveles)
+inspect-warn-encoding = el texto está en { $encoding }
+inspect-warn-picture-large = { $width } × { $height } píxeles son más de los { $limit } megapíxeles que decodifica una vista previa
+inspect-warn-picture-unreadable = no se puede leer la imagen: { $error }
+inspect-warn-too-large = el archivo tiene { $bytes } bytes, más de los { $limit } MiB que se leen: solo se muestra su tipo
+inspect-warn-pdf-unreadable = no se puede leer el PDF: { $error }
+inspect-warn-pdf-malformed = no se puede leer el PDF: está mal formado
+inspect-warn-pdf-loop = el árbol de páginas se refiere a sí mismo; se cuentan las páginas anteriores al bucle
+inspect-warn-pdf-encrypted = el PDF está cifrado: no se lee su texto
+inspect-warn-embedded-unreadable = no se lee el archivo incrustado { $name }: { $error }
+inspect-warn-xml-namespace-utf8 = un espacio de nombres no está en UTF-8
+inspect-warn-xml-namespaces = el XML declara demasiados espacios de nombres
+inspect-warn-xml-malformed = el XML no está bien formado en el byte { $at }: { $error }
+inspect-warn-xml-prefix = el XML usa el prefijo { $prefix } sin declararlo
+inspect-warn-xml-roots = el XML tiene más de un elemento raíz
+inspect-warn-xml-nesting = el XML anida elementos a más de { $levels } niveles: no se lee
+inspect-warn-xml-text-utf8 = el texto del XML no está en UTF-8: { $error }
+inspect-warn-xml-utf8 = el XML no está en UTF-8: { $error }
+inspect-warn-xml-char-ref = el XML tiene una referencia de carácter errónea &{ $name };
+inspect-warn-xml-entity = el XML se refiere a la entidad &{ $name };, que nada declara
+inspect-warn-xml-dtd = el XML declara un DTD (DOCTYPE), que no se procesa: las entidades y referencias externas se rechazan por seguridad
+inspect-warn-xml-no-root = el XML no tiene elemento raíz
+inspect-warn-xml-unclosed = el XML termina antes de cerrar sus elementos
+inspect-warn-xml-in-place = el XML no se pudo leer en su sitio
+inspect-warn-xml-attribute = el XML tiene un atributo mal formado: { $error }
+inspect-warn-xml-attribute-value = el XML tiene un atributo que no se puede leer: { $error }
+inspect-warn-xml-nodes = el XML tiene más de { $max } nodos: no se lee
+inspect-warn-xml-deep = no se muestran los elementos anidados a más de { $levels } niveles
 inspect-warning-scan = sin capa de texto: un escaneo
 
 ## La ayuda de la línea de órdenes y sus errores de uso (clap)

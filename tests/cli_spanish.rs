@@ -168,3 +168,53 @@ fn english_help_and_errors_are_clap_as_before() {
          Usage: trackline download [OPTIONS] <ATTACHMENT_ID|--process <ID>>\n\nFor more information, try '--help'.\n"
     );
 }
+
+/// `inspect`'s warnings: Spanish in the human summary, the English strings
+/// of before in `--json`, whatever the language.
+#[test]
+fn inspect_warnings_are_spanish_for_people_and_english_in_json() {
+    let home = tempfile::TempDir::new().unwrap();
+    let files = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files");
+    for (file, english, spanish) in [
+        (
+            "carta_latin1.txt",
+            "the text is in Latin-1",
+            "! el texto está en Latin-1",
+        ),
+        (
+            "notes_utf16.txt",
+            "the text is in UTF-16LE",
+            "! el texto está en UTF-16LE",
+        ),
+        (
+            "Scan_2024-03.pdf",
+            "no text layer: a scan",
+            "! sin capa de texto: un escaneo",
+        ),
+    ] {
+        let path = files.join(file);
+        let (code, human, _) = run(bare_cmd(home.path())
+            .args(["--lang", "es", "inspect", "--file"])
+            .arg(&path));
+        assert_eq!(code, Some(0));
+        assert!(human.contains(&format!("Avisos\n{spanish}\n")), "{human}");
+        assert!(!human.contains(english), "{human}");
+        let (_, english_human, _) = run(bare_cmd(home.path())
+            .args(["--lang", "en", "inspect", "--file"])
+            .arg(&path));
+        assert!(
+            english_human.contains(&format!("Warnings\n! {english}\n")),
+            "{english_human}"
+        );
+        let json = |lang: &str| {
+            run(bare_cmd(home.path())
+                .args(["--lang", lang, "inspect", "--json", "--file"])
+                .arg(&path))
+            .1
+        };
+        let es = json("es");
+        assert_eq!(es, json("en"));
+        let value: serde_json::Value = serde_json::from_str(&es).unwrap();
+        assert_eq!(value["warnings"], serde_json::json!([english]), "{es}");
+    }
+}

@@ -78,10 +78,7 @@ pub fn describe_in(lang: Lang, report: &Report, source: &str, width: usize) -> S
     if !report.warnings.is_empty() {
         let _ = write!(out, "\n{}\n", lang.t("inspect-warnings"));
         for warning in &report.warnings {
-            let warning = match warning.as_str() {
-                "no text layer: a scan" => lang.t("inspect-warning-scan"),
-                _ => safe_line(warning, 1000),
-            };
+            let warning = safe_line(&warning.text_in(lang), 1000);
             wrap_into(&mut out, &format!("! {warning}"), "  ", width);
         }
     }
