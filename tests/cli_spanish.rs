@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::bare_cmd;
+use common::{Rig, bare_cmd};
 
 /// Words of clap's English help and errors that must not be left in Spanish.
 const CLAP_ENGLISH: &[&str] = &[
@@ -217,4 +217,86 @@ fn inspect_warnings_are_spanish_for_people_and_english_in_json() {
         let value: serde_json::Value = serde_json::from_str(&es).unwrap();
         assert_eq!(value["warnings"], serde_json::json!([english]), "{es}");
     }
+}
+
+/// `config show`'s words around the values, and the `profiles` table, in
+/// Spanish; English as before.
+#[test]
+fn config_show_and_profiles_say_their_words_in_spanish() {
+    let home = tempfile::TempDir::new().unwrap();
+    let (_, shown, _) = run(bare_cmd(home.path())
+        .env("LANG", "es_ES.UTF-8")
+        .args(["config", "show"]));
+    for english in [
+        "(not found)",
+        "(none)",
+        "(from LANG)",
+        "(system default)",
+        "(defaults)",
+        "(the theme's)",
+        "= none",
+    ] {
+        assert!(!shown.contains(english), "{english:?} left:\n{shown}");
+    }
+    for spanish in [
+        "(no existe)",
+        "email                  = (ninguno)",
+        "es (de LANG)",
+        "(el del sistema)",
+        "(las predeterminadas)",
+        "(los del tema)",
+        "proxy                  = ninguno",
+    ] {
+        assert!(shown.contains(spanish), "{spanish:?} missing:\n{shown}");
+    }
+    let (_, english, _) = run(bare_cmd(home.path())
+        .env("LANG", "en_GB.UTF-8")
+        .args(["config", "show"]));
+    for words in [
+        "(not found)",
+        "email                  = (none)",
+        "en (from LANG)",
+        "(system default)",
+        "(defaults)",
+        "(the theme's)",
+        "proxy                  = none",
+    ] {
+        assert!(english.contains(words), "{words:?} missing:\n{english}");
+    }
+
+    let (_, table, _) = run(bare_cmd(home.path()).env("TRACKLINE_LANG", "es").arg("profiles"));
+    assert!(
+        table.starts_with("  PERFIL           ESTADO       EMAIL                            SERVIDOR\n"),
+        "{table}"
+    );
+    assert!(table.contains("* default          sin sesión   —"), "{table}");
+    let (_, table, _) = run(bare_cmd(home.path()).arg("profiles"));
+    assert_eq!(
+        table,
+        "  PROFILE          STATE        EMAIL                            SERVER\n* default          logged out   —                                —\n"
+    );
+}
+
+/// `search`'s kind column and `profiles` after a login, in Spanish; `--json` keeps `"kind": "process"`.
+#[test]
+fn search_kinds_and_a_logged_in_profile_in_spanish() {
+    let rig = Rig::new();
+    rig.login();
+    rig.cmd().args(["process", "--id", "12345"]).assert().success();
+    let (code, table, stderr) = run(rig.cmd().env("TRACKLINE_LANG", "es").args(["search", "odoo"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("Odoo Billing Process"))
+        .unwrap_or_default();
+    assert!(row.starts_with("proceso "), "{table}");
+    let (_, json, _) = run(rig.cmd().env("TRACKLINE_LANG", "es").args(["search", "odoo", "--json"]));
+    assert!(json.contains("\"kind\":\"process\""), "{json}");
+    let (_, english, _) = run(rig.cmd().args(["search", "odoo"]));
+    assert!(
+        english.lines().any(|l| l.starts_with("process ") && l.contains("Odoo")),
+        "{english}"
+    );
+    let (_, profiles, _) = run(rig.cmd().env("TRACKLINE_LANG", "es").arg("profiles"));
+    assert!(profiles.contains(" con sesión "), "{profiles}");
 }

@@ -17,6 +17,7 @@ mod output;
 mod progress;
 mod search;
 mod session;
+mod show_words;
 mod stdout;
 mod watch;
 
