@@ -638,6 +638,9 @@ inspect-warn-xml-attribute = the XML has a malformed attribute: { $error }
 inspect-warn-xml-attribute-value = the XML has an attribute it cannot read: { $error }
 inspect-warn-xml-nodes = the XML has more than { $max } nodes: not read
 inspect-warn-xml-deep = elements nested deeper than { $levels } levels are not shown
+inspect-archive-col-name = name
+inspect-archive-col-bytes = bytes
+inspect-archive-col-modified = modified
 inspect-warning-scan = no text layer: a scan
 
 ## The command line's help and usage errors (clap), as clap says them in English

@@ -656,6 +656,9 @@ inspect-warn-xml-attribute = el XML tiene un atributo mal formado: { $error }
 inspect-warn-xml-attribute-value = el XML tiene un atributo que no se puede leer: { $error }
 inspect-warn-xml-nodes = el XML tiene más de { $max } nodos: no se lee
 inspect-warn-xml-deep = no se muestran los elementos anidados a más de { $levels } niveles
+inspect-archive-col-name = nombre
+inspect-archive-col-bytes = bytes
+inspect-archive-col-modified = modificado
 inspect-warning-scan = sin capa de texto: un escaneo
 
 ## La ayuda de la línea de órdenes y sus errores de uso (clap)

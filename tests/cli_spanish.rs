@@ -300,3 +300,23 @@ fn search_kinds_and_a_logged_in_profile_in_spanish() {
     let (_, profiles, _) = run(rig.cmd().env("TRACKLINE_LANG", "es").arg("profiles"));
     assert!(profiles.contains(" con sesión "), "{profiles}");
 }
+
+#[test]
+fn an_archives_entries_have_a_spanish_header() {
+    let home = tempfile::TempDir::new().unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files/Q1_Receipts.zip");
+    let (_, spanish, _) = run(bare_cmd(home.path())
+        .args(["--lang", "es", "inspect", "--file"])
+        .arg(&path));
+    assert!(
+        spanish.contains("\nnombre                bytes  modificado\n"),
+        "{spanish}"
+    );
+    let (_, english, _) = run(bare_cmd(home.path())
+        .args(["--lang", "en", "inspect", "--file"])
+        .arg(&path));
+    assert!(
+        english.contains("\nname                  bytes  modified\n"),
+        "{english}"
+    );
+}

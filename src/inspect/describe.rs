@@ -83,7 +83,20 @@ pub fn describe_in(lang: Lang, report: &Report, source: &str, width: usize) -> S
         }
     }
     if report.invoice.is_none() {
-        render_body(&mut out, &report.body, width);
+        match (&report.body, report.archive.is_some()) {
+            // An archive's entries under a header in `lang`.
+            (Body::Table(rows), true) if !rows.is_empty() => {
+                let header = [
+                    "inspect-archive-col-name",
+                    "inspect-archive-col-bytes",
+                    "inspect-archive-col-modified",
+                ];
+                let mut rows = rows.clone();
+                rows[0] = header.iter().map(|key| lang.t(key)).collect();
+                render_body(&mut out, &Body::Table(rows), width);
+            }
+            (body, _) => render_body(&mut out, body, width),
+        }
     }
     out
 }
