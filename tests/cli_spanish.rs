@@ -68,7 +68,7 @@ fn the_locale_makes_a_subcommands_help_spanish_and_help_command_too() {
     assert_eq!(code, Some(0));
     assert_eq!(english_left(&stdout), Vec::<&str>::new(), "{stdout}");
     assert!(
-        stdout.contains("Uso: trackline download [OPCIONES] <ATTACHMENT_ID|--process <ID>>"),
+        stdout.contains("Uso: trackline download [OPCIONES] <ID_ADJUNTO|--process <ID>>"),
         "{stdout}"
     );
     assert!(stdout.contains("Argumentos:"), "{stdout}");

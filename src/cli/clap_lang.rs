@@ -65,7 +65,29 @@ fn name_placeholders(command: Command, lang: Lang) -> Command {
     } else {
         command
     };
-    command.mut_subcommands(|sub| name_placeholders(sub, lang))
+    command
+        .mut_args(|arg| value_names(arg, lang))
+        .mut_subcommands(|sub| name_placeholders(sub, lang))
+}
+
+/// An argument's value names (`<FILE>`) in `lang`: `cli-value-file`.
+fn value_names(arg: Arg, lang: Lang) -> Arg {
+    let Some(names) = arg.get_value_names().filter(|_| arg.get_action().takes_values()) else {
+        return arg;
+    };
+    let names: Vec<String> = names
+        .iter()
+        .map(|name| {
+            lang.try_t(&value_key(name.as_str()))
+                .unwrap_or_else(|| name.to_string())
+        })
+        .collect();
+    arg.value_names(names)
+}
+
+/// The catalogue key of a value name: `ATTACHMENT_ID` → `cli-value-attachment-id`.
+pub(crate) fn value_key(name: &str) -> String {
+    format!("cli-value-{}", slug(&name.to_ascii_lowercase()))
 }
 
 /// The catalogue key of the command at `path` (`""` for trackline itself,
@@ -239,6 +261,14 @@ mod tests {
                 } else {
                     arg_key(path, arg)
                 });
+                if arg.get_action().takes_values() {
+                    keys.extend(
+                        arg.get_value_names()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|name| value_key(name.as_str())),
+                    );
+                }
             }
             for lang in Lang::ALL {
                 missing.extend(
