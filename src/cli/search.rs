@@ -306,7 +306,7 @@ mod tests {
         let spanish = render_hits(Lang::Es, &hits, now);
         assert!(spanish.lines().next().unwrap().starts_with("TIPO"), "{spanish}");
         assert!(
-            spanish.lines().nth(1).unwrap().starts_with("process   12345"),
+            spanish.lines().nth(1).unwrap().starts_with("proceso    12345"),
             "{spanish}"
         );
         assert!(spanish.lines().nth(2).unwrap().ends_with("hace 2 horas"), "{spanish}");
