@@ -394,6 +394,21 @@ config-init-exists = { $path } already exists; not overwriting it (edit it, or m
 config-init-done = trackline: wrote a commented template; `trackline config show` prints the settings in effect
 config-show-read = read
 config-show-defaults = not present: defaults
+config-value-none = (none)
+config-value-not-found = { $path } (not found)
+config-value-system-opener = (system default)
+config-value-default-keys = (defaults)
+config-value-theme-colors = (the theme's)
+config-value-lang = { $lang } ({ $from })
+profiles-col-profile = PROFILE
+profiles-col-state = STATE
+profiles-col-email = EMAIL
+profiles-col-server = SERVER
+profiles-expired = expired
+profiles-logged-in = logged in
+profiles-logged-out = logged out
+search-kind-process = process
+search-kind-document = document
 source-default = default
 source-remembered = last login
 source-file = config file
@@ -591,6 +606,301 @@ watched-col-checked = checked
 watched-checked-ago = { " " }checked { $ago } ago{ " " }
 watched-not-checked = { " " }not checked yet{ " " }
 failed-again = { $name } failed again (try { $tries }): { $error }
+downloads-eta = ETA { $time }
 state-saved = ✓ saved
 notify-no-status = no status
+inspect-warn-not-decimal = { $what } is not a decimal number: { $text }
+inspect-warn-archive-unreadable = the archive cannot be read: { $error }
+inspect-warn-archive-many = the archive has { $count } entries; the first { $listed } are listed
+inspect-warn-archive-climbing = { $count } entries have names that leave their folder (absolute or with ..); they are shown, never extracted
+inspect-warn-archive-claims = the entries claim { $claimed } MiB unpacked, more than the { $allowed } MiB allowed: an archive bomb? entries larger than { $entry } MiB are not unpacked
+inspect-warn-archive-ratio = { $name } unpacks { $times } times its packed size: an archive bomb? it is not unpacked
+inspect-warn-no-fattura-body = the file holds no FatturaElettronicaBody
+inspect-warn-many-bodies = the file holds { $count } invoices (bodies); this is the first
+inspect-warn-no-cii-transaction = the document has no SupplyChainTradeTransaction: parties and totals are missing
+inspect-warn-no-ubl-totals = the document has no LegalMonetaryTotal: totals are missing
+inspect-warn-no-facturae-invoice = the file holds no Invoice
+inspect-warn-many-invoices = the file holds { $count } invoices; this is the first
+inspect-warn-no-facturae-totals = the invoice has no InvoiceTotals
+inspect-warn-json-deep = the JSON is nested too deeply to show (over 128 levels)
+inspect-warn-encoding = the text is in { $encoding }
+inspect-warn-picture-large = { $width } × { $height } pixels is more than the { $limit } megapixels a preview decodes
+inspect-warn-picture-unreadable = the picture cannot be read: { $error }
+inspect-warn-too-large = the file has { $bytes } bytes, more than the { $limit } MiB that are read: only its type is shown
+inspect-warn-pdf-unreadable = the PDF cannot be read: { $error }
+inspect-warn-pdf-malformed = the PDF cannot be read: it is malformed
+inspect-warn-pdf-loop = the page tree refers back to itself; the pages before the loop are counted
+inspect-warn-pdf-encrypted = the PDF is encrypted: its text is not read
+inspect-warn-embedded-unreadable = the embedded file { $name } is not read: { $error }
+inspect-warn-xml-namespace-utf8 = a namespace is not UTF-8
+inspect-warn-xml-namespaces = the XML declares too many namespaces
+inspect-warn-xml-malformed = the XML is not well-formed at byte { $at }: { $error }
+inspect-warn-xml-prefix = the XML uses the prefix { $prefix } without declaring it
+inspect-warn-xml-roots = the XML has more than one root element
+inspect-warn-xml-nesting = the XML nests elements deeper than { $levels } levels: not read
+inspect-warn-xml-text-utf8 = the XML text is not UTF-8: { $error }
+inspect-warn-xml-utf8 = the XML is not UTF-8: { $error }
+inspect-warn-xml-char-ref = the XML has a bad character reference &{ $name };
+inspect-warn-xml-entity = the XML refers to the entity &{ $name };, which nothing declares
+inspect-warn-xml-dtd = the XML declares a DTD (DOCTYPE), which is not processed: entities and external references are refused for safety
+inspect-warn-xml-no-root = the XML has no root element
+inspect-warn-xml-unclosed = the XML ends before its elements are closed
+inspect-warn-xml-in-place = the XML could not be read in place
+inspect-warn-xml-attribute = the XML has a malformed attribute: { $error }
+inspect-warn-xml-attribute-value = the XML has an attribute it cannot read: { $error }
+inspect-warn-xml-nodes = the XML has more than { $max } nodes: not read
+inspect-warn-xml-deep = elements nested deeper than { $levels } levels are not shown
+inspect-archive-col-name = name
+inspect-archive-col-bytes = bytes
+inspect-archive-col-modified = modified
 inspect-warning-scan = no text layer: a scan
+
+## The command line's help and usage errors (clap), as clap says them in English
+cli-word-command = COMMAND
+cli-word-options = OPTIONS
+cli-value-addr = ADDR
+cli-value-attachment-id = ATTACHMENT_ID
+cli-value-dir = DIR
+cli-value-email = EMAIL
+cli-value-file = FILE
+cli-value-id = ID
+cli-value-ids = IDS
+cli-value-lang = LANG
+cli-value-level = LEVEL
+cli-value-ms = MS
+cli-value-n = N
+cli-value-name = NAME
+cli-value-origin = ORIGIN
+cli-value-path = PATH
+cli-value-per-sec = PER_SEC
+cli-value-process-id = PROCESS_ID
+cli-value-query = QUERY
+cli-value-rate = RATE
+cli-value-secs = SECS
+cli-value-status = STATUS
+cli-value-type = TYPE
+cli-value-url = URL
+cli-value-shell = SHELL
+cli-heading-usage = Usage:
+cli-heading-commands = Commands
+cli-heading-arguments = Arguments
+cli-heading-options = Options
+cli-heading-global-options = Global options
+cli-spec-env = [env: { $name }]
+cli-spec-default = [default: { $value }]
+cli-spec-values = [possible values: { $values }]
+cli-usage-error = error:
+cli-usage-tip = tip:
+cli-usage-similar = { $what ->
+        [subcommand] { $count ->
+            [one] a similar subcommand exists: { $names }
+           *[other] some similar subcommands exist: { $names }
+        }
+        [argument] { $count ->
+            [one] a similar argument exists: { $names }
+           *[other] some similar arguments exist: { $names }
+        }
+       *[other] { $count ->
+            [one] a similar value exists: { $names }
+           *[other] some similar values exist: { $names }
+        }
+    }
+cli-usage-more = For more information, try '{ $help }'.
+cli-usage-twice = the argument { $arg } cannot be used multiple times
+cli-usage-conflict = the argument { $arg } cannot be used with
+cli-usage-others = one or more of the other specified arguments
+cli-usage-no-equals = equal sign is needed when assigning values to { $arg }
+cli-usage-value-required = a value is required for { $arg } but none was supplied
+cli-usage-invalid-value = invalid value { $value } for { $arg }
+cli-usage-possible-values = possible values
+cli-usage-unknown-command = unrecognized subcommand { $command }
+cli-usage-missing = the following required arguments were not provided:
+cli-usage-needs-command = { $command } requires a subcommand but one was not provided
+cli-usage-commands = subcommands
+cli-usage-too-many = unexpected value { $value } for { $arg } found; no more were expected
+cli-usage-how-many = { $wanted } values required by { $arg }; { $given ->
+        [one] only { $given } was provided
+       *[other] only { $given } were provided
+    }
+cli-usage-bad-lang = "{ $value }" is not a language trackline speaks; use en (English) or es (español)
+cli-usage-out-of-range = { $value } is not in { $range }
+cli-usage-not-a-number = not a whole number
+cli-usage-unexpected = unexpected argument { $arg } found
+cli-usage-utf8 = invalid UTF-8 was detected in one or more arguments
+cli-usage-other = unknown cause
+cli-usage-tip-value = to pass { $value } as a value, use { $usage }
+cli-usage-tip-dash = subcommand { $command } exists; to use it, remove the '--' before it
+cli-usage-tip-exists = { $flag } exists
+cli-about = Keyboard-driven terminal browser for the Trackline API of the Code Contract platform
+cli-examples =
+    Examples:
+      trackline demo
+      trackline login --email ana@example.com
+      trackline process --id 12345 --json
+      trackline download 98765 -o ~/Invoices
+cli-global-base-url = The API's base URL, `/api` included
+cli-global-profile = The profile: a base URL, an email and its session
+cli-global-download-dir = Where downloads go (default: the Downloads folder + /Trackline)
+cli-global-config = The config file (default: config.toml in the OS config dir)
+cli-global-allow-insecure-http = Allow plain http:// to hosts other than loopback
+cli-global-ca-cert = A PEM file of certificate authorities to trust besides the system's (SSL_CERT_FILE is added too)
+cli-global-proxy = The proxy for every request, e.g. http://user:password@proxy:3128 ("" for none); beats HTTPS_PROXY, HTTP_PROXY and ALL_PROXY
+cli-global-log-level = Log level for the log file (error, warn, info, debug, trace, or a RUST_LOG filter)
+cli-global-no-color = No colours in the TUI (as when NO_COLOR is set): selection and state show as bold, reverse and symbols
+cli-global-lang = The language of the words shown: en or es (beats TRACKLINE_LANG, config `lang` and the locale)
+cli-help = Print help
+cli-version = Print version
+cli-about-demo = Open the TUI against a built-in sandbox server with sample data
+cli-examples-demo =
+    Example:
+      trackline demo    (then press Enter to log in as the demo user)
+cli-about-login = Log in and store the session for this profile
+cli-examples-login =
+    Examples:
+      trackline login --email ana@example.com
+      echo "$PASSWORD" | trackline login --email ana@example.com --password-stdin
+cli-arg-login-email = The email (default: the one remembered for this profile, or TRACKLINE_EMAIL)
+cli-arg-login-password-stdin = Read the password from standard input (first line) instead of prompting
+cli-about-logout = Delete the stored session
+cli-examples-logout =
+    Example:
+      trackline logout --all
+cli-arg-logout-all = Log out of every profile
+cli-about-status = Who is logged in, where, through which proxy, when the session expires, and where the log is
+cli-examples-status =
+    Examples:
+      trackline status
+      trackline --profile prod status
+cli-about-profiles = The profiles and their login state
+cli-examples-profiles =
+    Example:
+      trackline profiles
+cli-about-process = Look a process up by id or name and print it
+cli-examples-process =
+    Examples:
+      trackline process --id 12345
+      trackline process --name "Odoo Billing Process" --json
+cli-arg-process-id = The process id
+cli-arg-process-name = The process name
+cli-arg-process-json = Print JSON with every field the server sent
+cli-about-download = Download attachments by id, or every document of a process
+cli-examples-download =
+    Examples:
+      trackline download 98765
+      trackline download 98765 --output invoice.pdf
+      trackline download --process 12345 --all -o ~/Invoices
+cli-arg-download-attachment-ids = The attachments (a document's doc_id)
+cli-arg-download-process = Download the documents of this process instead
+cli-arg-download-all = With --process: every document
+cli-arg-download-doc-type = With --process: only documents of this type
+cli-arg-download-output-dir = The folder to save into (default: the download dir)
+cli-arg-download-output = Save one attachment as exactly this file (never overwritten)
+cli-arg-download-open = Open each file once it is saved
+cli-arg-download-json = One JSON object per line per file: attachment_id, path, bytes, sha256 (and "skipped": true for a copy saved before)
+cli-arg-download-force = Save a new copy even when one saved before is still there unchanged
+cli-about-export = Download every document of every listed process
+cli-examples-export =
+    Example:
+      trackline export --ids-from ids.txt -o ~/Export --jobs 8
+cli-arg-export-ids-from = A file of process ids, one per line, or a CSV with a process_id column
+cli-arg-export-output-dir = The folder to export into (default: the download dir)
+cli-arg-export-jobs = Downloads at once
+cli-about-inspect = Summarise a document: an e-invoice's totals and checks, a PDF, a picture, an archive, text
+cli-examples-inspect =
+    Examples:
+      trackline inspect 98766
+      trackline inspect 98766 --json
+      trackline inspect --file invoice.xml
+cli-arg-inspect-attachment-id = The attachment (a document's doc_id); its saved copy when there is one, else fetched into the cache
+cli-arg-inspect-file = A file on disk instead
+cli-arg-inspect-json = Print one JSON object: kind, media_type, bytes, sha256, warnings, invoice, pdf, image, archive
+cli-about-watch = Watch processes: their status now, then every change
+cli-examples-watch =
+    Examples:
+      trackline watch 12345 12347
+      trackline watch 12347 --until Completed --interval 10
+      trackline watch --ids-from ids.txt --interval 300 --json >> statuses.jsonl
+cli-arg-watch-process-ids = The processes to watch
+cli-arg-watch-ids-from = Also watch every process of this file: one id a line, or a CSV with a process_id column
+cli-arg-watch-interval = Seconds between two checks of each process (at least 1)
+cli-arg-watch-json = One JSON object per line: process_id, process_name, status, previous, at
+cli-arg-watch-until = Exit 0 once every watched process has this status (case does not matter)
+cli-arg-watch-count = Exit 0 after N rounds (every process checked N times)
+cli-about-search = Search the processes and documents seen before (works offline)
+cli-examples-search =
+    Examples:
+      trackline search "odo biling"
+      trackline search invoice_001 --json --limit 5
+cli-arg-search-query = Words of a process id, name or additional data, or of a document name; typos are tolerated
+cli-arg-search-json = One JSON object per line, best first: kind, process_id, process_name, doc_id, doc_name, status, score, last_seen
+cli-arg-search-limit = The most results shown
+cli-about-index = Look processes up to fill the local index (nothing is downloaded), or forget it
+cli-examples-index =
+    Examples:
+      trackline index --ids-from ids.txt --jobs 8
+      trackline index --clear
+cli-arg-index-ids-from = Look up every process of this file (as `export` reads it: one id a line, or a CSV with a process_id column)
+cli-arg-index-jobs = Lookups at once
+cli-arg-index-clear = Forget this profile's index: every process, document, status change and saved file it remembers
+cli-about-history = The status changes seen for a process, oldest first
+cli-examples-history =
+    Examples:
+      trackline history 12345
+      trackline history 12345 --json
+cli-arg-history-process-id = The process id
+cli-arg-history-json = One JSON object per line, oldest first: at, status
+cli-about-sandbox = Run the sandbox server with sample data
+cli-examples-sandbox =
+    Example:
+      trackline sandbox --listen 127.0.0.1:8080
+      trackline --base-url http://127.0.0.1:8080/api login --email demo@trackline.local
+cli-arg-sandbox-listen = Address to listen on (port 0 picks a free port)
+cli-arg-sandbox-token-ttl = Lifetime of issued tokens, in seconds
+cli-arg-sandbox-latency-ms = Delay every answer by this many milliseconds
+cli-arg-sandbox-fail-rate = Answer this share of requests (0.0 to 1.0) with 503
+cli-arg-sandbox-rate-limit = Allow this many requests per second; answer the rest with 429 and Retry-After
+cli-arg-sandbox-drop-after-bytes = Cut the first download longer than N bytes after N bytes (once)
+cli-arg-sandbox-no-range = Ignore Range requests: always send the whole file
+cli-arg-sandbox-seed = Seed of the random failures of --fail-rate
+cli-arg-sandbox-stall-after-bytes = Stall the first download longer than N bytes after N bytes, connection left open (once)
+cli-arg-sandbox-trickle-ms = Send downloads slowly: 1 KiB every MS milliseconds
+cli-arg-sandbox-redirect-to = Answer metadata and attachment requests with a 302 to this origin (e.g. http://127.0.0.1:9)
+cli-arg-sandbox-tls = Serve HTTPS with a certificate authority made at start; prints `CA certificate: PATH`
+cli-arg-sandbox-tls-name = With --tls: a name the certificate is for, instead of localhost, 127.0.0.1 and ::1 (repeatable)
+cli-arg-sandbox-tls-expired = With --tls: serve a certificate that expired yesterday
+cli-arg-sandbox-advance = Move these processes through Pending, In Progress and Completed over time (comma-separated ids)
+cli-arg-sandbox-advance-every = Seconds between two steps of --advance
+cli-arg-sandbox-extra-processes = Also serve N small processes, ids 900000 on (for watching many processes)
+cli-about-config = Show or create the config file
+cli-examples-config =
+    Examples:
+      trackline config path
+      trackline config init && $EDITOR "$(trackline config path)"
+      trackline --profile prod config show
+cli-about-config-path = Print where the config file is (works even when the file has a mistake)
+cli-examples-config-path =
+    Example:
+      trackline config path
+cli-about-config-show = Print the effective settings and where each came from (default, config file, environment, command line)
+cli-examples-config-show =
+    Examples:
+      trackline config show
+      TRACKLINE_PROFILE=prod trackline --download-dir /tmp/x config show
+cli-about-config-init = Write a commented config template (never over an existing file)
+cli-examples-config-init =
+    Examples:
+      trackline config init
+      trackline --config ./trackline.toml config init
+cli-about-help = Print this message or the help of the given subcommand(s)
+cli-about-completions = Print a shell completion script
+cli-examples-completions =
+    Examples:
+      trackline completions bash > ~/.local/share/bash-completion/completions/trackline
+      trackline completions zsh > ~/.zfunc/_trackline
+      trackline completions fish > ~/.config/fish/completions/trackline.fish
+      trackline completions powershell >> $PROFILE
+cli-arg-completions-shell = The shell
+cli-about-man = Print the man page (roff)
+cli-examples-man =
+    Example:
+      trackline man | man -l -

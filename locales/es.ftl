@@ -332,7 +332,7 @@ transfer-broke-after = la conexión se cortó tras { $received } bytes ({ $reaso
 progress-files = archivos
 progress-total = total
 progress-eta = quedan
-download-output-one = --output ARCHIVO admite un solo ATTACHMENT_ID
+download-output-one = --output ARCHIVO admite un solo ID_ADJUNTO
 download-nothing = trackline: nada que descargar
 download-already-saved = trackline: el adjunto { $id } ya está guardado, sin cambios, en { $path }; --force guarda una copia nueva
 download-all-failed = trackline: fallaron las { $total } descargas
@@ -409,6 +409,21 @@ config-init-exists = { $path } ya existe; no se sobrescribe (edítelo, o muéval
 config-init-done = trackline: se escribió una plantilla comentada; `trackline config show` muestra los ajustes en vigor
 config-show-read = leído
 config-show-defaults = no existe: valores por defecto
+config-value-none = (ninguno)
+config-value-not-found = { $path } (no existe)
+config-value-system-opener = (el del sistema)
+config-value-default-keys = (las predeterminadas)
+config-value-theme-colors = (los del tema)
+config-value-lang = { $lang } ({ $from })
+profiles-col-profile = PERFIL
+profiles-col-state = ESTADO
+profiles-col-email = EMAIL
+profiles-col-server = SERVIDOR
+profiles-expired = caducada
+profiles-logged-in = con sesión
+profiles-logged-out = sin sesión
+search-kind-process = proceso
+search-kind-document = documento
 source-default = por defecto
 source-remembered = último inicio de sesión
 source-file = archivo de configuración
@@ -423,7 +438,7 @@ keys-conflict = [keys]: { $key } está asignada a la vez a { $first } y a { $sec
 keys-no-keys = [keys] { $action }: indique al menos una tecla
 
 ## inspect
-inspect-no-source = indique un ATTACHMENT_ID o --file RUTA
+inspect-no-source = indique un ID_ADJUNTO o --file RUTA
 inspect-file = Archivo
 inspect-kind = Tipo
 inspect-kind-value = { $kind } · { $media_type } · { $bytes } bytes
@@ -606,6 +621,304 @@ watched-col-checked = visto
 watched-checked-ago = { " " }visto hace { $ago }{ " " }
 watched-not-checked = { " " }aún sin comprobar{ " " }
 failed-again = { $name } volvió a fallar (intento { $tries }): { $error }
-state-saved = ✓ bajado
+downloads-eta = quedan { $time }
+state-saved = ✓ guardado
 notify-no-status = sin estado
+inspect-warn-not-decimal = { $what } no es un número decimal: { $text }
+inspect-warn-archive-unreadable = no se puede leer el archivo comprimido: { $error }
+inspect-warn-archive-many = el archivo comprimido tiene { $count } entradas; se listan las { $listed } primeras
+inspect-warn-archive-climbing = { $count ->
+        [one] { $count } entrada tiene un nombre que sale de su carpeta (absoluto o con ..); se muestra, nunca se extrae
+       *[other] { $count } entradas tienen nombres que salen de su carpeta (absolutos o con ..); se muestran, nunca se extraen
+    }
+inspect-warn-archive-claims = las entradas dicen ocupar { $claimed } MiB descomprimidas, más de los { $allowed } MiB permitidos: ¿una bomba de descompresión? no se descomprimen las entradas de más de { $entry } MiB
+inspect-warn-archive-ratio = { $name } ocupa { $times } veces su tamaño comprimido: ¿una bomba de descompresión? no se descomprime
+inspect-warn-no-fattura-body = el archivo no contiene ningún FatturaElettronicaBody
+inspect-warn-many-bodies = el archivo contiene { $count } facturas (bodies); esta es la primera
+inspect-warn-no-cii-transaction = el documento no tiene SupplyChainTradeTransaction: faltan las partes y los totales
+inspect-warn-no-ubl-totals = el documento no tiene LegalMonetaryTotal: faltan los totales
+inspect-warn-no-facturae-invoice = el archivo no contiene ninguna Invoice
+inspect-warn-many-invoices = el archivo contiene { $count } facturas; esta es la primera
+inspect-warn-no-facturae-totals = la factura no tiene InvoiceTotals
+inspect-warn-json-deep = el JSON está anidado demasiado para mostrarlo (más de 128 niveles)
+inspect-warn-encoding = el texto está en { $encoding }
+inspect-warn-picture-large = { $width } × { $height } píxeles son más de los { $limit } megapíxeles que decodifica una vista previa
+inspect-warn-picture-unreadable = no se puede leer la imagen: { $error }
+inspect-warn-too-large = el archivo tiene { $bytes } bytes, más de los { $limit } MiB que se leen: solo se muestra su tipo
+inspect-warn-pdf-unreadable = no se puede leer el PDF: { $error }
+inspect-warn-pdf-malformed = no se puede leer el PDF: está mal formado
+inspect-warn-pdf-loop = el árbol de páginas se refiere a sí mismo; se cuentan las páginas anteriores al bucle
+inspect-warn-pdf-encrypted = el PDF está cifrado: no se lee su texto
+inspect-warn-embedded-unreadable = no se lee el archivo incrustado { $name }: { $error }
+inspect-warn-xml-namespace-utf8 = un espacio de nombres no está en UTF-8
+inspect-warn-xml-namespaces = el XML declara demasiados espacios de nombres
+inspect-warn-xml-malformed = el XML no está bien formado en el byte { $at }: { $error }
+inspect-warn-xml-prefix = el XML usa el prefijo { $prefix } sin declararlo
+inspect-warn-xml-roots = el XML tiene más de un elemento raíz
+inspect-warn-xml-nesting = el XML anida elementos a más de { $levels } niveles: no se lee
+inspect-warn-xml-text-utf8 = el texto del XML no está en UTF-8: { $error }
+inspect-warn-xml-utf8 = el XML no está en UTF-8: { $error }
+inspect-warn-xml-char-ref = el XML tiene una referencia de carácter errónea &{ $name };
+inspect-warn-xml-entity = el XML se refiere a la entidad &{ $name };, que nada declara
+inspect-warn-xml-dtd = el XML declara un DTD (DOCTYPE), que no se procesa: las entidades y referencias externas se rechazan por seguridad
+inspect-warn-xml-no-root = el XML no tiene elemento raíz
+inspect-warn-xml-unclosed = el XML termina antes de cerrar sus elementos
+inspect-warn-xml-in-place = el XML no se pudo leer en su sitio
+inspect-warn-xml-attribute = el XML tiene un atributo mal formado: { $error }
+inspect-warn-xml-attribute-value = el XML tiene un atributo que no se puede leer: { $error }
+inspect-warn-xml-nodes = el XML tiene más de { $max } nodos: no se lee
+inspect-warn-xml-deep = no se muestran los elementos anidados a más de { $levels } niveles
+inspect-archive-col-name = nombre
+inspect-archive-col-bytes = bytes
+inspect-archive-col-modified = modificado
 inspect-warning-scan = sin capa de texto: un escaneo
+
+## La ayuda de la línea de órdenes y sus errores de uso (clap)
+cli-word-command = COMANDO
+cli-word-options = OPCIONES
+cli-value-addr = DIRECCIÓN
+cli-value-attachment-id = ID_ADJUNTO
+cli-value-dir = CARPETA
+cli-value-email = EMAIL
+cli-value-file = ARCHIVO
+cli-value-id = ID
+cli-value-ids = IDS
+cli-value-lang = IDIOMA
+cli-value-level = NIVEL
+cli-value-ms = MS
+cli-value-n = N
+cli-value-name = NOMBRE
+cli-value-origin = ORIGEN
+cli-value-path = RUTA
+cli-value-per-sec = POR_SEG
+cli-value-process-id = ID_PROCESO
+cli-value-query = CONSULTA
+cli-value-rate = FRACCIÓN
+cli-value-secs = SEG
+cli-value-status = ESTADO
+cli-value-type = TIPO
+cli-value-url = URL
+cli-value-shell = SHELL
+cli-heading-usage = Uso:
+cli-heading-commands = Comandos
+cli-heading-arguments = Argumentos
+cli-heading-options = Opciones
+cli-heading-global-options = Opciones globales
+cli-spec-env = [entorno: { $name }]
+cli-spec-default = [por defecto: { $value }]
+cli-spec-values = [valores posibles: { $values }]
+cli-usage-error = error:
+cli-usage-tip = consejo:
+cli-usage-similar = { $what ->
+        [subcommand] { $count ->
+            [one] existe un comando parecido: { $names }
+           *[other] existen comandos parecidos: { $names }
+        }
+        [argument] { $count ->
+            [one] existe un argumento parecido: { $names }
+           *[other] existen argumentos parecidos: { $names }
+        }
+       *[other] { $count ->
+            [one] existe un valor parecido: { $names }
+           *[other] existen valores parecidos: { $names }
+        }
+    }
+cli-usage-more = Para más información, pruebe '{ $help }'.
+cli-usage-twice = el argumento { $arg } no se puede usar más de una vez
+cli-usage-conflict = el argumento { $arg } no se puede usar con
+cli-usage-others = uno o más de los otros argumentos dados
+cli-usage-no-equals = hace falta un signo igual para dar valores a { $arg }
+cli-usage-value-required = { $arg } necesita un valor y no se dio ninguno
+cli-usage-invalid-value = valor no válido { $value } para { $arg }
+cli-usage-possible-values = valores posibles
+cli-usage-unknown-command = comando desconocido { $command }
+cli-usage-missing = faltan estos argumentos obligatorios:
+cli-usage-needs-command = { $command } necesita un subcomando y no se dio ninguno
+cli-usage-commands = subcomandos
+cli-usage-too-many = valor inesperado { $value } para { $arg }; no se esperaban más
+cli-usage-how-many = { $arg } necesita { $wanted } valores; { $given ->
+        [one] solo se dio { $given }
+       *[other] solo se dieron { $given }
+    }
+cli-usage-bad-lang = "{ $value }" no es un idioma que trackline hable; use en (English) o es (español)
+cli-usage-out-of-range = { $value } no está en { $range }
+cli-usage-not-a-number = no es un número entero
+cli-usage-unexpected = argumento inesperado { $arg }
+cli-usage-utf8 = se encontró UTF-8 no válido en uno o más argumentos
+cli-usage-other = causa desconocida
+cli-usage-tip-value = para pasar { $value } como valor, use { $usage }
+cli-usage-tip-dash = el comando { $command } existe; para usarlo, quite el '--' de delante
+cli-usage-tip-exists = { $flag } existe
+cli-about = Navegador de terminal, manejado con el teclado, para la API Trackline de la plataforma Code Contract
+cli-examples =
+    Ejemplos:
+      trackline demo
+      trackline login --email ana@example.com
+      trackline process --id 12345 --json
+      trackline download 98765 -o ~/Facturas
+cli-global-base-url = La URL base de la API, con `/api`
+cli-global-profile = El perfil: una URL base, un email y su sesión
+cli-global-download-dir = Dónde se guardan las descargas (por defecto: la carpeta Descargas + /Trackline)
+cli-global-config = El archivo de configuración (por defecto: config.toml en la carpeta de configuración del sistema)
+cli-global-allow-insecure-http = Permite http:// sin cifrar hacia hosts que no son loopback
+cli-global-ca-cert = Un archivo PEM de autoridades de certificación en las que confiar además de las del sistema (SSL_CERT_FILE también se añade)
+cli-global-proxy = El proxy de todas las peticiones, p. ej. http://usuario:contraseña@proxy:3128 ("" para ninguno); gana a HTTPS_PROXY, HTTP_PROXY y ALL_PROXY
+cli-global-log-level = Nivel del archivo de registro (error, warn, info, debug, trace, o un filtro de RUST_LOG)
+cli-global-no-color = Sin colores en la TUI (como con NO_COLOR): la selección y el estado se ven en negrita, en vídeo inverso y con símbolos
+cli-global-lang = El idioma de los textos: en o es (gana a TRACKLINE_LANG, a `lang` de la configuración y al locale)
+cli-help = Muestra la ayuda
+cli-version = Muestra la versión
+cli-about-demo = Abre la TUI contra un servidor sandbox integrado con datos de ejemplo
+cli-examples-demo =
+    Ejemplo:
+      trackline demo    (luego pulse Intro para entrar como el usuario de demostración)
+cli-about-login = Inicia sesión y guarda la sesión de este perfil
+cli-examples-login =
+    Ejemplos:
+      trackline login --email ana@example.com
+      echo "$PASSWORD" | trackline login --email ana@example.com --password-stdin
+cli-arg-login-email = El email (por defecto: el recordado para este perfil, o TRACKLINE_EMAIL)
+cli-arg-login-password-stdin = Lee la contraseña de la entrada estándar (primera línea) en vez de pedirla
+cli-about-logout = Borra la sesión guardada
+cli-examples-logout =
+    Ejemplo:
+      trackline logout --all
+cli-arg-logout-all = Cierra la sesión de todos los perfiles
+cli-about-status = Quién ha iniciado sesión, dónde, con qué proxy, cuándo caduca la sesión y dónde está el registro
+cli-examples-status =
+    Ejemplos:
+      trackline status
+      trackline --profile prod status
+cli-about-profiles = Los perfiles y su estado de sesión
+cli-examples-profiles =
+    Ejemplo:
+      trackline profiles
+cli-about-process = Busca un proceso por id o por nombre y lo muestra
+cli-examples-process =
+    Ejemplos:
+      trackline process --id 12345
+      trackline process --name "Odoo Billing Process" --json
+cli-arg-process-id = El id del proceso
+cli-arg-process-name = El nombre del proceso
+cli-arg-process-json = Muestra JSON con todos los campos que envió el servidor
+cli-about-download = Descarga adjuntos por id, o todos los documentos de un proceso
+cli-examples-download =
+    Ejemplos:
+      trackline download 98765
+      trackline download 98765 --output factura.pdf
+      trackline download --process 12345 --all -o ~/Facturas
+cli-arg-download-attachment-ids = Los adjuntos (el doc_id de un documento)
+cli-arg-download-process = Descarga en su lugar los documentos de este proceso
+cli-arg-download-all = Con --process: todos los documentos
+cli-arg-download-doc-type = Con --process: solo los documentos de este tipo
+cli-arg-download-output-dir = La carpeta donde guardar (por defecto: la carpeta de descargas)
+cli-arg-download-output = Guarda un adjunto exactamente en este archivo (nunca se sobrescribe)
+cli-arg-download-open = Abre cada archivo en cuanto se guarda
+cli-arg-download-json = Un objeto JSON por línea y por archivo: attachment_id, path, bytes, sha256 (y "skipped": true para una copia guardada antes)
+cli-arg-download-force = Guarda una copia nueva aunque siga ahí, sin cambios, una guardada antes
+cli-about-export = Descarga todos los documentos de cada proceso de una lista
+cli-examples-export =
+    Ejemplo:
+      trackline export --ids-from ids.txt -o ~/Exportación --jobs 8
+cli-arg-export-ids-from = Un archivo de ids de proceso, uno por línea, o un CSV con una columna process_id
+cli-arg-export-output-dir = La carpeta donde exportar (por defecto: la carpeta de descargas)
+cli-arg-export-jobs = Descargas a la vez
+cli-about-inspect = Resume un documento: los totales y comprobaciones de una factura electrónica, un PDF, una imagen, un archivo comprimido, un texto
+cli-examples-inspect =
+    Ejemplos:
+      trackline inspect 98766
+      trackline inspect 98766 --json
+      trackline inspect --file factura.xml
+cli-arg-inspect-attachment-id = El adjunto (el doc_id de un documento); su copia guardada si la hay, si no se trae a la caché
+cli-arg-inspect-file = Un archivo del disco en su lugar
+cli-arg-inspect-json = Muestra un objeto JSON: kind, media_type, bytes, sha256, warnings, invoice, pdf, image, archive
+cli-about-watch = Vigila procesos: su estado ahora y luego cada cambio
+cli-examples-watch =
+    Ejemplos:
+      trackline watch 12345 12347
+      trackline watch 12347 --until Completed --interval 10
+      trackline watch --ids-from ids.txt --interval 300 --json >> estados.jsonl
+cli-arg-watch-process-ids = Los procesos que vigilar
+cli-arg-watch-ids-from = Vigila también cada proceso de este archivo: un id por línea, o un CSV con una columna process_id
+cli-arg-watch-interval = Segundos entre dos comprobaciones de cada proceso (al menos 1)
+cli-arg-watch-json = Un objeto JSON por línea: process_id, process_name, status, previous, at
+cli-arg-watch-until = Sale con 0 cuando todos los procesos vigilados tienen este estado (sin distinguir mayúsculas)
+cli-arg-watch-count = Sale con 0 tras N rondas (cada proceso comprobado N veces)
+cli-about-search = Busca en los procesos y documentos vistos antes (funciona sin conexión)
+cli-examples-search =
+    Ejemplos:
+      trackline search "odo biling"
+      trackline search invoice_001 --json --limit 5
+cli-arg-search-query = Palabras del id, el nombre o los datos adicionales de un proceso, o del nombre de un documento; se toleran erratas
+cli-arg-search-json = Un objeto JSON por línea, el mejor primero: kind, process_id, process_name, doc_id, doc_name, status, score, last_seen
+cli-arg-search-limit = El máximo de resultados mostrados
+cli-about-index = Busca procesos para llenar el índice local (no se descarga nada), o lo olvida
+cli-examples-index =
+    Ejemplos:
+      trackline index --ids-from ids.txt --jobs 8
+      trackline index --clear
+cli-arg-index-ids-from = Busca cada proceso de este archivo (como lo lee `export`: un id por línea, o un CSV con una columna process_id)
+cli-arg-index-jobs = Búsquedas a la vez
+cli-arg-index-clear = Olvida el índice de este perfil: cada proceso, documento, cambio de estado y archivo guardado que recuerda
+cli-about-history = Los cambios de estado vistos de un proceso, del más antiguo al más reciente
+cli-examples-history =
+    Ejemplos:
+      trackline history 12345
+      trackline history 12345 --json
+cli-arg-history-process-id = El id del proceso
+cli-arg-history-json = Un objeto JSON por línea, el más antiguo primero: at, status
+cli-about-sandbox = Ejecuta el servidor sandbox con datos de ejemplo
+cli-examples-sandbox =
+    Ejemplo:
+      trackline sandbox --listen 127.0.0.1:8080
+      trackline --base-url http://127.0.0.1:8080/api login --email demo@trackline.local
+cli-arg-sandbox-listen = Dirección en la que escuchar (el puerto 0 elige uno libre)
+cli-arg-sandbox-token-ttl = Vida de los tokens emitidos, en segundos
+cli-arg-sandbox-latency-ms = Retrasa cada respuesta este número de milisegundos
+cli-arg-sandbox-fail-rate = Responde con 503 a esta fracción de las peticiones (de 0.0 a 1.0)
+cli-arg-sandbox-rate-limit = Permite este número de peticiones por segundo; responde al resto con 429 y Retry-After
+cli-arg-sandbox-drop-after-bytes = Corta la primera descarga de más de N bytes tras N bytes (una vez)
+cli-arg-sandbox-no-range = Ignora las peticiones Range: envía siempre el archivo entero
+cli-arg-sandbox-seed = Semilla de los fallos aleatorios de --fail-rate
+cli-arg-sandbox-stall-after-bytes = Detiene la primera descarga de más de N bytes tras N bytes, con la conexión abierta (una vez)
+cli-arg-sandbox-trickle-ms = Envía las descargas despacio: 1 KiB cada MS milisegundos
+cli-arg-sandbox-redirect-to = Responde a las peticiones de metadatos y adjuntos con un 302 a este origen (p. ej. http://127.0.0.1:9)
+cli-arg-sandbox-tls = Sirve HTTPS con una autoridad de certificación creada al arrancar; muestra `CA certificate: PATH`
+cli-arg-sandbox-tls-name = Con --tls: un nombre para el que es el certificado, en vez de localhost, 127.0.0.1 y ::1 (repetible)
+cli-arg-sandbox-tls-expired = Con --tls: sirve un certificado que caducó ayer
+cli-arg-sandbox-advance = Lleva estos procesos por Pending, In Progress y Completed con el tiempo (ids separados por comas)
+cli-arg-sandbox-advance-every = Segundos entre dos pasos de --advance
+cli-arg-sandbox-extra-processes = Sirve además N procesos pequeños, ids desde 900000 (para vigilar muchos procesos)
+cli-about-config = Muestra o crea el archivo de configuración
+cli-examples-config =
+    Ejemplos:
+      trackline config path
+      trackline config init && $EDITOR "$(trackline config path)"
+      trackline --profile prod config show
+cli-about-config-path = Muestra dónde está el archivo de configuración (también cuando el archivo tiene un error)
+cli-examples-config-path =
+    Ejemplo:
+      trackline config path
+cli-about-config-show = Muestra la configuración efectiva y de dónde vino cada valor (por defecto, archivo de configuración, entorno, línea de órdenes)
+cli-examples-config-show =
+    Ejemplos:
+      trackline config show
+      TRACKLINE_PROFILE=prod trackline --download-dir /tmp/x config show
+cli-about-config-init = Escribe una plantilla de configuración comentada (nunca sobre un archivo existente)
+cli-examples-config-init =
+    Ejemplos:
+      trackline config init
+      trackline --config ./trackline.toml config init
+cli-about-help = Muestra este mensaje o la ayuda del subcomando o subcomandos dados
+cli-about-completions = Muestra un script de autocompletado para la shell
+cli-examples-completions =
+    Ejemplos:
+      trackline completions bash > ~/.local/share/bash-completion/completions/trackline
+      trackline completions zsh > ~/.zfunc/_trackline
+      trackline completions fish > ~/.config/fish/completions/trackline.fish
+      trackline completions powershell >> $PROFILE
+cli-arg-completions-shell = La shell
+cli-about-man = Muestra la página de manual (roff)
+cli-examples-man =
+    Ejemplo:
+      trackline man | man -l -

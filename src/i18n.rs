@@ -77,6 +77,14 @@ impl Lang {
         self.format(key, Some(args))
     }
 
+    /// The message `key` with no arguments, if the catalogue has it.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        let bundle = catalogue().bundle(self);
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut errors = Vec::new();
+        Some(bundle.format_pattern(pattern, None, &mut errors).into_owned())
+    }
+
     fn format(self, key: &str, args: Option<&FluentArgs>) -> String {
         let bundle = catalogue().bundle(self);
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {

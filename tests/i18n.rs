@@ -438,8 +438,6 @@ fn no_message_of_the_tui_skips_the_catalogue() {
         "unknown key {rest:?} in {text:?}",
         // A folder name, not shown.
         "trackline-demo-{}-{attempt}",
-        // A column of 10: "ETA 3m 05s" fills it, and ETA reads in Spanish too.
-        "ETA {}",
         // A desktop notification's title: the program, then the process.
         "trackline: {}",
         // A JSON null in the process's details, shown as the server sent it.

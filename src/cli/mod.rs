@@ -2,6 +2,8 @@
 //! the `api` and `transfer` engines directly (no worker, no terminal UI).
 
 mod args;
+mod clap_errors;
+mod clap_lang;
 mod context;
 mod download;
 mod error;
@@ -15,6 +17,7 @@ mod output;
 mod progress;
 mod search;
 mod session;
+mod show_words;
 mod stdout;
 mod watch;
 
@@ -24,7 +27,7 @@ pub(crate) use context::Context;
 pub(crate) use error::CliError;
 
 use crate::exit;
-use clap::Parser;
+use clap::{FromArgMatches, Parser};
 use std::process::ExitCode;
 
 /// The version line: the crate version, and the git commit when built from git.
@@ -32,13 +35,14 @@ pub const LONG_VERSION: &str = env!("TRACKLINE_VERSION");
 
 /// Parses the command line, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = match clap_lang::lang_before_parsing(&argv) {
+        crate::i18n::Lang::En => Cli::try_parse_from(&argv).map_err(usage_exit),
+        lang => parse_in(lang, &argv).map_err(usage_exit),
+    };
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help and version on stdout (exit 0), mistakes on stderr (exit 2).
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
-        }
+        Err(code) => return code,
     };
     let lang = early_lang(&cli.global);
     match run(cli) {
@@ -53,6 +57,27 @@ pub fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+/// Parses `argv` with help texts and usage errors in `lang` (not English:
+/// that is clap's own, [`Cli::try_parse_from`]).
+fn parse_in(
+    lang: crate::i18n::Lang,
+    argv: &[std::ffi::OsString],
+) -> Result<Cli, clap::error::Error<clap_errors::Spanish>> {
+    let mut command = clap_lang::command(lang);
+    let parsed = match command.try_get_matches_from_mut(argv) {
+        Ok(mut matches) => Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command)),
+        Err(e) => Err(e),
+    };
+    parsed.map_err(clap::Error::apply)
+}
+
+/// Prints a usage error, help or the version as clap does: help and version
+/// on stdout (exit 0), mistakes on stderr (exit 2).
+fn usage_exit<F: clap::error::ErrorFormatter>(e: clap::error::Error<F>) -> ExitCode {
+    let _ = e.print();
+    ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK })
 }
 
 /// Runs a parsed command line; `Ok` carries the exit code (0, or 6 for a

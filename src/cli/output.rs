@@ -197,7 +197,7 @@ pub(super) fn config_show(context: &Context) -> Result<(), CliError> {
         outln!(
             "{:<22} = {:<50} # {}",
             setting.name(),
-            value,
+            super::show_words::value_in(lang, settings, setting, value),
             source_words(lang, source)
         )?;
     }

@@ -50,13 +50,7 @@ impl Bars {
             Some(total) => multi.insert_before(total, bar),
             None => multi.add(bar),
         };
-        bar.set_style(
-            ProgressStyle::with_template(&format!(
-                "{{msg:>30}} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {} {{eta}}",
-                tr!(self.lang, "progress-eta")
-            ))
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        bar.set_style(file_style(self.lang));
         bar.set_message(label.to_string());
         Some(bar)
     }
@@ -106,4 +100,31 @@ impl Bars {
             let _ = multi.clear();
         }
     }
+}
+
+/// A file's bar: sizes and rate as indicatif writes them in English, by
+/// locale otherwise (`1,2 MB / 1,1 GB 128 kB/s` in Spanish).
+fn file_style(lang: crate::i18n::Lang) -> ProgressStyle {
+    use crate::tui::format::{bytes_in, rate_in};
+    use indicatif::ProgressState;
+    let eta = tr!(lang, "progress-eta");
+    if lang == crate::i18n::Lang::En {
+        let template = format!("{{msg:>30}} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {eta} {{eta}}");
+        return ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
+    }
+    let template = format!("{{msg:>30}} [{{bar:30}}] {{done}} / {{total}} {{rate}} {eta} {{eta}}");
+    ProgressStyle::with_template(&template)
+        .map(|style| {
+            style
+                .with_key("done", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&bytes_in(lang, state.pos()));
+                })
+                .with_key("total", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&bytes_in(lang, state.len().unwrap_or(0)));
+                })
+                .with_key("rate", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}", rate_in(lang, state.per_sec()));
+                })
+        })
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
 }

@@ -190,7 +190,9 @@ pub(crate) fn render_hits(lang: Lang, hits: &[Hit], now: OffsetDateTime) -> Stri
                 _ => "—".to_string(),
             };
             [
-                hit.kind.as_str().to_string(),
+                // "process" or "document": the JSON's word in English, the catalogue's otherwise.
+                lang.try_t(&format!("search-kind-{}", hit.kind.as_str()))
+                    .unwrap_or_else(|| hit.kind.as_str().to_string()),
                 safe_line(&hit.process_id, 24),
                 hit.process_name
                     .as_deref()
@@ -304,7 +306,7 @@ mod tests {
         let spanish = render_hits(Lang::Es, &hits, now);
         assert!(spanish.lines().next().unwrap().starts_with("TIPO"), "{spanish}");
         assert!(
-            spanish.lines().nth(1).unwrap().starts_with("process   12345"),
+            spanish.lines().nth(1).unwrap().starts_with("proceso    12345"),
             "{spanish}"
         );
         assert!(spanish.lines().nth(2).unwrap().ends_with("hace 2 horas"), "{spanish}");

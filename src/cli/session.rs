@@ -2,6 +2,7 @@
 
 use super::CliError;
 use super::context::Context;
+use super::show_words::LoginState;
 use super::stdout::outln;
 use crate::engine::Credentials;
 use crate::engine::credentials::ENV_PASSWORD;
@@ -263,17 +264,19 @@ pub(super) fn profiles(context: &Context) -> Result<u8, CliError> {
     names.push(context.settings.profile.clone());
     names.sort();
     names.dedup();
-    outln!("{:<2}{:<16} {:<12} {:<32} SERVER", "", "PROFILE", "STATE", "EMAIL")?;
+    let lang = context.settings.lang;
+    let [profile, state, email, server] = super::show_words::profiles_header(lang);
+    outln!("{:<2}{:<16} {:<12} {:<32} {server}", "", profile, state, email)?;
     let memory = context.memory().all();
     for name in names {
         let session = store.load(&name)?;
         let (state, email, server) = match &session {
-            Some(s) if s.is_expired(now) => ("expired", s.email.clone(), s.base_url.clone()),
-            Some(s) => ("logged in", s.email.clone(), s.base_url.clone()),
+            Some(s) if s.is_expired(now) => (LoginState::Expired, s.email.clone(), s.base_url.clone()),
+            Some(s) => (LoginState::LoggedIn, s.email.clone(), s.base_url.clone()),
             // The last login's email and server, so a logged-out row still says whose it was.
             None => match memory.get(&name) {
-                Some(last) => ("logged out", last.email.clone(), last.base_url.clone()),
-                None => ("logged out", "—".to_string(), "—".to_string()),
+                Some(last) => (LoginState::LoggedOut, last.email.clone(), last.base_url.clone()),
+                None => (LoginState::LoggedOut, "—".to_string(), "—".to_string()),
             },
         };
         let active = if name == context.settings.profile { "*" } else { "" };
@@ -281,7 +284,7 @@ pub(super) fn profiles(context: &Context) -> Result<u8, CliError> {
             "{:<2}{:<16} {:<12} {:<32} {}",
             active,
             safe_line(&name, 16),
-            state,
+            state.words(lang),
             safe_line(&email, 32),
             safe_line(&server, 200)
         )?;

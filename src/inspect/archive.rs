@@ -45,7 +45,10 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     let mut zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(zip) => zip,
         Err(error) => {
-            report.warnings.push(format!("the archive cannot be read: {error}"));
+            report.warnings.push(crate::inspect::warning::warning!(
+                "inspect-warn-archive-unreadable",
+                error = error.to_string()
+            ));
             report.archive = Some(ArchiveSummary::default());
             return Ok(());
         }
@@ -59,10 +62,10 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
             options.budget.check()?;
         }
         if summary.entries.len() >= limits.max_entries {
-            report.warnings.push(format!(
-                "the archive has {} entries; the first {} are listed",
-                zip.len(),
-                limits.max_entries
+            report.warnings.push(crate::inspect::warning::warning!(
+                "inspect-warn-archive-many",
+                count = zip.len(),
+                listed = limits.max_entries
             ));
             break;
         }
@@ -92,23 +95,24 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         });
     }
     if climbing > 0 {
-        report.warnings.push(format!(
-            "{climbing} entries have names that leave their folder (absolute or with ..); they are shown, never extracted"
+        report.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-archive-climbing",
+            count = climbing
         ));
     }
     if claimed > limits.max_unpacked_total {
-        report.warnings.push(format!(
-            "the entries claim {} MiB unpacked, more than the {} MiB allowed: an archive bomb? entries larger than {} MiB are not unpacked",
-            claimed >> 20,
-            limits.max_unpacked_total >> 20,
-            limits.max_entry >> 20
+        report.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-archive-claims",
+            claimed = claimed >> 20,
+            allowed = limits.max_unpacked_total >> 20,
+            entry = limits.max_entry >> 20
         ));
     }
     if let Some(entry) = summary.entries.iter().find(|e| is_bomb(e, options)) {
-        report.warnings.push(format!(
-            "{} unpacks {} times its packed size: an archive bomb? it is not unpacked",
-            entry.name,
-            entry.bytes / entry.compressed_bytes.max(1)
+        report.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-archive-ratio",
+            name = entry.name.as_str(),
+            times = entry.bytes / entry.compressed_bytes.max(1)
         ));
     }
     report.body = Body::Table(

@@ -156,7 +156,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
                 report.media_type = "application/json".to_owned();
                 report
                     .warnings
-                    .push("the JSON is nested too deeply to show (over 128 levels)".to_owned());
+                    .push(crate::inspect::warning::warning!("inspect-warn-json-deep"));
                 report.body = Body::Lines(text_lines(text, limits.max_lines));
                 return Ok(());
             }
@@ -172,7 +172,10 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     report.kind = Kind::Text;
     report.media_type = "text/plain".to_owned();
     if decoded.encoding != "UTF-8" {
-        report.warnings.push(format!("the text is in {}", decoded.encoding));
+        report.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-encoding",
+            encoding = decoded.encoding
+        ));
     }
     report.body = Body::Lines(text_lines(text, limits.max_lines));
     Ok(())
@@ -229,7 +232,11 @@ pub fn pretty_json(value: &serde_json::Value, max: usize) -> Vec<String> {
 
 /// XML indented by two spaces per level, one element a line, at most
 /// `max_lines` lines and `max_depth` levels; the warning says what was cut.
-pub(crate) fn pretty_xml(doc: &xml::Doc<'_>, max_lines: usize, max_depth: usize) -> (Vec<String>, Option<String>) {
+pub(crate) fn pretty_xml(
+    doc: &xml::Doc<'_>,
+    max_lines: usize,
+    max_depth: usize,
+) -> (Vec<String>, Option<super::Warning>) {
     enum Step<'d, 'a> {
         Open(xml::Node<'d, 'a>, usize),
         Close(xml::Node<'d, 'a>, usize),
@@ -269,7 +276,7 @@ pub(crate) fn pretty_xml(doc: &xml::Doc<'_>, max_lines: usize, max_depth: usize)
             Step::Close(node, depth) => lines.push(format!("{}</{}>", "  ".repeat(depth), node.qualified())),
         }
     }
-    let warning = too_deep.then(|| format!("elements nested deeper than {max_depth} levels are not shown"));
+    let warning = too_deep.then(|| super::warning::warning!("inspect-warn-xml-deep", levels = max_depth));
     (lines, warning)
 }
 

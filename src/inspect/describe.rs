@@ -78,15 +78,25 @@ pub fn describe_in(lang: Lang, report: &Report, source: &str, width: usize) -> S
     if !report.warnings.is_empty() {
         let _ = write!(out, "\n{}\n", lang.t("inspect-warnings"));
         for warning in &report.warnings {
-            let warning = match warning.as_str() {
-                "no text layer: a scan" => lang.t("inspect-warning-scan"),
-                _ => safe_line(warning, 1000),
-            };
+            let warning = safe_line(&warning.text_in(lang), 1000);
             wrap_into(&mut out, &format!("! {warning}"), "  ", width);
         }
     }
     if report.invoice.is_none() {
-        render_body(&mut out, &report.body, width);
+        match (&report.body, report.archive.is_some()) {
+            // An archive's entries under a header in `lang`.
+            (Body::Table(rows), true) if !rows.is_empty() => {
+                let header = [
+                    "inspect-archive-col-name",
+                    "inspect-archive-col-bytes",
+                    "inspect-archive-col-modified",
+                ];
+                let mut rows = rows.clone();
+                rows[0] = header.iter().map(|key| lang.t(key)).collect();
+                render_body(&mut out, &Body::Table(rows), width);
+            }
+            (body, _) => render_body(&mut out, body, width),
+        }
     }
     out
 }

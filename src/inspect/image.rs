@@ -29,16 +29,19 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         Ok(summary) => {
             let pixels = u64::from(summary.width) * u64::from(summary.height);
             if pixels > options.limits.max_pixels {
-                report.warnings.push(format!(
-                    "{} × {} pixels is more than the {} megapixels a preview decodes",
-                    summary.width,
-                    summary.height,
-                    options.limits.max_pixels / 1_000_000
+                report.warnings.push(crate::inspect::warning::warning!(
+                    "inspect-warn-picture-large",
+                    width = summary.width,
+                    height = summary.height,
+                    limit = options.limits.max_pixels / 1_000_000
                 ));
             }
             report.image = Some(summary);
         }
-        Err(why) => report.warnings.push(format!("the picture cannot be read: {why}")),
+        Err(why) => report.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-picture-unreadable",
+            error = why.to_string()
+        )),
     }
     Ok(())
 }

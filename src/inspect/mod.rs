@@ -25,12 +25,14 @@ pub mod invoice;
 pub mod pdf;
 mod report;
 mod sniff;
+pub(crate) mod warning;
 mod xml;
 
 pub use budget::Budget;
 pub use decimal::Amount;
 pub use describe::{describe, describe_in};
 pub use report::{Body, Kind, Report};
+pub use warning::Warning;
 
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -164,9 +166,10 @@ pub(crate) fn inspect_summary(
         report.media_type = sniff::media_type(bytes)
             .unwrap_or("application/octet-stream")
             .to_owned();
-        report.warnings.push(format!(
-            "the file has {total} bytes, more than the {} MiB that are read: only its type is shown",
-            options.limits.max_input >> 20
+        report.warnings.push(warning::warning!(
+            "inspect-warn-too-large",
+            bytes = total,
+            limit = options.limits.max_input >> 20
         ));
         report.body = Body::Lines(body::hex_lines(bytes, 16));
         return Ok(report);

@@ -49,13 +49,16 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     let doc = match loaded {
         Ok(Ok(doc)) => doc,
         Ok(Err(error)) => {
-            report.warnings.push(format!("the PDF cannot be read: {error}"));
+            report.warnings.push(crate::inspect::warning::warning!(
+                "inspect-warn-pdf-unreadable",
+                error = error.to_string()
+            ));
             return Ok(());
         }
         Err(_) => {
             report
                 .warnings
-                .push("the PDF cannot be read: it is malformed".to_owned());
+                .push(crate::inspect::warning::warning!("inspect-warn-pdf-malformed"));
             return Ok(());
         }
     };
@@ -67,7 +70,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     if walk.looped {
         report
             .warnings
-            .push("the page tree refers back to itself; the pages before the loop are counted".to_owned());
+            .push(crate::inspect::warning::warning!("inspect-warn-pdf-loop"));
     }
     if let Ok(info) = doc
         .trailer
@@ -89,12 +92,14 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     if doc.is_encrypted() {
         report
             .warnings
-            .push("the PDF is encrypted: its text is not read".to_owned());
+            .push(crate::inspect::warning::warning!("inspect-warn-pdf-encrypted"));
     } else if let Some(&first) = pages.first() {
         summary.text = walk.page_text(first, options.limits.max_entry);
     }
     if summary.text.trim().is_empty() && summary.pages > 0 {
-        report.warnings.push("no text layer: a scan".to_owned());
+        report
+            .warnings
+            .push(crate::inspect::warning::warning!("inspect-warning-scan"));
     }
     options.budget.check()?;
     if let Some(found) = embedded_invoice(&walk, &files, options, &mut report.warnings)? {
@@ -120,7 +125,7 @@ fn embedded_invoice(
     walk: &Walk<'_>,
     files: &[(String, Option<ObjectId>)],
     options: &Options,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<crate::inspect::Warning>,
 ) -> Result<Option<invoice::Found>, InspectError> {
     let mut candidates: Vec<&(String, Option<ObjectId>)> = files
         .iter()
@@ -140,9 +145,10 @@ fn embedded_invoice(
                     return Ok(Some(found));
                 }
             }
-            Err(why) => warnings.push(format!(
-                "the embedded file {} is not read: {why}",
-                crate::text::safe_line(name, 100)
+            Err(why) => warnings.push(crate::inspect::warning::warning!(
+                "inspect-warn-embedded-unreadable",
+                name = crate::text::safe_line(name, 100),
+                error = why.to_string()
             )),
         }
     }

@@ -74,7 +74,7 @@ pub struct Report {
     /// Its SHA-256, lowercase hex.
     pub sha256: String,
     /// What could not be read, or was refused for safety.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::Warning>,
     /// The e-invoice it is or embeds.
     pub invoice: Option<Invoice>,
     /// A PDF's pages, metadata, text and embedded files.

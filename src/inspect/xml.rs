@@ -5,6 +5,8 @@
 //! are capped. The tree is walked by namespace and local name, whatever
 //! prefix a file uses, or none; nothing walks it recursively.
 
+use super::Warning;
+use super::warning::warning;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
@@ -121,22 +123,22 @@ impl<'a> Doc<'a> {
         (0..self.elements.len() as u32).map(move |id| Node { doc: self, id })
     }
 
-    fn intern(&mut self, ns: &[u8]) -> Result<u16, String> {
-        let ns = std::str::from_utf8(ns).map_err(|_| "a namespace is not UTF-8".to_owned())?;
+    fn intern(&mut self, ns: &[u8]) -> Result<u16, Warning> {
+        let ns = std::str::from_utf8(ns).map_err(|_| warning!("inspect-warn-xml-namespace-utf8"))?;
         if let Some(i) = self.namespaces.iter().position(|n| n == ns) {
-            return u16::try_from(i).map_err(|_| "too many namespaces".to_owned());
+            return u16::try_from(i).map_err(|_| warning!("inspect-warn-xml-namespaces"));
         }
         if self.namespaces.len() >= usize::from(NO_NS) {
-            return Err("the XML declares too many namespaces".to_owned());
+            return Err(warning!("inspect-warn-xml-namespaces"));
         }
         self.namespaces.push(ns.to_owned());
-        u16::try_from(self.namespaces.len() - 1).map_err(|_| "too many namespaces".to_owned())
+        u16::try_from(self.namespaces.len() - 1).map_err(|_| warning!("inspect-warn-xml-namespaces"))
     }
 }
 
 /// Parses `text`; a DOCTYPE is refused, and more than `max_nodes` elements
 /// and attributes are not read.
-pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, String> {
+pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, Warning> {
     let mut reader = quick_xml::NsReader::from_str(text);
     // About one element per two tags: reserved once, not grown by copying.
     let tags = text.bytes().filter(|&b| b == b'<').count();
@@ -146,7 +148,8 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, String> {
         namespaces: Vec::new(),
     };
     let mut open: Vec<u32> = Vec::new();
-    let malformed = |e: quick_xml::Error, at: u64| format!("the XML is not well-formed at byte {at}: {e}");
+    let malformed =
+        |e: quick_xml::Error, at: u64| warning!("inspect-warn-xml-malformed", at = at, error = e.to_string());
     loop {
         let at = reader.buffer_position();
         let (resolved, event) = reader.read_resolved_event().map_err(|e| malformed(e, at))?;
@@ -154,24 +157,22 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, String> {
             ResolveResult::Bound(ns) => Some(ns.as_ref().to_vec()),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(prefix) => {
-                return Err(format!(
-                    "the XML uses the prefix {} without declaring it",
-                    String::from_utf8_lossy(&prefix)
+                return Err(warning!(
+                    "inspect-warn-xml-prefix",
+                    prefix = String::from_utf8_lossy(&prefix).into_owned()
                 ));
             }
         };
         match event {
             Event::Start(start) | Event::Empty(start) if open.is_empty() && !doc.elements.is_empty() => {
                 let _ = start;
-                return Err("the XML has more than one root element".to_owned());
+                return Err(warning!("inspect-warn-xml-roots"));
             }
             Event::Start(start) => {
                 let id = push_element(&mut doc, text, &open, &start, ns.as_deref(), max_nodes)?;
                 open.push(id);
                 if open.len() >= MAX_NESTING {
-                    return Err(format!(
-                        "the XML nests elements deeper than {MAX_NESTING} levels: not read"
-                    ));
+                    return Err(warning!("inspect-warn-xml-nesting", levels = MAX_NESTING));
                 }
             }
             Event::Empty(start) => {
@@ -181,15 +182,21 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, String> {
                 open.pop();
             }
             Event::Text(t) => {
-                let piece = t.decode().map_err(|e| format!("the XML text is not UTF-8: {e}"))?;
+                let piece = t
+                    .decode()
+                    .map_err(|e| warning!("inspect-warn-xml-text-utf8", error = e.to_string()))?;
                 add_text(&mut doc, &open, piece);
             }
             Event::CData(c) => {
-                let piece = c.decode().map_err(|e| format!("the XML text is not UTF-8: {e}"))?;
+                let piece = c
+                    .decode()
+                    .map_err(|e| warning!("inspect-warn-xml-text-utf8", error = e.to_string()))?;
                 add_text(&mut doc, &open, piece);
             }
             Event::GeneralRef(r) => {
-                let name = r.decode().map_err(|e| format!("the XML is not UTF-8: {e}"))?;
+                let name = r
+                    .decode()
+                    .map_err(|e| warning!("inspect-warn-xml-utf8", error = e.to_string()))?;
                 let ch = match name.as_ref() {
                     "amp" => '&',
                     "lt" => '<',
@@ -200,23 +207,23 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, String> {
                         .resolve_char_ref()
                         .ok()
                         .flatten()
-                        .ok_or_else(|| format!("the XML has a bad character reference &{name};"))?,
-                    _ => return Err(format!("the XML refers to the entity &{name};, which nothing declares")),
+                        .ok_or_else(|| warning!("inspect-warn-xml-char-ref", name = name.as_ref()))?,
+                    _ => return Err(warning!("inspect-warn-xml-entity", name = name.as_ref())),
                 };
                 add_text(&mut doc, &open, Cow::Owned(ch.to_string()));
             }
             Event::DocType(_) => {
-                return Err("the XML declares a DTD (DOCTYPE), which is not processed: entities and external references are refused for safety".to_owned());
+                return Err(warning!("inspect-warn-xml-dtd"));
             }
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }
     }
     if doc.elements.is_empty() {
-        return Err("the XML has no root element".to_owned());
+        return Err(warning!("inspect-warn-xml-no-root"));
     }
     if !open.is_empty() {
-        return Err("the XML ends before its elements are closed".to_owned());
+        return Err(warning!("inspect-warn-xml-unclosed"));
     }
     Ok(doc)
 }
@@ -235,8 +242,8 @@ fn push_element<'a>(
     start: &BytesStart<'_>,
     ns: Option<&[u8]>,
     max_nodes: u32,
-) -> Result<u32, String> {
-    let unreadable = || "the XML could not be read in place".to_owned();
+) -> Result<u32, Warning> {
+    let unreadable = || warning!("inspect-warn-xml-in-place");
     let qualified = in_input(input, start.name().as_ref()).ok_or_else(unreadable)?;
     let local = qualified.rsplit(':').next().unwrap_or(qualified);
     let ns = match ns {
@@ -245,7 +252,7 @@ fn push_element<'a>(
     };
     let from = doc.attributes.len() as u32;
     for attribute in start.attributes() {
-        let attribute = attribute.map_err(|e| format!("the XML has a malformed attribute: {e}"))?;
+        let attribute = attribute.map_err(|e| warning!("inspect-warn-xml-attribute", error = e.to_string()))?;
         let key = attribute.key.as_ref();
         if key == b"xmlns" || key.starts_with(b"xmlns:") {
             continue;
@@ -256,7 +263,7 @@ fn push_element<'a>(
             _ => Cow::Owned(
                 attribute
                     .normalized_value(XmlVersion::Implicit1_0)
-                    .map_err(|e| format!("the XML has an attribute it cannot read: {e}"))?
+                    .map_err(|e| warning!("inspect-warn-xml-attribute-value", error = e.to_string()))?
                     .into_owned(),
             ),
         };
@@ -264,7 +271,7 @@ fn push_element<'a>(
     }
     let id = doc.elements.len() as u32;
     if id as u64 + doc.attributes.len() as u64 >= u64::from(max_nodes) {
-        return Err(format!("the XML has more than {max_nodes} nodes: not read"));
+        return Err(warning!("inspect-warn-xml-nodes", max = max_nodes));
     }
     doc.elements.push(Element {
         qualified,

@@ -137,7 +137,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
 }
 
 /// The percent of a `Tasa`; `None` for a `Cuota` (an amount per unit) or `Exento`.
-fn rate(traslado: Node<'_, '_>, w: &mut Vec<String>) -> Option<Amount> {
+fn rate(traslado: Node<'_, '_>, w: &mut Vec<crate::inspect::Warning>) -> Option<Amount> {
     if attr(traslado, "TipoFactor") != Some("Tasa") {
         return None;
     }

@@ -44,7 +44,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         .and_then(|d| text(path(d, &[(R, "IssueDateTime"), (U, "DateTimeString")])))
         .and_then(iso_date);
     let Some(transaction) = child(root, M, "SupplyChainTradeTransaction") else {
-        w.push("the document has no SupplyChainTradeTransaction: parties and totals are missing".to_owned());
+        w.push(crate::inspect::warning::warning!("inspect-warn-no-cii-transaction"));
         return Ok(f);
     };
     if let Some(agreement) = child(transaction, R, "ApplicableHeaderTradeAgreement") {
@@ -70,7 +70,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
             });
         }
         if let Some(sum) = child(settlement, R, "SpecifiedTradeSettlementHeaderMonetarySummation") {
-            let get = |name: &str, w: &mut Vec<String>| amount(text(child(sum, R, name)), name, w);
+            let get = |name: &str, w: &mut Vec<crate::inspect::Warning>| amount(text(child(sum, R, name)), name, w);
             f.line_total = get("LineTotalAmount", w);
             f.net = get("TaxBasisTotalAmount", w);
             let currency = f.currency.as_deref();
@@ -103,7 +103,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     Ok(f)
 }
 
-fn read_line(item: Node<'_, '_>, w: &mut Vec<String>) -> LineFacts {
+fn read_line(item: Node<'_, '_>, w: &mut Vec<crate::inspect::Warning>) -> LineFacts {
     let net_price = path(
         item,
         &[(R, "SpecifiedLineTradeAgreement"), (R, "NetPriceProductTradePrice")],

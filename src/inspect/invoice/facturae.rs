@@ -43,12 +43,15 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         .map(|i| children(i, q, "Invoice").collect())
         .unwrap_or_default();
     let Some(&invoice) = invoices.first() else {
-        f.warnings.push("the file holds no Invoice".to_owned());
+        f.warnings
+            .push(crate::inspect::warning::warning!("inspect-warn-no-facturae-invoice"));
         return Ok(f);
     };
     if invoices.len() > 1 {
-        f.warnings
-            .push(format!("the file holds {} invoices; this is the first", invoices.len()));
+        f.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-many-invoices",
+            count = invoices.len()
+        ));
     }
     f.number = t(invoice, &["InvoiceHeader", "InvoiceNumber"]);
     if matches!(
@@ -111,7 +114,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     }
 
     if let Some(totals) = child(invoice, q, "InvoiceTotals") {
-        let get = |name: &str, w: &mut Vec<String>| amount(t(totals, &[name]).as_deref(), name, w);
+        let get = |name: &str, w: &mut Vec<crate::inspect::Warning>| amount(t(totals, &[name]).as_deref(), name, w);
         f.line_total = get("TotalGrossAmount", w);
         let discounts = get("TotalGeneralDiscounts", w);
         let surcharges = get("TotalGeneralSurcharges", w);
@@ -143,7 +146,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let add = Amount::sum(plus.iter().flatten()).unwrap_or_default();
         f.payable_adjustment = add.checked_sub(subtract);
     } else {
-        w.push("the invoice has no InvoiceTotals".to_owned());
+        w.push(crate::inspect::warning::warning!("inspect-warn-no-facturae-totals"));
     }
 
     for (index, line) in child(invoice, q, "Items")

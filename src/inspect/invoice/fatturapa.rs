@@ -35,13 +35,14 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     }
     let bodies: Vec<Node<'_, '_>> = children(root, q, "FatturaElettronicaBody").collect();
     let Some(&body) = bodies.first() else {
-        f.warnings.push("the file holds no FatturaElettronicaBody".to_owned());
+        f.warnings
+            .push(crate::inspect::warning::warning!("inspect-warn-no-fattura-body"));
         return Ok(f);
     };
     if bodies.len() > 1 {
-        f.warnings.push(format!(
-            "the file holds {} invoices (bodies); this is the first",
-            bodies.len()
+        f.warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-many-bodies",
+            count = bodies.len()
         ));
     }
     let general = path(body, &[(q, "DatiGenerali"), (q, "DatiGeneraliDocumento")]);
@@ -172,7 +173,7 @@ fn read_line(
     line: Node<'_, '_>,
     t: &dyn Fn(Node<'_, '_>, &[&str]) -> Option<String>,
     q: Ns<'_>,
-    w: &mut Vec<String>,
+    w: &mut Vec<crate::inspect::Warning>,
 ) -> LineFacts {
     let quantity = amount(t(line, &["Quantita"]).as_deref(), "a Quantita", w);
     let price = amount(t(line, &["PrezzoUnitario"]).as_deref(), "a PrezzoUnitario", w);

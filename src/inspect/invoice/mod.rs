@@ -160,7 +160,7 @@ pub struct Found {
     /// The summary.
     pub invoice: Invoice,
     /// What was odd or missing.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::inspect::Warning>,
 }
 
 /// A line as the checks see it: its amount and how it was reached.
@@ -256,7 +256,7 @@ pub(crate) struct Facts {
     /// How far each rate × base may be from its tax.
     pub(crate) rate_tolerance: Amount,
     pub(crate) signed: bool,
-    pub(crate) warnings: Vec<String>,
+    pub(crate) warnings: Vec<crate::inspect::Warning>,
 }
 
 impl Facts {
@@ -382,13 +382,14 @@ pub(crate) fn iso_date(text: &str) -> Option<String> {
 }
 
 /// Parses an amount, with a warning naming `what` when the text is no decimal.
-pub(crate) fn amount(text: Option<&str>, what: &str, warnings: &mut Vec<String>) -> Option<Amount> {
+pub(crate) fn amount(text: Option<&str>, what: &str, warnings: &mut Vec<crate::inspect::Warning>) -> Option<Amount> {
     let text = text?;
     let parsed = Amount::parse(text);
     if parsed.is_none() {
-        warnings.push(format!(
-            "{what} is not a decimal number: {}",
-            crate::text::safe_line(text, 40)
+        warnings.push(crate::inspect::warning::warning!(
+            "inspect-warn-not-decimal",
+            what = what,
+            text = crate::text::safe_line(text, 40)
         ));
     }
     parsed

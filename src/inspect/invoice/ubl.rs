@@ -83,7 +83,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     }
 
     if let Some(totals) = child(root, A, "LegalMonetaryTotal") {
-        let get = |name: &str, w: &mut Vec<String>| amount(text(child(totals, B, name)), name, w);
+        let get = |name: &str, w: &mut Vec<crate::inspect::Warning>| amount(text(child(totals, B, name)), name, w);
         f.line_total = get("LineExtensionAmount", w);
         f.net = get("TaxExclusiveAmount", w);
         f.grand = get("TaxInclusiveAmount", w);
@@ -99,7 +99,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
             f.payable_adjustment = rounding.unwrap_or_default().checked_sub(prepaid.unwrap_or_default());
         }
     } else {
-        w.push("the document has no LegalMonetaryTotal: totals are missing".to_owned());
+        w.push(crate::inspect::warning::warning!("inspect-warn-no-ubl-totals"));
     }
 
     let line_name = if credit { "CreditNoteLine" } else { "InvoiceLine" };
@@ -113,7 +113,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     Ok(f)
 }
 
-fn read_line(line: Node<'_, '_>, quantity_name: &str, w: &mut Vec<String>) -> LineFacts {
+fn read_line(line: Node<'_, '_>, quantity_name: &str, w: &mut Vec<crate::inspect::Warning>) -> LineFacts {
     let quantity = amount(text(child(line, B, quantity_name)), "a line quantity", w);
     let price = amount(text(path(line, &[(A, "Price"), (B, "PriceAmount")])), "a line price", w);
     let base_quantity = amount(

@@ -105,12 +105,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
     // Every column but the name has its width; the name has the rest, and a cut ends in `…`.
     // Beside the preview a narrow table keeps the name and the state.
     let compact = !wide && app.preview.open && table_area.width < 50;
+    // The state column holds the language's longest state word: 9 (10 wide) in English.
+    let state_width = state_width(app.lang, if wide { 10 } else { 9 });
     let (kind_width, fixed) = if wide {
-        (14, 2 + 14 + 10 + 10 + 4)
+        (14, 2 + 14 + 10 + state_width + 4)
     } else if compact {
-        (0, 2 + 9 + 2)
+        (0, 2 + state_width + 2)
     } else {
-        (10, 2 + 10 + 9 + 3)
+        (10, 2 + 10 + state_width + 3)
     };
     let name_width = (table_area.width as usize).saturating_sub(fixed);
     let selected = docs.cursor.selected();
@@ -129,11 +131,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             let mark = if docs.is_marked(i) { "✓" } else { " " };
             let mark = Span::styled(format!("{pointer}{mark}"), pick(t.marked));
             let transfer = app.downloads.for_doc(process.process_id.as_str(), doc.doc_id.as_str());
-            // The state column is 9 wide at the narrowest.
-            let word = |key: &str| fit(&app.lang.t(key), 9);
+            let word = |key: &str| fit(&app.lang.t(key), state_width);
             let state = match transfer {
                 None if app.index.saved(doc.doc_id.as_str()).is_some() => {
-                    Span::styled(fit(&crate::tr!(app.lang, "state-saved"), 9), pick(t.ok))
+                    Span::styled(fit(&crate::tr!(app.lang, "state-saved"), state_width), pick(t.ok))
                 }
                 None => Span::styled("", t.muted),
                 Some(tr) => match &tr.state {
@@ -148,11 +149,12 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
                         Span::styled(word("state-queued"), pick(t.warn))
                     }
                     TransferState::Done { .. } => {
-                        Span::styled(fit(&format!("✓ {}", app.lang.t("state-done")), 9), pick(t.ok))
+                        Span::styled(fit(&format!("✓ {}", app.lang.t("state-done")), state_width), pick(t.ok))
                     }
-                    TransferState::Failed { .. } => {
-                        Span::styled(fit(&format!("✗ {}", app.lang.t("state-failed")), 9), pick(t.error))
-                    }
+                    TransferState::Failed { .. } => Span::styled(
+                        fit(&format!("✗ {}", app.lang.t("state-failed")), state_width),
+                        pick(t.error),
+                    ),
                     TransferState::Cancelled { .. } => Span::styled(word("state-cancelled"), pick(t.muted)),
                 },
             };
@@ -200,19 +202,42 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, wide: bool) {
             Constraint::Fill(1),
             Constraint::Length(14),
             Constraint::Length(10),
-            Constraint::Length(10),
+            Constraint::Length(state_width as u16),
         ]
     } else if compact {
-        vec![Constraint::Length(2), Constraint::Fill(1), Constraint::Length(9)]
+        vec![
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(state_width as u16),
+        ]
     } else {
         vec![
             Constraint::Length(2),
             Constraint::Fill(1),
             Constraint::Length(10),
-            Constraint::Length(9),
+            Constraint::Length(state_width as u16),
         ]
     };
     let table = Table::new(rows, widths).column_spacing(1);
     let table = if header { table.header(header_row) } else { table };
     frame.render_widget(table, table_area);
+}
+
+/// The state column's width in `lang`: its longest state word, at least `min`.
+fn state_width(lang: crate::i18n::Lang, min: usize) -> usize {
+    let words = [
+        crate::tr!(lang, "state-saved"),
+        format!("✓ {}", lang.t("state-done")),
+        format!("✗ {}", lang.t("state-failed")),
+        lang.t("state-verifying"),
+        lang.t("state-running"),
+        lang.t("state-queued"),
+        lang.t("state-cancelled"),
+    ];
+    words
+        .iter()
+        .map(|word| crate::tui::fit::width(word))
+        .max()
+        .unwrap_or(0)
+        .max(min)
 }

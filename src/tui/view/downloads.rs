@@ -48,13 +48,20 @@ pub(crate) struct Columns {
     pub(crate) rate: bool,
     /// Whether the ETA is shown (only with the rate).
     pub(crate) eta: bool,
+    /// The ETA column's width: `ETA 3m 05s` in English, wider for a longer word.
+    pub(crate) eta_width: usize,
+    /// The state column's width: the language's longest state word, at least [`STATE`].
+    pub(crate) state: usize,
 }
 
 impl Columns {
     /// The columns for rows whose longest name is `longest` columns: the
     /// name gets what it needs (within bounds) before bytes, rate, ETA and
     /// the wide bar get theirs, in that order.
-    pub(crate) fn new(width: usize, longest: usize) -> Columns {
+    /// The state and ETA columns are as wide as the words of `lang` need.
+    pub(crate) fn new_in(lang: crate::i18n::Lang, width: usize, longest: usize) -> Columns {
+        let state = state_width(lang);
+        let eta_width = ETA - 4 + fit::width(&crate::tr!(lang, "downloads-eta", time = ""));
         let want = (longest + 2).clamp(NAME_MIN, NAME_MAX);
         let mut columns = Columns {
             name: 0,
@@ -62,8 +69,10 @@ impl Columns {
             bytes: false,
             rate: false,
             eta: false,
+            eta_width,
+            state,
         };
-        let mut used = BAR_NARROW + PCT + STATE + 3;
+        let mut used = BAR_NARROW + PCT + state + 3;
         let mut room = |extra: usize| {
             let fits = width.saturating_sub(used + extra) >= want;
             if fits {
@@ -73,7 +82,7 @@ impl Columns {
         };
         columns.bytes = room(BYTES + 1);
         columns.rate = columns.bytes && room(RATE + 1);
-        columns.eta = columns.rate && room(ETA + 1);
+        columns.eta = columns.rate && room(eta_width + 1);
         if room(BAR_WIDE - BAR_NARROW) {
             columns.bar = BAR_WIDE;
         }
@@ -83,7 +92,7 @@ impl Columns {
 
     /// The width of the bytes, rate and ETA columns shown, with the spaces between them.
     fn details(&self) -> usize {
-        let shown = [(self.bytes, BYTES), (self.rate, RATE), (self.eta, ETA)];
+        let shown = [(self.bytes, BYTES), (self.rate, RATE), (self.eta, self.eta_width)];
         let (n, sum) = shown
             .iter()
             .filter(|(on, _)| *on)
@@ -149,7 +158,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
         .map(|tr| safe_line(&tr.doc.display_name(), 200))
         .collect();
     let longest = names.iter().map(|n| fit::width(n)).max().unwrap_or(0);
-    let columns = Columns::new(rows_area.width as usize, longest);
+    let columns = Columns::new_in(app.lang, rows_area.width as usize, longest);
     let selected = app.downloads.cursor.selected();
     for ((i, name), y) in range.zip(names).zip(rows_area.y..rows_area.bottom()) {
         let line = row(app, &items[i], &name, columns, i == selected, focused);
@@ -193,7 +202,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
         spans.push(Span::styled(pad(&note, room), pick(t.warn)));
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
-            pad(&fit(&state_text(app.lang, tr), STATE), STATE),
+            pad(&fit(&state_text(app.lang, tr), columns.state), columns.state),
             pick(state_style(t, &tr.state)),
         ));
         return Line::from(spans).style(row_style);
@@ -243,7 +252,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
                 TransferState::Running(_) => (
                     tr.rate().map(|r| format::rate_in(app.lang, r)).unwrap_or_default(),
                     tr.eta()
-                        .map(|d| format!("ETA {}", format::duration(d)))
+                        .map(|d| crate::tr!(app.lang, "downloads-eta", time = format::duration(d)))
                         .unwrap_or_default(),
                 ),
                 _ => (String::new(), String::new()),
@@ -251,7 +260,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
             for (shown, text, width) in [
                 (columns.bytes, bytes, BYTES),
                 (columns.rate, rate, RATE),
-                (columns.eta, eta, ETA),
+                (columns.eta, eta, columns.eta_width),
             ] {
                 if shown {
                     spans.push(Span::raw(" "));
@@ -262,7 +271,7 @@ fn row<'a>(app: &App, tr: &Transfer, name: &str, columns: Columns, selected: boo
     }
     spans.push(Span::raw(" "));
     spans.push(Span::styled(
-        pad(&fit(&state_text(app.lang, tr), STATE), STATE),
+        pad(&fit(&state_text(app.lang, tr), columns.state), columns.state),
         pick(state_style(t, &tr.state)),
     ));
     Line::from(spans).style(row_style)
@@ -279,7 +288,28 @@ fn note(lang: crate::i18n::Lang, progress: &Progress) -> Option<String> {
         .map(|(offset, _)| crate::tr!(lang, "downloads-resuming-at", size = format::bytes_in(lang, offset)))
 }
 
-/// The state column: what the transfer is doing, in at most [`STATE`] columns.
+/// The width of the state column in `lang`: its longest state word, at least [`STATE`].
+fn state_width(lang: crate::i18n::Lang) -> usize {
+    let plain = [
+        "running",
+        "queued",
+        "done",
+        "failed",
+        "cancelled",
+        "verifying",
+        "retrying",
+        "resuming",
+    ];
+    let longest = plain
+        .iter()
+        .map(|label| fit::width(&lang.t(&format!("state-{label}"))))
+        .chain([fit::width(&crate::tr!(lang, "state-failed-times", tries = 9))])
+        .max()
+        .unwrap_or(0);
+    longest.max(STATE)
+}
+
+/// The state column: what the transfer is doing, in at most [`Columns::state`] columns.
 fn state_text(lang: crate::i18n::Lang, tr: &Transfer) -> String {
     match &tr.state {
         TransferState::Running(p) if p.verifying.is_some() => crate::tr!(lang, "state-verifying"),
@@ -345,21 +375,39 @@ mod tests {
     #[test]
     fn the_name_wins_room_before_bytes_rate_and_eta() {
         // 80 columns: a pane 76 wide inside.
-        let c = Columns::new(76, 23);
+        let c = Columns::new_in(crate::i18n::Lang::En, 76, 23);
         assert!(c.name >= 25 && c.bytes && !c.rate && !c.eta, "{c:?}");
         // 90 columns.
-        let c = Columns::new(86, 23);
+        let c = Columns::new_in(crate::i18n::Lang::En, 86, 23);
         assert!(c.name >= 25 && c.bytes && c.rate && !c.eta, "{c:?}");
         // 120 columns: everything, and the wide bar.
-        let c = Columns::new(116, 23);
+        let c = Columns::new_in(crate::i18n::Lang::En, 116, 23);
         assert!(c.bytes && c.rate && c.eta && c.bar == BAR_WIDE, "{c:?}");
         // 60 columns: the name and the bar, the percentage and the state.
-        let c = Columns::new(56, 23);
+        let c = Columns::new_in(crate::i18n::Lang::En, 56, 23);
         assert!(c.name >= 25 && !c.bytes, "{c:?}");
         for width in 56..200 {
-            let c = Columns::new(width, 200);
+            let c = Columns::new_in(crate::i18n::Lang::En, width, 200);
             let used = c.name + 1 + c.bar + 1 + PCT + 1 + STATE + c.details() + usize::from(c.details() > 0);
             assert_eq!(used, width, "{c:?} at {width}");
         }
+    }
+
+    #[test]
+    fn spanish_state_and_eta_columns_hold_their_longest_words_and_english_keeps_its_widths() {
+        use crate::i18n::Lang;
+        let en = Columns::new_in(Lang::En, 116, 23);
+        assert_eq!((en.state, en.eta_width), (STATE, ETA));
+        let es = Columns::new_in(Lang::Es, 116, 23);
+        assert_eq!(es.state, fit::width("reintentando"));
+        assert_eq!(es.eta_width, fit::width("quedan 3m 05s"));
+        for width in 56..200 {
+            let c = Columns::new_in(Lang::Es, width, 200);
+            let used = c.name + 1 + c.bar + 1 + PCT + 1 + c.state + c.details() + usize::from(c.details() > 0);
+            assert_eq!(used, width, "{c:?} at {width}");
+        }
+        // 80 columns: the name still has its room beside the bytes.
+        let c = Columns::new_in(Lang::Es, 76, 23);
+        assert!(c.name >= 25 && c.bytes, "{c:?}");
     }
 }

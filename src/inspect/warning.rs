@@ -1,0 +1,188 @@
+//! A warning of a summary (what could not be read, or was refused for
+//! safety) as a catalogue key and its arguments: its English text is what
+//! `inspect --json` prints, the same whatever the language; [`Warning::text_in`]
+//! says it in the language of a human summary.
+
+use crate::i18n::{Args, Lang};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// One warning: a message of the catalogue, its arguments and its English text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    key: &'static str,
+    args: Vec<(&'static str, Value)>,
+    english: String,
+}
+
+/// An argument of a warning: a text (as given) or a count.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// Inserted as it is.
+    Text(String),
+    /// A number (chooses plural forms).
+    Count(u64),
+}
+
+impl From<String> for Value {
+    fn from(text: String) -> Value {
+        Value::Text(text)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(text: &str) -> Value {
+        Value::Text(text.to_string())
+    }
+}
+
+impl From<u64> for Value {
+    fn from(n: u64) -> Value {
+        Value::Count(n)
+    }
+}
+
+impl From<usize> for Value {
+    fn from(n: usize) -> Value {
+        Value::Count(n as u64)
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Value {
+        Value::Count(u64::from(n))
+    }
+}
+
+impl Warning {
+    /// The warning `key` of the catalogue with `args`.
+    pub(crate) fn new(key: &'static str, args: Vec<(&'static str, Value)>) -> Warning {
+        let mut warning = Warning {
+            key,
+            args,
+            english: String::new(),
+        };
+        warning.english = warning.text_in(Lang::En);
+        warning
+    }
+
+    /// The warning in `lang`.
+    pub fn text_in(&self, lang: Lang) -> String {
+        let mut args = Args::new();
+        for (name, value) in &self.args {
+            match value {
+                Value::Text(text) => args.set(*name, text.clone()),
+                Value::Count(n) => args.set(*name, *n),
+            }
+        }
+        lang.t_args(self.key, &args)
+    }
+
+    /// Its catalogue key.
+    pub fn key(&self) -> &str {
+        self.key
+    }
+
+    /// Its English text, as `--json` prints it.
+    pub fn as_str(&self) -> &str {
+        &self.english
+    }
+}
+
+impl std::ops::Deref for Warning {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.english
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.english)
+    }
+}
+
+/// A [`Warning`]: `warning!("inspect-warn-pdf-encrypted")`,
+/// `warning!("inspect-warn-text-encoding", encoding = "UTF-16LE")`.
+macro_rules! warning {
+    ($key:literal) => {
+        $crate::inspect::Warning::new($key, Vec::new())
+    };
+    ($key:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::inspect::Warning::new(
+            $key,
+            vec![$((stringify!($name), $crate::inspect::warning::Value::from($value))),+],
+        )
+    };
+}
+pub(crate) use warning;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The English of every warning is, word for word, what `--json` printed
+    /// before warnings had keys.
+    #[test]
+    fn english_texts_are_the_json_strings_of_before() {
+        let cases = [
+            (warning!("inspect-warn-not-decimal", what = "a TasaOCuota", text = "x"), "a TasaOCuota is not a decimal number: x".to_string()),
+            (warning!("inspect-warn-archive-many", count = 3000usize, listed = 1000usize), "the archive has 3000 entries; the first 1000 are listed".into()),
+            (
+                warning!("inspect-warn-archive-climbing", count = 1usize),
+                "1 entries have names that leave their folder (absolute or with ..); they are shown, never extracted".into(),
+            ),
+            (
+                warning!("inspect-warn-archive-claims", claimed = 4096u64, allowed = 512u64, entry = 64u64),
+                "the entries claim 4096 MiB unpacked, more than the 512 MiB allowed: an archive bomb? entries larger than 64 MiB are not unpacked".into(),
+            ),
+            (warning!("inspect-warn-archive-ratio", name = "a.txt", times = 1000u64), "a.txt unpacks 1000 times its packed size: an archive bomb? it is not unpacked".into()),
+            (warning!("inspect-warn-many-bodies", count = 2usize), "the file holds 2 invoices (bodies); this is the first".into()),
+            (warning!("inspect-warn-encoding", encoding = "Latin-1"), "the text is in Latin-1".into()),
+            (
+                warning!("inspect-warn-picture-large", width = 20000u32, height = 20000u32, limit = 100u64),
+                "20000 × 20000 pixels is more than the 100 megapixels a preview decodes".into(),
+            ),
+            (
+                warning!("inspect-warn-too-large", bytes = 300_000_000u64, limit = 256u64),
+                "the file has 300000000 bytes, more than the 256 MiB that are read: only its type is shown".into(),
+            ),
+            (warning!("inspect-warn-embedded-unreadable", name = "x.xml", error = "bad"), "the embedded file x.xml is not read: bad".into()),
+            (warning!("inspect-warn-xml-malformed", at = 12u64, error = "e"), "the XML is not well-formed at byte 12: e".into()),
+            (warning!("inspect-warn-xml-char-ref", name = "#xZZ"), "the XML has a bad character reference &#xZZ;".into()),
+            (warning!("inspect-warn-xml-entity", name = "nbsp"), "the XML refers to the entity &nbsp;, which nothing declares".into()),
+            (warning!("inspect-warn-xml-nodes", max = 50u32), "the XML has more than 50 nodes: not read".into()),
+            (warning!("inspect-warn-xml-deep", levels = 64usize), "elements nested deeper than 64 levels are not shown".into()),
+            (warning!("inspect-warning-scan"), "no text layer: a scan".into()),
+        ];
+        for (warning, english) in cases {
+            assert_eq!(warning.as_str(), english);
+            assert_eq!(
+                serde_json::to_string(&warning).unwrap(),
+                serde_json::to_string(&english).unwrap()
+            );
+            assert_ne!(warning.text_in(Lang::Es), english, "{}", warning.key());
+        }
+    }
+
+    #[test]
+    fn spanish_counts_choose_their_forms() {
+        assert!(
+            warning!("inspect-warn-archive-climbing", count = 1usize)
+                .text_in(Lang::Es)
+                .starts_with("1 entrada tiene")
+        );
+        assert!(
+            warning!("inspect-warn-archive-climbing", count = 2usize)
+                .text_in(Lang::Es)
+                .starts_with("2 entradas tienen")
+        );
+    }
+}

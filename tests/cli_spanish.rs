@@ -1,0 +1,322 @@
+//! The command line's own words in Spanish (issue 17): `--help`, `help
+//! COMMAND` and clap's usage errors, the language chosen before parsing;
+//! English as clap says it.
+
+#![allow(clippy::unwrap_used)] // test helpers
+
+mod common;
+
+use common::{Rig, bare_cmd};
+
+/// Words of clap's English help and errors that must not be left in Spanish.
+const CLAP_ENGLISH: &[&str] = &[
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Arguments:",
+    "Global options:",
+    "Print help",
+    "Print version",
+    "[OPTIONS]",
+    "[COMMAND]",
+    "[env:",
+    "[default:",
+    "Examples:",
+    "unexpected argument",
+    "a value is required",
+    "invalid value",
+    "the following required",
+    "tip:",
+    "For more information",
+];
+
+fn english_left(text: &str) -> Vec<&'static str> {
+    CLAP_ENGLISH.iter().copied().filter(|w| text.contains(w)).collect()
+}
+
+fn run(cmd: &mut assert_cmd::Command) -> (Option<i32>, String, String) {
+    let output = cmd.output().unwrap();
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+#[test]
+fn lang_es_help_is_spanish_on_stdout_with_exit_0() {
+    let home = tempfile::TempDir::new().unwrap();
+    let (code, stdout, stderr) = run(bare_cmd(home.path()).args(["--lang", "es", "--help"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(english_left(&stdout), Vec::<&str>::new(), "{stdout}");
+    for spanish in [
+        "Uso: trackline [OPCIONES] [COMANDO]",
+        "Comandos:",
+        "Opciones globales:",
+        "Opciones:",
+        "Ejemplos:",
+    ] {
+        assert!(stdout.contains(spanish), "{spanish:?} missing:\n{stdout}");
+    }
+    assert!(stdout.contains("Descarga adjuntos por id"), "{stdout}");
+    assert!(stdout.contains("-h, --help     Muestra la ayuda"), "{stdout}");
+}
+
+#[test]
+fn the_locale_makes_a_subcommands_help_spanish_and_help_command_too() {
+    let home = tempfile::TempDir::new().unwrap();
+    let (code, stdout, _) = run(bare_cmd(home.path())
+        .env("LANG", "es_ES.UTF-8")
+        .args(["download", "--help"]));
+    assert_eq!(code, Some(0));
+    assert_eq!(english_left(&stdout), Vec::<&str>::new(), "{stdout}");
+    assert!(
+        stdout.contains("Uso: trackline download [OPCIONES] <ID_ADJUNTO|--process <ID>>"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Argumentos:"), "{stdout}");
+    assert!(stdout.contains("Con --process: todos los documentos"), "{stdout}");
+    let (code, by_command, _) = run(bare_cmd(home.path())
+        .env("LANG", "es_ES.UTF-8")
+        .args(["help", "download"]));
+    assert_eq!(code, Some(0));
+    assert_eq!(by_command, stdout);
+    let (_, defaults, _) = run(bare_cmd(home.path())
+        .env("LANG", "es_ES.UTF-8")
+        .args(["export", "--help"]));
+    assert!(defaults.contains("Descargas a la vez [por defecto: 4]"), "{defaults}");
+}
+
+#[test]
+fn usage_errors_are_spanish_on_stderr_with_exit_2() {
+    let home = tempfile::TempDir::new().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["download", "--bogus"], "error: argumento inesperado '--bogus'"),
+        (
+            &["download", "--bogus"],
+            "consejo: para pasar '--bogus' como valor, use '-- --bogus'",
+        ),
+        (
+            &["download", "--proces", "1"],
+            "consejo: existe un argumento parecido: '--process'",
+        ),
+        (&["process"], "error: faltan estos argumentos obligatorios:"),
+        (
+            &["process", "--id"],
+            "error: '--id <ID>' necesita un valor y no se dio ninguno",
+        ),
+        (
+            &["export", "--ids-from", "x", "--jobs", "99"],
+            "valor no válido '99' para '--jobs <N>': 99 no está en 1..=64",
+        ),
+        (&["donwload"], "error: comando desconocido 'donwload'"),
+        (&["config"], "necesita un subcomando"),
+        (&["download", "1", "--output", "a", "-o", "b"], "no se puede usar con"),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = run(bare_cmd(home.path()).env("TRACKLINE_LANG", "es").args(*args));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert!(stderr.contains(expected), "{args:?}: {expected:?} missing:\n{stderr}");
+        assert_eq!(english_left(&stderr), Vec::<&str>::new(), "{args:?}: {stderr}");
+        assert!(stderr.contains("Para más información, pruebe '--help'."), "{stderr}");
+    }
+}
+
+#[test]
+fn a_config_lang_chooses_the_help_language_and_a_broken_config_does_not_stop_help() {
+    let home = tempfile::TempDir::new().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "lang = \"es\"\n").unwrap();
+    let (code, stdout, _) = run(bare_cmd(home.path())
+        .arg("--config")
+        .arg(&config)
+        .args(["status", "--help"]));
+    assert_eq!(code, Some(0));
+    assert!(stdout.starts_with("Quién ha iniciado sesión"), "{stdout}");
+    std::fs::write(&config, "lang = [broken\n").unwrap();
+    let (code, stdout, _) = run(bare_cmd(home.path())
+        .env("TRACKLINE_CONFIG", &config)
+        .args(["status", "--help"]));
+    assert_eq!(code, Some(0));
+    assert!(stdout.starts_with("Who is logged in"), "{stdout}");
+    // --lang beats the file; TRACKLINE_LANG beats it too.
+    std::fs::write(&config, "lang = \"es\"\n").unwrap();
+    let (_, stdout, _) = run(bare_cmd(home.path())
+        .env("TRACKLINE_CONFIG", &config)
+        .args(["--lang", "en", "status", "--help"]));
+    assert!(stdout.starts_with("Who is logged in"), "{stdout}");
+    let (_, stdout, _) = run(bare_cmd(home.path())
+        .env("TRACKLINE_CONFIG", &config)
+        .env("TRACKLINE_LANG", "en")
+        .args(["status", "--help"]));
+    assert!(stdout.starts_with("Who is logged in"), "{stdout}");
+}
+
+#[test]
+fn english_help_and_errors_are_clap_as_before() {
+    let home = tempfile::TempDir::new().unwrap();
+    let (code, stdout, _) = run(bare_cmd(home.path()).args(["download", "--help"]));
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("Usage: trackline download [OPTIONS] <ATTACHMENT_ID|--process <ID>>"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  -h, --help              Print help"), "{stdout}");
+    let (code, _, stderr) = run(bare_cmd(home.path()).args(["download", "--bogus"]));
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: unexpected argument '--bogus' found\n\n  tip: to pass '--bogus' as a value, use '-- --bogus'\n\n\
+         Usage: trackline download [OPTIONS] <ATTACHMENT_ID|--process <ID>>\n\nFor more information, try '--help'.\n"
+    );
+}
+
+/// `inspect`'s warnings: Spanish in the human summary, the English strings
+/// of before in `--json`, whatever the language.
+#[test]
+fn inspect_warnings_are_spanish_for_people_and_english_in_json() {
+    let home = tempfile::TempDir::new().unwrap();
+    let files = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files");
+    for (file, english, spanish) in [
+        (
+            "carta_latin1.txt",
+            "the text is in Latin-1",
+            "! el texto está en Latin-1",
+        ),
+        (
+            "notes_utf16.txt",
+            "the text is in UTF-16LE",
+            "! el texto está en UTF-16LE",
+        ),
+        (
+            "Scan_2024-03.pdf",
+            "no text layer: a scan",
+            "! sin capa de texto: un escaneo",
+        ),
+    ] {
+        let path = files.join(file);
+        let (code, human, _) = run(bare_cmd(home.path())
+            .args(["--lang", "es", "inspect", "--file"])
+            .arg(&path));
+        assert_eq!(code, Some(0));
+        assert!(human.contains(&format!("Avisos\n{spanish}\n")), "{human}");
+        assert!(!human.contains(english), "{human}");
+        let (_, english_human, _) = run(bare_cmd(home.path())
+            .args(["--lang", "en", "inspect", "--file"])
+            .arg(&path));
+        assert!(
+            english_human.contains(&format!("Warnings\n! {english}\n")),
+            "{english_human}"
+        );
+        let json = |lang: &str| {
+            run(bare_cmd(home.path())
+                .args(["--lang", lang, "inspect", "--json", "--file"])
+                .arg(&path))
+            .1
+        };
+        let es = json("es");
+        assert_eq!(es, json("en"));
+        let value: serde_json::Value = serde_json::from_str(&es).unwrap();
+        assert_eq!(value["warnings"], serde_json::json!([english]), "{es}");
+    }
+}
+
+/// `config show`'s words around the values, and the `profiles` table, in
+/// Spanish; English as before.
+#[test]
+fn config_show_and_profiles_say_their_words_in_spanish() {
+    let home = tempfile::TempDir::new().unwrap();
+    let (_, shown, _) = run(bare_cmd(home.path())
+        .env("LANG", "es_ES.UTF-8")
+        .args(["config", "show"]));
+    for english in [
+        "(not found)",
+        "(none)",
+        "(from LANG)",
+        "(system default)",
+        "(defaults)",
+        "(the theme's)",
+        "= none",
+    ] {
+        assert!(!shown.contains(english), "{english:?} left:\n{shown}");
+    }
+    for spanish in [
+        "(no existe)",
+        "email                  = (ninguno)",
+        "es (de LANG)",
+        "(el del sistema)",
+        "(las predeterminadas)",
+        "(los del tema)",
+        "proxy                  = ninguno",
+    ] {
+        assert!(shown.contains(spanish), "{spanish:?} missing:\n{shown}");
+    }
+    let (_, english, _) = run(bare_cmd(home.path())
+        .env("LANG", "en_GB.UTF-8")
+        .args(["config", "show"]));
+    for words in [
+        "(not found)",
+        "email                  = (none)",
+        "en (from LANG)",
+        "(system default)",
+        "(defaults)",
+        "(the theme's)",
+        "proxy                  = none",
+    ] {
+        assert!(english.contains(words), "{words:?} missing:\n{english}");
+    }
+
+    let (_, table, _) = run(bare_cmd(home.path()).env("TRACKLINE_LANG", "es").arg("profiles"));
+    assert!(
+        table.starts_with("  PERFIL           ESTADO       EMAIL                            SERVIDOR\n"),
+        "{table}"
+    );
+    assert!(table.contains("* default          sin sesión   —"), "{table}");
+    let (_, table, _) = run(bare_cmd(home.path()).arg("profiles"));
+    assert_eq!(
+        table,
+        "  PROFILE          STATE        EMAIL                            SERVER\n* default          logged out   —                                —\n"
+    );
+}
+
+/// `search`'s kind column and `profiles` after a login, in Spanish; `--json` keeps `"kind": "process"`.
+#[test]
+fn search_kinds_and_a_logged_in_profile_in_spanish() {
+    let rig = Rig::new();
+    rig.login();
+    rig.cmd().args(["process", "--id", "12345"]).assert().success();
+    let (code, table, stderr) = run(rig.cmd().env("TRACKLINE_LANG", "es").args(["search", "odoo"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let row = table
+        .lines()
+        .find(|l| l.contains("Odoo Billing Process"))
+        .unwrap_or_default();
+    assert!(row.starts_with("proceso "), "{table}");
+    let (_, json, _) = run(rig.cmd().env("TRACKLINE_LANG", "es").args(["search", "odoo", "--json"]));
+    assert!(json.contains("\"kind\":\"process\""), "{json}");
+    let (_, english, _) = run(rig.cmd().args(["search", "odoo"]));
+    assert!(
+        english.lines().any(|l| l.starts_with("process ") && l.contains("Odoo")),
+        "{english}"
+    );
+    let (_, profiles, _) = run(rig.cmd().env("TRACKLINE_LANG", "es").arg("profiles"));
+    assert!(profiles.contains(" con sesión "), "{profiles}");
+}
+
+#[test]
+fn an_archives_entries_have_a_spanish_header() {
+    let home = tempfile::TempDir::new().unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files/Q1_Receipts.zip");
+    let (_, spanish, _) = run(bare_cmd(home.path())
+        .args(["--lang", "es", "inspect", "--file"])
+        .arg(&path));
+    assert!(
+        spanish.contains("\nnombre                bytes  modificado\n"),
+        "{spanish}"
+    );
+    let (_, english, _) = run(bare_cmd(home.path())
+        .args(["--lang", "en", "inspect", "--file"])
+        .arg(&path));
+    assert!(
+        english.contains("\nname                  bytes  modified\n"),
+        "{english}"
+    );
+}
