@@ -24,7 +24,6 @@ use trackline::worker::Event;
 
 const LIMIT: usize = 20;
 
-
 /// Writes the index file (reporting its bytes a document) and loads it into memory.
 fn setup() -> (SearchIndex, f64, Duration) {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -76,4 +76,3 @@ pub(crate) fn process(p: usize) -> Process {
         extra,
     }
 }
-

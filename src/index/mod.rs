@@ -23,6 +23,7 @@ mod scan;
 mod snapshot;
 #[cfg(test)]
 mod tests;
+mod vocab;
 mod words;
 mod write;
 
