@@ -13,80 +13,16 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-use trackline::api::{Document, Id, Process};
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use corpus::{DOCUMENTS_EACH, PROCESSES, TYPED, process};
+use trackline::api::Process;
 use trackline::index::{Index, SearchIndex, SearchQuery};
 use trackline::tui::{App, AppInit, Keymap, Msg, SessionInfo, Theme};
 use trackline::worker::Event;
 
-const PROCESSES: usize = 10_000;
-const DOCUMENTS_EACH: usize = 100;
 const LIMIT: usize = 20;
-
-/// What a user types, one keystroke at a time.
-const TYPED: [&str; 4] = [
-    "odoo billing",
-    "invoice 2023 globex",
-    "credit_note 0042",
-    "nordlict payrol",
-];
-
-const VENDORS: [&str; 12] = [
-    "Acme",
-    "Globex",
-    "Initech",
-    "Umbrella",
-    "Hooli",
-    "Nordlicht",
-    "Soylent",
-    "Wonka",
-    "Odoo",
-    "Stark",
-    "Wayne",
-    "Tyrell",
-];
-const TOPICS: [&str; 6] = [
-    "Billing",
-    "Payroll",
-    "VAT Filing",
-    "Procurement",
-    "Travel Expenses",
-    "Audit",
-];
-const KINDS: [&str; 5] = ["Invoice", "Receipt", "Credit_Note", "Delivery_Note", "Contract"];
-
-fn process(p: usize) -> Process {
-    let documents = (0..DOCUMENTS_EACH)
-        .map(|d| {
-            let serial = p * DOCUMENTS_EACH + d;
-            Document {
-                doc_id: Id::new((10_000_000 + serial).to_string()),
-                doc_name: Some(format!(
-                    "{}_{}_{serial:07}_{}.pdf",
-                    KINDS[d % KINDS.len()],
-                    2019 + serial % 6,
-                    VENDORS[(serial / 7) % VENDORS.len()]
-                )),
-                doc_type: Some(KINDS[d % KINDS.len()].replace('_', " ")),
-                extra: Default::default(),
-            }
-        })
-        .collect();
-    let mut extra = serde_json::Map::new();
-    extra.insert("customer".into(), VENDORS[(p + 5) % VENDORS.len()].into());
-    Process {
-        process_id: Id::new((400_000 + p).to_string()),
-        name: Some(format!(
-            "{} {} {}",
-            VENDORS[p % VENDORS.len()],
-            TOPICS[(p / VENDORS.len()) % TOPICS.len()],
-            2019 + p % 6
-        )),
-        status: Some(["Completed", "In Progress", "Pending", "On Hold"][p % 4].to_string()),
-        created_at: Some("2024-03-01T09:00:00Z".to_string()),
-        documents,
-        extra,
-    }
-}
 
 /// Writes the index file (reporting its bytes a document) and loads it into memory.
 fn setup() -> (SearchIndex, f64, Duration) {

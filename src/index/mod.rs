@@ -24,6 +24,7 @@ mod scan;
 mod snapshot;
 #[cfg(test)]
 mod tests;
+mod vocab;
 mod watched;
 #[cfg(test)]
 mod watched_tests;

@@ -48,7 +48,7 @@ pub(crate) struct Word {
     atom: Atom,
     /// How it matches: a word's start, inside a number, or fuzzily.
     pub(crate) kind: AtomKind,
-    chars: Vec<char>,
+    pub(crate) chars: Vec<char>,
     pub(crate) mask: u64,
     pub(crate) typos: u32,
 }
@@ -172,25 +172,32 @@ impl Word {
 }
 
 impl Word {
-    /// A number inside a word: 16 a character, more at the word's start and
-    /// for the whole word (numbers are many and short: no matcher needed).
+    /// A number inside a word: see [`number_score`].
     fn number_score(&self, token: &str) -> u16 {
-        let needle = self.text.as_bytes();
-        let found = match needle {
-            [byte] => token.as_bytes().iter().position(|b| b == byte),
-            _ if self.text.is_ascii() => token.as_bytes().windows(needle.len()).position(|w| w == needle),
-            _ => token.find(self.text.as_str()),
-        };
-        let Some(at) = found else { return 0 };
-        let length = u16::try_from(self.chars.len()).unwrap_or(u16::MAX);
-        let start = if at == 0 { NUMBER_START_BONUS } else { 0 };
-        let whole = if token.len() == self.text.len() {
-            WHOLE_WORD_BONUS
-        } else {
-            0
-        };
-        length.saturating_mul(16).saturating_add(start).saturating_add(whole)
+        number_score(&self.text, self.chars.len(), token)
     }
+}
+
+/// How well the number `needle` (of `chars` characters) matches `token`: 16
+/// a character, more at the word's start and for the whole word (numbers are
+/// many and short: no matcher needed). What a number query word scores
+/// against a word whose mask holds its characters.
+pub(crate) fn number_score(needle: &str, chars: usize, token: &str) -> u16 {
+    let bytes = needle.as_bytes();
+    let found = match bytes {
+        [byte] => token.as_bytes().iter().position(|b| b == byte),
+        _ if needle.is_ascii() => token.as_bytes().windows(bytes.len()).position(|w| w == bytes),
+        _ => token.find(needle),
+    };
+    let Some(at) = found else { return 0 };
+    let length = u16::try_from(chars).unwrap_or(u16::MAX);
+    let start = if at == 0 { NUMBER_START_BONUS } else { 0 };
+    let whole = if token.len() == needle.len() {
+        WHOLE_WORD_BONUS
+    } else {
+        0
+    };
+    length.saturating_mul(16).saturating_add(start).saturating_add(whole)
 }
 
 /// What a number gains when it starts the number it is found in.

@@ -4,19 +4,19 @@
 //! The words of all entries are interned in one vocabulary. A query word is
 //! matched against each distinct word once (and, as it grows by a letter,
 //! only against the words that matched it before); an entry then matches by
-//! looking up the scores of its words. Entries whose character masks lack a
+//! looking up the scores of its words (a number is scored as it is looked
+//! up: see [`super::vocab`]). Entries whose character masks lack a
 //! query word's characters are passed over without a lookup. Big indexes
 //! are searched on several threads. Ranks exactly as [`Index::search`] does.
 
 use super::entry::{document_texts, process_texts};
 use super::hits::{Hit, HitKind, Ranked, SearchResults, TopN, combine};
-use super::query::{Scratch, SearchQuery, Word};
+use super::query::{SearchQuery, Word};
 use super::read::time_of;
 use super::scan::order;
-use super::words::for_each_word;
+use super::vocab::{Scorer, Vocab, WordTable, intern_text};
 use super::{Index, IndexError};
 use crate::api::Process;
-use nucleo_matcher::pattern::AtomKind;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,17 +45,6 @@ struct Snapshot {
     documents: usize,
 }
 
-/// The distinct words of every entry, each with its character mask.
-#[derive(Debug, Default)]
-struct Vocab {
-    ids: HashMap<Box<str>, u32>,
-    text: String,
-    ends: Vec<u32>,
-    masks: Vec<u64>,
-    /// Whether the word occurs in a document (not only in processes).
-    in_docs: Vec<bool>,
-}
-
 #[derive(Debug, Default)]
 struct Proc {
     process_id: String,
@@ -82,53 +71,6 @@ struct Doc {
     id_end: u32,
     name_end: u32,
     mask: u64,
-}
-
-/// The score of one query word against every word of the vocabulary.
-#[derive(Debug)]
-struct WordTable {
-    text: String,
-    kind: AtomKind,
-    typos: u32,
-    scores: Vec<u16>,
-    matches: Vec<u32>,
-    /// The best score among words that occur in documents.
-    doc_max: u16,
-}
-
-impl Vocab {
-    fn intern(&mut self, token: &str, mask: u64) -> u32 {
-        if let Some(&id) = self.ids.get(token) {
-            return id;
-        }
-        let id = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
-        self.text.push_str(token);
-        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        self.masks.push(mask);
-        self.in_docs.push(false);
-        self.ids.insert(token.into(), id);
-        id
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn word(&self, id: usize) -> (&str, u64) {
-        let start = if id == 0 { 0 } else { self.ends[id - 1] as usize };
-        let end = self.ends[id] as usize;
-        (self.text.get(start..end).unwrap_or_default(), self.masks[id])
-    }
-}
-
-fn intern_text(vocab: &mut Vocab, buf: &mut String, text: &str, tokens: &mut Vec<u32>, mask: &mut u64) {
-    for_each_word(text, buf, |token, token_mask| {
-        let id = vocab.intern(token, token_mask);
-        if !tokens.contains(&id) {
-            tokens.push(id);
-        }
-        *mask |= token_mask;
-    });
 }
 
 fn end_of(len: usize) -> u32 {
@@ -293,6 +235,13 @@ impl SearchIndex {
         let snapshot = self.snapshot.read().unwrap_or_else(PoisonError::into_inner);
         let words = query.words();
         let tables: Vec<Arc<WordTable>> = words.iter().map(|w| self.table(w, &snapshot.vocab)).collect();
+        let tables: Vec<Scorer<'_>> = tables
+            .iter()
+            .map(|table| Scorer {
+                table,
+                vocab: &snapshot.vocab,
+            })
+            .collect();
         let processes = &snapshot.processes;
         let width = words.len();
         let mut inherited = vec![0u16; processes.len() * width];
@@ -301,7 +250,7 @@ impl SearchIndex {
         for (slot, proc) in processes.iter().enumerate() {
             let scores = &mut inherited[slot * width..(slot + 1) * width];
             for (i, table) in tables.iter().enumerate() {
-                scores[i] = best(&proc.tokens, table);
+                scores[i] = table.best(&proc.tokens);
                 best_inherited[i] = best_inherited[i].max(scores[i]);
             }
             if let Some(score) = combine(scores, None) {
@@ -317,7 +266,7 @@ impl SearchIndex {
         let ceiling: u32 = tables
             .iter()
             .zip(&best_inherited)
-            .map(|(table, from_process)| u32::from(table.doc_max.max(from_process / 2)))
+            .map(|(scorer, from_process)| u32::from(scorer.table.doc_max.max(from_process / 2)))
             .sum();
         let mut scan: Vec<usize> = (0..processes.len()).collect();
         scan.sort_by_key(|&slot| (std::cmp::Reverse(processes[slot].last_seen), slot));
@@ -376,20 +325,23 @@ impl SearchIndex {
     /// word was just searched, narrowed from a shorter word it extends.
     fn table(&self, word: &Word, vocab: &Vocab) -> Arc<WordTable> {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(i) = cache.iter().position(|t| {
-            t.text == word.text && t.kind == word.kind && t.typos == word.typos && t.scores.len() == vocab.len()
-        }) {
+        if let Some(i) = cache
+            .iter()
+            .position(|t| t.text == word.text && t.kind == word.kind && t.typos == word.typos && t.known == vocab.len())
+        {
             let table = cache.remove(i);
             cache.push(table.clone());
             return table;
         }
         let base = cache
             .iter()
-            .filter(|t| word.text.starts_with(&t.text) && t.kind == word.kind && t.typos == word.typos)
+            .filter(|t| {
+                t.can_narrow() && word.text.starts_with(&t.text) && t.kind == word.kind && t.typos == word.typos
+            })
             .max_by_key(|t| t.text.len())
             .cloned();
         drop(cache);
-        let table = Arc::new(score_vocab(word, vocab, base.as_deref()));
+        let table = Arc::new(WordTable::new(word, vocab, base.as_deref()));
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= CACHED_WORDS {
             cache.remove(0);
@@ -397,81 +349,6 @@ impl SearchIndex {
         cache.push(table.clone());
         table
     }
-}
-
-/// Scores `word` against every word of `vocab`, or, given the table of a
-/// shorter word it extends, only against the words that matched that one
-/// and those added since. Many candidates are shared among threads.
-fn score_vocab(word: &Word, vocab: &Vocab, base: Option<&WordTable>) -> WordTable {
-    // The candidates, numbered 0..count: the base's matches, then the words added since.
-    let (count, candidate) = match base {
-        Some(base) => (
-            base.matches.len() + vocab.len().saturating_sub(base.scores.len()),
-            Some((base.matches.as_slice(), base.scores.len())),
-        ),
-        None => (vocab.len(), None),
-    };
-    let id_of = |k: usize| -> usize {
-        match candidate {
-            Some((matches, known)) => matches.get(k).map_or(known + k - matches.len(), |&id| id as usize),
-            None => k,
-        }
-    };
-    let score_part = |part: std::ops::Range<usize>| {
-        let mut scratch = Scratch::new();
-        part.filter_map(|k| {
-            let id = id_of(k);
-            let (token, mask) = vocab.word(id);
-            if !word.may_match(mask) {
-                return None;
-            }
-            let score = word.score(token, mask, &mut scratch);
-            (score > 0).then_some((u32::try_from(id).unwrap_or(u32::MAX), score))
-        })
-        .collect::<Vec<(u32, u16)>>()
-    };
-    let threads = if count < PARALLEL_FROM {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-    };
-    let found: Vec<Vec<(u32, u16)>> = if threads <= 1 {
-        vec![score_part(0..count)]
-    } else {
-        let size = count.div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..count)
-                .step_by(size)
-                .map(|start| scope.spawn(move || score_part(start..(start + size).min(count))))
-                .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        })
-    };
-    let mut table = WordTable {
-        text: word.text.clone(),
-        kind: word.kind,
-        typos: word.typos,
-        scores: vec![0; vocab.len()],
-        matches: Vec::with_capacity(found.iter().map(Vec::len).sum()),
-        doc_max: 0,
-    };
-    for (id, score) in found.into_iter().flatten() {
-        table.scores[id as usize] = score;
-        table.matches.push(id);
-        if vocab.in_docs.get(id as usize).copied().unwrap_or(false) {
-            table.doc_max = table.doc_max.max(score);
-        }
-    }
-    table
-}
-
-/// The best score of `table` among `tokens`.
-fn best(tokens: &[u32], table: &WordTable) -> u16 {
-    tokens
-        .iter()
-        .map(|&t| table.scores.get(t as usize).copied().unwrap_or(0))
-        .max()
-        .unwrap_or(0)
 }
 
 /// When a part of the scan may stop.
@@ -491,7 +368,7 @@ struct Bounds<'a> {
 /// process's documents could), or an earlier part's were.
 fn scan_documents(
     words: &[Word],
-    tables: &[Arc<WordTable>],
+    tables: &[Scorer<'_>],
     processes: &[Proc],
     inherited: &[u16],
     part: &[usize],
@@ -520,7 +397,7 @@ fn scan_documents(
             let bound: u32 = tables
                 .iter()
                 .zip(from_process)
-                .map(|(table, inherited)| u32::from(best(&proc.doc_vocab, table).max(inherited / 2)))
+                .map(|(table, inherited)| u32::from(table.best(&proc.doc_vocab).max(inherited / 2)))
                 .sum();
             if bound <= floor {
                 passed_over = true;
@@ -543,7 +420,7 @@ fn scan_documents(
             }
             for (i, word) in words.iter().enumerate() {
                 own[i] = if word.may_match(doc.mask) {
-                    best(tokens, &tables[i])
+                    tables[i].best(tokens)
                 } else {
                     0
                 };

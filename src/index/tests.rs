@@ -452,3 +452,94 @@ fn a_search_shared_among_threads_ranks_as_the_file_does() {
         );
     }
 }
+
+#[test]
+fn numbers_typed_digit_by_digit_rank_as_the_file_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = open(dir.path());
+    let processes = corpus();
+    for (i, chunk) in processes.chunks(50).enumerate() {
+        index.record_processes(chunk, at(i as i64)).unwrap();
+    }
+    let memory = index.search_index().unwrap();
+    let same = |memory: &SearchIndex, text: &str| {
+        let query = SearchQuery::parse(text).unwrap();
+        let from_file = index.search(&query, 12).unwrap();
+        let from_memory = memory.search(&query, 12);
+        assert_eq!(from_memory.hits, from_file.hits, "{text}");
+        if from_memory.total.is_some() {
+            assert_eq!(from_memory.total, from_file.total, "{text}");
+        }
+    };
+    for typed in ["credit_note 00042", "invoice 2021 0", "bilxing 5000", "acme 0 2"] {
+        for end in 1..=typed.len() {
+            same(&memory, &typed[..end]);
+        }
+    }
+    for text in [
+        "0",
+        "00",
+        "2024",
+        "5000019",
+        "99999999",
+        "0 0 0",
+        "credit_note 99999",
+        "1 receipt",
+        "xyz 0",
+    ] {
+        same(&memory, text);
+    }
+    // A lookup after the load adds numbers that are whole words (`0`) and new serials.
+    let later = [
+        process(
+            "900001",
+            "Late Batch",
+            &[("910", "Receipt_0_7.pdf"), ("911", "Credit_Note_777777.pdf")],
+        ),
+        process("400003", "Acme GmbH Batch 3", &[("912", "Invoice_0042.pdf")]),
+    ];
+    index.record_processes(&later, at(99)).unwrap();
+    memory.record(&later, at(99));
+    for text in ["0", "7", "777777", "credit_note 77", "0042", "invoice 0042", "late 0"] {
+        same(&memory, text);
+    }
+    let whole = memory.search(&SearchQuery::parse("0").unwrap(), 5);
+    let first_document = whole.hits.iter().find(|hit| hit.kind == HitKind::Document);
+    assert_eq!(
+        first_document.and_then(|hit| hit.doc_id.as_deref()),
+        Some("910"),
+        "the document with the whole word `0` ranks first"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn any_numbers_rank_as_the_file_does(
+        serials in proptest::collection::vec(0u32..3000, 1..60),
+        queries in proptest::collection::vec("[0-9]{1,4}( (invoice|rec|x)?[0-9]{0,3})?", 1..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let index = open(dir.path());
+        let processes: Vec<Process> = serials
+            .chunks(4)
+            .enumerate()
+            .map(|(p, chunk)| {
+                let docs: Vec<(String, String)> = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(d, serial)| (format!("{p}{d}"), format!("{}_{serial}.pdf", ["Invoice", "Receipt"][d % 2])))
+                    .collect();
+                let docs: Vec<(&str, &str)> = docs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                process(&format!("{}", 10 + p), &format!("Batch {}", p % 3), &docs)
+            })
+            .collect();
+        index.record_processes(&processes, at(0)).unwrap();
+        let memory = index.search_index().unwrap();
+        for text in &queries {
+            let Ok(query) = SearchQuery::parse(text) else { continue };
+            proptest::prop_assert_eq!(memory.search(&query, 5).hits, index.search(&query, 5).unwrap().hits, "{}", text);
+        }
+    }
+}
