@@ -86,7 +86,12 @@ fn aspect_of(bytes: &[u8]) -> f64 {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)).unwrap())
+        .map(|o| {
+            o.as_float()
+                .map(f64::from)
+                .or_else(|_| o.as_i64().map(|i| i as f64))
+                .unwrap()
+        })
         .collect();
     (n[2] - n[0]) / (n[3] - n[1])
 }
@@ -96,8 +101,16 @@ fn the_sample_pdfs_are_drawn_at_their_aspect_with_ink_where_they_have_text() {
     for name in ["Invoice_001.pdf", "Supplier_Contract.pdf", "Factur-X_2024-0099.pdf"] {
         let bytes = sample(name);
         let page = first_page(&bytes, (300, 400), &Options::default()).unwrap();
-        assert!(page.width() <= 300 && page.height() <= 400, "{name}: {}×{}", page.width(), page.height());
-        assert!(page.width() == 300 || page.height() == 400, "{name} fills its box on one side");
+        assert!(
+            page.width() <= 300 && page.height() <= 400,
+            "{name}: {}×{}",
+            page.width(),
+            page.height()
+        );
+        assert!(
+            page.width() == 300 || page.height() == 400,
+            "{name} fills its box on one side"
+        );
         let drawn = f64::from(page.width()) / f64::from(page.height());
         let want = aspect_of(&bytes);
         assert!((drawn - want).abs() < 0.01, "{name}: drawn {drawn}, page {want}");
@@ -144,7 +157,10 @@ fn objects_that_loop_truncated_files_and_garbage_give_an_error_or_a_page() {
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources 5 0 R >>".to_vec(),
         b"4 0 R".to_vec(),
         b"<< /XObject << /X 6 0 R >> >>".to_vec(),
-        stream("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources 5 0 R", b"/X Do"),
+        stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources 5 0 R",
+            b"/X Do",
+        ),
     ]);
     let _ = first_page(&looping, (300, 400), &Options::default());
     // A form that draws itself forever.
@@ -162,7 +178,9 @@ fn objects_that_loop_truncated_files_and_garbage_give_an_error_or_a_page() {
     for cut in [10, invoice.len() / 3, invoice.len() / 2, invoice.len() - 40] {
         let _ = first_page(&invoice[..cut], (300, 400), &Options::default());
     }
-    let garbage: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..5000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     assert!(matches!(
         first_page(&garbage, (300, 400), &Options::default()),
         Err(PageError::Unreadable)
@@ -182,7 +200,10 @@ fn a_picture_claiming_thirty_thousand_squared_pixels_or_an_inflation_bomb_is_ref
         )],
     );
     let error = first_page(&claimed, (300, 400), &Options::default()).unwrap_err();
-    assert!(matches!(&error, PageError::TooLarge(what) if what == "30000 × 30000"), "{error}");
+    assert!(
+        matches!(&error, PageError::TooLarge(what) if what == "30000 × 30000"),
+        "{error}"
+    );
 
     let mut bomb = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![b' '; 1 << 20];

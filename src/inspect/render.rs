@@ -114,7 +114,9 @@ fn measure_streams(bytes: &[u8], options: &Options) -> Result<(), PageError> {
         let number = |key: &[u8]| stream.dict.get(key).ok().and_then(|o| o.as_i64().ok());
         if stream.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()) == Some(b"Image") {
             let (w, h) = (number(b"Width").unwrap_or(0), number(b"Height").unwrap_or(0));
-            let pixels = u64::try_from(w).unwrap_or(0).saturating_mul(u64::try_from(h).unwrap_or(0));
+            let pixels = u64::try_from(w)
+                .unwrap_or(0)
+                .saturating_mul(u64::try_from(h).unwrap_or(0));
             if pixels > limits.max_pixels {
                 return Err(PageError::TooLarge(format!("{w} × {h}")));
             }
@@ -165,12 +167,8 @@ fn draw(bytes: &[u8], max: (u32, u32)) -> Result<RgbaImage, PageError> {
         },
     );
     // On an opaque white ground premultiplied and straight alpha are the same.
-    RgbaImage::from_raw(
-        u32::from(width),
-        u32::from(height),
-        pixmap.data_as_u8_slice().to_vec(),
-    )
-    .ok_or(PageError::Malformed)
+    RgbaImage::from_raw(u32::from(width), u32::from(height), pixmap.data_as_u8_slice().to_vec())
+        .ok_or(PageError::Malformed)
 }
 
 /// The pixels (width, height) a page of `size` points is drawn into to fit
