@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn a_panic_inside_is_caught_and_the_flag_is_cleared() {
         assert!(!panic_is_caught());
-        assert_eq!(guarded(|| panic_is_caught()), Some(true));
+        assert_eq!(guarded(panic_is_caught), Some(true));
         let caught: Option<()> = guarded(|| panic!("a hostile PDF"));
         assert_eq!(caught, None);
         assert!(!panic_is_caught());
