@@ -175,6 +175,9 @@ fn draw(bytes: &[u8], max: (u32, u32)) -> Result<RgbaImage, PageError> {
 /// `max` at its aspect, capped at [`MAX_PAGE_PIXELS`]; `None` when nothing fits.
 fn fit(size: (f64, f64), max: (u32, u32)) -> Option<(u16, u16)> {
     let (w, h) = size;
+    if max.0 == 0 || max.1 == 0 {
+        return None;
+    }
     let limit = |m: u32| f64::from(m.min(u32::from(u16::MAX)));
     let mut scale = (limit(max.0) / w).min(limit(max.1) / h);
     let area = w * h * scale * scale;
@@ -183,10 +186,7 @@ fn fit(size: (f64, f64), max: (u32, u32)) -> Option<(u16, u16)> {
     }
     let side = |points: f64, m: u32| (points * scale).floor().clamp(1.0, limit(m));
     let (width, height) = (side(w, max.0), side(h, max.1));
-    if !(scale.is_finite() && scale > 0.0) || max.0 == 0 || max.1 == 0 {
-        return None;
-    }
-    Some((width as u16, height as u16))
+    (scale.is_finite() && scale > 0.0).then_some((width as u16, height as u16))
 }
 
 #[cfg(test)]

@@ -179,7 +179,7 @@ async fn page_picture(
     let work = tokio::task::spawn_blocking(move || {
         let size = std::fs::metadata(&path).map_err(|_| PageError::Unreadable)?.len();
         if size > options.limits.max_input {
-            return Err(PageError::TooLarge(format!("{} MiB", size >> 20)));
+            return Err(PageError::TooLarge(size.to_string()));
         }
         let bytes = std::fs::read(&path).map_err(|_| PageError::Unreadable)?;
         let font = picker.font_size();
