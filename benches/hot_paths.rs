@@ -108,6 +108,7 @@ fn preview_pane(c: &mut Criterion) {
                         path: path.clone(),
                         report: report.clone(),
                         picture: None,
+                        page_error: None,
                     };
                     black_box(app.update(Msg::Event {
                         event: Event::Previewed {

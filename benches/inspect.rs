@@ -1,13 +1,14 @@
 //! Criterion benches of `inspect`: the e-invoice summary of a 5 MB UBL
 //! invoice (many lines), and the summary of a 20 MB PDF (200 pages, each
-//! with text and a 100 KB picture).
+//! with text and a 100 KB picture), and page 1 of the sample PDFs and of
+//! that 20 MB PDF drawn into 600 × 800 pixels for the preview pane.
 //!
 //! Run: `cargo bench --bench inspect` (or `scripts/bench --only criterion`).
 #![allow(clippy::expect_used)] // a bench that cannot set up has nothing to measure
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use trackline::inspect::{Options, inspect_bytes, invoice};
+use trackline::inspect::{Options, inspect_bytes, invoice, render};
 
 /// A UBL invoice of about `target` bytes: lines of 1 × 10.00 at 19 %.
 fn big_invoice(target: usize) -> Vec<u8> {
@@ -140,5 +141,32 @@ fn pdf_summary(c: &mut Criterion) {
         .bench_function("pdf_20mb", |b| b.iter(|| inspect_bytes(black_box(&pdf), &options)));
 }
 
-criterion_group!(benches, invoice_summary, pdf_summary);
+fn pdf_page(c: &mut Criterion) {
+    let options = Options::default();
+    let mut group = c.benchmark_group("pdf_page");
+    group.sample_size(10);
+    for name in [
+        "Invoice_001.pdf",
+        "Supplier_Contract.pdf",
+        "Factur-X_2024-0099.pdf",
+        "Scan_2024-03.pdf",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/sandbox/files")
+            .join(name);
+        let bytes = std::fs::read(path).expect("a sample PDF");
+        render::first_page(&bytes, (600, 800), &options).expect("the sample draws");
+        group.bench_function(name, |b| {
+            b.iter(|| render::first_page(black_box(&bytes), (600, 800), &options))
+        });
+    }
+    let pdf = big_pdf(200, 100_000);
+    render::first_page(&pdf, (600, 800), &options).expect("the bench PDF draws");
+    group.bench_function("pdf_20mb", |b| {
+        b.iter(|| render::first_page(black_box(&pdf), (600, 800), &options))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, invoice_summary, pdf_summary, pdf_page);
 criterion_main!(benches);

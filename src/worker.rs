@@ -120,6 +120,9 @@ pub enum Command {
         /// For a picture: how the terminal draws pictures, and the cells
         /// (columns, rows) it is drawn into.
         picture: Option<(ratatui_image::picker::Picker, (u16, u16))>,
+        /// For a PDF: the cells (columns, rows) its first page is drawn
+        /// into, with the same picker when it is not halfblocks; (0, 0): none.
+        page: (u16, u16),
     },
     /// Read one entry of an archive for the preview pane (nested archives
     /// by the path of entries to it), bounded by the inspect limits, from
@@ -328,8 +331,11 @@ pub struct Previewed {
     pub path: PathBuf,
     /// Its summary.
     pub report: std::sync::Arc<crate::inspect::Report>,
-    /// A picture, decoded, turned upright and encoded for the terminal.
+    /// A picture, decoded, turned upright and encoded for the terminal; for
+    /// a PDF, its first page drawn.
     pub picture: Option<std::sync::Arc<Picture>>,
+    /// Why a PDF's first page was not drawn, in the settings' language.
+    pub page_error: Option<String>,
 }
 
 /// A picture ready to draw with the terminal's protocol.

@@ -105,6 +105,106 @@ async fn a_missing_attachment_says_so_in_the_pane() {
     rig.exit_code().await;
 }
 
+/// The cells of `screen` that hold a kitty picture's placeholder.
+fn kitty_cells(screen: &common::inprocess::Screen) -> usize {
+    let area = screen.0.area;
+    (area.top()..area.bottom())
+        .flat_map(|y| (area.left()..area.right()).map(move |x| (x, y)))
+        .filter(|&(x, y)| screen.cell(x, y).symbol().contains('\u{10EEEE}'))
+        .count()
+}
+
+/// A picker as a terminal that answered "kitty" with 10×20 cells gives.
+fn kitty() -> ratatui_image::picker::Picker {
+    #[allow(deprecated)]
+    let mut picker = ratatui_image::picker::Picker::from_fontsize((10, 20).into());
+    picker.set_protocol_type(ratatui_image::picker::ProtocolType::Kitty);
+    picker
+}
+
+/// The word after "Preview " in the pane's title.
+fn previewed_name(screen: &common::inprocess::Screen) -> String {
+    let text = screen.text();
+    text.split("Preview ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `p` on the plain invoice PDF, then on the Factur-X PDF: what the pane
+/// shows for each, once `ready` holds for it.
+async fn pdf_previews(
+    mut rig: TuiRig,
+    ready: impl Fn(&common::inprocess::Screen) -> bool,
+) -> (common::inprocess::Screen, common::inprocess::Screen) {
+    rig.log_in().await;
+    rig.type_text("12345");
+    rig.press(KeyCode::Enter);
+    rig.wait_for_text("Invoice_001.pdf").await;
+    rig.press(KeyCode::Char('p'));
+    let plain = rig
+        .wait_for("the PDF's summary", |s| {
+            s.contains("Pages") && s.contains("Total due: 1,234.56") && ready(s)
+        })
+        .await;
+    rig.press(KeyCode::Char('/'));
+    rig.type_text(INVOICES_PROCESS_ID);
+    rig.press(KeyCode::Enter);
+    rig.wait_for_text("Preview Peppol_INV-2024-101.xml").await;
+    let mut name = String::new();
+    for _ in 0..20 {
+        let screen = rig
+            .wait_for("the next document's preview", |s| {
+                let now = previewed_name(s);
+                !now.is_empty() && now != name
+            })
+            .await;
+        name = previewed_name(&screen);
+        if name == "Factur-X_2024-0099.pdf" {
+            break;
+        }
+        rig.press(KeyCode::Down);
+    }
+    let facturx = rig
+        .wait_for("the Factur-X invoice's summary", |s| {
+            s.contains("Preview Factur-X_2024-0099.pdf") && s.contains("Total ") && ready(s)
+        })
+        .await;
+    rig.ctrl('c');
+    rig.exit_code().await;
+    (plain, facturx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pdf_shows_its_first_page_where_the_terminal_draws_pictures_and_text_alone_in_halfblocks() {
+    let rig = TuiRig::start_drawing(kitty(), 120, 36).await;
+    let (plain, facturx) = pdf_previews(rig, |s| kitty_cells(s) > 50).await;
+    for drawn in [&plain, &facturx] {
+        // The summary sits beside the page, not under it.
+        let (page_x, _) = drawn.find("\u{10EEEE}").unwrap();
+        let (kind_x, _) = drawn.find("Kind ").unwrap();
+        assert!(kind_x > page_x + 16, "{}", drawn.text());
+    }
+    assert!(facturx.contains("Factur-X"), "{}", facturx.text());
+
+    let rig = TuiRig::start_drawing(ratatui_image::picker::Picker::halfblocks(), 120, 36).await;
+    let (plain, facturx) = pdf_previews(rig, |_| true).await;
+    for text in [&plain, &facturx] {
+        assert_eq!(kitty_cells(text), 0);
+        assert!(
+            !text.contains("▀") && !text.contains("▄"),
+            "no picture in halfblocks: {}",
+            text.text()
+        );
+        assert!(
+            text.contains("│ Kind        "),
+            "the summary at the pane's left: {}",
+            text.text()
+        );
+    }
+}
+
 /// The binary at `cols`×`rows`: look up the invoices, `p`, scroll to the total.
 fn preview_in_a_pty(cols: u16, rows: u16) {
     let home = tempfile::TempDir::new().unwrap();

@@ -31,6 +31,12 @@ impl Budget {
         self
     }
 
+    /// The time left before the deadline (zero once it passed); `None` without one.
+    pub fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
+    }
+
     /// `Err` once the flag is set or the deadline has passed.
     pub fn check(&self) -> Result<(), InspectError> {
         if self.cancel.as_ref().is_some_and(|flag| flag.load(Ordering::Relaxed)) {
@@ -59,5 +65,7 @@ mod tests {
         let spent = Budget::within(Duration::ZERO);
         assert!(matches!(spent.check(), Err(InspectError::OutOfTime { seconds: 1 })));
         assert!(Budget::within(Duration::from_secs(3600)).check().is_ok());
+        assert_eq!(spent.remaining(), Some(Duration::ZERO));
+        assert_eq!(Budget::default().remaining(), None);
     }
 }

@@ -10,6 +10,7 @@
 //!
 //! - [`invoice`]: e-invoices (UBL, CII, Facturae, CFDI, FatturaPA) and their checks;
 //! - [`pdf`]: pages, metadata, embedded files (Factur-X / ZUGFeRD), first page's text;
+//! - [`render`]: page 1 of a PDF drawn as a picture, bounded and guarded;
 //! - [`image`]: dimensions, EXIF orientation, the picture turned upright;
 //! - [`archive`]: ZIP entries, and one entry read back to be inspected in turn;
 //! - [`body`]: XML, JSON, CSV and text made readable, anything else as hex;
@@ -23,6 +24,7 @@ mod describe;
 pub mod image;
 pub mod invoice;
 pub mod pdf;
+pub mod render;
 mod report;
 mod sniff;
 pub(crate) mod warning;

@@ -3,7 +3,7 @@
 //! page. Parsing is lopdf's; the walks over its objects are ours, each with
 //! a set of visited objects and a step cap, so an object that refers back
 //! to itself ends the walk instead of looping. Streams are inflated with a
-//! cap. Page 1 is not rendered: no pure-Rust PDF renderer is practical here.
+//! cap. Page 1 is drawn, for the preview pane only, by [`super::render`].
 
 use super::report::{Body, Kind, Report};
 use super::{InspectError, Options, invoice};
@@ -45,17 +45,17 @@ const INVOICE_NAMES: [&str; 5] = [
 pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> Result<(), InspectError> {
     report.kind = Kind::Pdf;
     report.media_type = "application/pdf".to_owned();
-    let loaded = std::panic::catch_unwind(|| Document::load_mem(bytes));
+    let loaded = super::render::guarded(|| Document::load_mem(bytes));
     let doc = match loaded {
-        Ok(Ok(doc)) => doc,
-        Ok(Err(error)) => {
+        Some(Ok(doc)) => doc,
+        Some(Err(error)) => {
             report.warnings.push(crate::inspect::warning::warning!(
                 "inspect-warn-pdf-unreadable",
                 error = error.to_string()
             ));
             return Ok(());
         }
-        Err(_) => {
+        None => {
             report
                 .warnings
                 .push(crate::inspect::warning::warning!("inspect-warn-pdf-malformed"));

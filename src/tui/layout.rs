@@ -348,6 +348,8 @@ pub(crate) struct ListRows {
     pub(crate) preview_width: usize,
     /// The cells (columns, rows) a picture in the preview is drawn into.
     pub(crate) picture: (u16, u16),
+    /// The cells a PDF's first page is drawn into ((0, 0): no room for one).
+    pub(crate) page: (u16, u16),
 }
 
 /// The rows of every list on a screen of `area`.
@@ -376,12 +378,16 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
         downloads: downloads_areas(panes.downloads, app).0.height as usize,
         help: (inside(help_rect(area)).height as usize).saturating_sub(1),
         profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
-        preview: panes.preview.map_or(0, |r| preview_text_area(r).height as usize),
-        preview_width: panes.preview.map_or(0, |r| preview_text_area(r).width as usize),
+        preview: panes.preview.map_or(0, |r| preview_parts(r, app).1.height as usize),
+        preview_width: panes.preview.map_or(0, |r| preview_parts(r, app).1.width as usize),
         picture: panes.preview.map_or((0, 0), |r| {
             let area = preview_picture_area(r);
             (area.width, area.height)
         }),
+        page: panes
+            .preview
+            .and_then(|r| preview_page_split(r).0)
+            .map_or((0, 0), |r| (r.width, r.height)),
     }
 }
 
@@ -398,4 +404,49 @@ pub(crate) fn preview_picture_area(pane: Rect) -> Rect {
     let text = preview_text_area(pane);
     let top = PICTURE_TOP.min(text.height);
     Rect::new(text.x, text.y + top, text.width, text.height - top)
+}
+
+/// The fewest columns a summary beside a drawn page keeps (its own layout's width).
+const PAGE_TEXT_MIN: u16 = 40;
+
+/// The fewest columns and rows a drawn page gets; a smaller pane shows the summary alone.
+const PAGE_MIN: (u16, u16) = (16, 8);
+
+/// Where a PDF's drawn first page and its summary go inside the preview's
+/// pane: the page beside the summary when that leaves the summary
+/// [`PAGE_TEXT_MIN`] columns, else above it in the top half; no page when
+/// neither gives it [`PAGE_MIN`].
+pub(crate) fn preview_page_split(pane: Rect) -> (Option<Rect>, Rect) {
+    let inner = preview_text_area(pane);
+    // An upright page is about 1.5 columns a row in cells twice as tall as wide.
+    let beside = inner
+        .width
+        .saturating_sub(PAGE_TEXT_MIN + 1)
+        .min(inner.height.saturating_mul(3) / 2);
+    if beside >= PAGE_MIN.0 && inner.height >= PAGE_MIN.1 {
+        let page = Rect::new(inner.x, inner.y, beside, inner.height);
+        let text = Rect::new(inner.x + beside + 1, inner.y, inner.width - beside - 1, inner.height);
+        return (Some(page), text);
+    }
+    let above = inner.height / 2;
+    if above >= PAGE_MIN.1 && inner.width >= PAGE_MIN.0 {
+        let page = Rect::new(inner.x, inner.y, inner.width, above);
+        let text = Rect::new(inner.x, inner.y + above, inner.width, inner.height - above);
+        return (Some(page), text);
+    }
+    (None, inner)
+}
+
+/// The preview's drawn page (when it shows a PDF's page made for these
+/// cells) and where its text goes.
+pub(crate) fn preview_parts(pane: Rect, app: &App) -> (Option<Rect>, Rect) {
+    let (page, text) = preview_page_split(pane);
+    let shown = matches!(&app.preview.state, super::app::PreviewState::Ready(ready)
+        if ready.previewed.report.kind != crate::inspect::Kind::Image
+            && ready.previewed.picture.as_ref().is_some_and(|p| page.is_some_and(|r| p.cells == (r.width, r.height))));
+    if shown {
+        (page, text)
+    } else {
+        (None, preview_text_area(pane))
+    }
 }

@@ -119,6 +119,11 @@ fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // A reader that catches its own panic (a hostile PDF) keeps the screen.
+            if crate::inspect::render::panic_is_caught() {
+                tracing::warn!(%info, "a document reader panicked; caught");
+                return;
+            }
             restore();
             previous(info);
         }));

@@ -3,9 +3,10 @@
 
 use crate::engine::SessionManager;
 use crate::engine::preview::{self, PreviewCache};
+use crate::inspect::render::PageError;
 use crate::inspect::{self, Budget, Kind, Options};
 use crate::worker::{Event, Picture, Previewed, ReqId};
-use ratatui_image::picker::Picker;
+use ratatui_image::picker::{Picker, ProtocolType};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,6 +51,8 @@ pub(super) struct Request {
     pub(super) saved: Option<PathBuf>,
     /// For a picture: the terminal's protocol and the cells to fill.
     pub(super) picture: Option<(Picker, (u16, u16))>,
+    /// For a PDF: the cells its first page fills ((0, 0): none).
+    pub(super) page: (u16, u16),
 }
 
 /// Starts reading the document of `request` on its own task; the returned
@@ -67,6 +70,7 @@ pub(super) fn start(
         doc_id,
         saved,
         picture: wanted,
+        page,
     } = request;
     let cancel = parent.child_token();
     let flag = Arc::new(AtomicBool::new(false));
@@ -89,16 +93,26 @@ pub(super) fn start(
                 preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
                     .await
                     .map_err(|e| e.localized(lang))?;
-            let picture = match wanted {
+            let (picture, page_error) = match wanted {
                 Some((picker, cells)) if report.kind == Kind::Image => {
-                    picture(path.clone(), options, picker, cells).await
+                    (picture(path.clone(), options, picker, cells).await, None)
                 }
-                _ => None,
+                Some((picker, _)) if report.pdf.is_some() && draws_pages(&picker, page) => {
+                    match page_picture(path.clone(), options, picker, page).await {
+                        Ok(drawn) => (Some(Arc::new(drawn)), None),
+                        Err(e) => {
+                            let error = crate::tr!(lang, "preview-page-failed", error = e.localized(lang));
+                            (None, Some(error))
+                        }
+                    }
+                }
+                _ => (None, None),
             };
             Ok(Previewed {
                 path,
                 report: Arc::new(report),
                 picture,
+                page_error,
             })
         };
         let result = tokio::select! {
@@ -127,23 +141,18 @@ async fn saved_in_index(session: &SessionManager, doc_id: &str) -> Option<PathBu
 /// `picker`'s protocol on a blocking thread; `None` when it cannot be decoded
 /// (the summary says why).
 async fn picture(path: PathBuf, options: Options, picker: Picker, cells: (u16, u16)) -> Option<Arc<Picture>> {
-    let decoded = tokio::task::spawn_blocking(move || {
+    let limit = options.limits.max_input;
+    let bytes = tokio::task::spawn_blocking(move || {
         let size = std::fs::metadata(&path).ok()?.len();
-        if size > options.limits.max_input {
+        if size > limit {
             return None;
         }
-        let bytes = std::fs::read(&path).ok()?;
-        let upright = inspect::image::upright(&bytes, &options, MAX_PICTURE_PIXELS).ok()?;
-        options.budget.check().ok()?;
-        let size = ratatui::layout::Size::new(cells.0, cells.1);
-        let resize = ratatui_image::Resize::Scale(Some(ratatui_image::FilterType::Triangle));
-        let protocol = picker.new_protocol(upright, size, resize).ok()?;
-        Some(Picture { protocol, cells })
+        std::fs::read(&path).ok()
     })
     .await
     .ok()
-    .flatten();
-    decoded.map(Arc::new)
+    .flatten()?;
+    picture_of(bytes, options, picker, cells).await
 }
 
 /// One archive entry asked for (see [`crate::worker::Command::PreviewEntry`]).
@@ -204,6 +213,7 @@ pub(super) fn start_entry(
                 path: archive,
                 report: Arc::new(report),
                 picture,
+                page_error: None,
             })
         };
         let result = tokio::select! {
@@ -234,4 +244,49 @@ async fn picture_of(bytes: Vec<u8>, options: Options, picker: Picker, cells: (u1
     .ok()
     .flatten();
     decoded.map(Arc::new)
+}
+
+/// Whether a PDF's first page is drawn: only with a picture protocol
+/// (halfblocks make a page illegible) and into cells the pane has.
+pub(crate) fn draws_pages(picker: &Picker, cells: (u16, u16)) -> bool {
+    picker.protocol_type() != ProtocolType::Halfblocks && cells.0 > 0 && cells.1 > 0
+}
+
+/// Page 1 of the PDF at `path`, drawn to fill `cells` at the picker's font
+/// size and encoded for its protocol on a blocking thread, within the
+/// budget's time (a drawing that outlasts it is left to finish unseen).
+async fn page_picture(
+    path: PathBuf,
+    options: Options,
+    picker: Picker,
+    cells: (u16, u16),
+) -> Result<Picture, PageError> {
+    let budget = options.budget.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let size = std::fs::metadata(&path).map_err(|_| PageError::Unreadable)?.len();
+        if size > options.limits.max_input {
+            return Err(PageError::TooLarge(size.to_string()));
+        }
+        let bytes = std::fs::read(&path).map_err(|_| PageError::Unreadable)?;
+        let font = picker.font_size();
+        let max = (
+            u32::from(cells.0) * u32::from(font.width.max(1)),
+            u32::from(cells.1) * u32::from(font.height.max(1)),
+        );
+        let drawn = inspect::render::first_page(&bytes, max, &options)?;
+        let size = ratatui::layout::Size::new(cells.0, cells.1);
+        let resize = ratatui_image::Resize::Scale(Some(ratatui_image::FilterType::Triangle));
+        let protocol = picker
+            .new_protocol(drawn.into(), size, resize)
+            .map_err(|_| PageError::Malformed)?;
+        Ok(Picture { protocol, cells })
+    });
+    let joined = match budget.remaining() {
+        Some(left) => match tokio::time::timeout(left, work).await {
+            Ok(joined) => joined,
+            Err(_) => return Err(budget.check().err().unwrap_or(inspect::InspectError::Cancelled).into()),
+        },
+        None => work.await,
+    };
+    joined.map_err(|_| PageError::Malformed)?
 }

@@ -285,6 +285,7 @@ impl Worker {
                 doc_id,
                 saved,
                 picture,
+                page,
             } => {
                 if let Some(running) = self.preview.take() {
                     running.stop();
@@ -303,6 +304,7 @@ impl Worker {
                         doc_id,
                         saved,
                         picture,
+                        page,
                     },
                     &self.shutdown,
                     self.events.clone(),

@@ -137,6 +137,15 @@ impl TuiRig {
         TuiRig::launch_at(sandbox, home, paths, width, height, host, edit).await
     }
 
+    /// The TUI against a default sandbox, drawing pictures with `picker`
+    /// (as if the terminal had answered with its protocol).
+    pub async fn start_drawing(picker: ratatui_image::picker::Picker, width: u16, height: u16) -> TuiRig {
+        let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+        let home = TempDir::new().unwrap();
+        let paths = Paths::under(home.path());
+        TuiRig::launch_drawing(sandbox, home, paths, width, height, Headless, |_| {}, Some(picker)).await
+    }
+
     async fn launch_at(
         sandbox: Sandbox,
         home: TempDir,
@@ -145,6 +154,20 @@ impl TuiRig {
         height: u16,
         host: impl TerminalHost<TestBackend> + Send + 'static,
         edit: impl FnOnce(&mut Settings),
+    ) -> TuiRig {
+        TuiRig::launch_drawing(sandbox, home, paths, width, height, host, edit, None).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn launch_drawing(
+        sandbox: Sandbox,
+        home: TempDir,
+        paths: Paths,
+        width: u16,
+        height: u16,
+        host: impl TerminalHost<TestBackend> + Send + 'static,
+        edit: impl FnOnce(&mut Settings),
+        picker: Option<ratatui_image::picker::Picker>,
     ) -> TuiRig {
         let overrides = Overrides {
             base_url: Some(sandbox.base_url()),
@@ -164,6 +187,10 @@ impl TuiRig {
             local_offset: time::UtcOffset::UTC,
         };
         let Started { app, worker } = start(&launch).await.unwrap();
+        let app = match picker {
+            Some(picker) => app.with_picker(picker),
+            None => app,
+        };
         let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         let (frame_tx, frames) = watch::channel(Buffer::empty(Rect::new(0, 0, width, height)));
         let tui = Tui::new(terminal, app, worker).with_host(host).on_frame(move |buffer| {

@@ -38,6 +38,7 @@ fn answer(req: ReqId, path: &Path, report: Report) -> Msg {
             path: path.to_path_buf(),
             report: Arc::new(report),
             picture: None,
+            page_error: None,
         }),
     })
 }

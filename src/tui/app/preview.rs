@@ -51,6 +51,8 @@ pub(crate) struct PreviewPane {
     pub(crate) picture_cells: Option<(u16, u16)>,
     /// The archives opened on the way to what it shows, and the chosen entry.
     pub(crate) entries: super::entries::Entries,
+    /// The cells a PDF's first page was last asked for.
+    pub(crate) page_cells: Option<(u16, u16)>,
 }
 
 impl PreviewPane {
@@ -129,12 +131,18 @@ impl App {
             }
         }
         self.relayout_preview();
-        // A picture made for other cells is made again for the pane's new size.
-        let cells = self.list_rows().picture;
+        // A picture (or a page) made for other cells is made again for the pane's new size.
+        let rows = self.list_rows();
+        let (cells, asked) = match &self.preview.state {
+            PreviewState::Ready(r) if r.previewed.report.kind != crate::inspect::Kind::Image => {
+                (rows.page, self.preview.page_cells)
+            }
+            _ => (rows.picture, self.preview.picture_cells),
+        };
         let resized = matches!(&self.preview.state, PreviewState::Ready(r)
             if r.previewed.picture.as_ref().is_some_and(|p| p.cells != cells));
         if resized
-            && self.preview.picture_cells != Some(cells)
+            && asked != Some(cells)
             && let Some((_, doc_id, _, saved)) = selected
         {
             match self.ask_entry_again() {
@@ -150,8 +158,10 @@ impl App {
         let req = ReqId(self.next_req);
         self.next_req += 1;
         self.preview.req = Some(req);
-        let cells = self.list_rows().picture;
+        let rows = self.list_rows();
+        let (cells, page) = (rows.picture, rows.page);
         self.preview.picture_cells = Some(cells);
+        self.preview.page_cells = Some(page);
         let picture = self
             .picker
             .clone()
@@ -162,6 +172,7 @@ impl App {
             doc_id,
             saved,
             picture,
+            page,
         }
     }
 
@@ -219,10 +230,18 @@ impl App {
 fn describe_lines(lang: crate::i18n::Lang, previewed: &Previewed, name: &str, width: usize) -> Vec<String> {
     // The pane's title names the file; its hash is for `inspect` and `y`.
     let file = format!("{} ", lang.t("inspect-file"));
-    crate::inspect::describe_in(lang, &previewed.report, name, width)
-        .lines()
-        .enumerate()
-        .filter(|(i, line)| !(*i < 3 && (line.starts_with(&file) || line.starts_with("SHA-256 "))))
-        .map(|(_, line)| line.to_string())
+    let page_error = previewed
+        .page_error
+        .as_deref()
+        .map(|error| format!("! {}", safe_line(error, 400)));
+    page_error
+        .into_iter()
+        .chain(
+            crate::inspect::describe_in(lang, &previewed.report, name, width)
+                .lines()
+                .enumerate()
+                .filter(|(i, line)| !(*i < 3 && (line.starts_with(&file) || line.starts_with("SHA-256 "))))
+                .map(|(_, line)| line.to_string()),
+        )
         .collect()
 }

@@ -88,6 +88,7 @@ fn reply(req: ReqId, doc_id: &str, name: &str) -> Msg {
             path,
             report: Arc::new(report),
             picture: None,
+            page_error: None,
         }),
     })
 }
@@ -265,6 +266,7 @@ fn a_picture_is_drawn_in_the_cells_asked_for_and_asked_again_after_a_resize() {
             path,
             report: Arc::new(report),
             picture: Some(Arc::new(crate::worker::Picture { protocol, cells })),
+            page_error: None,
         }),
     }));
     let shown = screen(&app);
@@ -284,4 +286,113 @@ fn a_picture_is_drawn_in_the_cells_asked_for_and_asked_again_after_a_resize() {
     assert!(preview_of(&app.update(Msg::Resize { width: 120, height: 40 })).is_none());
     // Until the new one comes, the old one is not drawn out of shape.
     assert!(!screen(&app).contains('▀'));
+}
+
+/// The answer for a PDF drawn into `cells` (halfblocks, so the screen shows it), or why not.
+fn pdf_reply(req: ReqId, name: &str, page: Result<(u16, u16), &str>) -> Msg {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/sandbox/files")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap();
+    let options = crate::inspect::Options::default();
+    let report = crate::inspect::inspect_bytes(&bytes, &options).unwrap();
+    let (picture, page_error) = match page {
+        Ok(cells) => {
+            let drawn =
+                crate::inspect::render::first_page(&bytes, (cells.0 as u32 * 10, cells.1 as u32 * 20), &options)
+                    .unwrap();
+            let protocol = ratatui_image::picker::Picker::halfblocks()
+                .new_protocol(
+                    drawn.into(),
+                    ratatui::layout::Size::new(cells.0, cells.1),
+                    ratatui_image::Resize::Scale(None),
+                )
+                .unwrap();
+            (Some(Arc::new(crate::worker::Picture { protocol, cells })), None)
+        }
+        Err(error) => (None, Some(error.to_string())),
+    };
+    ev(Event::Previewed {
+        req,
+        doc_id: "15101".into(),
+        result: Ok(Previewed {
+            path,
+            report: Arc::new(report),
+            picture,
+            page_error,
+        }),
+    })
+}
+
+#[test]
+fn a_pdf_page_is_asked_for_where_the_pane_has_room_and_drawn_beside_its_scrolling_summary() {
+    // 80×24: the pane is too small for a legible page; none is asked for.
+    let mut small = loaded(80, 24).with_picker(ratatui_image::picker::Picker::halfblocks());
+    let Some(Command::Preview { page, .. }) = small
+        .update(ch('p'))
+        .into_iter()
+        .find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no preview asked for");
+    };
+    assert_eq!(page, (0, 0));
+
+    let mut app = loaded(120, 25).with_picker(ratatui_image::picker::Picker::halfblocks());
+    let Some(Command::Preview { req, page, .. }) = app
+        .update(ch('p'))
+        .into_iter()
+        .find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no preview asked for");
+    };
+    assert_eq!(page, app.list_rows().page);
+    assert!(page.0 >= 16 && page.1 >= 8, "{page:?}");
+    let full = app.list_rows().preview_width;
+    app.update(pdf_reply(req, "Supplier_Contract.pdf", Ok(page)));
+    let shown = screen(&app);
+    assert!(shown.contains('▀') || shown.contains('▄'), "the page drawn: {shown}");
+    // The summary beside the page: narrower, starting right of it.
+    let rows = app.list_rows();
+    assert_eq!(rows.preview_width, full - page.0 as usize - 1);
+    let kind = shown.lines().find(|l| l.contains("Kind ")).unwrap();
+    let before = &kind[..kind.find("Kind ").unwrap_or(0)];
+    assert!(
+        before.contains('▀') || before.contains('▄'),
+        "the page left of the summary: {kind}"
+    );
+    let first = app.preview.lines();
+    assert!(
+        first > rows.preview,
+        "the summary ({first} lines) is longer than its {} rows",
+        rows.preview
+    );
+    // J scrolls the summary; the page stays.
+    let top_line = shown.lines().find(|l| l.contains("Kind ")).map(str::to_string).unwrap();
+    app.update(ch('J'));
+    let scrolled = screen(&app);
+    assert!(!scrolled.lines().any(|l| l == top_line), "{scrolled}");
+    assert!(scrolled.contains('▀') || scrolled.contains('▄'), "{scrolled}");
+}
+
+#[test]
+fn a_page_that_could_not_be_drawn_says_so_above_the_summary() {
+    let mut app = loaded(120, 30).with_picker(ratatui_image::picker::Picker::halfblocks());
+    let Some((req, _, _)) = preview_of(&app.update(ch('p'))) else {
+        panic!("no preview asked for");
+    };
+    app.update(pdf_reply(
+        req,
+        "Invoice_001.pdf",
+        Err("page 1 could not be drawn: the PDF is malformed"),
+    ));
+    let shown = screen(&app);
+    assert!(
+        shown.contains("! page 1 could not be drawn: the PDF is malformed"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Total due: 1,234.56 EUR"),
+        "the summary still shown: {shown}"
+    );
+    assert!(!shown.contains('▀') && !shown.contains('▄'), "{shown}");
 }

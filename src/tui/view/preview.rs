@@ -1,6 +1,7 @@
 //! The preview pane: the selected document's summary (`inspect::describe`'s
 //! lines, coloured by what each says), scrolled; only the visible lines are
-//! styled.
+//! styled. A picture is drawn under its first lines; a PDF's drawn first page
+//! beside (or above) its summary, which scrolls on its own.
 
 use super::pane;
 use crate::tui::app::{App, Focus, PreviewState};
@@ -20,7 +21,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let preview = &app.preview;
     let focused = app.focus == Focus::Documents && !app.login.visible() && app.help.is_none();
-    let rows = layout::preview_text_area(area).height as usize;
+    let (page, text_area) = layout::preview_parts(area, app);
+    let rows = text_area.height as usize;
     let lines = preview.lines();
     let mut info = Vec::new();
     if !preview.name.is_empty() {
@@ -79,6 +81,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         PreviewState::Ready(ready) => {
             let picture_area = layout::preview_picture_area(area);
             if let Some(picture) = &ready.previewed.picture
+                && ready.previewed.report.kind == crate::inspect::Kind::Image
                 && picture.cells == (picture_area.width, picture_area.height)
             {
                 let width = inner.width as usize;
@@ -92,8 +95,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 frame.render_widget(ratatui_image::Image::new(&picture.protocol), picture_area);
                 return;
             }
+            if let (Some(page), Some(picture)) = (page, &ready.previewed.picture) {
+                frame.render_widget(ratatui_image::Image::new(&picture.protocol), page);
+            }
             let top = preview.scroll.top(lines, rows);
-            let width = inner.width as usize;
+            let width = text_area.width as usize;
             let chosen = preview.entry_line();
             let shown: Vec<Line> = ready
                 .lines
@@ -109,7 +115,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     }
                 })
                 .collect();
-            frame.render_widget(Paragraph::new(shown), inner);
+            frame.render_widget(Paragraph::new(shown), text_area);
         }
     }
 }
