@@ -40,10 +40,8 @@ pub fn decode(bytes: &[u8]) -> Option<Decoded<'_>> {
         let e = e.to_ascii_lowercase();
         e.starts_with("iso-8859-1") || e == "latin1" || e == "latin-1" || e.starts_with("windows-1252") || e == "cp1252"
     });
-    if !latin1_declared {
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return looks_like_text(text.chars()).then(|| decoded(Cow::Borrowed(text), "UTF-8"));
-        }
+    if !latin1_declared && let Ok(text) = std::str::from_utf8(bytes) {
+        return looks_like_text(text.chars()).then(|| decoded(Cow::Borrowed(text), "UTF-8"));
     }
     let text: String = bytes.iter().map(|&b| windows_1252(b)).collect();
     (latin1_declared || looks_like_text(text.chars())).then(|| decoded(Cow::Owned(text), "Latin-1"))
@@ -54,7 +52,7 @@ fn decoded<'a>(text: Cow<'a, str>, encoding: &'static str) -> Decoded<'a> {
 }
 
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes

@@ -163,10 +163,10 @@ fn inflate(stream: &lopdf::Stream, max: u64) -> Result<Vec<u8>, String> {
         [b"FlateDecode"] => {
             let mut out = Vec::new();
             let mut reader = flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(max + 1);
-            if let Err(error) = reader.read_to_end(&mut out) {
-                if out.is_empty() {
-                    return Err(format!("it does not inflate ({error})"));
-                }
+            if let Err(error) = reader.read_to_end(&mut out)
+                && out.is_empty()
+            {
+                return Err(format!("it does not inflate ({error})"));
             }
             if out.len() as u64 > max {
                 return Err(format!("it inflates to more than {} MiB", max >> 20));
@@ -297,10 +297,10 @@ impl<'a> Walk<'a> {
             if !self.step() {
                 break;
             }
-            if let Object::Reference(id) = node {
-                if !seen.insert(*id) {
-                    continue;
-                }
+            if let Object::Reference(id) = node
+                && !seen.insert(*id)
+            {
+                continue;
             }
             let Some(dict) = self.dict(node) else { continue };
             if let Some(kids) = dict

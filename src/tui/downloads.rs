@@ -408,11 +408,11 @@ impl Downloads {
 
     /// The worker confirmed a cancel.
     pub(crate) fn cancelled(&mut self, id: DownloadId) {
-        if let Some(t) = self.get_mut(id) {
-            if !matches!(t.state, TransferState::Done { .. }) {
-                let (received, total) = t.state.bytes().unwrap_or((0, None));
-                t.state = TransferState::Cancelled { received, total };
-            }
+        if let Some(t) = self.get_mut(id)
+            && !matches!(t.state, TransferState::Done { .. })
+        {
+            let (received, total) = t.state.bytes().unwrap_or((0, None));
+            t.state = TransferState::Cancelled { received, total };
         }
     }
 

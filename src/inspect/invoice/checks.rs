@@ -98,11 +98,11 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
     if let Some(line_check) = line_prices(facts) {
         checks.push(line_check);
     }
-    if let (Some(lines), Some(adjustment), Some(net)) = (facts.line_total.or(line_sum), facts.adjustment, facts.net) {
-        if let Some(computed) = lines.checked_add(adjustment) {
-            let what = |lang: Lang| tr!(lang, "check-net-comes-to");
-            checks.push(compare("net", what, computed, net, facts.net_tolerance));
-        }
+    if let (Some(lines), Some(adjustment), Some(net)) = (facts.line_total.or(line_sum), facts.adjustment, facts.net)
+        && let Some(computed) = lines.checked_add(adjustment)
+    {
+        let what = |lang: Lang| tr!(lang, "check-net-comes-to");
+        checks.push(compare("net", what, computed, net, facts.net_tolerance));
     }
     if let Some(rates) = tax_rates(facts) {
         checks.push(rates);
@@ -118,11 +118,11 @@ pub(super) fn run(facts: &Facts) -> Vec<Check> {
         let tax = facts.tax.or(tax_sum).unwrap_or_default();
         let mut computed = net.checked_add(tax);
         let mut withheld_out = false;
-        if facts.total_after_withholding {
-            if let Some(withheld) = facts.withheld {
-                computed = computed.and_then(|c| c.checked_sub(withheld));
-                withheld_out = true;
-            }
+        if facts.total_after_withholding
+            && let Some(withheld) = facts.withheld
+        {
+            computed = computed.and_then(|c| c.checked_sub(withheld));
+            withheld_out = true;
         }
         let extras_in = facts.total_extras.is_some();
         if let Some(extras) = facts.total_extras {

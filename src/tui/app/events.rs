@@ -191,10 +191,9 @@ impl App {
                         if let Lookup::Loading {
                             req: current, retry, ..
                         } = &mut self.lookup
+                            && *current == req
                         {
-                            if *current == req {
-                                *retry = Some(text);
-                            }
+                            *retry = Some(text);
                         }
                     }
                     RetryTarget::Download(id) => self.downloads.retrying(id, text),
