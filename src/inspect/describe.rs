@@ -343,21 +343,33 @@ fn render_body(out: &mut String, body: &Body, width: usize) {
 /// after the first indented by `indent`.
 fn wrap_into(out: &mut String, text: &str, indent: &str, width: usize) {
     let chars: Vec<char> = text.chars().collect();
+    let indent_width = indent.chars().count();
     let mut start = 0;
     let mut first = true;
     loop {
-        let room = if first { width } else { width - indent.chars().count() };
-        let end = (start + room).min(chars.len());
+        let room = if first { width } else { width - indent_width }.max(1);
+        let mut end = (start + room).min(chars.len());
+        // Break after the last space of the piece, when that keeps at least
+        // half of it (a tax id or a URN without spaces is cut where it must).
+        if end < chars.len()
+            && let Some(space) = chars.get(start..end).and_then(|piece| piece.iter().rposition(|c| *c == ' '))
+            && space >= room / 2
+        {
+            end = start + space + 1;
+        }
         let piece: String = chars.get(start..end).unwrap_or_default().iter().collect();
         if !first {
             out.push_str(indent);
         }
-        out.push_str(&piece);
+        out.push_str(piece.trim_end());
         out.push('\n');
         if end >= chars.len() {
             break;
         }
         start = end;
+        while chars.get(start) == Some(&' ') && start + 1 < chars.len() {
+            start += 1;
+        }
         first = false;
     }
 }
@@ -394,6 +406,20 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected} missing:\n{text}");
         }
+    }
+
+    #[test]
+    fn a_long_value_wraps_between_words_and_a_word_longer_than_the_line_is_cut() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files");
+        let report = inspect_file(&dir.join("Peppol_INV-2024-101.xml"), &Options::default()).unwrap();
+        let text = describe(&report, "x", 40);
+        let lines: Vec<&str> = text.lines().collect();
+        let seller = lines.iter().position(|l| l.starts_with("Seller ")).unwrap();
+        assert_eq!(lines[seller], "Seller      Nordlicht Supplies GmbH", "{text}");
+        assert_eq!(lines[seller + 1], "            (DE123456789)", "{text}");
+        let mut out = String::new();
+        wrap_into(&mut out, &format!("Profile     {}", "x".repeat(50)), "            ", 40);
+        assert_eq!(out, format!("Profile     {}\n            {}\n", "x".repeat(28), "x".repeat(22)));
     }
 
     #[test]
