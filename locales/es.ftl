@@ -51,7 +51,7 @@ help-col-where = Dónde
 
 ## Búsqueda y recientes
 search-key-to-search = { $key } para buscar
-search-placeholder = id o nombre del proceso, luego Enter
+search-placeholder = id o nombre, luego Enter
 recent-empty = Aún no hay procesos recientes.
 recent-type = Escriba el id o el nombre de un proceso y pulse Enter.
 
@@ -618,7 +618,10 @@ matches-none = Nada en el índice local coincide.
 matches-searching = Buscando en el índice local…
 matches-enter-asks = { $key } pregunta al servidor por el texto escrito.
 pane-watched = Vigilados
-watched-unseen = { " · " }{ $n } cambiados
+watched-unseen = { " · " }{ $n } { $n ->
+    [one] cambiado
+   *[other] cambiados
+}
 watched-paused = { " " }comprobaciones en espera: { $error }{ " " }
 watched-empty = Nada vigilado. Pulse { $key } sobre un proceso para vigilarlo.
 watched-col-id = id

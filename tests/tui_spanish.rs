@@ -100,7 +100,12 @@ async fn a_wrong_password_an_unknown_id_watching_and_matches_in_spanish() {
         all_spanish(&screen, w, h);
         rig.type_text(PASSWORD);
         rig.press(KeyCode::Enter);
-        rig.wait_for("the signed-in email", |s| s.line(0).contains(EMAIL)).await;
+        let screen = rig.wait_for("the signed-in email", |s| s.line(0).contains(EMAIL)).await;
+        assert!(
+            screen.contains("id o nombre, luego Enter"),
+            "the search box's placeholder whole: {}",
+            screen.text()
+        );
 
         rig.type_text("99999");
         rig.press(KeyCode::Enter);

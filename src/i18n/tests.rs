@@ -157,6 +157,9 @@ fn messages_take_their_arguments_and_plurals() {
     assert_eq!(crate::tr!(Lang::Es, "time-ago", n = 3, unit = unit), "hace 3 días");
     let unit = crate::tr!(Lang::Es, "unit-day", n = 1);
     assert_eq!(unit, "día");
+    assert_eq!(crate::tr!(Lang::Es, "watched-unseen", n = 1_usize), " · 1 cambiado");
+    assert_eq!(crate::tr!(Lang::Es, "watched-unseen", n = 2_usize), " · 2 cambiados");
+    assert_eq!(crate::tr!(Lang::En, "watched-unseen", n = 2_usize), " · 2 changed");
 }
 
 /// Every label of every binding table has its `hint-` message, every action

@@ -28,7 +28,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let unseen = watch.unseen();
     if unseen > 0 {
         info.push(Span::styled(
-            crate::tr!(app.lang, "watched-unseen", n = unseen.to_string()),
+            crate::tr!(app.lang, "watched-unseen", n = unseen),
             t.warn,
         ));
     }
