@@ -1,6 +1,7 @@
 //! Renders the real screens through ratatui's `TestBackend` and writes them as
-//! SVG files to `screenshots/` (login, process, downloads, help), in English
-//! and, as `NAME.es.svg`, in Spanish.
+//! SVG files to `screenshots/` (login, process, downloads, help, matches from
+//! the index, the preview of an e-invoice, watched processes), in English and,
+//! as `NAME.es.svg`, in Spanish.
 //!
 //! Run: `cargo run --example screenshots` (add a directory to write elsewhere).
 
@@ -12,8 +13,12 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
+use trackline::api::{Document, Id, Process};
 use trackline::i18n::Lang;
+use trackline::index::{Hit, HitKind};
 use trackline::tui::App;
+use trackline::worker::{Command, Event, Previewed, WatchNews, WatchedEntry};
 use tui_fixtures::*;
 
 const COLS: u16 = 100;
@@ -67,7 +72,100 @@ fn screens(lang: Lang) -> Vec<(&'static str, App)> {
         ("process", process),
         ("downloads", downloads),
         ("help", help),
+        ("search", matches(signed_in())),
+        ("preview", preview(signed_in())),
+        ("watched", watched(signed_in())),
     ]
+}
+
+/// `app` with "odo bil" typed and the index's matches under the box.
+fn matches(mut app: App) -> App {
+    type_text(&mut app, "odo bil");
+    let hit = |process_id: &str, name: &str, doc: Option<(&str, &str)>, status: &str, hours: i64| Hit {
+        kind: if doc.is_some() { HitKind::Document } else { HitKind::Process },
+        process_id: process_id.into(),
+        process_name: Some(name.into()),
+        doc_id: doc.map(|(id, _)| id.into()),
+        doc_name: doc.map(|(_, name)| name.into()),
+        status: Some(status.into()),
+        score: 100,
+        last_seen: NOW - time::Duration::hours(hours),
+    };
+    let hits = vec![
+        hit("12345", "Odoo Billing Process", None, "In Progress", 3),
+        hit("12345", "Odoo Billing Process", Some(("98765", "Invoice_001.pdf")), "In Progress", 3),
+        hit("12345", "Odoo Billing Process", Some(("98766", "Invoice_001.xml")), "In Progress", 3),
+        hit("12350", "Odoo Billing Run March", None, "Completed", 30),
+        hit("12351", "Odoo Billing Q1 Archive", Some(("98790", "Q1_Receipts.zip")), "Completed", 75),
+    ];
+    app.update(ev(Event::IndexMatches {
+        query: "odo bil".into(),
+        hits: Ok(hits),
+    }));
+    app
+}
+
+/// `app` with a process of e-invoices shown and the Peppol invoice's summary in the preview.
+fn preview(app: App) -> App {
+    let names = ["Peppol_INV-2024-101.xml", "XRechnung_CII_2024-0815.xml", "E-Invoices_2024.zip"];
+    let process = Process {
+        process_id: Id::new("15000"),
+        name: Some("E-invoice samples".into()),
+        status: Some("Completed".into()),
+        created_at: None,
+        documents: names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Document {
+                doc_id: Id::new(format!("{}", 15101 + i)),
+                doc_name: Some((*name).into()),
+                doc_type: Some("E-invoice".into()),
+                extra: Default::default(),
+            })
+            .collect(),
+        extra: Default::default(),
+    };
+    let mut app = load(app, process);
+    let commands = app.update(ch('p'));
+    let Some((req, doc_id)) = commands.iter().find_map(|c| match c {
+        Command::Preview { req, doc_id, .. } => Some((*req, doc_id.clone())),
+        _ => None,
+    }) else {
+        return app;
+    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files").join(names[0]);
+    let result = trackline::inspect::inspect_file(&path, &trackline::inspect::Options::default())
+        .map(|report| Previewed {
+            path,
+            report: Arc::new(report),
+            picture: None,
+            page_error: None,
+        })
+        .map_err(|e| e.to_string());
+    app.update(ev(Event::Previewed { req, doc_id, result }));
+    app
+}
+
+/// `app` watching three processes, one of which has just changed.
+fn watched(mut app: App) -> App {
+    let entries = ["12345", "12350", "12352"].map(WatchedEntry::new).to_vec();
+    app.update(ev(Event::Watch(WatchNews::Loaded(entries))));
+    let checks = [
+        ("12345", "Odoo Billing Process", "Completed", true, 0),
+        ("12350", "Odoo Billing Run March", "In Progress", false, 26),
+        ("12352", "Payroll February", "Waiting for approval", false, 50),
+    ];
+    for (process_id, name, status, changed, hours) in checks {
+        app.update(ev(Event::Watch(WatchNews::Checked {
+            process_id: process_id.into(),
+            name: Some(name.into()),
+            status: Some(status.into()),
+            changed,
+            changed_at: Some(NOW - time::Duration::hours(hours) - time::Duration::minutes(5)),
+            at: NOW - time::Duration::minutes(1),
+        })));
+    }
+    app
 }
 
 /// A terminal buffer as an SVG picture: a rect per background run, a text per cell.
