@@ -332,8 +332,13 @@ fn render_body(out: &mut String, body: &Body, width: usize) {
                     let cell = row.get(c).map(|v| safe_line(v, 30)).unwrap_or_default();
                     line.push_str(&format!("{cell:<width$}  "));
                 }
-                let shown: String = line.trim_end().chars().take(width).collect();
-                let _ = writeln!(out, "{shown}");
+                let line = line.trim_end();
+                if line.chars().count() > width {
+                    let kept: String = line.chars().take(width.saturating_sub(1)).collect();
+                    let _ = writeln!(out, "{kept}…");
+                } else {
+                    let _ = writeln!(out, "{line}");
+                }
             }
         }
     }
@@ -417,6 +422,10 @@ mod tests {
         let seller = lines.iter().position(|l| l.starts_with("Seller ")).unwrap();
         assert_eq!(lines[seller], "Seller      Nordlicht Supplies GmbH", "{text}");
         assert_eq!(lines[seller + 1], "            (DE123456789)", "{text}");
+        let report = inspect_file(&dir.join("E-Invoices_2024.zip"), &Options::default()).unwrap();
+        let text = describe(&report, "x", 40);
+        let row = text.lines().find(|l| l.starts_with("mexico.zip ")).unwrap();
+        assert!(row.ends_with('…') && row.chars().count() == 40, "a cut row is marked: {row:?}");
         let mut out = String::new();
         wrap_into(&mut out, &format!("Profile     {}", "x".repeat(50)), "            ", 40);
         assert_eq!(out, format!("Profile     {}\n            {}\n", "x".repeat(28), "x".repeat(22)));
