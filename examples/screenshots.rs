@@ -82,7 +82,11 @@ fn screens(lang: Lang) -> Vec<(&'static str, App)> {
 fn matches(mut app: App) -> App {
     type_text(&mut app, "odo bil");
     let hit = |process_id: &str, name: &str, doc: Option<(&str, &str)>, status: &str, hours: i64| Hit {
-        kind: if doc.is_some() { HitKind::Document } else { HitKind::Process },
+        kind: if doc.is_some() {
+            HitKind::Document
+        } else {
+            HitKind::Process
+        },
         process_id: process_id.into(),
         process_name: Some(name.into()),
         doc_id: doc.map(|(id, _)| id.into()),
@@ -93,10 +97,28 @@ fn matches(mut app: App) -> App {
     };
     let hits = vec![
         hit("12345", "Odoo Billing Process", None, "In Progress", 3),
-        hit("12345", "Odoo Billing Process", Some(("98765", "Invoice_001.pdf")), "In Progress", 3),
-        hit("12345", "Odoo Billing Process", Some(("98766", "Invoice_001.xml")), "In Progress", 3),
+        hit(
+            "12345",
+            "Odoo Billing Process",
+            Some(("98765", "Invoice_001.pdf")),
+            "In Progress",
+            3,
+        ),
+        hit(
+            "12345",
+            "Odoo Billing Process",
+            Some(("98766", "Invoice_001.xml")),
+            "In Progress",
+            3,
+        ),
         hit("12350", "Odoo Billing Run March", None, "Completed", 30),
-        hit("12351", "Odoo Billing Q1 Archive", Some(("98790", "Q1_Receipts.zip")), "Completed", 75),
+        hit(
+            "12351",
+            "Odoo Billing Q1 Archive",
+            Some(("98790", "Q1_Receipts.zip")),
+            "Completed",
+            75,
+        ),
     ];
     app.update(ev(Event::IndexMatches {
         query: "odo bil".into(),
@@ -107,7 +129,11 @@ fn matches(mut app: App) -> App {
 
 /// `app` with a process of e-invoices shown and the Peppol invoice's summary in the preview.
 fn preview(app: App) -> App {
-    let names = ["Peppol_INV-2024-101.xml", "XRechnung_CII_2024-0815.xml", "E-Invoices_2024.zip"];
+    let names = [
+        "Peppol_INV-2024-101.xml",
+        "XRechnung_CII_2024-0815.xml",
+        "E-Invoices_2024.zip",
+    ];
     let process = Process {
         process_id: Id::new("15000"),
         name: Some("E-invoice samples".into()),
@@ -133,7 +159,9 @@ fn preview(app: App) -> App {
     }) else {
         return app;
     };
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/sandbox/files").join(names[0]);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/sandbox/files")
+        .join(names[0]);
     let result = trackline::inspect::inspect_file(&path, &trackline::inspect::Options::default())
         .map(|report| Previewed {
             path,

@@ -18,8 +18,9 @@ pub struct CachedProcess {
     pub first_seen: OffsetDateTime,
     /// When trackline last saw it.
     pub last_seen: OffsetDateTime,
-    /// When its status last changed (the latest entry of its history).
-    pub status_changed_at: OffsetDateTime,
+    /// When its status was last seen changing (the latest entry of its
+    /// history); `None` while it has had one status since it was first seen.
+    pub status_changed_at: Option<OffsetDateTime>,
 }
 
 /// One entry of a process's status history.
@@ -74,7 +75,7 @@ impl Index {
             let found = conn
                 .prepare_cached(
                     "SELECT id, name, status, created_at, extra, first_seen, last_seen,
-                            (SELECT max(at) FROM status_change WHERE process = process.id)
+                            (SELECT CASE WHEN count(*) > 1 THEN max(at) END FROM status_change WHERE process = process.id)
                      FROM process WHERE process_id = ?1",
                 )?
                 .query_row([process_id], |row| {
@@ -114,7 +115,7 @@ impl Index {
                 process,
                 first_seen: time_of(first_seen),
                 last_seen: time_of(last_seen),
-                status_changed_at: time_of(changed.unwrap_or(first_seen)),
+                status_changed_at: changed.map(time_of),
             }))
         };
         read().map_err(|e| self.sql_error(e))

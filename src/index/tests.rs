@@ -52,6 +52,8 @@ fn a_process_comes_back_as_last_seen_with_its_history() {
     let index = open(dir.path());
     let first = index.record_processes(&[guide("In Progress")], at(0)).unwrap();
     assert_eq!(first.new_processes, 1);
+    let seen_once = index.cached_process("12345").unwrap().unwrap();
+    assert_eq!(seen_once.status_changed_at, None, "one status seen: no change known");
     index.record_processes(&[guide("In Progress")], at(60)).unwrap();
     let changed = index.record_processes(&[guide("Completed")], at(120)).unwrap();
     assert_eq!(changed.status_changes, 1);
@@ -60,7 +62,7 @@ fn a_process_comes_back_as_last_seen_with_its_history() {
     assert_eq!(cached.process, guide("Completed"));
     assert_eq!(cached.first_seen, at(0));
     assert_eq!(cached.last_seen, at(120));
-    assert_eq!(cached.status_changed_at, at(120));
+    assert_eq!(cached.status_changed_at, Some(at(120)));
     let history = index.history("12345").unwrap().unwrap();
     let statuses: Vec<_> = history.iter().map(|c| (c.at, c.status.clone().unwrap())).collect();
     assert_eq!(

@@ -357,7 +357,9 @@ fn wrap_into(out: &mut String, text: &str, indent: &str, width: usize) {
         // Break after the last space of the piece, when that keeps at least
         // half of it (a tax id or a URN without spaces is cut where it must).
         if end < chars.len()
-            && let Some(space) = chars.get(start..end).and_then(|piece| piece.iter().rposition(|c| *c == ' '))
+            && let Some(space) = chars
+                .get(start..end)
+                .and_then(|piece| piece.iter().rposition(|c| *c == ' '))
             && space >= room / 2
         {
             end = start + space + 1;
@@ -425,10 +427,16 @@ mod tests {
         let report = inspect_file(&dir.join("E-Invoices_2024.zip"), &Options::default()).unwrap();
         let text = describe(&report, "x", 40);
         let row = text.lines().find(|l| l.starts_with("mexico.zip ")).unwrap();
-        assert!(row.ends_with('…') && row.chars().count() == 40, "a cut row is marked: {row:?}");
+        assert!(
+            row.ends_with('…') && row.chars().count() == 40,
+            "a cut row is marked: {row:?}"
+        );
         let mut out = String::new();
         wrap_into(&mut out, &format!("Profile     {}", "x".repeat(50)), "            ", 40);
-        assert_eq!(out, format!("Profile     {}\n            {}\n", "x".repeat(28), "x".repeat(22)));
+        assert_eq!(
+            out,
+            format!("Profile     {}\n            {}\n", "x".repeat(28), "x".repeat(22))
+        );
     }
 
     #[test]

@@ -291,7 +291,8 @@ impl Watching {
     /// When the index says `process_id`'s status last changed.
     async fn last_change(&self, profile: &str, process_id: &str) -> Option<OffsetDateTime> {
         match self.book.cached_process(profile, process_id).await {
-            Ok(cached) => cached.map(|c| c.status_changed_at),
+            // Never seen changing: it has had this status at least since it was first seen.
+            Ok(cached) => cached.map(|c| c.status_changed_at.unwrap_or(c.first_seen)),
             Err(error) => {
                 tracing::info!(%error, "cannot read when a watched status changed");
                 None

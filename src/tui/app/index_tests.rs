@@ -120,7 +120,7 @@ fn cached(p: Process) -> Event {
             process: p,
             first_seen: NOW - Duration::days(2),
             last_seen: NOW - Duration::hours(3),
-            status_changed_at: NOW - Duration::days(1),
+            status_changed_at: Some(NOW - Duration::days(1)),
         })),
     }
 }
@@ -268,6 +268,32 @@ fn cached_data_of_a_process_asked_for_by_typing_is_not_shown() {
         result: Ok(vec![process("4711", 3)]),
     }));
     assert!(screen(&app).contains("changed 1 day ago"), "{}", screen(&app));
+}
+
+#[test]
+fn a_status_never_seen_changing_says_no_when() {
+    let mut app = app(80, 24);
+    typed(&mut app, "4711");
+    let req = req_of(&app.update(key(KeyCode::Enter)));
+    app.update(ev(Event::ProcessLoaded {
+        req,
+        result: Ok(vec![process("4711", 3)]),
+    }));
+    app.update(ev(Event::CachedProcess {
+        process_id: "4711".into(),
+        cached: Some(Box::new(CachedProcess {
+            process: process("4711", 3),
+            first_seen: NOW,
+            last_seen: NOW,
+            status_changed_at: None,
+        })),
+    }));
+    let shown = screen(&app);
+    assert!(shown.contains("● In Progress"), "{shown}");
+    assert!(
+        !shown.contains("changed"),
+        "seen once, its change is not known:\n{shown}"
+    );
 }
 
 fn loaded_with_saved(docs: usize, saved: &[usize]) -> App {

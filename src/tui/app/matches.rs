@@ -140,7 +140,9 @@ impl App {
     /// while its lookup from the index is still out, its data at once.
     pub(super) fn cached_process(&mut self, process_id: String, cached: Option<Box<CachedProcess>>) -> Vec<Command> {
         let Some(cached) = cached else { return Vec::new() };
-        self.index.changed.insert(process_id.clone(), cached.status_changed_at);
+        if let Some(at) = cached.status_changed_at {
+            self.index.changed.insert(process_id.clone(), at);
+        }
         let waiting = self.index.pending.as_ref().is_some_and(|(id, _)| *id == process_id);
         let offline = match &self.lookup {
             Lookup::Loading {

@@ -28,7 +28,11 @@ pub(super) fn draw_box(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(placeholder).style(t.muted), field);
     } else if app.search.value().is_empty() {
         frame.render_widget(
-            Paragraph::new(fit::fit(&crate::tr!(app.lang, "search-placeholder"), field.width as usize)).style(t.muted),
+            Paragraph::new(fit::fit(
+                &crate::tr!(app.lang, "search-placeholder"),
+                field.width as usize,
+            ))
+            .style(t.muted),
             field,
         );
         frame.set_cursor_position((field.x, field.y));

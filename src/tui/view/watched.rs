@@ -27,10 +27,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     let mut info = vec![Span::styled(watch.rows.len().to_string(), t.muted)];
     let unseen = watch.unseen();
     if unseen > 0 {
-        info.push(Span::styled(
-            crate::tr!(app.lang, "watched-unseen", n = unseen),
-            t.warn,
-        ));
+        info.push(Span::styled(crate::tr!(app.lang, "watched-unseen", n = unseen), t.warn));
     }
     let inner_width = layout::inside(area).width as usize;
     let both = inner_width >= BOTH_TIMES;
