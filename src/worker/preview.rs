@@ -72,6 +72,54 @@ pub(super) fn start(
         picture: wanted,
         page,
     } = request;
+    let id = doc_id.clone();
+    spawn(req, doc_id, parent, events, move |options, cancel| async move {
+        let saved = match saved {
+            Some(path) => Some(path),
+            None => saved_in_index(&session, &id).await,
+        };
+        let (path, report) = preview::preview_attachment(&session, &cache, &id, saved, options.clone(), &cancel)
+            .await
+            .map_err(|e| e.localized(lang))?;
+        let (picture, page_error) = match wanted {
+            Some((picker, cells)) if report.kind == Kind::Image => {
+                (picture(path.clone(), options, picker, cells).await, None)
+            }
+            Some((picker, _)) if report.pdf.is_some() && draws_pages(&picker, page) => {
+                match page_picture(path.clone(), options, picker, page).await {
+                    Ok(drawn) => (Some(Arc::new(drawn)), None),
+                    Err(e) => {
+                        let error = crate::tr!(lang, "preview-page-failed", error = e.localized(lang));
+                        (None, Some(error))
+                    }
+                }
+            }
+            _ => (None, None),
+        };
+        Ok(Previewed {
+            path,
+            report: Arc::new(report),
+            picture,
+            page_error,
+        })
+    })
+}
+
+/// Runs `work` for the preview `req` of `doc_id` on its own task, within the
+/// preview's budget (its options) and until its token is cancelled, and
+/// sends what it read; the returned handle stops it. A cancelled preview
+/// sends nothing.
+fn spawn<W, F>(
+    req: ReqId,
+    doc_id: String,
+    parent: &CancellationToken,
+    events: UnboundedSender<Event>,
+    work: W,
+) -> Running
+where
+    W: FnOnce(Options, CancellationToken) -> F + Send + 'static,
+    F: std::future::Future<Output = Result<Previewed, String>> + Send,
+{
     let cancel = parent.child_token();
     let flag = Arc::new(AtomicBool::new(false));
     let options = Options {
@@ -84,40 +132,9 @@ pub(super) fn start(
         flag,
     };
     tokio::spawn(async move {
-        let work = async {
-            let saved = match saved {
-                Some(path) => Some(path),
-                None => saved_in_index(&session, &doc_id).await,
-            };
-            let (path, report) =
-                preview::preview_attachment(&session, &cache, &doc_id, saved, options.clone(), &cancel)
-                    .await
-                    .map_err(|e| e.localized(lang))?;
-            let (picture, page_error) = match wanted {
-                Some((picker, cells)) if report.kind == Kind::Image => {
-                    (picture(path.clone(), options, picker, cells).await, None)
-                }
-                Some((picker, _)) if report.pdf.is_some() && draws_pages(&picker, page) => {
-                    match page_picture(path.clone(), options, picker, page).await {
-                        Ok(drawn) => (Some(Arc::new(drawn)), None),
-                        Err(e) => {
-                            let error = crate::tr!(lang, "preview-page-failed", error = e.localized(lang));
-                            (None, Some(error))
-                        }
-                    }
-                }
-                _ => (None, None),
-            };
-            Ok(Previewed {
-                path,
-                report: Arc::new(report),
-                picture,
-                page_error,
-            })
-        };
         let result = tokio::select! {
             () = cancel.cancelled() => return,
-            result = work => result,
+            result = work(options, cancel.clone()) => result,
         };
         if cancel.is_cancelled() {
             return;
@@ -185,48 +202,25 @@ pub(super) fn start_entry(
         entry,
         picture: wanted,
     } = request;
-    let cancel = parent.child_token();
-    let flag = Arc::new(AtomicBool::new(false));
-    let options = Options {
-        budget: Budget::within(BUDGET).with_cancel(flag.clone()),
-        ..Options::default()
-    };
-    let running = Running {
-        req,
-        cancel: cancel.clone(),
-        flag,
-    };
-    tokio::spawn(async move {
-        let work = async {
-            let (path, read_options) = (archive.clone(), options.clone());
-            let read = tokio::task::spawn_blocking(move || preview::read_entry_at(&path, &entry, &read_options))
-                .await
-                .map_err(|_| inspect::InspectError::Cancelled)
-                .and_then(|read| read)
-                .map_err(|e| e.localized(lang))?;
-            let (bytes, report) = read;
-            let picture = match wanted {
-                Some((picker, cells)) if report.kind == Kind::Image => picture_of(bytes, options, picker, cells).await,
-                _ => None,
-            };
-            Ok(Previewed {
-                path: archive,
-                report: Arc::new(report),
-                picture,
-                page_error: None,
-            })
+    spawn(req, doc_id, parent, events, move |options, _cancel| async move {
+        let (path, read_options) = (archive.clone(), options.clone());
+        let read = tokio::task::spawn_blocking(move || preview::read_entry_at(&path, &entry, &read_options))
+            .await
+            .map_err(|_| inspect::InspectError::Cancelled)
+            .and_then(|read| read)
+            .map_err(|e| e.localized(lang))?;
+        let (bytes, report) = read;
+        let picture = match wanted {
+            Some((picker, cells)) if report.kind == Kind::Image => picture_of(bytes, options, picker, cells).await,
+            _ => None,
         };
-        let result = tokio::select! {
-            () = cancel.cancelled() => return,
-            result = work => result,
-        };
-        if cancel.is_cancelled() {
-            return;
-        }
-        let result = result.map_err(|e: String| crate::text::safe_line(&e, 400));
-        let _ = events.send(Event::Previewed { req, doc_id, result });
-    });
-    running
+        Ok(Previewed {
+            path: archive,
+            report: Arc::new(report),
+            picture,
+            page_error: None,
+        })
+    })
 }
 
 /// The picture in `bytes`, upright, scaled to `cells` and encoded for
