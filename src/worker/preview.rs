@@ -159,17 +159,20 @@ async fn saved_in_index(session: &SessionManager, doc_id: &str) -> Option<PathBu
 /// (the summary says why).
 async fn picture(path: PathBuf, options: Options, picker: Picker, cells: (u16, u16)) -> Option<Arc<Picture>> {
     let limit = options.limits.max_input;
-    let bytes = tokio::task::spawn_blocking(move || {
-        let size = std::fs::metadata(&path).ok()?.len();
-        if size > limit {
-            return None;
-        }
-        std::fs::read(&path).ok()
-    })
-    .await
-    .ok()
-    .flatten()?;
+    let bytes = tokio::task::spawn_blocking(move || read_within(&path, limit).ok())
+        .await
+        .ok()
+        .flatten()?;
     picture_of(bytes, options, picker, cells).await
+}
+
+/// The file at `path` (blocking), unless it is larger than `limit` bytes.
+fn read_within(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, PageError> {
+    let size = std::fs::metadata(path).map_err(|_| PageError::Unreadable)?.len();
+    if size > limit {
+        return Err(PageError::TooLarge(size.to_string()));
+    }
+    std::fs::read(path).map_err(|_| PageError::Unreadable)
 }
 
 /// One archive entry asked for (see [`crate::worker::Command::PreviewEntry`]).
@@ -257,11 +260,7 @@ async fn page_picture(
 ) -> Result<Picture, PageError> {
     let budget = options.budget.clone();
     let work = tokio::task::spawn_blocking(move || {
-        let size = std::fs::metadata(&path).map_err(|_| PageError::Unreadable)?.len();
-        if size > options.limits.max_input {
-            return Err(PageError::TooLarge(size.to_string()));
-        }
-        let bytes = std::fs::read(&path).map_err(|_| PageError::Unreadable)?;
+        let bytes = read_within(&path, options.limits.max_input)?;
         let font = picker.font_size();
         let max = (
             u32::from(cells.0) * u32::from(font.width.max(1)),
