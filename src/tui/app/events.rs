@@ -128,14 +128,7 @@ impl App {
             } => {
                 self.heard_of(id);
                 self.remember_saved(id, &path);
-                self.documents_notice = Some(Notice {
-                    error: false,
-                    text: tr!(
-                        self.lang,
-                        "already-saved",
-                        path = safe_line(&path.to_string_lossy(), 300)
-                    ),
-                });
+                self.say_already_saved(&path);
                 self.downloads.done(id, path, bytes, sha256);
                 Vec::new()
             }

@@ -254,9 +254,8 @@ impl App {
         }
     }
 
-    /// `d` on a document saved before: says where the copy is and asks
-    /// whether to save a new copy (`d` again) instead of downloading.
-    pub(super) fn ask_save_again(&mut self, process_id: String, doc: usize, path: PathBuf) {
+    /// Says in the documents pane where the copy saved before is.
+    pub(super) fn say_already_saved(&mut self, path: &Path) {
         self.documents_notice = Some(Notice {
             error: false,
             text: tr!(
@@ -265,6 +264,12 @@ impl App {
                 path = safe_line(&path.to_string_lossy(), 300)
             ),
         });
+    }
+
+    /// `d` on a document saved before: says where the copy is and asks
+    /// whether to save a new copy (`d` again) instead of downloading.
+    pub(super) fn ask_save_again(&mut self, process_id: String, doc: usize, path: PathBuf) {
+        self.say_already_saved(&path);
         self.prompt = Some(Prompt::SaveAgain { process_id, doc });
     }
 
