@@ -8,8 +8,8 @@
 /// The longest text, in characters, that [`safe_text`] returns by default.
 pub const DEFAULT_MAX_CHARS: usize = 500;
 
-/// Returns `input` made safe to print on a terminal, at most `max_chars`
-/// characters long (an ellipsis marks a cut).
+/// Returns `input` made safe to print on a terminal: its first `max_chars`
+/// characters, and an ellipsis after them when there were more.
 ///
 /// - C0 controls (including ESC, CR, LF, TAB), DEL and C1 controls
 ///   (U+0080–U+009F) are replaced by a visible escape such as `\x1b`;
