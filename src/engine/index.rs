@@ -118,7 +118,8 @@ impl IndexBook {
         }
     }
 
-    async fn run<T: Send + 'static>(
+    /// Runs `work` on a blocking thread with a handle to the book.
+    pub(super) async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(IndexBook) -> Result<T, IndexError> + Send + 'static,
     ) -> Result<T, IndexError> {

@@ -72,18 +72,12 @@ impl IndexBook {
 
     /// `profile`'s watched set as its index holds it (empty without an index).
     pub async fn watched(&self, profile: &str) -> Result<Vec<WatchedEntry>, IndexError> {
-        let (book, name) = (self.clone(), profile.to_string());
-        tokio::task::spawn_blocking(move || match book.open_to_read_blocking(&name)? {
+        let name = profile.to_string();
+        self.run(move |book| match book.open_to_read_blocking(&name)? {
             Some(index) => index.watched(),
             None => Ok(Vec::new()),
         })
         .await
-        .unwrap_or_else(|error| {
-            Err(IndexError::ReadOnly {
-                path: PathBuf::new(),
-                reason: format!("the work on the index stopped: {error}"),
-            })
-        })
     }
 }
 
