@@ -6,13 +6,14 @@
 //! each change when the config asks for one.
 
 use crate::engine::watch::{Change, Check, Scope, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};
+use crate::engine::index::lock;
 use crate::engine::{IndexBook, SessionManager};
 use crate::text::safe_line;
 use crate::worker::{Event, WatchNews, WatchedEntry};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -36,10 +37,6 @@ struct Held {
     profile: String,
     /// False when the index cannot be written: the set lasts for the session.
     kept: bool,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What the user hears when the watched set cannot be kept.
