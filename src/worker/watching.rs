@@ -5,8 +5,8 @@
 //! [`StatusLog`]) before the app hears of it, and a desktop notification of
 //! each change when the config asks for one.
 
-use crate::engine::watch::{Change, Check, Scope, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};
 use crate::engine::index::lock;
+use crate::engine::watch::{Change, Check, Scope, StatusLog, WatchControl, WatchEvent, WatchOptions, Watcher};
 use crate::engine::{IndexBook, SessionManager};
 use crate::text::safe_line;
 use crate::worker::{Event, WatchNews, WatchedEntry};

@@ -4,32 +4,18 @@
 use super::*;
 use crate::api::{Document, Id};
 use crate::tui::bindings::Pane;
-use crate::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyModifiers};
 use std::collections::BTreeMap;
-use time::macros::datetime;
-
-const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
 
 fn init(logged_in: bool, keymap: Keymap) -> AppInit {
     AppInit {
-        base_url: "http://127.0.0.1:8080/api".into(),
-        base_url_origin: None,
-        email: Some("demo@trackline.local".into()),
-        password_prefill: None,
-        session: logged_in.then(|| SessionInfo {
-            email: "demo@trackline.local".into(),
-            expires_at: Some(NOW + time::Duration::hours(1)),
-        }),
         recent: vec![RecentEntry {
             process_id: "20001".into(),
             name: None,
             status: None,
         }],
         keymap,
-        theme: Theme::default(),
-        now: NOW,
-        local_offset: UtcOffset::UTC,
+        ..super::test_msgs::init(logged_in)
     }
 }
 

@@ -8,18 +8,9 @@ use crate::api::Id;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use time::Duration;
 
 fn init(logged_in: bool) -> AppInit {
     AppInit {
-        base_url: "http://127.0.0.1:8080/api".into(),
-        base_url_origin: None,
-        email: Some("demo@trackline.local".into()),
-        password_prefill: None,
-        session: logged_in.then(|| SessionInfo {
-            email: "demo@trackline.local".into(),
-            expires_at: Some(NOW + Duration::hours(1)),
-        }),
         recent: vec![
             RecentEntry {
                 process_id: "12345".into(),
@@ -32,10 +23,7 @@ fn init(logged_in: bool) -> AppInit {
                 status: None,
             },
         ],
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        now: NOW,
-        local_offset: UtcOffset::UTC,
+        ..super::test_msgs::init(logged_in)
     }
 }
 

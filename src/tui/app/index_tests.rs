@@ -2,7 +2,7 @@
 //! type, a process opened from the index (cached, then fresh or stale), when
 //! its status changed, and documents saved before.
 
-use super::test_msgs::{NOW, ch, ev, key};
+use super::test_msgs::{NOW, ch, ev, init, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::index::{CachedProcess, Hit, HitKind};
@@ -16,25 +16,7 @@ use time::Duration;
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 36)];
 
 fn app(w: u16, h: u16) -> App {
-    let mut app = App::new(AppInit {
-        base_url: "http://127.0.0.1:8080/api".into(),
-        base_url_origin: None,
-        email: Some("demo@trackline.local".into()),
-        password_prefill: None,
-        session: Some(SessionInfo {
-            email: "demo@trackline.local".into(),
-            expires_at: Some(NOW + Duration::hours(1)),
-        }),
-        recent: vec![RecentEntry {
-            process_id: "20001".into(),
-            name: Some("Onboarding".into()),
-            status: None,
-        }],
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        now: NOW,
-        local_offset: UtcOffset::UTC,
-    });
+    let mut app = App::new(init(true));
     app.update(Msg::Resize { width: w, height: h });
     app
 }

@@ -2,7 +2,7 @@
 //! it, it follows the selection, a reply to an older request is dropped, a
 //! failure is said in the pane, a saved copy is read instead of a fetch.
 
-use super::test_msgs::{NOW, ch, ev, key};
+use super::test_msgs::{NOW, ch, ev, init, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::worker::Previewed;
@@ -10,25 +10,13 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
-use time::Duration;
 
 /// Signed in, in a `w`×`h` terminal, with a process of three documents
 /// shown and the documents focused.
 pub(super) fn loaded(w: u16, h: u16) -> App {
     let mut app = App::new(AppInit {
-        base_url: "http://127.0.0.1:8080/api".into(),
-        base_url_origin: None,
-        email: Some("demo@trackline.local".into()),
-        password_prefill: None,
-        session: Some(SessionInfo {
-            email: "demo@trackline.local".into(),
-            expires_at: Some(NOW + Duration::hours(1)),
-        }),
         recent: Vec::new(),
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        now: NOW,
-        local_offset: UtcOffset::UTC,
+        ..init(true)
     });
     app.update(Msg::Resize { width: w, height: h });
     for c in "15000".chars() {

@@ -1,11 +1,12 @@
-//! The messages the unit tests of `update` send: keys and worker events at
-//! one fixed time.
+//! What the unit tests of `update` start from and send: a signed-in app's
+//! init, keys and worker events at one fixed time.
 
 use super::Msg;
+use super::{AppInit, Keymap, RecentEntry, SessionInfo, Theme};
 use crate::worker::Event;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use time::OffsetDateTime;
 use time::macros::datetime;
+use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// The time every event of these tests arrives at.
 pub(super) const NOW: OffsetDateTime = datetime!(2024-02-12 10:30 UTC);
@@ -23,4 +24,28 @@ pub(super) fn ch(c: char) -> Msg {
 /// A worker event at [`NOW`].
 pub(super) fn ev(event: Event) -> Msg {
     Msg::Event { event, now: NOW }
+}
+
+/// The app's start at [`NOW`] against the local sandbox's address, signed in
+/// as the demo user for another hour when `logged_in`, one process recent.
+pub(super) fn init(logged_in: bool) -> AppInit {
+    AppInit {
+        base_url: "http://127.0.0.1:8080/api".into(),
+        base_url_origin: None,
+        email: Some("demo@trackline.local".into()),
+        password_prefill: None,
+        session: logged_in.then(|| SessionInfo {
+            email: "demo@trackline.local".into(),
+            expires_at: Some(NOW + Duration::hours(1)),
+        }),
+        recent: vec![RecentEntry {
+            process_id: "20001".into(),
+            name: Some("Onboarding".into()),
+            status: None,
+        }],
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        now: NOW,
+        local_offset: UtcOffset::UTC,
+    }
 }

@@ -1,6 +1,6 @@
 //! `App::update` for every key of SPEC.md's table, and for the worker's events.
 
-use super::test_msgs::{NOW, ch, ev, key};
+use super::test_msgs::{NOW, ch, ev, init, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::tui::downloads::TransferState;
@@ -48,28 +48,6 @@ impl App {
     /// The process shown, if any.
     pub(crate) fn current_process(&self) -> Option<&Process> {
         self.current.as_ref()
-    }
-}
-
-fn init(logged_in: bool) -> AppInit {
-    AppInit {
-        base_url: "http://127.0.0.1:8080/api".into(),
-        base_url_origin: None,
-        email: Some("demo@trackline.local".into()),
-        password_prefill: None,
-        session: logged_in.then(|| SessionInfo {
-            email: "demo@trackline.local".into(),
-            expires_at: Some(NOW + Duration::hours(1)),
-        }),
-        recent: vec![RecentEntry {
-            process_id: "20001".into(),
-            name: Some("Onboarding".into()),
-            status: None,
-        }],
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        now: NOW,
-        local_offset: UtcOffset::UTC,
     }
 }
 

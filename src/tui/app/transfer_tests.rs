@@ -2,7 +2,7 @@
 //! while downloads run, `D` that skips and asks, `X`, `y`, and resumes and
 //! retries that show what happens.
 
-use super::test_msgs::{NOW, ch, ev, key};
+use super::test_msgs::{NOW, ch, ev, init, key};
 use super::*;
 use crate::api::{Document, Id};
 use crate::tui::downloads::{RESUME_NOTE, TransferState};
@@ -13,25 +13,7 @@ use std::path::PathBuf;
 use time::Duration;
 
 fn app() -> App {
-    App::new(AppInit {
-        base_url: "http://127.0.0.1:8080/api".into(),
-        base_url_origin: None,
-        email: Some("demo@trackline.local".into()),
-        password_prefill: None,
-        session: Some(SessionInfo {
-            email: "demo@trackline.local".into(),
-            expires_at: Some(NOW + Duration::hours(1)),
-        }),
-        recent: vec![RecentEntry {
-            process_id: "20001".into(),
-            name: Some("Onboarding".into()),
-            status: None,
-        }],
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        now: NOW,
-        local_offset: UtcOffset::UTC,
-    })
+    App::new(init(true))
 }
 
 fn ev_at(event: Event, seconds: i64) -> Msg {
