@@ -97,7 +97,7 @@ impl TuiRig {
         host: impl TerminalHost<TestBackend> + Send + 'static,
     ) -> TuiRig {
         let sandbox = Sandbox::start(options).await.unwrap();
-        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}).await
+        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}, None).await
     }
 
     /// [`TuiRig::start_at`] against a `sandbox` already started (its address
@@ -110,7 +110,7 @@ impl TuiRig {
         height: u16,
         host: impl TerminalHost<TestBackend> + Send + 'static,
     ) -> TuiRig {
-        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}).await
+        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}, None).await
     }
 
     /// A new TUI over the files of `home` (another run of trackline by the
@@ -134,7 +134,7 @@ impl TuiRig {
         edit: impl FnOnce(&mut Settings),
     ) -> TuiRig {
         let paths = Paths::under(home.path());
-        TuiRig::launch_at(sandbox, home, paths, width, height, host, edit).await
+        TuiRig::launch_at(sandbox, home, paths, width, height, host, edit, None).await
     }
 
     /// The TUI against a default sandbox, drawing pictures with `picker`
@@ -143,23 +143,13 @@ impl TuiRig {
         let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
         let home = TempDir::new().unwrap();
         let paths = Paths::under(home.path());
-        TuiRig::launch_drawing(sandbox, home, paths, width, height, Headless, |_| {}, Some(picker)).await
+        TuiRig::launch_at(sandbox, home, paths, width, height, Headless, |_| {}, Some(picker)).await
     }
 
-    async fn launch_at(
-        sandbox: Sandbox,
-        home: TempDir,
-        paths: Paths,
-        width: u16,
-        height: u16,
-        host: impl TerminalHost<TestBackend> + Send + 'static,
-        edit: impl FnOnce(&mut Settings),
-    ) -> TuiRig {
-        TuiRig::launch_drawing(sandbox, home, paths, width, height, host, edit, None).await
-    }
-
+    /// The TUI of a home at `paths` against `sandbox`, its settings as
+    /// `edit` leaves them, pictures drawn with `picker` when there is one.
     #[allow(clippy::too_many_arguments)]
-    async fn launch_drawing(
+    async fn launch_at(
         sandbox: Sandbox,
         home: TempDir,
         paths: Paths,
