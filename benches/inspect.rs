@@ -6,6 +6,9 @@
 //! Run: `cargo bench --bench inspect` (or `scripts/bench --only criterion`).
 #![allow(clippy::expect_used)] // a bench that cannot set up has nothing to measure
 
+#[path = "../tests/documents/mod.rs"]
+mod documents;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use trackline::inspect::{Options, inspect_bytes, invoice, render};
@@ -91,27 +94,7 @@ fn big_pdf(pages: usize, picture: usize) -> Vec<u8> {
     }
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>".to_vec();
     objects[1] = format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" ")).into_bytes();
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    documents::pdf_of(&objects)
 }
 
 fn invoice_summary(c: &mut Criterion) {
@@ -151,10 +134,7 @@ fn pdf_page(c: &mut Criterion) {
         "Factur-X_2024-0099.pdf",
         "Scan_2024-03.pdf",
     ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("assets/sandbox/files")
-            .join(name);
-        let bytes = std::fs::read(path).expect("a sample PDF");
+        let bytes = documents::sample(name);
         render::first_page(&bytes, (600, 800), &options).expect("the sample draws");
         group.bench_function(name, |b| {
             b.iter(|| render::first_page(black_box(&bytes), (600, 800), &options))

@@ -6,21 +6,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers
 
+mod documents;
+
+use documents::sample;
 use proptest::prelude::*;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use trackline::inspect::{Body, Budget, InspectError, Kind, Options, archive, image, inspect_bytes};
-
-fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("assets/sandbox/files")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
