@@ -463,7 +463,7 @@ fn no_message_of_the_tui_skips_the_catalogue() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if !path.to_string_lossy().ends_with("tests.rs") {
+            } else if !is_test_file(&path) {
                 files.push(path);
             }
         }
@@ -471,6 +471,16 @@ fn no_message_of_the_tui_skips_the_catalogue() {
     let (scanned, english) = english_literals(&files, OPENERS, ALLOWED);
     assert!(scanned > 300, "only {scanned} places scanned");
     assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+}
+
+/// Whether `path` holds only unit tests or their fixtures (`…tests.rs`,
+/// `test_….rs`), which the scans pass over.
+fn is_test_file(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with("tests.rs") || name.starts_with("test_")
 }
 
 /// In the code of `files` (what comes before `#[cfg(test)]`), the string
