@@ -216,9 +216,10 @@ fn documents_want(app: &App) -> u16 {
 /// The most rows a message on the hint line takes.
 const MESSAGE_ROWS: usize = 3;
 
-/// The hint line's text while a message replaces the hints, one line a row of `width` columns.
+/// The hint line's text while a message (the session's, else the last action's)
+/// replaces the hints, one line a row of `width` columns.
 pub(crate) fn hint_message(app: &App, width: u16) -> Option<Vec<String>> {
-    let notice = app.sessions.notice.as_ref()?;
+    let notice = app.sessions.notice.as_ref().or(app.hint_notice.as_ref())?;
     let mut lines = fit::wrap(
         &crate::text::safe_line(&notice.text, 300),
         (width as usize).saturating_sub(2),
@@ -302,11 +303,90 @@ pub(crate) fn lookup_lines(app: &App, width: usize) -> usize {
     wrapped + usize::from(app.current.is_some())
 }
 
-/// Where the help overlay goes on a screen of `area`.
-pub(crate) fn help_rect(area: Rect) -> Rect {
+/// The help overlay's table: its columns and each action's description,
+/// wrapped onto at most two rows, for a screen of a given size.
+pub(crate) struct HelpTable {
+    /// Where the overlay goes.
+    pub(crate) rect: Rect,
+    /// The keys of each action, in [`Action::ALL`] order.
+    pub(crate) keys: Vec<String>,
+    /// Where each action works, empty when the table is too narrow for that column.
+    pub(crate) places: Vec<String>,
+    /// Each action's description, one entry a row (a longer one is cut, marked).
+    pub(crate) descriptions: Vec<Vec<String>>,
+    /// The widths of the key and place columns (0 when places are not shown).
+    pub(crate) keys_width: usize,
+    /// See `keys_width`.
+    pub(crate) place_width: usize,
+    /// The lines below the table's heading.
+    pub(crate) room: usize,
+    /// How many of the last actions fit: the help scrolls no further than to show them.
+    pub(crate) rows: usize,
+}
+
+/// The help overlay's table on a screen of `area`.
+pub(crate) fn help_table(app: &App, area: Rect) -> HelpTable {
     let width = 76.min(area.width.saturating_sub(4));
-    let height = (Action::ALL.len() as u16 + 4).min(area.height.saturating_sub(2));
-    centered(area, width, height)
+    let inner_width = usize::from(width.saturating_sub(4));
+    let wide = inner_width >= 66;
+    let keys: Vec<String> = Action::ALL.iter().map(|a| app.keymap.keys_for(*a).join("  ")).collect();
+    let places: Vec<String> = if wide {
+        Action::ALL.iter().map(|a| app.lang.place(a.place())).collect()
+    } else {
+        Vec::new()
+    };
+    // The key and place columns are as wide as their longest text and heading, within bounds.
+    let widest = |texts: &[String], header: String, max: usize| {
+        texts
+            .iter()
+            .map(|text| fit::width(text))
+            .chain([fit::width(&header)])
+            .max()
+            .unwrap_or(0)
+            .min(max)
+    };
+    let keys_width = widest(&keys, crate::tr!(app.lang, "help-col-keys"), 16);
+    let place_width = if wide {
+        widest(&places, crate::tr!(app.lang, "help-col-where"), 22)
+    } else {
+        0
+    };
+    let fixed = keys_width + if wide { place_width + 4 } else { 2 };
+    let described = inner_width.saturating_sub(fixed);
+    let descriptions: Vec<Vec<String>> = Action::ALL
+        .iter()
+        .map(|action| fit::wrap_lines(&action.describe_in(app.lang), described, 2))
+        .collect();
+    let heights: Vec<usize> = descriptions.iter().map(Vec::len).collect();
+    let total = u16::try_from(heights.iter().sum::<usize>()).unwrap_or(u16::MAX);
+    let rect = centered(area, width, total.saturating_add(4).min(area.height.saturating_sub(2)));
+    let room = (inside(rect).height as usize).saturating_sub(1);
+    HelpTable {
+        rect,
+        keys,
+        places,
+        descriptions,
+        keys_width,
+        place_width,
+        room,
+        rows: rows_at_the_end(&heights, room),
+    }
+}
+
+/// How many of the last rows fit in `room` lines when row `i` takes
+/// `heights[i]` lines: how far the help scrolls, so that the last row can be
+/// brought into view.
+fn rows_at_the_end(heights: &[usize], room: usize) -> usize {
+    let mut used = 0;
+    let fitting = heights
+        .iter()
+        .rev()
+        .take_while(|&&height| {
+            used += height;
+            used <= room
+        })
+        .count();
+    fitting.max(usize::from(room > 0 && !heights.is_empty()))
 }
 
 /// Where the profile chooser goes on a screen of `area`, for `profiles` profiles.
@@ -376,7 +456,7 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
             (table.height as usize).saturating_sub(usize::from(documents_header(table)))
         },
         downloads: downloads_areas(panes.downloads, app).0.height as usize,
-        help: (inside(help_rect(area)).height as usize).saturating_sub(1),
+        help: help_table(app, area).rows,
         profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
         preview: panes.preview.map_or(0, |r| preview_parts(r, app).1.height as usize),
         preview_width: panes.preview.map_or(0, |r| preview_parts(r, app).1.width as usize),

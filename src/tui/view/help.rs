@@ -13,7 +13,8 @@ use ratatui::widgets::{Block, BorderType, Cell, Clear, Padding, Row, Table};
 pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor) {
     let t = &app.theme;
     let rows_total = Action::ALL.len();
-    let rect = layout::help_rect(area);
+    let table = layout::help_table(app, area);
+    let rect = table.rect;
     let close: Vec<String> = [Action::Cancel, Action::Help]
         .iter()
         .filter_map(|a| app.keymap.keys_for(*a).into_iter().next())
@@ -43,26 +44,34 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    let visible = cursor.window(rows_total, inner.height.saturating_sub(1) as usize);
-    let wide = inner.width >= 66;
-    // What the fixed columns and the spacing leave the description (a cut is marked).
-    let described = (inner.width as usize).saturating_sub(if wide { 14 + 20 + 4 } else { 12 + 2 });
-    let rows: Vec<Row> = Action::ALL[visible]
-        .iter()
-        .map(|action| {
+    let wide = table.place_width > 0;
+    let top = cursor.window(rows_total, table.rows).start;
+    let mut used = 0;
+    let rows: Vec<Row> = (top..rows_total)
+        .take_while(|&at| {
+            used += table.descriptions[at].len();
+            used <= table.room
+        })
+        .map(|at| {
+            let description = &table.descriptions[at];
+            let lines: Vec<Line> = description
+                .iter()
+                .map(|line| Line::from(Span::styled(line.clone(), t.text)))
+                .collect();
             let mut cells = vec![
-                Cell::from(Span::styled(app.keymap.keys_for(*action).join("  "), t.key)),
-                Cell::from(Span::styled(fit::fit(&action.describe_in(app.lang), described), t.text)),
+                Cell::from(Span::styled(fit::fit(&table.keys[at], table.keys_width), t.key)),
+                Cell::from(lines),
             ];
             if wide {
                 cells.push(Cell::from(Span::styled(
-                    fit::fit(&app.lang.place(action.place()), 20),
+                    fit::fit(&table.places[at], table.place_width),
                     t.muted,
                 )));
             }
-            Row::new(cells)
+            Row::new(cells).height(u16::try_from(description.len()).unwrap_or(1))
         })
         .collect();
+    let column = |width: usize| Constraint::Length(u16::try_from(width).unwrap_or(u16::MAX));
     let (header, widths) = if wide {
         (
             Row::new([
@@ -70,7 +79,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
                 crate::tr!(app.lang, "help-col-action"),
                 crate::tr!(app.lang, "help-col-where"),
             ]),
-            vec![Constraint::Length(14), Constraint::Fill(1), Constraint::Length(20)],
+            vec![column(table.keys_width), Constraint::Fill(1), column(table.place_width)],
         )
     } else {
         (
@@ -78,7 +87,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
                 crate::tr!(app.lang, "help-col-keys"),
                 crate::tr!(app.lang, "help-col-action"),
             ]),
-            vec![Constraint::Length(12), Constraint::Fill(1)],
+            vec![column(table.keys_width), Constraint::Fill(1)],
         )
     };
     frame.render_widget(
@@ -88,3 +97,4 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
         inner,
     );
 }
+
