@@ -104,9 +104,16 @@ fn screen(app: &App) -> String {
         .collect()
 }
 
-/// The last row of the screen.
+/// The hint line's rows (a message may wrap onto more than one), its words joined by single spaces.
 fn hint_line(app: &App) -> String {
-    screen(app).lines().last().unwrap_or_default().to_string()
+    let screen = screen(app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let height = crate::tui::layout::hint_message(app, app.size.0).map_or(1, |m| m.len());
+    rows[rows.len().saturating_sub(height)..]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const SIZES: [(u16, u16); 3] = [(80, 24), (120, 36), (60, 16)];

@@ -42,21 +42,18 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    // Then a message of the session (a warning, a profile switch), wrapped on its rows.
-    if let (Some(lines), Some(notice)) = (layout::hint_message(app, area.width), &app.sessions.notice) {
-        let style = if notice.error { t.warn } else { t.info };
+    // Then a message (the session's, else the last action's), wrapped on its rows.
+    if let Some(lines) = layout::hint_message(app, area.width) {
+        let style = match (&app.sessions.notice, &app.hint_notice) {
+            (Some(notice), _) if notice.error => t.warn,
+            (None, Some(notice)) if notice.error => t.error,
+            _ => t.info,
+        };
         let lines: Vec<Line> = lines
             .into_iter()
             .map(|line| Line::from(Span::styled(format!(" {line}"), style)))
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
-        return;
-    }
-    // Then what the last key did ("copied …"), until the next key.
-    if let Some(notice) = &app.hint_notice {
-        let style = if notice.error { t.error } else { t.info };
-        let line = Line::from(vec![Span::raw(" "), Span::styled(fit::fit(&notice.text, room), style)]);
-        frame.render_widget(Paragraph::new(line), area);
         return;
     }
     let mut spans = vec![Span::raw(" ")];
@@ -65,7 +62,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let label = app.lang.hint(label);
         let keys = safe_line(&keys, 20);
         let item_width = keys.chars().count() + 1 + label.chars().count() + 2;
-        if width + item_width > area.width as usize {
+        // The last item needs no gap after it.
+        if width + item_width - 2 > area.width as usize {
             break;
         }
         width += item_width;
