@@ -24,12 +24,14 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let (page, text_area) = layout::preview_parts(area, app);
     let rows = text_area.height as usize;
     let lines = preview.lines();
+    let title = crate::tr!(app.lang, "pane-preview");
     let mut info = Vec::new();
     if !preview.name.is_empty() {
-        let room = (area.width as usize).saturating_sub(14);
+        // The corners, the spaces around the title and after the name, and one ─ before the corner.
+        let room = (area.width as usize).saturating_sub(crate::tui::fit::width(&title) + 6);
         info.push(Span::styled(fit_end(&preview.path_title(), room), t.muted));
     }
-    let mut block = pane(t, &crate::tr!(app.lang, "pane-preview"), false, info);
+    let mut block = pane(t, &title, false, info);
     if focused && lines > rows {
         let keys = |action| app.keymap.keys_for(action).into_iter().next().unwrap_or_default();
         let top = preview.scroll.top(lines, rows);
