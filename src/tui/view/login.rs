@@ -13,7 +13,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let form = &app.login;
     let width = 64.min(area.width.saturating_sub(2));
     let reason_lines: u16 = if form.reason.is_some() { 2 } else { 1 };
-    let height = (10 + reason_lines).min(area.height);
+    // The error wraps inside the borders and padding; the dialog grows to show all of it.
+    let error = form.error().map(|error| format!("✗ {}", safe_line(error, 300)));
+    let status_lines = error.as_deref().map_or(2, |text| {
+        let columns = usize::from(width.saturating_sub(4));
+        u16::try_from(crate::tui::fit::wrap(text, columns).len()).unwrap_or(u16::MAX).max(2)
+    });
+    let height = (8 + reason_lines + status_lines).min(area.height);
     let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -97,8 +103,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("{} {}", app.spinner_frame(), crate::tr!(app.lang, "login-in-flight")),
             t.info,
         ))
-    } else if let Some(error) = form.error() {
-        Line::from(Span::styled(format!("✗ {}", safe_line(error, 300)), t.error))
+    } else if let Some(error) = error {
+        Line::from(Span::styled(error, t.error))
     } else {
         let keys = |a| app.keymap.keys_for(a).into_iter().next().unwrap_or_default();
         use crate::tui::keymap::Action;
