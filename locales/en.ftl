@@ -89,6 +89,26 @@ state-cancelled = cancelled
 state-verifying = verifying
 state-retrying = retrying
 state-resuming = resuming
+downloads-running = { $count ->
+    [one] { $n } running
+   *[other] { $n } running
+}
+downloads-queued = { $count ->
+    [one] { $n } queued
+   *[other] { $n } queued
+}
+downloads-done = { $count ->
+    [one] { $n } done
+   *[other] { $n } done
+}
+downloads-failed = { $count ->
+    [one] { $n } failed
+   *[other] { $n } failed
+}
+downloads-cancelled = { $count ->
+    [one] { $n } cancelled
+   *[other] { $n } cancelled
+}
 state-failed-times = failed ×{ $tries }
 downloads-resuming-at = resuming at { $size }
 downloads-empty = No downloads yet: select a document, press { $keys }.

@@ -52,8 +52,8 @@ help-col-where = Dónde
 ## Búsqueda y recientes
 search-key-to-search = { $key } para buscar
 search-placeholder = id o nombre, luego Enter
-recent-empty = Aún no hay procesos recientes.
-recent-type = Escriba el id o el nombre de un proceso y pulse Enter.
+recent-empty = Sin procesos recientes.
+recent-type = Escriba un id o nombre de proceso y pulse Enter.
 
 ## Panel de proceso
 process-range = { $first }–{ $last } de { $total }
@@ -89,6 +89,26 @@ state-cancelled = cancelada
 state-verifying = verificando
 state-retrying = reintentando
 state-resuming = reanudando
+downloads-running = { $count ->
+    [one] { $n } en curso
+   *[other] { $n } en curso
+}
+downloads-queued = { $count ->
+    [one] { $n } en cola
+   *[other] { $n } en cola
+}
+downloads-done = { $count ->
+    [one] { $n } hecha
+   *[other] { $n } hechas
+}
+downloads-failed = { $count ->
+    [one] { $n } fallida
+   *[other] { $n } fallidas
+}
+downloads-cancelled = { $count ->
+    [one] { $n } cancelada
+   *[other] { $n } canceladas
+}
 state-failed-times = fallida ×{ $tries }
 downloads-resuming-at = reanudando en { $size }
 downloads-empty = Aún no hay descargas: seleccione un documento y pulse { $keys }.
@@ -283,7 +303,7 @@ index-read-only = no se puede escribir el índice { $path } ({ $reason }); haga 
 index-damaged = el índice { $path } está dañado ({ $reason }); `trackline index --clear` lo empieza de nuevo
 index-newer = el índice { $path } es de un trackline más reciente ({ $reason })
 index-sql = el índice { $path } falló: { $reason }
-search-query-empty = escriba una palabra que buscar (un id de proceso, un nombre, el nombre de un documento)
+search-query-empty = escriba qué buscar (un id de proceso, un nombre, el de un documento)
 search-query-too-long = esa búsqueda tiene { $n } caracteres; el límite es { $max }: busque unas pocas palabras del nombre
 search-query-too-many-words = esa búsqueda tiene { $n } palabras; el límite es { $max }: unas pocas palabras distintivas encuentran más
 stdout-closed = la salida estándar se cerró

@@ -6,6 +6,7 @@
 //! the bottom border when it fits, else on lines of its own.
 
 use super::pane;
+use crate::i18n::Lang;
 use crate::text::safe_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::downloads::{Progress, Tone, Transfer, TransferState};
@@ -119,11 +120,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, _now: OffsetDateTim
             if !info.is_empty() {
                 info.push(Span::styled(" · ", t.muted));
             }
-            let word = app.lang.t(&format!("state-{label}"));
-            info.push(Span::styled(
-                format!("{} {word}", format::thousands_in(app.lang, n)),
-                style,
-            ));
+            info.push(Span::styled(state_count(app.lang, label, n), style));
         }
     }
     let mut block = pane(t, &crate::tr!(app.lang, "pane-downloads"), focused, info);
@@ -365,6 +362,19 @@ fn progress_bar(t: &Theme, tr: &Transfer, width: usize, spinner: &str) -> Line<'
                 Span::styled(empty.repeat(width - done), t.gauge_empty),
             ])
         }
+    }
+}
+
+/// "3 done", "3 hechas": how many downloads are in the state `label`, its
+/// word agreeing with the count.
+fn state_count(lang: Lang, label: &str, count: usize) -> String {
+    let n = format::thousands_in(lang, count);
+    match label {
+        "running" => crate::tr!(lang, "downloads-running", count = count, n = n),
+        "queued" => crate::tr!(lang, "downloads-queued", count = count, n = n),
+        "done" => crate::tr!(lang, "downloads-done", count = count, n = n),
+        "failed" => crate::tr!(lang, "downloads-failed", count = count, n = n),
+        _ => crate::tr!(lang, "downloads-cancelled", count = count, n = n),
     }
 }
 

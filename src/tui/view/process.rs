@@ -104,14 +104,16 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             )));
         }
         None if lines.is_empty() => {
-            lines.push(Line::from(Span::styled(
-                fit::fit(&crate::tr!(app.lang, "process-type"), inner.width as usize),
-                t.muted,
-            )));
-            lines.push(Line::from(Span::styled(
-                fit::fit(&crate::tr!(app.lang, "process-digits"), inner.width as usize),
-                t.muted,
-            )));
+            for text in [
+                crate::tr!(app.lang, "process-type"),
+                crate::tr!(app.lang, "process-digits"),
+            ] {
+                lines.extend(
+                    fit::wrap(&text, inner.width as usize)
+                        .into_iter()
+                        .map(|line| Line::from(Span::styled(line, t.muted))),
+                );
+            }
         }
         None => {}
     }
