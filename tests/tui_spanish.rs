@@ -258,3 +258,108 @@ async fn a_document_saved_before_reads_guardado_uncut() {
         assert_eq!(rig.exit_code().await, 0);
     }
 }
+
+/// The words of `screen`'s rows inside their borders, joined by single spaces:
+/// a text wrapped onto several rows reads as one.
+fn words(screen: &Screen) -> String {
+    let text = screen.text();
+    text.lines()
+        .flat_map(|row| row.split(['│', '╭', '╮', '╰', '╯', '─']))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// At 80×24 in Spanish the longer words still show whole: the empty panes'
+/// hints, the documents' hints down to the preview's, the downloads' counts
+/// (agreeing in number), the watch notice, and every action of the help,
+/// which scrolls to its last one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80x24_the_spanish_hints_counts_notices_and_help_show_whole() {
+    let (w, h) = (80, 24);
+    let mut rig = spanish(SandboxOptions::default(), w, h).await;
+    log_in(&mut rig).await;
+    let screen = rig.wait_for_text("Sin procesos recientes.").await;
+    let shown = words(&screen);
+    for whole in [
+        "Escriba un id o nombre de proceso y pulse Enter.",
+        "Cifras: un id; id: o name: lo fuerzan.",
+        "Sin procesos recientes. Escriba un id o nombre de proceso y pulse Enter.",
+    ] {
+        assert!(shown.contains(whole), "{whole:?} whole:\n{}", screen.text());
+    }
+    all_spanish(&screen, w, h);
+
+    rig.type_text(PREVIEWS_PROCESS_ID);
+    rig.press(KeyCode::Enter);
+    let screen = rig.wait_for_text("Scan_2024-03.pdf").await;
+    let hints = screen.line(h - 1);
+    assert!(hints.contains("o abrir") && hints.contains("p vista previa"), "{hints}");
+
+    rig.press(KeyCode::Char('D'));
+    let screen = rig
+        .wait_for("every download done, counted in the plural", |s| {
+            s.contains("╭ Descargas 10 hechas ")
+        })
+        .await;
+    all_spanish(&screen, w, h);
+
+    rig.press(KeyCode::Char('w'));
+    let screen = rig.wait_for_text("Vigilando 15001").await;
+    assert!(words(&screen).contains("(w otra vez lo deja)"), "{}", screen.text());
+
+    rig.press(KeyCode::Char('?'));
+    let screen = rig.wait_for_text("Dónde").await;
+    assert!(
+        wraps_onto_the_next_row(&screen, "cerrar / cancelar la petición / salir", "del cuadro"),
+        "{}",
+        screen.text()
+    );
+    assert!(
+        !inside_the_help(&screen).contains('…'),
+        "nothing cut:\n{}",
+        screen.text()
+    );
+    rig.press(KeyCode::End);
+    let screen = rig.wait_for_text("suspender y volver al shell").await;
+    for (first, rest) in [
+        ("elegir una entrada del archivo", "comprimido mostrado"),
+        ("vigilar / dejar de vigilar el proceso", "mostrado"),
+    ] {
+        assert!(
+            wraps_onto_the_next_row(&screen, first, rest),
+            "{first:?} whole:\n{}",
+            screen.text()
+        );
+    }
+    assert!(
+        !inside_the_help(&screen).contains('…'),
+        "nothing cut:\n{}",
+        screen.text()
+    );
+    rig.press(KeyCode::Esc);
+    rig.press(KeyCode::Char('q'));
+    assert_eq!(rig.exit_code().await, 0);
+}
+
+/// The help overlay's rows at 80 columns (it is 76 wide, centred), without what is behind it.
+fn inside_the_help(screen: &Screen) -> String {
+    screen
+        .text()
+        .lines()
+        .map(|row| row.chars().skip(2).take(76).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether a row of `screen` holds `first` and the row below it `rest` at the same column.
+fn wraps_onto_the_next_row(screen: &Screen, first: &str, rest: &str) -> bool {
+    let text = screen.text();
+    let rows: Vec<&str> = text.lines().collect();
+    rows.windows(2).any(|pair| {
+        let (Some(at), Some(next)) = (pair[0].find(first), pair[1].find(rest)) else {
+            return false;
+        };
+        pair[0][..at].chars().count() == pair[1][..next].chars().count()
+    })
+}

@@ -304,3 +304,36 @@ fn a_keyring_warning_shows_on_the_hint_line() {
     assert!(hint_lines(&app, NOW).contains("keyring is not available"));
     assert!(!top_line(&app, NOW).contains("keyring"));
 }
+
+#[test]
+fn a_long_login_error_is_shown_whole_at_80x24() {
+    let mut app = App::new(init(None, false));
+    typed(&mut app, "pw");
+    app.update(key(KeyCode::Enter));
+    let reason =
+        "Connection refused (os error 111) through the proxy http://proxy.example.com:3128 of the office network";
+    app.update(ev(
+        Event::LoginFailed(ApiError::Connect {
+            host: "https://trackline.example.com".into(),
+            reason: reason.into(),
+        }),
+        NOW,
+    ));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &app, NOW)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let rows: Vec<String> = (0..24)
+        .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect();
+    let words: Vec<&str> = rows
+        .iter()
+        .flat_map(|row| row.split('│'))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let shown = words.join(" ");
+    assert!(
+        shown.contains("of the office network"),
+        "the error's last words are on the screen:\n{}",
+        rows.join("\n")
+    );
+}

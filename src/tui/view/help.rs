@@ -97,4 +97,3 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, cursor: &ListCursor
         inner,
     );
 }
-

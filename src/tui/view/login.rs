@@ -17,7 +17,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let error = form.error().map(|error| format!("✗ {}", safe_line(error, 300)));
     let status_lines = error.as_deref().map_or(2, |text| {
         let columns = usize::from(width.saturating_sub(4));
-        u16::try_from(crate::tui::fit::wrap(text, columns).len()).unwrap_or(u16::MAX).max(2)
+        u16::try_from(crate::tui::fit::wrap(text, columns).len())
+            .unwrap_or(u16::MAX)
+            .max(2)
     });
     let height = (8 + reason_lines + status_lines).min(area.height);
     let rect = centered(area, width, height);
