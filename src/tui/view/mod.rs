@@ -216,6 +216,25 @@ fn session_spans(app: &App, now: OffsetDateTime, short: bool) -> Vec<Span<'stati
     session
 }
 
+/// `spans` cut to `columns` columns, the last one shown ending in `…` when some are left out.
+fn fit_spans(spans: Vec<Span<'_>>, columns: usize) -> Vec<Span<'_>> {
+    let mut left = columns;
+    let mut out = Vec::new();
+    for span in spans {
+        let width = fit::width(&span.content);
+        if width <= left {
+            left -= width;
+            out.push(span);
+            continue;
+        }
+        if left > 0 {
+            out.push(Span::styled(fit::fit(&span.content, left), span.style));
+        }
+        break;
+    }
+    out
+}
+
 /// A pane's border: rounded, highlighted when focused, with a title and extra info.
 fn pane<'a>(theme: &Theme, title: &str, focused: bool, info: Vec<Span<'a>>) -> Block<'a> {
     let (border, title_style) = if focused {

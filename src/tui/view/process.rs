@@ -83,7 +83,10 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             t.muted,
         ));
     }
-    let block = pane(t, &crate::tr!(app.lang, "pane-process"), focused, info);
+    let title = crate::tr!(app.lang, "pane-process");
+    // The corners, the spaces around the title and after the info, and one ─ before the corner.
+    let room = (area.width as usize).saturating_sub(fit::width(&title) + 6);
+    let block = pane(t, &title, focused, super::fit_spans(info, room));
     frame.render_widget(block, area);
 
     if !app.choices.is_empty() {
