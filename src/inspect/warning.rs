@@ -110,7 +110,7 @@ impl Serialize for Warning {
 }
 
 /// A [`Warning`]: `warning!("inspect-warn-pdf-encrypted")`,
-/// `warning!("inspect-warn-text-encoding", encoding = "UTF-16LE")`.
+/// `warning!("inspect-warn-encoding", encoding = "UTF-16LE")`.
 macro_rules! warning {
     ($key:literal) => {
         $crate::inspect::Warning::new($key, Vec::new())
