@@ -442,6 +442,8 @@ fn no_message_of_the_tui_skips_the_catalogue() {
         "trackline: {}",
         // A JSON null in the process's details, shown as the server sent it.
         "null",
+        // A unit beside a number: what a PDF too large to draw exceeds.
+        "> {} MiB",
     ];
     const OPENERS: &[&str] = &[
         "format!(",

@@ -5,7 +5,7 @@
 //! to itself ends the walk instead of looping. Streams are inflated with a
 //! cap. Page 1 is drawn, for the preview pane only, by [`super::render`].
 
-use super::report::{Body, Kind, Report};
+use super::report::{Kind, Report};
 use super::{InspectError, Options, invoice};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::Serialize;
@@ -107,14 +107,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         report.warnings.extend(found.warnings);
         report.invoice = Some(found.invoice);
     }
-    report.body = Body::Lines(
-        summary
-            .text
-            .lines()
-            .map(str::to_owned)
-            .take(options.limits.max_lines)
-            .collect(),
-    );
+    report.set_lines(super::body::text_lines(&summary.text, options.limits.max_lines));
     report.pdf = Some(summary);
     Ok(())
 }
