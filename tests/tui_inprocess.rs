@@ -355,8 +355,8 @@ async fn typing_after_a_restart_lists_matches_and_down_enter_opens_the_cached_pr
 
     rig.sandbox.hold_lookups(false);
     let screen = rig
-        .wait_for("the fresh process", |s| {
-            s.contains("● In Progress") && !s.contains("cached")
+        .wait_for("the fresh process, and that it changed", |s| {
+            s.contains("● In Progress") && !s.contains("cached") && s.contains("changed just now")
         })
         .await;
     let row = screen
