@@ -320,3 +320,153 @@ fn an_archives_entries_have_a_spanish_header() {
         "{english}"
     );
 }
+
+/// A ZIP of `entries` (name, bytes), stored; the names in `encrypted` are
+/// marked encrypted (in the local and the central header) as a ZIP with a
+/// password marks them.
+fn zip_of(entries: &[(&str, &[u8])], encrypted: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in entries {
+            zip.start_file(*name, stored).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let mut bytes = buf.into_inner();
+    for name in encrypted {
+        for (signature, flags, name_at) in [(b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)] {
+            let at = (0..bytes.len() - name_at)
+                .find(|&i| &bytes[i..i + 4] == signature && bytes[i + name_at..].starts_with(name.as_bytes()))
+                .unwrap();
+            bytes[at + flags] |= 1;
+        }
+    }
+    bytes
+}
+
+/// A PNG header that claims `width` × `height` pixels (a picture bomb).
+fn claimed_png(width: u32, height: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+        out
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    let mut idat = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut idat, &[0u8; 4096]).unwrap();
+    png.extend(chunk(b"IDAT", &idat.finish().unwrap()));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// `inspect --file` of the hostile and the long in Spanish: the warnings and
+/// the markers under a cut body are Spanish (a library's own words kept in
+/// brackets), English is word for word as before, and `--json` is the same
+/// bytes in both languages.
+#[test]
+fn inspect_says_its_warnings_and_markers_in_spanish_and_its_json_does_not_change() {
+    let home = tempfile::TempDir::new().unwrap();
+    let dir = home.path().join("files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut nested = zip_of(&[("deepest.txt", b"at the bottom\n")], &[]);
+    for name in ["d.zip", "c.zip", "b.zip"] {
+        nested = zip_of(&[(name, &nested)], &[]);
+    }
+    let long: String = (1..=2500).map(|n| format!("line {n}\n")).collect();
+    let files = [
+        ("nested.zip", nested),
+        (
+            "locked.zip",
+            zip_of(&[("secret.xml", b"<a/>"), ("open.txt", b"hello\n")], &["secret.xml"]),
+        ),
+        ("broken.zip", b"PK\x03\x04 this is no archive".to_vec()),
+        ("bomb.png", claimed_png(30_000, 30_000)),
+        ("long.txt", long.into_bytes()),
+        ("blob.bin", (0..4096u32).map(|n| (n % 7) as u8).collect()),
+    ];
+    let run = |lang: &str, file: &std::path::Path, json: bool| {
+        let mut cmd = bare_cmd(home.path());
+        cmd.args(["--lang", lang, "inspect", "--file"]).arg(file);
+        if json {
+            cmd.arg("--json");
+        }
+        let output = cmd.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    };
+    let expected: [(&str, &[&str], &[&str]); 6] = [
+        ("nested.zip", &["nombre", "modificado", "b.zip"], &["name", "modified"]),
+        ("locked.zip", &["secret.xml", "open.txt"], &["modified"]),
+        (
+            "broken.zip",
+            &["no se puede leer el archivo comprimido (zip: "],
+            &["the archive cannot be read"],
+        ),
+        (
+            "bomb.png",
+            &["! 30000 × 30000 píxeles son más de los 24 megapíxeles que decodifica"],
+            &["pixels is more than"],
+        ),
+        ("long.txt", &["line 2000\n… (más de 2000 líneas)\n"], &["more than"]),
+        ("blob.bin", &["… (4096 bytes en total)\n"], &["bytes in all"]),
+    ];
+    for ((name, bytes), (_, spanish, english)) in files.iter().zip(expected) {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let es = String::from_utf8(run("es", &path, false)).unwrap();
+        for words in spanish {
+            assert!(es.contains(words), "{name}: {words:?} missing:\n{es}");
+        }
+        for words in english {
+            assert!(!es.contains(words), "{name}: {words:?} left in Spanish:\n{es}");
+        }
+        let json = run("en", &path, true);
+        assert_eq!(json, run("es", &path, true), "{name}");
+        assert!(
+            !String::from_utf8_lossy(&json).contains('…'),
+            "{name}: a marker in the JSON"
+        );
+    }
+    let en = |name: &str| String::from_utf8(run("en", &dir.join(name), false)).unwrap();
+    assert!(
+        en("long.txt").ends_with("line 2000\n… (more than 2000 lines)\n"),
+        "{}",
+        en("long.txt")
+    );
+    assert!(
+        en("blob.bin").ends_with("… (4096 bytes in all)\n"),
+        "{}",
+        en("blob.bin")
+    );
+    assert!(
+        en("broken.zip").contains("! the archive cannot be read: "),
+        "{}",
+        en("broken.zip")
+    );
+}

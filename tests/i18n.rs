@@ -442,6 +442,8 @@ fn no_message_of_the_tui_skips_the_catalogue() {
         "trackline: {}",
         // A JSON null in the process's details, shown as the server sent it.
         "null",
+        // A unit beside a number: what a PDF too large to draw exceeds.
+        "> {} MiB",
     ];
     const OPENERS: &[&str] = &[
         "format!(",
@@ -471,6 +473,132 @@ fn no_message_of_the_tui_skips_the_catalogue() {
     let (scanned, english) = english_literals(&files, OPENERS, ALLOWED);
     assert!(scanned > 300, "only {scanned} places scanned");
     assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+}
+
+/// The layers under the front ends whose words reach a user (the document
+/// readers and the engine above all; the API, transfers, the index and the
+/// config too) build no message from an English literal: a refusal or a
+/// warning is a catalogue key (`warning!("inspect-…")`, checked to be one).
+/// What stays English is listed, with why.
+#[test]
+fn no_message_of_the_readers_and_the_engine_skips_the_catalogue() {
+    const ALLOWED: &[&str] = &[
+        // Not words: a unit beside a number, names of files and SQL, an HTTP
+        // header, a URL, a script the tests of `open` write.
+        "> {} MiB",
+        "{name}.sqlite",
+        ".damaged-{stamp}",
+        ".damaged-{stamp}{suffix}",
+        "file:{}?mode=ro&immutable=1",
+        "SELECT count(*) FROM {table}",
+        "bytes={}-",
+        "http://{text}",
+        "#!/bin/sh{body}",
+        "printf '%sn' $#:$1 >> '{}'",
+        // The name of a download with no name, kept as a file name.
+        "attachment-{id}",
+        // Keys of a warn-once set, never shown.
+        "{profile}: repaired",
+        "{profile}: write",
+        // A profile's own field, as the e-invoice names it.
+        "CFDI {v}",
+        // What `--json`/logs name a thing with no name: the server's words
+        // (`process 12345`) the lists show as a fallback title.
+        "process {}",
+        "attachment {}",
+        "process {id}",
+        "attachment {attachment_id}",
+        // The English of tracing log lines and of `Display` (the log's words;
+        // the front ends say them through `localized`).
+        "retrying in {secs} s (attempt {attempt} of {max_attempts})",
+        "the index stays in {mode} mode",
+        // Not yet in the catalogue (a follow-up, not the readers'): reasons
+        // that an error's `localized` passes on as its detail. The TLS and
+        // CA file reasons of the API, the proxy and scheme reasons of the
+        // config, the index's own reasons, a download's and an opener's.
+        "login answer: {e}",
+        "{reason} (through the proxy {proxy})",
+        "cannot write the login request: {e}",
+        "redirect loop at {host}",
+        "the scheme must be https, not {other}",
+        " starting {snippet:?}",
+        " (retry after {} s)",
+        "expected an id (string or number), got {}",
+        "expected a process object or an array of them, got {}",
+        "its PEM cannot be read ({e})",
+        "certificate {} of it cannot be used ({e})",
+        "the secure connection failed ({other})",
+        "its certificate is for another name (wrong name): it names {}",
+        "its certificate has expired (on {})",
+        "its certificate is not valid ({other:?})",
+        "the scheme must be http or https, not {other}",
+        "none ({by} names this server; {} is not used)",
+        "{} (from {})",
+        "{} (from {name})",
+        "{from}, not the profile's {own}",
+        "{} is not a proxy URL ({reason}); write it as http://host:port or http://user:password@host:port",
+        "it cannot be read ({e})",
+        "the work on the index stopped: {error}",
+        "it has schema {version}, this trackline reads {SCHEMA_VERSION}: update trackline",
+        "it is damaged and cannot be moved aside: {e}",
+        "it was opened read-only",
+        "the download ended after {received} of {expected} bytes",
+        "the connection broke after {received} bytes ({reason})",
+        "{MAX_NUMBERED} files named like {name} already exist",
+        "{} is not inside {}",
+        "no application could open it ({e})",
+        "cannot run the opener {opener:?}: {e}",
+        "the opener {opener:?} failed ({status})",
+        "cannot watch the opener {opener:?}: {e}",
+    ];
+    const OPENERS: &[&str] = &[
+        "InspectError::Refused(",
+        "Refused(",
+        "format!(",
+        "warning!(",
+        "reason: ",
+        "message: ",
+        "Err(\"",
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let layers = ["inspect", "engine", "index", "transfer", "api", "config"];
+    let mut dirs: Vec<_> = layers.iter().map(|d| root.join(d)).collect();
+    let mut files: Vec<_> = layers
+        .iter()
+        .map(|d| root.join(format!("{d}.rs")))
+        .filter(|f| f.exists())
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !is_test_file(&path) {
+                files.push(path);
+            }
+        }
+    }
+    let keys: Vec<&str> = trackline::i18n::EN_FTL
+        .lines()
+        .filter_map(|line| line.split_once(" = ").map(|(key, _)| key))
+        .filter(|key| !key.starts_with(['#', ' ', '.']))
+        .collect();
+    let mut allowed: Vec<&str> = ALLOWED.to_vec();
+    allowed.extend(&keys);
+    let (scanned, english) = english_literals(&files, OPENERS, &allowed);
+    assert!(scanned > 200, "only {scanned} places scanned");
+    assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
+    let (_, keyed) = english_literals(&files, &["warning!("], &[]);
+    let not_keys: Vec<_> = keyed
+        .iter()
+        .filter(|hit| !keys.iter().any(|key| hit.ends_with(&format!("warning!({key:?}"))))
+        .collect();
+    assert!(not_keys.is_empty(), "warning!( without a catalogue key: {not_keys:#?}");
+    let (_, every) = english_literals(&files, OPENERS, &[]);
+    for stale in ALLOWED {
+        let found = every.iter().any(|hit| hit.ends_with(&format!("{stale:?}")));
+        assert!(found, "ALLOWED lists {stale:?}, which the source no longer has");
+    }
 }
 
 /// Whether `path` holds only unit tests or their fixtures (`…tests.rs`,

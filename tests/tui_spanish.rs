@@ -363,3 +363,82 @@ fn wraps_onto_the_next_row(screen: &Screen, first: &str, rest: &str) -> bool {
         pair[0][..at].chars().count() == pair[1][..next].chars().count()
     })
 }
+
+/// The files under `dir`, all the way down.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// A ZIP whose first entry is a bomb (2 MiB of zeros deflated a thousandfold)
+/// and whose second is a short text.
+fn zip_with_a_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("zeros.bin", deflated).unwrap();
+        zip.write_all(&vec![0u8; 2 << 20]).unwrap();
+        zip.start_file("open.txt", deflated).unwrap();
+        zip.write_all(b"hello\n").unwrap();
+        zip.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+/// An entry the worker refuses to unpack (a bomb) says why in Spanish in
+/// the preview pane. The sandbox has no such archive: the preview cache's
+/// copy of E-Invoices_2024.zip is replaced by one, and the preview, read
+/// again from that recent copy, lists it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_entry_of_a_zip_says_why_in_spanish() {
+    for (w, h) in SIZES {
+        let mut rig = spanish(SandboxOptions::default(), w, h).await;
+        log_in(&mut rig).await;
+        rig.type_text(PREVIEWS_PROCESS_ID);
+        rig.press(KeyCode::Enter);
+        rig.wait_for_text("E-Invoices_2024.zip").await;
+        rig.press(KeyCode::Char('p'));
+        for _ in 0..5 {
+            rig.press(KeyCode::Down);
+        }
+        rig.wait_for("the ZIP's entries", |s| s.contains("mexico.zip")).await;
+        let copies: Vec<_> = files_under(rig.home.path())
+            .into_iter()
+            .filter(|p| p.components().any(|c| c.as_os_str() == "previews") && p.ends_with("document"))
+            .collect();
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        std::fs::write(&copies[0], zip_with_a_bomb()).unwrap();
+        rig.press(KeyCode::Up);
+        rig.wait_for("another document previewed", |s| !s.contains("mexico.zip"))
+            .await;
+        rig.press(KeyCode::Down);
+        let screen = rig
+            .wait_for("the bomb listed, with its warning in Spanish", |s| {
+                s.contains("open.txt") && s.contains("zeros.bin ocupa")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        rig.press(KeyCode::Char('e'));
+        rig.press(KeyCode::Enter);
+        let screen = rig
+            .wait_for("the entry refused in Spanish", |s| {
+                s.contains("la entrada ocupa") && s.contains("veces su tamaño")
+            })
+            .await;
+        all_spanish(&screen, w, h);
+        let text = screen.text();
+        assert!(!text.contains("unpacks") && !text.contains("archive bomb"), "{text}");
+        rig.press(KeyCode::Char('q'));
+        assert_eq!(rig.exit_code().await, 0);
+    }
+}

@@ -172,7 +172,7 @@ impl IndexBook {
             })
             .await;
         if let Err(error) = result {
-            self.warn_once(format!("{profile}: write"), format!("{error}"));
+            self.warn_once(format!("{profile}: write"), error.localized(self.inner.lang));
         }
     }
 

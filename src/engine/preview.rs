@@ -10,6 +10,7 @@
 
 use super::session::SessionManager;
 use crate::config::Paths;
+use crate::inspect::warning::warning;
 use crate::inspect::{self, InspectError, Options, Report};
 use crate::transfer::{self, DownloadRequest, TransferError};
 use sha2::{Digest, Sha256};
@@ -139,7 +140,7 @@ impl PreviewError {
 pub async fn inspect_path(path: PathBuf, options: Options) -> Result<Report, InspectError> {
     tokio::task::spawn_blocking(move || inspect::inspect_file(&path, &options))
         .await
-        .map_err(|e| InspectError::Refused(format!("the preview stopped: {e}")))?
+        .map_err(|e| InspectError::Refused(warning!("inspect-refused-stopped", error = e.to_string())))?
 }
 
 /// Fetches `attachment_id` into `cache` (or finds its recent copy there) and
@@ -159,9 +160,10 @@ pub async fn fetch(
     let target = slot.join(DOCUMENT);
     if tokio::fs::metadata(&target).await.is_ok() {
         tokio::fs::remove_file(&target).await.map_err(|e| {
-            PreviewError::Inspect(InspectError::Refused(format!(
-                "cannot refresh the cached copy {}: {e}",
-                target.display()
+            PreviewError::Inspect(InspectError::Refused(warning!(
+                "inspect-refused-cache",
+                path = target.display().to_string(),
+                error = e.to_string()
             )))
         })?;
     }
@@ -238,17 +240,17 @@ pub fn read_entry_at(archive: &Path, entries: &[usize], options: &Options) -> Re
     };
     let limits = &options.limits;
     if entries.len() > usize::from(limits.max_archive_depth) {
-        return Err(InspectError::Refused(format!(
-            "archives nested more than {} deep are not opened",
-            limits.max_archive_depth
+        return Err(InspectError::Refused(warning!(
+            "inspect-refused-nested",
+            depth = u64::from(limits.max_archive_depth)
         )));
     }
     let size = std::fs::metadata(archive).map_err(unreadable)?.len();
     if size > limits.max_input {
-        return Err(InspectError::Refused(format!(
-            "the archive has {} MiB, more than the {} MiB that are read",
-            size >> 20,
-            limits.max_input >> 20
+        return Err(InspectError::Refused(warning!(
+            "inspect-refused-archive-large",
+            mib = size >> 20,
+            max = limits.max_input >> 20
         )));
     }
     let mut bytes = std::fs::read(archive).map_err(unreadable)?;

@@ -122,7 +122,7 @@ impl PreviewError {
 }
 
 impl InspectError {
-    /// The message in `lang` (a refusal's own words are still English).
+    /// The message in `lang` (what a library said inside it stays as it said it).
     pub fn localized(&self, lang: Lang) -> String {
         match self {
             InspectError::Unreadable { path, source } => {
@@ -135,7 +135,7 @@ impl InspectError {
             }
             InspectError::Cancelled => tr!(lang, "inspect-cancelled"),
             InspectError::OutOfTime { seconds } => tr!(lang, "inspect-out-of-time", seconds = seconds.to_string()),
-            InspectError::Refused(reason) => reason.clone(),
+            InspectError::Refused(reason) => reason.text_in(lang),
         }
     }
 }
@@ -294,6 +294,13 @@ mod tests {
             }),
             PreviewError::Inspect(InspectError::Cancelled),
             PreviewError::Inspect(InspectError::OutOfTime { seconds: 10 }),
+            PreviewError::Inspect(InspectError::Refused(crate::inspect::warning::warning!(
+                "inspect-refused-encrypted"
+            ))),
+            PreviewError::Inspect(InspectError::Refused(crate::inspect::warning::warning!(
+                "inspect-refused-nested",
+                depth = 3u64
+            ))),
         ];
         for e in &previews {
             out.push(pair(e.to_string(), &|l| e.localized(l)));
@@ -332,6 +339,25 @@ mod tests {
             assert_eq!(en, display);
             assert_ne!(es, display, "{display}");
         }
+    }
+
+    /// A refusal is said in the reader's language; what the library said
+    /// stays as it said it, as a detail in brackets.
+    #[test]
+    fn a_refusal_is_spanish_and_keeps_the_library_detail_in_brackets() {
+        let e = InspectError::Refused(crate::inspect::warning::warning!(
+            "inspect-warn-archive-unreadable",
+            error = "invalid Zip archive: Could not find EOCD"
+        ));
+        assert_eq!(
+            e.to_string(),
+            "the archive cannot be read: invalid Zip archive: Could not find EOCD"
+        );
+        assert_eq!(e.localized(Lang::En), e.to_string());
+        assert_eq!(
+            e.localized(Lang::Es),
+            "no se puede leer el archivo comprimido (zip: invalid Zip archive: Could not find EOCD)"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! ratio no real document has, is listed but not unpacked.
 
 use super::report::{Body, Kind, Report};
+use super::warning::warning;
 use super::{InspectError, Options, inspect_summary};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -140,52 +141,51 @@ fn is_bomb(entry: &Entry, options: &Options) -> bool {
 /// larger than [`Limits::max_entry`](super::Limits), packed at a bomb's
 /// ratio, encrypted, or unpacks to more than it claims.
 pub fn read_entry(bytes: &[u8], index: usize, options: &Options) -> Result<Vec<u8>, InspectError> {
-    let refuse = |why: String| InspectError::Refused(why);
-    let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| refuse(format!("the archive cannot be read: {e}")))?;
+    let refuse = InspectError::Refused;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| refuse(warning!("inspect-warn-archive-unreadable", error = e.to_string())))?;
     let limits = &options.limits;
     let (size, packed) = {
-        let raw = zip
-            .by_index_raw(index)
-            .map_err(|e| refuse(format!("no entry {index}: {e}")))?;
+        let raw = zip.by_index_raw(index).map_err(|e| {
+            refuse(warning!(
+                "inspect-refused-no-entry",
+                index = index,
+                error = e.to_string()
+            ))
+        })?;
         if raw.encrypted() {
-            return Err(refuse("the entry is encrypted: it is not read".to_owned()));
+            return Err(refuse(warning!("inspect-refused-encrypted")));
         }
         (raw.size(), raw.compressed_size())
     };
     if size > limits.max_entry {
-        return Err(refuse(format!(
-            "the entry unpacks to {} MiB, more than the {} MiB a preview reads",
-            size >> 20,
-            limits.max_entry >> 20
+        return Err(refuse(warning!(
+            "inspect-refused-entry-large",
+            mib = size >> 20,
+            max = limits.max_entry >> 20
         )));
     }
     if size > 1 << 20 && size / packed.max(1) > limits.max_ratio {
-        return Err(refuse(format!(
-            "the entry unpacks {} times its packed size: an archive bomb?",
-            size / packed.max(1)
+        return Err(refuse(warning!(
+            "inspect-refused-entry-ratio",
+            times = size / packed.max(1)
         )));
     }
-    let file = zip
-        .by_index(index)
-        .map_err(|e| refuse(format!("the entry cannot be unpacked: {e}")))?;
+    let unpack = |e: &dyn std::fmt::Display| refuse(warning!("inspect-refused-unpack", error = e.to_string()));
+    let file = zip.by_index(index).map_err(|e| unpack(&e))?;
     let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     let mut limited = file.take(size.min(limits.max_entry) + 1);
     let mut buf = vec![0u8; 1 << 16];
     loop {
         options.budget.check()?;
-        let n = limited
-            .read(&mut buf)
-            .map_err(|e| refuse(format!("the entry cannot be unpacked: {e}")))?;
+        let n = limited.read(&mut buf).map_err(|e| unpack(&e))?;
         if n == 0 {
             break;
         }
         out.extend_from_slice(buf.get(..n).unwrap_or_default());
     }
     if out.len() as u64 > size {
-        return Err(refuse(
-            "the entry unpacks to more than the archive claims: it is not read".to_owned(),
-        ));
+        return Err(refuse(warning!("inspect-refused-overrun")));
     }
     Ok(out)
 }
@@ -194,9 +194,9 @@ pub fn read_entry(bytes: &[u8], index: usize, options: &Options) -> Result<Vec<u
 /// `depth` is how many archives deep `bytes` itself is (0 for a file).
 pub fn inspect_entry(bytes: &[u8], index: usize, options: &Options, depth: u8) -> Result<Report, InspectError> {
     if depth >= options.limits.max_archive_depth {
-        return Err(InspectError::Refused(format!(
-            "archives nested more than {} deep are not opened",
-            options.limits.max_archive_depth
+        return Err(InspectError::Refused(warning!(
+            "inspect-refused-nested",
+            depth = u64::from(options.limits.max_archive_depth)
         )));
     }
     let entry = read_entry(bytes, index, options)?;

@@ -3,7 +3,7 @@
 //! the hex view of anything else.
 
 use super::report::{Body, Kind, Report};
-use super::{InspectError, Options, invoice, xml};
+use super::{InspectError, Options, Warning, invoice, xml};
 use std::borrow::Cow;
 
 /// Text decoded from a document's bytes, and the encoding it was in.
@@ -130,13 +130,13 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
                 }
                 let (lines, cut) = pretty_xml(&doc, limits.max_lines, limits.max_depth);
                 report.warnings.extend(cut);
-                report.body = Body::Lines(lines);
+                report.set_lines(lines);
                 return Ok(());
             }
             Err(error) => {
                 report.kind = Kind::Xml;
                 report.warnings.push(error);
-                report.body = Body::Lines(text_lines(text, limits.max_lines));
+                report.set_lines(text_lines(text, limits.max_lines));
                 return Ok(());
             }
         }
@@ -146,7 +146,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
             Ok(value) => {
                 report.kind = Kind::Json;
                 report.media_type = "application/json".to_owned();
-                report.body = Body::Lines(pretty_json(&value, limits.max_lines));
+                report.set_lines(pretty_json(&value, limits.max_lines));
                 return Ok(());
             }
             Err(error) if error.to_string().contains("recursion limit") => {
@@ -155,7 +155,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
                 report
                     .warnings
                     .push(crate::inspect::warning::warning!("inspect-warn-json-deep"));
-                report.body = Body::Lines(text_lines(text, limits.max_lines));
+                report.set_lines(text_lines(text, limits.max_lines));
                 return Ok(());
             }
             Err(_) => {}
@@ -175,7 +175,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
             encoding = decoded.encoding
         ));
     }
-    report.body = Body::Lines(text_lines(text, limits.max_lines));
+    report.set_lines(text_lines(text, limits.max_lines));
     Ok(())
 }
 
@@ -183,21 +183,29 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
 pub(crate) fn binary(bytes: &[u8], media_type: &str, options: &Options, report: &mut Report) {
     report.kind = Kind::Binary;
     report.media_type = media_type.to_owned();
-    report.body = Body::Lines(hex_lines(bytes, options.limits.max_lines.min(64)));
+    report.set_lines(hex_lines(bytes, options.limits.max_lines.min(64)));
 }
 
-/// At most `max` lines of `text`, with a last line saying how many more there are.
-pub fn text_lines(text: &str, max: usize) -> Vec<String> {
-    let mut lines: Vec<String> = text.lines().take(max).map(str::to_owned).collect();
-    if lines.len() == max && text.lines().nth(max).is_some() {
-        lines.push(format!("… (more than {max} lines)"));
-    }
-    lines
+/// Lines of a readable body and, when some were left out, the marker that
+/// says so (shown under them in the reader's language).
+pub type Lines = (Vec<String>, Option<Warning>);
+
+/// At most `max` lines of `text`, and a marker when there are more.
+pub fn text_lines(text: &str, max: usize) -> Lines {
+    let lines: Vec<String> = text.lines().take(max).map(str::to_owned).collect();
+    let more = (lines.len() == max && text.lines().nth(max).is_some()).then(|| more_lines(max));
+    (lines, more)
 }
 
-/// A hex view of `bytes`: offset, 16 bytes, and the printable ones; at most `max` lines.
-pub fn hex_lines(bytes: &[u8], max: usize) -> Vec<String> {
-    let mut lines: Vec<String> = bytes
+/// The marker of a body cut at `max` lines.
+fn more_lines(max: usize) -> Warning {
+    super::warning::warning!("inspect-body-more-lines", max = max)
+}
+
+/// A hex view of `bytes`: offset, 16 bytes, and the printable ones; at most
+/// `max` lines, and a marker saying how many bytes there are when they do not fit.
+pub fn hex_lines(bytes: &[u8], max: usize) -> Lines {
+    let lines: Vec<String> = bytes
         .chunks(16)
         .take(max)
         .enumerate()
@@ -216,35 +224,31 @@ pub fn hex_lines(bytes: &[u8], max: usize) -> Vec<String> {
             format!("{:08x}  {:<47}  {shown}", i * 16, hex.join(" "))
         })
         .collect();
-    if bytes.len() > max * 16 {
-        lines.push(format!("… ({} bytes in all)", bytes.len()));
-    }
-    lines
+    let more =
+        (bytes.len() > max * 16).then(|| super::warning::warning!("inspect-body-bytes-in-all", bytes = bytes.len()));
+    (lines, more)
 }
 
 /// JSON indented by two spaces, at most `max` lines.
-pub fn pretty_json(value: &serde_json::Value, max: usize) -> Vec<String> {
+pub fn pretty_json(value: &serde_json::Value, max: usize) -> Lines {
     let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
     text_lines(&pretty, max)
 }
 
 /// XML indented by two spaces per level, one element a line, at most
-/// `max_lines` lines and `max_depth` levels; the warning says what was cut.
-pub(crate) fn pretty_xml(
-    doc: &xml::Doc<'_>,
-    max_lines: usize,
-    max_depth: usize,
-) -> (Vec<String>, Option<super::Warning>) {
+/// `max_lines` lines and `max_depth` levels; the warning says which levels were cut.
+pub(crate) fn pretty_xml(doc: &xml::Doc<'_>, max_lines: usize, max_depth: usize) -> (Lines, Option<Warning>) {
     enum Step<'d, 'a> {
         Open(xml::Node<'d, 'a>, usize),
         Close(xml::Node<'d, 'a>, usize),
     }
     let mut lines = Vec::new();
+    let mut more = None;
     let mut too_deep = false;
     let mut stack = vec![Step::Open(doc.root_element(), 0)];
     while let Some(step) = stack.pop() {
         if lines.len() >= max_lines {
-            lines.push(format!("… (more than {max_lines} lines)"));
+            more = Some(more_lines(max_lines));
             break;
         }
         match step {
@@ -275,7 +279,7 @@ pub(crate) fn pretty_xml(
         }
     }
     let warning = too_deep.then(|| super::warning::warning!("inspect-warn-xml-deep", levels = max_depth));
-    (lines, warning)
+    ((lines, more), warning)
 }
 
 /// `text` as rows of a CSV (`,`, `;` or tab), if its first lines agree on a
@@ -358,7 +362,8 @@ mod tests {
     #[test]
     fn pretty_xml_indents_and_keeps_prefixes() {
         let doc = xml::parse(r#"<a:r xmlns:a="urn:a"><a:b x="1">t</a:b><c><d/></c></a:r>"#, 100).unwrap();
-        let (lines, warning) = pretty_xml(&doc, 100, 10);
+        let ((lines, more), warning) = pretty_xml(&doc, 100, 10);
+        assert_eq!(more, None);
         assert_eq!(
             lines,
             [
@@ -371,26 +376,47 @@ mod tests {
             ]
         );
         assert_eq!(warning, None);
-        let (lines, warning) = pretty_xml(&doc, 100, 1);
+        let ((lines, _), warning) = pretty_xml(&doc, 100, 1);
         assert_eq!(lines, ["<a:r>", "</a:r>"]);
         assert!(warning.is_some());
+        let ((lines, more), _) = pretty_xml(&doc, 2, 10);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(more.map(|m| m.to_string()).as_deref(), Some("… (more than 2 lines)"));
+    }
+
+    /// The markers say what the body leaves out, outside its lines: in
+    /// English as the last line said before, in Spanish for a Spanish reader.
+    #[test]
+    fn cut_bodies_carry_a_marker_beside_their_lines() {
+        let (lines, more) = text_lines("a\nb\nc\n", 2);
+        assert_eq!(lines, ["a", "b"]);
+        let more = more.unwrap();
+        assert_eq!(more.as_str(), "… (more than 2 lines)");
+        assert_eq!(more.text_in(crate::i18n::Lang::Es), "… (más de 2 líneas)");
+        assert_eq!(text_lines("a\nb\n", 2).1, None);
+        let (lines, more) = hex_lines(&[0u8; 100], 2);
+        assert_eq!(lines.len(), 2);
+        let more = more.unwrap();
+        assert_eq!(more.as_str(), "… (100 bytes in all)");
+        assert_eq!(more.text_in(crate::i18n::Lang::Es), "… (100 bytes en total)");
     }
 
     #[test]
     fn hex_shows_offsets_bytes_and_printables() {
-        let lines = hex_lines(b"\x00\x01ABC", 4);
+        let (lines, more) = hex_lines(b"\x00\x01ABC", 4);
         assert_eq!(
             lines,
             ["00000000  00 01 41 42 43                                   ..ABC"]
         );
-        assert_eq!(hex_lines(&[0u8; 100], 2).len(), 3);
+        assert_eq!(more, None);
+        assert_eq!(hex_lines(&[0u8; 100], 2).0.len(), 2);
     }
 
     proptest! {
         #[test]
         fn readable_bodies_stay_within_their_line_cap(text in ".{0,2000}", max in 1usize..50) {
-            prop_assert!(text_lines(&text, max).len() <= max + 1);
-            prop_assert!(hex_lines(text.as_bytes(), max).len() <= max + 1);
+            prop_assert!(text_lines(&text, max).0.len() <= max);
+            prop_assert!(hex_lines(text.as_bytes(), max).0.len() <= max);
             if let Some(rows) = csv_rows(&text, max) {
                 prop_assert!(rows.len() <= max);
             }

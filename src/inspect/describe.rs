@@ -97,6 +97,9 @@ pub fn describe_in(lang: Lang, report: &Report, source: &str, width: usize) -> S
             }
             (body, _) => render_body(&mut out, body, width),
         }
+        if let Some(more) = &report.body_more {
+            wrap_into(&mut out, &safe_line(&more.text_in(lang), 200), "", width);
+        }
     }
     out
 }

@@ -4,6 +4,7 @@
 //! [`Limits::max_pixels`](super::Limits) is summarised, never decoded.
 
 use super::report::{Kind, Report};
+use super::warning::warning;
 use super::{InspectError, Options};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use serde::Serialize;
@@ -98,32 +99,32 @@ fn orientation_number(orientation: image::metadata::Orientation) -> u8 {
 /// orientation, and scaled down to at most `max_out_pixels` pixels, for a
 /// front end to draw. Refused when the file claims more than the limit.
 pub fn upright(bytes: &[u8], options: &Options, max_out_pixels: u64) -> Result<DynamicImage, InspectError> {
-    let summary = header(bytes).map_err(|why| InspectError::Refused(format!("the picture cannot be read: {why}")))?;
+    let unreadable = |why: String| InspectError::Refused(warning!("inspect-warn-picture-unreadable", error = why));
+    let undecodable =
+        |e: image::ImageError| InspectError::Refused(warning!("inspect-refused-picture-decode", error = e.to_string()));
+    let summary = header(bytes).map_err(unreadable)?;
     let pixels = u64::from(summary.width) * u64::from(summary.height);
     let max = options.limits.max_pixels;
     if pixels > max {
-        return Err(InspectError::Refused(format!(
-            "{} × {} pixels is more than the {} megapixels a preview decodes",
-            summary.width,
-            summary.height,
-            max / 1_000_000
+        return Err(InspectError::Refused(warning!(
+            "inspect-warn-picture-large",
+            width = summary.width,
+            height = summary.height,
+            limit = max / 1_000_000
         )));
     }
     options.budget.check()?;
-    let mut reader = reader(bytes).map_err(InspectError::Refused)?;
+    let mut reader = reader(bytes).map_err(unreadable)?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(max.saturating_mul(4).saturating_add(16 << 20));
     limits.max_image_width = Some(summary.width);
     limits.max_image_height = Some(summary.height);
     reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| InspectError::Refused(format!("the picture cannot be decoded: {e}")))?;
+    let mut decoder = reader.into_decoder().map_err(undecodable)?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = DynamicImage::from_decoder(decoder)
-        .map_err(|e| InspectError::Refused(format!("the picture cannot be decoded: {e}")))?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
     options.budget.check()?;
     let (w, h) = (u64::from(picture.width()), u64::from(picture.height()));
     if w * h > max_out_pixels.max(1) {

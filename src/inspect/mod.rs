@@ -114,9 +114,11 @@ pub enum InspectError {
         /// The budget, in seconds.
         seconds: u64,
     },
-    /// The document exceeds a safety limit or cannot be read as what it claims to be.
+    /// The document exceeds a safety limit or cannot be read as what it
+    /// claims to be: why, as a catalogue message (English here, any language
+    /// through `localized`).
     #[error("{0}")]
-    Refused(String),
+    Refused(Warning),
 }
 
 /// Summarises `bytes`, the whole of a document.
@@ -173,7 +175,7 @@ pub(crate) fn inspect_summary(
             bytes = total,
             limit = options.limits.max_input >> 20
         ));
-        report.body = Body::Lines(body::hex_lines(bytes, 16));
+        report.set_lines(body::hex_lines(bytes, 16));
         return Ok(report);
     }
     match sniff::sniff(bytes) {

@@ -5,7 +5,7 @@
 //! to itself ends the walk instead of looping. Streams are inflated with a
 //! cap. Page 1 is drawn, for the preview pane only, by [`super::render`].
 
-use super::report::{Body, Kind, Report};
+use super::report::{Kind, Report};
 use super::{InspectError, Options, invoice};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use serde::Serialize;
@@ -107,14 +107,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         report.warnings.extend(found.warnings);
         report.invoice = Some(found.invoice);
     }
-    report.body = Body::Lines(
-        summary
-            .text
-            .lines()
-            .map(str::to_owned)
-            .take(options.limits.max_lines)
-            .collect(),
-    );
+    report.set_lines(super::body::text_lines(&summary.text, options.limits.max_lines));
     report.pdf = Some(summary);
     Ok(())
 }
@@ -145,18 +138,36 @@ fn embedded_invoice(
                     return Ok(Some(found));
                 }
             }
-            Err(why) => warnings.push(crate::inspect::warning::warning!(
-                "inspect-warn-embedded-unreadable",
-                name = crate::text::safe_line(name, 100),
-                error = why.to_string()
-            )),
+            Err(why) => warnings.push(why.warning(crate::text::safe_line(name, 100))),
         }
     }
     Ok(None)
 }
 
+/// Why an embedded file is not read.
+enum NotInflated {
+    /// Its deflate stream is broken (what flate2 said).
+    Broken(String),
+    /// It inflates to more than this many MiB.
+    Large(u64),
+    /// Its filters, which are not FlateDecode alone.
+    Filters(String),
+}
+
+impl NotInflated {
+    /// The warning of the embedded file `name`.
+    fn warning(self, name: String) -> crate::inspect::Warning {
+        use crate::inspect::warning::warning;
+        match self {
+            NotInflated::Broken(error) => warning!("inspect-warn-embedded-inflate", name = name, error = error),
+            NotInflated::Large(mib) => warning!("inspect-warn-embedded-large", name = name, mib = mib),
+            NotInflated::Filters(filters) => warning!("inspect-warn-embedded-filters", name = name, filters = filters),
+        }
+    }
+}
+
 /// A stream's bytes, inflated when FlateDecode, at most `max` bytes.
-fn inflate(stream: &lopdf::Stream, max: u64) -> Result<Vec<u8>, String> {
+fn inflate(stream: &lopdf::Stream, max: u64) -> Result<Vec<u8>, NotInflated> {
     let filters = stream.filters().unwrap_or_default();
     match filters.as_slice() {
         [] => Ok(stream.content.clone()),
@@ -166,20 +177,19 @@ fn inflate(stream: &lopdf::Stream, max: u64) -> Result<Vec<u8>, String> {
             if let Err(error) = reader.read_to_end(&mut out)
                 && out.is_empty()
             {
-                return Err(format!("it does not inflate ({error})"));
+                return Err(NotInflated::Broken(error.to_string()));
             }
             if out.len() as u64 > max {
-                return Err(format!("it inflates to more than {} MiB", max >> 20));
+                return Err(NotInflated::Large(max >> 20));
             }
             Ok(out)
         }
-        other => Err(format!(
-            "its filters ({}) are not supported",
+        other => Err(NotInflated::Filters(
             other
                 .iter()
                 .map(|f| String::from_utf8_lossy(f))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
         )),
     }
 }

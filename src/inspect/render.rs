@@ -65,7 +65,7 @@ impl PageError {
             PageError::Stopped(InspectError::OutOfTime { seconds }) => {
                 crate::tr!(lang, "page-out-of-time", seconds = seconds.to_string())
             }
-            PageError::Stopped(other) => other.to_string(),
+            PageError::Stopped(other) => other.localized(lang),
         }
     }
 }

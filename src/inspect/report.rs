@@ -86,6 +86,10 @@ pub struct Report {
     /// The readable content (not part of the JSON).
     #[serde(skip)]
     pub body: Body,
+    /// What the body leaves out (`… (more than 2000 lines)`), said under it
+    /// in the reader's language (not part of the JSON).
+    #[serde(skip)]
+    pub body_more: Option<super::Warning>,
 }
 
 impl Report {
@@ -102,6 +106,13 @@ impl Report {
             image: None,
             archive: None,
             body: Body::Empty,
+            body_more: None,
         }
+    }
+
+    /// The body `lines`, and the marker of what they leave out.
+    pub(crate) fn set_lines(&mut self, (lines, more): super::body::Lines) {
+        self.body = Body::Lines(lines);
+        self.body_more = more;
     }
 }

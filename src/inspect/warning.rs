@@ -110,7 +110,7 @@ impl Serialize for Warning {
 }
 
 /// A [`Warning`]: `warning!("inspect-warn-pdf-encrypted")`,
-/// `warning!("inspect-warn-text-encoding", encoding = "UTF-16LE")`.
+/// `warning!("inspect-warn-encoding", encoding = "UTF-16LE")`.
 macro_rules! warning {
     ($key:literal) => {
         $crate::inspect::Warning::new($key, Vec::new())
@@ -154,7 +154,36 @@ mod tests {
                 warning!("inspect-warn-too-large", bytes = 300_000_000u64, limit = 256u64),
                 "the file has 300000000 bytes, more than the 256 MiB that are read: only its type is shown".into(),
             ),
-            (warning!("inspect-warn-embedded-unreadable", name = "x.xml", error = "bad"), "the embedded file x.xml is not read: bad".into()),
+            (
+                warning!("inspect-warn-embedded-inflate", name = "x.xml", error = "corrupt deflate stream"),
+                "the embedded file x.xml is not read: it does not inflate (corrupt deflate stream)".into(),
+            ),
+            (warning!("inspect-warn-embedded-large", name = "x.xml", mib = 32u64), "the embedded file x.xml is not read: it inflates to more than 32 MiB".into()),
+            (
+                warning!("inspect-warn-embedded-filters", name = "x.xml", filters = "LZWDecode"),
+                "the embedded file x.xml is not read: its filters (LZWDecode) are not supported".into(),
+            ),
+            (warning!("inspect-body-more-lines", max = 2000usize), "… (more than 2000 lines)".into()),
+            (warning!("inspect-body-bytes-in-all", bytes = 4096usize), "… (4096 bytes in all)".into()),
+            (warning!("inspect-refused-no-entry", index = 7usize, error = "invalid Zip archive"), "no entry 7: invalid Zip archive".into()),
+            (warning!("inspect-refused-encrypted"), "the entry is encrypted: it is not read".into()),
+            (
+                warning!("inspect-refused-entry-large", mib = 40u64, max = 32u64),
+                "the entry unpacks to 40 MiB, more than the 32 MiB a preview reads".into(),
+            ),
+            (warning!("inspect-refused-entry-ratio", times = 1000u64), "the entry unpacks 1000 times its packed size: an archive bomb?".into()),
+            (warning!("inspect-refused-unpack", error = "e"), "the entry cannot be unpacked: e".into()),
+            (warning!("inspect-refused-overrun"), "the entry unpacks to more than the archive claims: it is not read".into()),
+            (warning!("inspect-refused-nested", depth = 3u64), "archives nested more than 3 deep are not opened".into()),
+            (
+                warning!("inspect-refused-archive-large", mib = 80u64, max = 64u64),
+                "the archive has 80 MiB, more than the 64 MiB that are read".into(),
+            ),
+            (warning!("inspect-refused-picture-decode", error = "e"), "the picture cannot be decoded: e".into()),
+            (warning!("inspect-refused-stopped", error = "e"), "the preview stopped: e".into()),
+            (warning!("inspect-refused-cache", path = "/c/document", error = "e"), "cannot refresh the cached copy /c/document: e".into()),
+            (warning!("inspect-warn-archive-unreadable", error = "e"), "the archive cannot be read: e".into()),
+            (warning!("inspect-warn-picture-unreadable", error = "e"), "the picture cannot be read: e".into()),
             (warning!("inspect-warn-xml-malformed", at = 12u64, error = "e"), "the XML is not well-formed at byte 12: e".into()),
             (warning!("inspect-warn-xml-char-ref", name = "#xZZ"), "the XML has a bad character reference &#xZZ;".into()),
             (warning!("inspect-warn-xml-entity", name = "nbsp"), "the XML refers to the entity &nbsp;, which nothing declares".into()),

@@ -170,7 +170,7 @@ async fn picture(path: PathBuf, options: Options, picker: Picker, cells: (u16, u
 fn read_within(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, PageError> {
     let size = std::fs::metadata(path).map_err(|_| PageError::Unreadable)?.len();
     if size > limit {
-        return Err(PageError::TooLarge(size.to_string()));
+        return Err(PageError::TooLarge(format!("> {} MiB", limit >> 20)));
     }
     std::fs::read(path).map_err(|_| PageError::Unreadable)
 }

@@ -384,3 +384,44 @@ fn a_page_that_could_not_be_drawn_says_so_above_the_summary() {
     );
     assert!(!shown.contains('▀') && !shown.contains('▄'), "{shown}");
 }
+
+/// A body cut at its line cap ends with the marker in the app's language
+/// (the marker is the report's, beside its lines, not one of them).
+#[test]
+fn a_cut_body_ends_with_its_marker_in_spanish() {
+    let mut app = loaded(80, 24).with_lang(crate::i18n::Lang::Es);
+    let Some((req, doc_id, _)) = preview_of(&app.update(ch('p'))) else {
+        panic!("no preview asked for");
+    };
+    let options = crate::inspect::Options {
+        limits: crate::inspect::Limits {
+            max_lines: 3,
+            ..crate::inspect::Limits::default()
+        },
+        ..crate::inspect::Options::default()
+    };
+    let text: String = (1..=10).map(|n| format!("línea {n}\n")).collect();
+    let report = crate::inspect::inspect_bytes(text.as_bytes(), &options).unwrap();
+    assert_eq!(
+        report.body,
+        crate::inspect::Body::Lines(vec!["línea 1".into(), "línea 2".into(), "línea 3".into()])
+    );
+    app.update(ev(Event::Previewed {
+        req,
+        doc_id,
+        result: Ok(Previewed {
+            path: PathBuf::from("/tmp/notas.txt"),
+            report: Arc::new(report),
+            picture: None,
+            page_error: None,
+        }),
+    }));
+    let shown = screen(&app);
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("línea 3"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(lines[at + 1].contains("… (más de 3 líneas)"), "{shown}");
+    assert!(!shown.contains("more than"), "{shown}");
+}
