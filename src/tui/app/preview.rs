@@ -139,8 +139,21 @@ impl App {
             }
             _ => (rows.picture, self.preview.picture_cells),
         };
-        let resized = matches!(&self.preview.state, PreviewState::Ready(r)
-            if r.previewed.picture.as_ref().is_some_and(|p| p.cells != cells));
+        // A PDF first shown in a pane too small for its page gets its page once the pane has room.
+        let resized = match &self.preview.state {
+            PreviewState::Ready(r) => match &r.previewed.picture {
+                Some(picture) => picture.cells != cells,
+                None => {
+                    r.previewed.report.pdf.is_some()
+                        && r.previewed.page_error.is_none()
+                        && asked.is_some_and(|(w, h)| w == 0 || h == 0)
+                        && self.picker.is_some()
+                        && cells.0 > 0
+                        && cells.1 > 0
+                }
+            },
+            _ => false,
+        };
         if resized
             && asked != Some(cells)
             && let Some((_, doc_id, _, saved)) = selected

@@ -363,6 +363,44 @@ fn a_pdf_page_is_asked_for_where_the_pane_has_room_and_drawn_beside_its_scrollin
 }
 
 #[test]
+fn a_pdf_shown_without_its_page_in_a_small_pane_asks_for_it_once_the_pane_grows() {
+    let mut app = loaded(80, 24).with_picker(ratatui_image::picker::Picker::halfblocks());
+    let Some(Command::Preview { req, page, .. }) = app
+        .update(ch('p'))
+        .into_iter()
+        .find(|c| matches!(c, Command::Preview { .. }))
+    else {
+        panic!("no preview asked for");
+    };
+    assert_eq!(page, (0, 0));
+    // The worker drew no page for no cells, and says no error.
+    let mut reply = pdf_reply(req, "Supplier_Contract.pdf", Err("none"));
+    if let Msg::Event {
+        event: Event::Previewed {
+            result: Ok(previewed), ..
+        },
+        ..
+    } = &mut reply
+    {
+        previewed.page_error = None;
+    }
+    app.update(reply);
+    assert!(screen(&app).contains("Kind "), "the summary alone: {}", screen(&app));
+    let asked = app.update(Msg::Resize { width: 120, height: 30 });
+    let Some(Command::Preview { page, .. }) = asked.iter().find(|c| matches!(c, Command::Preview { .. })) else {
+        panic!("the page asked for once the pane has room: {asked:?}");
+    };
+    assert_eq!(*page, app.list_rows().page);
+    assert!(page.0 > 0 && page.1 > 0);
+    // Asked once: the next message asks nothing more.
+    assert!(
+        !app.update(Msg::Resize { width: 120, height: 30 })
+            .iter()
+            .any(|c| matches!(c, Command::Preview { .. }))
+    );
+}
+
+#[test]
 fn a_page_that_could_not_be_drawn_says_so_above_the_summary() {
     let mut app = loaded(120, 30).with_picker(ratatui_image::picker::Picker::halfblocks());
     let Some((req, _, _)) = preview_of(&app.update(ch('p'))) else {
