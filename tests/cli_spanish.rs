@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used)] // test helpers
 
 mod common;
+mod documents;
 
 use common::{Rig, bare_cmd};
+use documents::claimed_png;
 
 /// Words of clap's English help and errors that must not be left in Spanish.
 const CLAP_ENGLISH: &[&str] = &[
@@ -346,43 +348,6 @@ fn zip_of(entries: &[(&str, &[u8])], encrypted: &[&str]) -> Vec<u8> {
         }
     }
     bytes
-}
-
-/// A PNG header that claims `width` × `height` pixels (a picture bomb).
-fn claimed_png(width: u32, height: u32) -> Vec<u8> {
-    let chunk = |kind: &[u8], data: &[u8]| {
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-        out
-    };
-    let mut ihdr = width.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(b"IHDR", &ihdr));
-    let mut idat = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    std::io::Write::write_all(&mut idat, &[0u8; 4096]).unwrap();
-    png.extend(chunk(b"IDAT", &idat.finish().unwrap()));
-    png.extend(chunk(b"IEND", &[]));
-    png
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// `inspect --file` of the hostile and the long in Spanish: the warnings and

@@ -458,18 +458,8 @@ fn no_message_of_the_tui_skips_the_catalogue() {
         "Warning(",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut dirs = vec![root.join("tui"), root.join("worker")];
-    let mut files = vec![root.join("worker.rs")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if !is_test_file(&path) {
-                files.push(path);
-            }
-        }
-    }
+    let mut files = code_files_under(vec![root.join("tui"), root.join("worker")]);
+    files.push(root.join("worker.rs"));
     let (scanned, english) = english_literals(&files, OPENERS, ALLOWED);
     assert!(scanned > 300, "only {scanned} places scanned");
     assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
@@ -562,22 +552,13 @@ fn no_message_of_the_readers_and_the_engine_skips_the_catalogue() {
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let layers = ["inspect", "engine", "index", "transfer", "api", "config"];
-    let mut dirs: Vec<_> = layers.iter().map(|d| root.join(d)).collect();
-    let mut files: Vec<_> = layers
-        .iter()
-        .map(|d| root.join(format!("{d}.rs")))
-        .filter(|f| f.exists())
-        .collect();
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if !is_test_file(&path) {
-                files.push(path);
-            }
-        }
-    }
+    let mut files = code_files_under(layers.iter().map(|d| root.join(d)).collect());
+    files.extend(
+        layers
+            .iter()
+            .map(|d| root.join(format!("{d}.rs")))
+            .filter(|f| f.exists()),
+    );
     let keys: Vec<&str> = trackline::i18n::EN_FTL
         .lines()
         .filter_map(|line| line.split_once(" = ").map(|(key, _)| key))
@@ -599,6 +580,22 @@ fn no_message_of_the_readers_and_the_engine_skips_the_catalogue() {
         let found = every.iter().any(|hit| hit.ends_with(&format!("{stale:?}")));
         assert!(found, "ALLOWED lists {stale:?}, which the source no longer has");
     }
+}
+
+/// The files below `dirs`, all the way down, but those of unit tests.
+fn code_files_under(mut dirs: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !is_test_file(&path) {
+                files.push(path);
+            }
+        }
+    }
+    files
 }
 
 /// Whether `path` holds only unit tests or their fixtures (`…tests.rs`,

@@ -8,7 +8,7 @@
 
 mod documents;
 
-use documents::sample;
+use documents::{claimed_png, sample};
 use proptest::prelude::*;
 use std::io::Write;
 use std::sync::Arc;
@@ -178,44 +178,6 @@ fn a_pdf_whose_objects_loop_is_summarised() {
         "{:?}",
         report.warnings
     );
-}
-
-/// A PNG claiming `width` × `height`, with a few bytes of pixel data.
-fn claimed_png(width: u32, height: u32) -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    png.extend_from_slice(&13u32.to_be_bytes());
-    png.extend_from_slice(&ihdr);
-    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
-    let mut idat = b"IDAT".to_vec();
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(&[0u8; 4096]).unwrap();
-    idat.extend_from_slice(&encoder.finish().unwrap());
-    png.extend_from_slice(&u32::try_from(idat.len() - 4).unwrap().to_be_bytes());
-    png.extend_from_slice(&idat);
-    png.extend_from_slice(&crc32(&idat).to_be_bytes());
-    png.extend_from_slice(&[0, 0, 0, 0]);
-    png.extend_from_slice(b"IEND");
-    png.extend_from_slice(&crc32(b"IEND").to_be_bytes());
-    png
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[test]

@@ -7,22 +7,13 @@ mod common;
 
 use common::inprocess::TuiRig;
 use crossterm::event::KeyCode;
-use trackline::sandbox::PREVIEWS_PROCESS_ID;
 
 async fn into_the_nested_zip(cols: u16, rows: u16) {
     let mut rig = TuiRig::start(cols, rows).await;
     rig.log_in().await;
-    rig.type_text(PREVIEWS_PROCESS_ID);
-    rig.press(KeyCode::Enter);
-    rig.wait_for_text("E-Invoices_2024.zip").await;
-    rig.press(KeyCode::Char('p'));
-    for _ in 0..5 {
-        rig.press(KeyCode::Down);
-    }
-    rig.wait_for("the ZIP's entries", |s| {
-        s.contains("mexico.zip") && s.contains("e choose an entry")
-    })
-    .await;
+    rig.preview_the_sample_zip().await;
+    rig.wait_for("the key that chooses an entry", |s| s.contains("e choose an entry"))
+        .await;
     rig.press(KeyCode::Char('e'));
     rig.press(KeyCode::Down);
     rig.press(KeyCode::Down);

@@ -404,14 +404,7 @@ async fn a_refused_entry_of_a_zip_says_why_in_spanish() {
     for (w, h) in SIZES {
         let mut rig = spanish(SandboxOptions::default(), w, h).await;
         log_in(&mut rig).await;
-        rig.type_text(PREVIEWS_PROCESS_ID);
-        rig.press(KeyCode::Enter);
-        rig.wait_for_text("E-Invoices_2024.zip").await;
-        rig.press(KeyCode::Char('p'));
-        for _ in 0..5 {
-            rig.press(KeyCode::Down);
-        }
-        rig.wait_for("the ZIP's entries", |s| s.contains("mexico.zip")).await;
+        rig.preview_the_sample_zip().await;
         let copies: Vec<_> = files_under(rig.home.path())
             .into_iter()
             .filter(|p| p.components().any(|c| c.as_os_str() == "previews") && p.ends_with("document"))

@@ -57,6 +57,19 @@ impl TuiRig {
         self.press(KeyCode::Enter);
     }
 
+    /// Looks up the process of sample documents and previews its ZIP,
+    /// E-Invoices_2024.zip, until its entries are listed; a signed-in rig.
+    pub async fn preview_the_sample_zip(&mut self) {
+        self.type_text(trackline::sandbox::PREVIEWS_PROCESS_ID);
+        self.press(KeyCode::Enter);
+        self.wait_for_text("E-Invoices_2024.zip").await;
+        self.press(KeyCode::Char('p'));
+        for _ in 0..5 {
+            self.press(KeyCode::Down);
+        }
+        self.wait_for("the ZIP's entries", |s| s.contains("mexico.zip")).await;
+    }
+
     /// The TUI in a `width`×`height` terminal against a default sandbox.
     pub async fn start(width: u16, height: u16) -> TuiRig {
         TuiRig::start_with(SandboxOptions::default(), width, height, Headless).await

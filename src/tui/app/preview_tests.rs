@@ -312,27 +312,24 @@ fn pdf_reply(req: ReqId, name: &str, page: Result<(u16, u16), &str>) -> Msg {
     })
 }
 
+/// Presses `p`: the request the preview asks with, and the cells it asks a page in.
+fn press_p(app: &mut App) -> (ReqId, (u16, u16)) {
+    let commands = app.update(ch('p'));
+    match commands.into_iter().find(|c| matches!(c, Command::Preview { .. })) {
+        Some(Command::Preview { req, page, .. }) => (req, page),
+        _ => panic!("no preview asked for"),
+    }
+}
+
 #[test]
 fn a_pdf_page_is_asked_for_where_the_pane_has_room_and_drawn_beside_its_scrolling_summary() {
     // 80×24: the pane is too small for a legible page; none is asked for.
     let mut small = loaded(80, 24).with_picker(ratatui_image::picker::Picker::halfblocks());
-    let Some(Command::Preview { page, .. }) = small
-        .update(ch('p'))
-        .into_iter()
-        .find(|c| matches!(c, Command::Preview { .. }))
-    else {
-        panic!("no preview asked for");
-    };
+    let (_, page) = press_p(&mut small);
     assert_eq!(page, (0, 0));
 
     let mut app = loaded(120, 25).with_picker(ratatui_image::picker::Picker::halfblocks());
-    let Some(Command::Preview { req, page, .. }) = app
-        .update(ch('p'))
-        .into_iter()
-        .find(|c| matches!(c, Command::Preview { .. }))
-    else {
-        panic!("no preview asked for");
-    };
+    let (req, page) = press_p(&mut app);
     assert_eq!(page, app.list_rows().page);
     assert!(page.0 >= 16 && page.1 >= 8, "{page:?}");
     let full = app.list_rows().preview_width;
@@ -365,13 +362,7 @@ fn a_pdf_page_is_asked_for_where_the_pane_has_room_and_drawn_beside_its_scrollin
 #[test]
 fn a_pdf_shown_without_its_page_in_a_small_pane_asks_for_it_once_the_pane_grows() {
     let mut app = loaded(80, 24).with_picker(ratatui_image::picker::Picker::halfblocks());
-    let Some(Command::Preview { req, page, .. }) = app
-        .update(ch('p'))
-        .into_iter()
-        .find(|c| matches!(c, Command::Preview { .. }))
-    else {
-        panic!("no preview asked for");
-    };
+    let (req, page) = press_p(&mut app);
     assert_eq!(page, (0, 0));
     // The worker drew no page for no cells, and says no error.
     let mut reply = pdf_reply(req, "Supplier_Contract.pdf", Err("none"));
