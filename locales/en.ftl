@@ -946,3 +946,18 @@ cli-about-man = Print the man page (roff)
 cli-examples-man =
     Example:
       trackline man | man -l -
+
+# The names of keys in the hints and the help (config.toml names them in English).
+key-ctrl = Ctrl-
+key-alt = Alt-
+key-shift = Shift-
+key-space = Space
+key-enter = Enter
+key-page-up = PgUp
+key-page-down = PgDn
+key-home = Home
+key-end = End
+key-backspace = Backspace
+key-delete = Del
+key-insert = Ins
+key-back-tab = Shift-Tab

@@ -36,7 +36,7 @@ login-in-flight = Iniciando sesión…
 login-type-email = Escriba su correo
 login-type-password = Escriba su contraseña
 login-type-server = Escriba la dirección del servidor, como https://api.example.com/api
-login-wrong-password = Correo o contraseña incorrectos: revíselos y pulse Enter
+login-wrong-password = Correo o contraseña incorrectos: revíselos y pulse Intro
 login-ends-soon = Su sesión termina pronto. Vuelva a iniciarla para empezar una nueva.
 login-session-ended = Su sesión ha terminado. Vuelva a iniciarla para continuar.
 login-ended-download = Su sesión ha terminado. Vuelva a iniciarla; la descarga continuará después.
@@ -51,16 +51,16 @@ help-col-where = Dónde
 
 ## Búsqueda y recientes
 search-key-to-search = { $key } para buscar
-search-placeholder = id o nombre, luego Enter
+search-placeholder = id o nombre, luego Intro
 recent-empty = Sin procesos recientes.
-recent-type = Escriba un id o nombre de proceso y pulse Enter.
+recent-type = Escriba un id o nombre de proceso y pulse Intro.
 
 ## Panel de proceso
 process-range = { $first }–{ $last } de { $total }
 process-looking-up = { $spinner } buscando { $what }…
 process-looking = { $spinner } Buscando…
 process-cancels = { $key } cancela
-process-type = Escriba un id o nombre de proceso y pulse Enter.
+process-type = Escriba un id o nombre de proceso y pulse Intro.
 process-digits = Cifras: un id; id: o name: lo fuerzan.
 process-matches = { $count } procesos coinciden
 process-choose-with = { " — " }elija uno con { $key }
@@ -145,7 +145,7 @@ hint-reload = recargar
 hint-choose = elegir
 hint-download = descargar
 hint-mark = marcar
-hint-download-marked-all = desc. marcados/todos
+hint-download-marked-all = marcados/todos
 hint-open = abrir
 hint-filter = filtrar
 hint-copy-the-id-or-saved-path = copiar el id o la ruta guardada
@@ -560,7 +560,7 @@ prompt-running = { $count ->
 }
 prompt-quit-short = { $what }: { $quit } otra vez sale, { $stay } se queda
 prompt-quit = { $what }: { $quit } otra vez para salir (se reanudan la próxima vez), { $stay } para quedarse
-prompt-download-many = ¿Descargar { $n } documentos? Enter/y sí, { $stay } no
+prompt-download-many = ¿Descargar { $n } documentos? Intro/y sí, { $stay } no
 prompt-save-again-short = Ya guardado: { $again } otra vez guarda una copia nueva
 prompt-save-again = Ya guardado: { $again } otra vez guarda una copia nueva, { $stay } conserva la que hay
 nothing-downloaded = No se ha descargado nada
@@ -967,3 +967,18 @@ cli-about-man = Muestra la página de manual (roff)
 cli-examples-man =
     Ejemplo:
       trackline man | man -l -
+
+# The names of keys in the hints and the help (config.toml names them in English).
+key-ctrl = Ctrl-
+key-alt = Alt-
+key-shift = Mayús-
+key-space = Espacio
+key-enter = Intro
+key-page-up = RePág
+key-page-down = AvPág
+key-home = Inicio
+key-end = Fin
+key-backspace = Retroceso
+key-delete = Supr
+key-insert = Insert
+key-back-tab = Mayús-Tab

@@ -54,6 +54,12 @@ const ENGLISH: &[&str] = &[
     " ago",
     "not signed in",
     "session",
+    // Keys go by their names on a Spanish keyboard.
+    "Enter",
+    "Space",
+    "Shift-",
+    "PgUp",
+    "PgDn",
 ];
 
 /// Checks `screen` at `w`×`h`: none of [`ENGLISH`], and no row whose text
@@ -102,7 +108,7 @@ async fn a_wrong_password_an_unknown_id_watching_and_matches_in_spanish() {
         rig.press(KeyCode::Enter);
         let screen = rig.wait_for("the signed-in email", |s| s.line(0).contains(EMAIL)).await;
         assert!(
-            screen.contains("id o nombre, luego Enter"),
+            screen.contains("id o nombre, luego Intro"),
             "the search box's placeholder whole: {}",
             screen.text()
         );
@@ -110,7 +116,7 @@ async fn a_wrong_password_an_unknown_id_watching_and_matches_in_spanish() {
         rig.type_text("99999");
         rig.press(KeyCode::Enter);
         let screen = rig.wait_for_text("No existe el proceso 99999").await;
-        assert!(screen.contains("Edite la búsqueda y pulse Enter"), "{}", screen.text());
+        assert!(screen.contains("Edite la búsqueda y pulse Intro"), "{}", screen.text());
         all_spanish(&screen, w, h);
 
         rig.ctrl('u');
@@ -282,9 +288,9 @@ async fn at_80x24_the_spanish_hints_counts_notices_and_help_show_whole() {
     let screen = rig.wait_for_text("Sin procesos recientes.").await;
     let shown = words(&screen);
     for whole in [
-        "Escriba un id o nombre de proceso y pulse Enter.",
+        "Escriba un id o nombre de proceso y pulse Intro.",
         "Cifras: un id; id: o name: lo fuerzan.",
-        "Sin procesos recientes. Escriba un id o nombre de proceso y pulse Enter.",
+        "Sin procesos recientes. Escriba un id o nombre de proceso y pulse Intro.",
     ] {
         assert!(shown.contains(whole), "{whole:?} whole:\n{}", screen.text());
     }
@@ -295,6 +301,7 @@ async fn at_80x24_the_spanish_hints_counts_notices_and_help_show_whole() {
     let screen = rig.wait_for_text("Scan_2024-03.pdf").await;
     let hints = screen.line(h - 1);
     assert!(hints.contains("o abrir") && hints.contains("p vista previa"), "{hints}");
+    assert!(hints.starts_with(" Intro descargar  Espacio marcar"), "{hints}");
 
     rig.press(KeyCode::Char('D'));
     let screen = rig

@@ -404,6 +404,43 @@ impl fmt::Display for Key {
     }
 }
 
+impl Key {
+    /// The key's name as the hints and help show it in `lang`: English as
+    /// `Display` (and config.toml) writes it; in Spanish the names on a
+    /// Spanish keyboard (Intro, Espacio, Mayús-Tab, RePág, Inicio…).
+    pub(crate) fn name_in(&self, lang: crate::i18n::Lang) -> String {
+        if lang == crate::i18n::Lang::En {
+            return self.to_string();
+        }
+        let mut name = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            name.push_str(&crate::tr!(lang, "key-ctrl"));
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            name.push_str(&crate::tr!(lang, "key-alt"));
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            name.push_str(&crate::tr!(lang, "key-shift"));
+        }
+        let base = match self.code {
+            KeyCode::Char(' ') => crate::tr!(lang, "key-space"),
+            KeyCode::Enter => crate::tr!(lang, "key-enter"),
+            KeyCode::BackTab => crate::tr!(lang, "key-back-tab"),
+            KeyCode::PageUp => crate::tr!(lang, "key-page-up"),
+            KeyCode::PageDown => crate::tr!(lang, "key-page-down"),
+            KeyCode::Home => crate::tr!(lang, "key-home"),
+            KeyCode::End => crate::tr!(lang, "key-end"),
+            KeyCode::Backspace => crate::tr!(lang, "key-backspace"),
+            KeyCode::Delete => crate::tr!(lang, "key-delete"),
+            KeyCode::Insert => crate::tr!(lang, "key-insert"),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => c.to_ascii_uppercase().to_string(),
+            _ => Key::new(self.code, KeyModifiers::NONE).to_string(),
+        };
+        name.push_str(&base);
+        name
+    }
+}
+
 /// Why a `[keys]` table cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
@@ -445,6 +482,8 @@ fn known_actions() -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     bindings: BTreeMap<Action, Vec<Key>>,
+    /// The language the keys are named in (see [`Key::name_in`]).
+    lang: crate::i18n::Lang,
 }
 
 impl Default for Keymap {
@@ -458,7 +497,10 @@ impl Default for Keymap {
                 .collect();
             bindings.insert(action, keys);
         }
-        Keymap { bindings }
+        Keymap {
+            bindings,
+            lang: crate::i18n::Lang::En,
+        }
     }
 }
 
@@ -525,14 +567,46 @@ impl Keymap {
     pub fn keys_for(&self, action: Action) -> Vec<String> {
         self.bindings
             .get(&action)
-            .map(|keys| keys.iter().map(Key::to_string).collect())
+            .map(|keys| keys.iter().map(|key| key.name_in(self.lang)).collect())
             .unwrap_or_default()
+    }
+
+    /// The same keys, named in `lang` by [`Keymap::keys_for`].
+    pub(crate) fn named_in(mut self, lang: crate::i18n::Lang) -> Keymap {
+        self.lang = lang;
+        self
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_named_as_config_writes_them_in_english_and_as_a_spanish_keyboard_in_spanish() {
+        use crate::i18n::Lang;
+        let cases = [
+            ("Enter", "Intro"),
+            ("Space", "Espacio"),
+            ("Shift-Tab", "Mayús-Tab"),
+            ("PgUp", "RePág"),
+            ("PgDn", "AvPág"),
+            ("Home", "Inicio"),
+            ("End", "Fin"),
+            ("Shift-Down", "Mayús-↓"),
+            ("Ctrl-c", "Ctrl-C"),
+            ("Esc", "Esc"),
+            ("D", "D"),
+        ];
+        for (config, spanish) in cases {
+            let key = Key::parse(config).unwrap();
+            assert_eq!(key.name_in(Lang::En), key.to_string(), "{config}");
+            assert_eq!(key.name_in(Lang::Es), spanish, "{config}");
+        }
+        let keymap = Keymap::default();
+        assert_eq!(keymap.keys_for(Action::Mark), ["Space"]);
+        assert_eq!(keymap.named_in(Lang::Es).keys_for(Action::Mark), ["Espacio"]);
+    }
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)

@@ -212,6 +212,7 @@ impl App {
     /// The same app speaking `lang` (English unless this is called, right after [`App::new`]).
     pub fn with_lang(mut self, lang: crate::i18n::Lang) -> App {
         self.lang = lang;
+        self.keymap = self.keymap.named_in(lang);
         self
     }
 
