@@ -717,6 +717,32 @@ cli-heading-global-options = Opciones globales
 cli-spec-env = [entorno: { $name }]
 cli-spec-default = [por defecto: { $value }]
 cli-spec-values = [valores posibles: { $values }]
+# La página de manual (`trackline man`): los títulos y notas de clap_mangen, y
+# luego el entorno, los archivos y el estado de salida. Texto llano: el código
+# añade los escapes de roff.
+man-heading-name = NOMBRE
+man-heading-synopsis = SINOPSIS
+man-heading-description = DESCRIPCIÓN
+man-heading-commands = COMANDOS
+man-heading-examples = EJEMPLOS
+man-heading-version = VERSIÓN
+man-heading-environment = ENTORNO
+man-heading-files = ARCHIVOS
+man-heading-exit-status = ESTADO DE SALIDA
+man-possible-values = Valores posibles:
+man-env-also = También puede darse con la variable de entorno { $name }.
+man-env-flags = Lo mismo que --base-url, --profile, --download-dir y --config; una opción gana a su variable.
+man-env-login = Inicia sesión sin preguntar cuando la sesión guardada falta o ha caducado (scripts, cron, CI).
+man-env-ca = Archivos PEM de autoridades de certificación en las que confiar además de las del sistema: el primero como --ca-cert, el segundo se le añade.
+man-env-proxy = El proxy de los servidores https y http (en mayúsculas o minúsculas; ganan las minúsculas), y los hosts a los que se llega sin él; --proxy gana a ellas, y ellas al proxy del archivo de configuración.
+man-env-log = El nivel de registro, como --log-level.
+man-env-no-color = Si tiene un valor no vacío, la TUI no usa colores, como con --no-color.
+man-file-config = En la carpeta de configuración del sistema (~/.config/trackline/ en Linux); { $path } muestra su ruta y { $init } escribe una plantilla comentada.
+man-file-data = En la carpeta de datos del sistema (~/.local/share/trackline/ en Linux): un archivo de sesión por perfil (modo 0600, nunca la contraseña), el índice local de cada perfil ({ $index }, modo 0600: cada proceso y documento visto, los cambios de estado, los archivos guardados), los procesos recientes, y el último email y servidor de cada perfil.
+man-file-index = index/<perfil>.sqlite
+man-file-log = En la carpeta de estado del sistema (~/.local/state/trackline/ en Linux), si no en la de caché; rota a los 5 MB y guarda los tres anteriores; { $status } muestra su ruta.
+man-exit-status = 0 hecho; 1 cualquier otro error; 2 uso incorrecto o archivo de configuración erróneo; 3 sin sesión, credenciales incorrectas o sesión caducada; 4 no existe el proceso o el adjunto; 5 servidor o red no disponibles tras los reintentos; 6 fallaron algunos archivos de una descarga masiva; 7 el certificado del servidor no es de confianza o no coincide con su nombre; 128 + N terminado por la señal N (130 Ctrl-C, 143 SIGTERM, 141 el lector de la salida estándar se fue).
+man-cannot-write = no se puede escribir la página de manual: { $reason }
 cli-usage-error = error:
 cli-usage-tip = consejo:
 cli-usage-similar = { $what ->

@@ -320,3 +320,67 @@ fn an_archives_entries_have_a_spanish_header() {
         "{english}"
     );
 }
+
+/// Where each heading starts in a help text; panics naming the heading when
+/// one is missing.
+fn heading_order(help: &str, headings: &[&str]) -> Vec<usize> {
+    headings
+        .iter()
+        .map(|heading| {
+            help.lines()
+                .position(|line| line == *heading)
+                .unwrap_or_else(|| panic!("{heading:?} missing:\n{help}"))
+        })
+        .collect()
+}
+
+/// Spanish lists its headings in the English order: arguments, options
+/// (`-h`, `-V`), then the global options; at the root and in a subcommand.
+#[test]
+fn spanish_help_lists_options_before_global_options_as_english_does() {
+    let home = tempfile::TempDir::new().unwrap();
+    let cases: &[(&[&str], &[&str], &[&str])] = &[
+        (
+            &["--help"],
+            &["Options:", "Global options:"],
+            &["Opciones:", "Opciones globales:"],
+        ),
+        (
+            &["completions", "--help"],
+            &["Arguments:", "Options:", "Global options:"],
+            &["Argumentos:", "Opciones:", "Opciones globales:"],
+        ),
+        (
+            &["download", "--help"],
+            &["Arguments:", "Options:", "Global options:"],
+            &["Argumentos:", "Opciones:", "Opciones globales:"],
+        ),
+        (
+            &["status", "-h"],
+            &["Options:", "Global options:"],
+            &["Opciones:", "Opciones globales:"],
+        ),
+    ];
+    for (args, english, spanish) in cases {
+        for (lang, headings) in [("en", english), ("es", spanish)] {
+            let (code, help, _) = run(bare_cmd(home.path()).env("TRACKLINE_LANG", lang).args(*args));
+            assert_eq!(code, Some(0), "{args:?}");
+            let at = heading_order(&help, headings);
+            assert!(at.is_sorted() && at[0] < at[1], "{lang} {args:?}: {at:?}\n{help}");
+        }
+    }
+    let (_, root, _) = run(bare_cmd(home.path()).args(["--lang", "es", "--help"]));
+    let options = root.split("Opciones:\n").nth(1).unwrap();
+    let options = options.split("\n\n").next().unwrap();
+    assert_eq!(
+        options, "  -h, --help     Muestra la ayuda\n  -V, --version  Muestra la versión",
+        "{root}"
+    );
+    // Still parsed as before: -V prints the version, -h the help.
+    let (code, version, _) = run(bare_cmd(home.path()).args(["--lang", "es", "-V"]));
+    assert_eq!(code, Some(0));
+    assert!(version.starts_with("trackline "), "{version}");
+    let (code, help, _) = run(bare_cmd(home.path()).args(["--lang", "es", "status", "-h"]));
+    assert_eq!(code, Some(0));
+    assert!(help.starts_with("Quién ha iniciado sesión"), "{help}");
+}
