@@ -270,6 +270,10 @@ config-at-line = , line { $line }
 config-at-column = , column { $column }
 config-unknown-profile = unknown profile { $quoted }; known profiles: { $known }. Add a [profiles.{ $name }] table to the config file, or create it with `trackline login --profile { $name } --base-url URL`
 config-no-home = cannot find the home directory to keep trackline's files in; set HOME
+log-bad-level = trackline: ignoring the log level { $level } ({ $reason }); using info. Give error, warn, info, debug or trace
+config-bad-proxy = { $setting }: { $value } is not a proxy URL ({ $reason }); write it as http://host:port or http://user:password@host:port
+proxy-problem-scheme = the scheme must be http or https, not { $scheme }
+proxy-problem-no-host = it has no host
 store-read = cannot read { $path }: { $reason }
 store-write = cannot write { $path }: { $reason }
 store-corrupt = { $path } is damaged ({ $reason }); delete it (`trackline logout`) and log in again
@@ -360,11 +364,29 @@ export-summary = trackline: { $downloaded } downloaded, { $unchanged } unchanged
 ## index
 index-no-ids = trackline: { $path } lists no process ids; nothing to index
 index-cannot-open = cannot open the index: { $reason }
-index-stopped = trackline: stopped; the { $processes } processes looked up so far are in the index
+index-stopped = trackline: stopped; { $processes ->
+    [one] the 1 process
+   *[other] the { $processes } processes
+} looked up so far { $processes ->
+    [one] is
+   *[other] are
+} in the index
 index-process-error = trackline: process { $id }: { $message }
-index-summary = trackline: { $processes } processes with { $documents } documents in the index of profile { $profile }; { $not_found } not found, { $failed } failed
+index-summary = trackline: { $processes ->
+    [one] 1 process
+   *[other] { $processes } processes
+} with { $documents ->
+    [one] 1 document
+   *[other] { $documents } documents
+} in the index of profile { $profile }; { $not_found } not found, { $failed } failed
 index-none = trackline: profile { $profile } has no index; nothing to forget
-index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents, { $watched } watched
+index-forgot = trackline: forgot the index of profile { $profile }: { $processes ->
+    [one] 1 process
+   *[other] { $processes } processes
+}, { $documents ->
+    [one] 1 document
+   *[other] { $documents } documents
+}, { $watched } watched
 progress-processes = processes
 progress-looking-up = looking up
 
@@ -763,6 +785,8 @@ cli-usage-how-many = { $wanted } values required by { $arg }; { $given ->
 cli-usage-bad-lang = "{ $value }" is not a language trackline speaks; use en (English) or es (español)
 cli-usage-out-of-range = { $value } is not in { $range }
 cli-usage-not-a-number = not a whole number
+cli-usage-not-a-decimal = not a number (write it as 0.25)
+cli-usage-not-an-address = not an address: write it as IP:PORT, as 127.0.0.1:8080
 cli-usage-unexpected = unexpected argument { $arg } found
 cli-usage-utf8 = invalid UTF-8 was detected in one or more arguments
 cli-usage-other = unknown cause

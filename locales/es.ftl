@@ -270,6 +270,10 @@ config-at-line = , línea { $line }
 config-at-column = , columna { $column }
 config-unknown-profile = perfil desconocido { $quoted }; perfiles conocidos: { $known }. Añada una tabla [profiles.{ $name }] al archivo de configuración, o créelo con `trackline login --profile { $name } --base-url URL`
 config-no-home = no se encuentra la carpeta personal donde guardar los archivos de trackline; defina HOME
+log-bad-level = trackline: se ignora el nivel de registro { $level } ({ $reason }); se usa info. Indique error, warn, info, debug o trace
+config-bad-proxy = { $setting }: { $value } no es una URL de proxy ({ $reason }); escríbala como http://host:puerto o http://usuario:contraseña@host:puerto
+proxy-problem-scheme = el esquema debe ser http o https, no { $scheme }
+proxy-problem-no-host = no tiene host
 store-read = no se puede leer { $path }: { $reason }
 store-write = no se puede escribir { $path }: { $reason }
 store-corrupt = { $path } está dañado ({ $reason }); bórrelo (`trackline logout`) y vuelva a iniciar sesión
@@ -369,9 +373,18 @@ export-summary = trackline: { $downloaded ->
 ## index
 index-no-ids = trackline: { $path } no tiene ids de proceso; nada que indexar
 index-cannot-open = no se puede abrir el índice: { $reason }
-index-stopped = trackline: detenido; los { $processes } procesos consultados hasta ahora están en el índice
+index-stopped = trackline: detenido; { $processes ->
+    [one] el proceso consultado hasta ahora está
+   *[other] los { $processes } procesos consultados hasta ahora están
+} en el índice
 index-process-error = trackline: proceso { $id }: { $message }
-index-summary = trackline: { $processes } procesos con { $documents } documentos en el índice del perfil { $profile }; { $not_found ->
+index-summary = trackline: { $processes ->
+    [one] 1 proceso
+   *[other] { $processes } procesos
+} con { $documents ->
+    [one] 1 documento
+   *[other] { $documents } documentos
+} en el índice del perfil { $profile }; { $not_found ->
     [one] 1 no encontrado
    *[other] { $not_found } no encontrados
 }, { $failed ->
@@ -379,7 +392,16 @@ index-summary = trackline: { $processes } procesos con { $documents } documentos
    *[other] { $failed } fallidos
 }
 index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
-index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos, { $watched } vigilados
+index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes ->
+    [one] 1 proceso
+   *[other] { $processes } procesos
+}, { $documents ->
+    [one] 1 documento
+   *[other] { $documents } documentos
+}, { $watched ->
+    [one] 1 vigilado
+   *[other] { $watched } vigilados
+}
 progress-processes = procesos
 progress-looking-up = consultando
 
@@ -785,6 +807,8 @@ cli-usage-how-many = { $arg } necesita { $wanted } valores; { $given ->
 cli-usage-bad-lang = "{ $value }" no es un idioma que trackline hable; use en (English) o es (español)
 cli-usage-out-of-range = { $value } no está en { $range }
 cli-usage-not-a-number = no es un número entero
+cli-usage-not-a-decimal = no es un número (escríbalo como 0.25)
+cli-usage-not-an-address = no es una dirección: escríbala como IP:PUERTO, como 127.0.0.1:8080
 cli-usage-unexpected = argumento inesperado { $arg }
 cli-usage-utf8 = se encontró UTF-8 no válido en uno o más argumentos
 cli-usage-other = causa desconocida

@@ -97,7 +97,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     }
     let local_offset = crate::tui::run::local_offset();
     let context = Context::new(&cli.global)?;
-    let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
+    let _log = crate::logging::init(
+        &context.paths.log_file,
+        cli.global.log_level.as_deref(),
+        context.settings.lang,
+    );
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
