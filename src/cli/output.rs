@@ -90,7 +90,8 @@ pub(super) fn render_process(lang: Lang, process: &Process, now: OffsetDateTime)
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        out.push_str(&format!("{:<12}{}\n", safe_line(key, 40), safe_line(&shown, 300)));
+        // A key of 12 characters or more still gets a space before its value.
+        out.push_str(&format!("{:<11} {}\n", safe_line(key, 40), safe_line(&shown, 300)));
     }
     out.push_str(&format!(
         "\n{} ({})\n",
