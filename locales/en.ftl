@@ -290,6 +290,10 @@ config-at-line = , line { $line }
 config-at-column = , column { $column }
 config-unknown-profile = unknown profile { $quoted }; known profiles: { $known }. Add a [profiles.{ $name }] table to the config file, or create it with `trackline login --profile { $name } --base-url URL`
 config-no-home = cannot find the home directory to keep trackline's files in; set HOME
+log-bad-level = trackline: ignoring the log level { $level } ({ $reason }); using info. Give error, warn, info, debug or trace
+config-bad-proxy = { $setting }: { $value } is not a proxy URL ({ $reason }); write it as http://host:port or http://user:password@host:port
+proxy-problem-scheme = the scheme must be http or https, not { $scheme }
+proxy-problem-no-host = it has no host
 store-read = cannot read { $path }: { $reason }
 store-write = cannot write { $path }: { $reason }
 store-corrupt = { $path } is damaged ({ $reason }); delete it (`trackline logout`) and log in again
@@ -352,6 +356,12 @@ transfer-broke-after = the connection broke after { $received } bytes ({ $reason
 progress-files = files
 progress-total = total
 progress-eta = ETA
+progress-time-second = { $n }s
+progress-time-minute = { $n }m
+progress-time-hour = { $n }h
+progress-time-day = { $n }d
+progress-time-week = { $n }w
+progress-time-year = { $n }y
 download-output-one = --output FILE takes exactly one ATTACHMENT_ID
 download-nothing = trackline: nothing to download
 download-already-saved = trackline: attachment { $id } is already saved, unchanged, at { $path }; --force saves a new copy
@@ -374,11 +384,29 @@ export-summary = trackline: { $downloaded } downloaded, { $unchanged } unchanged
 ## index
 index-no-ids = trackline: { $path } lists no process ids; nothing to index
 index-cannot-open = cannot open the index: { $reason }
-index-stopped = trackline: stopped; the { $processes } processes looked up so far are in the index
+index-stopped = trackline: stopped; { $processes ->
+    [one] the 1 process
+   *[other] the { $processes } processes
+} looked up so far { $processes ->
+    [one] is
+   *[other] are
+} in the index
 index-process-error = trackline: process { $id }: { $message }
-index-summary = trackline: { $processes } processes with { $documents } documents in the index of profile { $profile }; { $not_found } not found, { $failed } failed
+index-summary = trackline: { $processes ->
+    [one] 1 process
+   *[other] { $processes } processes
+} with { $documents ->
+    [one] 1 document
+   *[other] { $documents } documents
+} in the index of profile { $profile }; { $not_found } not found, { $failed } failed
 index-none = trackline: profile { $profile } has no index; nothing to forget
-index-forgot = trackline: forgot the index of profile { $profile }: { $processes } processes, { $documents } documents, { $watched } watched
+index-forgot = trackline: forgot the index of profile { $profile }: { $processes ->
+    [one] 1 process
+   *[other] { $processes } processes
+}, { $documents ->
+    [one] 1 document
+   *[other] { $documents } documents
+}, { $watched } watched
 progress-processes = processes
 progress-looking-up = looking up
 
@@ -731,6 +759,31 @@ cli-heading-global-options = Global options
 cli-spec-env = [env: { $name }]
 cli-spec-default = [default: { $value }]
 cli-spec-values = [possible values: { $values }]
+# The man page (`trackline man`): clap_mangen's headings and notes, then the
+# environment, files and exit status. Plain text: roff escapes are added in code.
+man-heading-name = NAME
+man-heading-synopsis = SYNOPSIS
+man-heading-description = DESCRIPTION
+man-heading-commands = COMMANDS
+man-heading-examples = EXAMPLES
+man-heading-version = VERSION
+man-heading-environment = ENVIRONMENT
+man-heading-files = FILES
+man-heading-exit-status = EXIT STATUS
+man-possible-values = Possible values:
+man-env-also = May also be specified with the { $name } environment variable.
+man-env-flags = The same as --base-url, --profile, --download-dir and --config; a flag wins over its variable.
+man-env-login = Log in without a prompt when the stored session is missing or expired (scripts, cron, CI).
+man-env-ca = PEM files of certificate authorities trusted besides the system's: the first as --ca-cert, the second added to it.
+man-env-proxy = The proxy for https and http servers (either case; lower case wins), and the hosts reached without it; --proxy wins over them, they win over the config file's proxy.
+man-env-log = The log level, as --log-level.
+man-env-no-color = When set and not empty, the TUI uses no colour, as --no-color.
+man-file-config = In the OS config dir (~/.config/trackline/ on Linux); { $path } prints it and { $init } writes a commented template.
+man-file-data = In the OS data dir (~/.local/share/trackline/ on Linux): one session file per profile (mode 0600, never the password), the local index of each profile ({ $index }, mode 0600: every process and document seen, status changes, saved files), the recent processes, each profile's last email and server.
+man-file-index = index/<profile>.sqlite
+man-file-log = In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; { $status } prints its path.
+man-exit-status = 0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 7 the server's certificate is not trusted or does not match its name; 128 + N ended by signal N (130 Ctrl-C, 143 SIGTERM, 141 the reader of standard output went away).
+man-cannot-write = cannot write the man page: { $reason }
 cli-usage-error = error:
 cli-usage-tip = tip:
 cli-usage-similar = { $what ->
@@ -767,6 +820,8 @@ cli-usage-how-many = { $wanted } values required by { $arg }; { $given ->
 cli-usage-bad-lang = "{ $value }" is not a language trackline speaks; use en (English) or es (español)
 cli-usage-out-of-range = { $value } is not in { $range }
 cli-usage-not-a-number = not a whole number
+cli-usage-not-a-decimal = not a number (write it as 0.25)
+cli-usage-not-an-address = not an address: write it as IP:PORT, as 127.0.0.1:8080
 cli-usage-unexpected = unexpected argument { $arg } found
 cli-usage-utf8 = invalid UTF-8 was detected in one or more arguments
 cli-usage-other = unknown cause

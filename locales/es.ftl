@@ -290,6 +290,10 @@ config-at-line = , línea { $line }
 config-at-column = , columna { $column }
 config-unknown-profile = perfil desconocido { $quoted }; perfiles conocidos: { $known }. Añada una tabla [profiles.{ $name }] al archivo de configuración, o créelo con `trackline login --profile { $name } --base-url URL`
 config-no-home = no se encuentra la carpeta personal donde guardar los archivos de trackline; defina HOME
+log-bad-level = trackline: se ignora el nivel de registro { $level } ({ $reason }); se usa info. Indique error, warn, info, debug o trace
+config-bad-proxy = { $setting }: { $value } no es una URL de proxy ({ $reason }); escríbala como http://host:puerto o http://usuario:contraseña@host:puerto
+proxy-problem-scheme = el esquema debe ser http o https, no { $scheme }
+proxy-problem-no-host = no tiene host
 store-read = no se puede leer { $path }: { $reason }
 store-write = no se puede escribir { $path }: { $reason }
 store-corrupt = { $path } está dañado ({ $reason }); bórrelo (`trackline logout`) y vuelva a iniciar sesión
@@ -352,6 +356,12 @@ transfer-broke-after = la conexión se cortó tras { $received } bytes ({ $reaso
 progress-files = archivos
 progress-total = total
 progress-eta = quedan
+progress-time-second = { $n } s
+progress-time-minute = { $n } min
+progress-time-hour = { $n } h
+progress-time-day = { $n } d
+progress-time-week = { $n } sem
+progress-time-year = { $n } a
 download-output-one = --output ARCHIVO admite un solo ID_ADJUNTO
 download-nothing = trackline: nada que descargar
 download-already-saved = trackline: el adjunto { $id } ya está guardado, sin cambios, en { $path }; --force guarda una copia nueva
@@ -383,9 +393,18 @@ export-summary = trackline: { $downloaded ->
 ## index
 index-no-ids = trackline: { $path } no tiene ids de proceso; nada que indexar
 index-cannot-open = no se puede abrir el índice: { $reason }
-index-stopped = trackline: detenido; los { $processes } procesos consultados hasta ahora están en el índice
+index-stopped = trackline: detenido; { $processes ->
+    [one] el proceso consultado hasta ahora está
+   *[other] los { $processes } procesos consultados hasta ahora están
+} en el índice
 index-process-error = trackline: proceso { $id }: { $message }
-index-summary = trackline: { $processes } procesos con { $documents } documentos en el índice del perfil { $profile }; { $not_found ->
+index-summary = trackline: { $processes ->
+    [one] 1 proceso
+   *[other] { $processes } procesos
+} con { $documents ->
+    [one] 1 documento
+   *[other] { $documents } documentos
+} en el índice del perfil { $profile }; { $not_found ->
     [one] 1 no encontrado
    *[other] { $not_found } no encontrados
 }, { $failed ->
@@ -393,7 +412,16 @@ index-summary = trackline: { $processes } procesos con { $documents } documentos
    *[other] { $failed } fallidos
 }
 index-none = trackline: el perfil { $profile } no tiene índice; nada que olvidar
-index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes } procesos, { $documents } documentos, { $watched } vigilados
+index-forgot = trackline: se olvidó el índice del perfil { $profile }: { $processes ->
+    [one] 1 proceso
+   *[other] { $processes } procesos
+}, { $documents ->
+    [one] 1 documento
+   *[other] { $documents } documentos
+}, { $watched ->
+    [one] 1 vigilado
+   *[other] { $watched } vigilados
+}
 progress-processes = procesos
 progress-looking-up = consultando
 
@@ -752,6 +780,32 @@ cli-heading-global-options = Opciones globales
 cli-spec-env = [entorno: { $name }]
 cli-spec-default = [por defecto: { $value }]
 cli-spec-values = [valores posibles: { $values }]
+# La página de manual (`trackline man`): los títulos y notas de clap_mangen, y
+# luego el entorno, los archivos y el estado de salida. Texto llano: el código
+# añade los escapes de roff.
+man-heading-name = NOMBRE
+man-heading-synopsis = SINOPSIS
+man-heading-description = DESCRIPCIÓN
+man-heading-commands = COMANDOS
+man-heading-examples = EJEMPLOS
+man-heading-version = VERSIÓN
+man-heading-environment = ENTORNO
+man-heading-files = ARCHIVOS
+man-heading-exit-status = ESTADO DE SALIDA
+man-possible-values = Valores posibles:
+man-env-also = También puede darse con la variable de entorno { $name }.
+man-env-flags = Lo mismo que --base-url, --profile, --download-dir y --config; una opción gana a su variable.
+man-env-login = Inicia sesión sin preguntar cuando la sesión guardada falta o ha caducado (scripts, cron, CI).
+man-env-ca = Archivos PEM de autoridades de certificación en las que confiar además de las del sistema: el primero como --ca-cert, el segundo se le añade.
+man-env-proxy = El proxy de los servidores https y http (en mayúsculas o minúsculas; ganan las minúsculas), y los hosts a los que se llega sin él; --proxy gana a ellas, y ellas al proxy del archivo de configuración.
+man-env-log = El nivel de registro, como --log-level.
+man-env-no-color = Si tiene un valor no vacío, la TUI no usa colores, como con --no-color.
+man-file-config = En la carpeta de configuración del sistema (~/.config/trackline/ en Linux); { $path } muestra su ruta y { $init } escribe una plantilla comentada.
+man-file-data = En la carpeta de datos del sistema (~/.local/share/trackline/ en Linux): un archivo de sesión por perfil (modo 0600, nunca la contraseña), el índice local de cada perfil ({ $index }, modo 0600: cada proceso y documento visto, los cambios de estado, los archivos guardados), los procesos recientes, y el último email y servidor de cada perfil.
+man-file-index = index/<perfil>.sqlite
+man-file-log = En la carpeta de estado del sistema (~/.local/state/trackline/ en Linux), si no en la de caché; rota a los 5 MB y guarda los tres anteriores; { $status } muestra su ruta.
+man-exit-status = 0 hecho; 1 cualquier otro error; 2 uso incorrecto o archivo de configuración erróneo; 3 sin sesión, credenciales incorrectas o sesión caducada; 4 no existe el proceso o el adjunto; 5 servidor o red no disponibles tras los reintentos; 6 fallaron algunos archivos de una descarga masiva; 7 el certificado del servidor no es de confianza o no coincide con su nombre; 128 + N terminado por la señal N (130 Ctrl-C, 143 SIGTERM, 141 el lector de la salida estándar se fue).
+man-cannot-write = no se puede escribir la página de manual: { $reason }
 cli-usage-error = error:
 cli-usage-tip = consejo:
 cli-usage-similar = { $what ->
@@ -788,6 +842,8 @@ cli-usage-how-many = { $arg } necesita { $wanted } valores; { $given ->
 cli-usage-bad-lang = "{ $value }" no es un idioma que trackline hable; use en (English) o es (español)
 cli-usage-out-of-range = { $value } no está en { $range }
 cli-usage-not-a-number = no es un número entero
+cli-usage-not-a-decimal = no es un número (escríbalo como 0.25)
+cli-usage-not-an-address = no es una dirección: escríbala como IP:PUERTO, como 127.0.0.1:8080
 cli-usage-unexpected = argumento inesperado { $arg }
 cli-usage-utf8 = se encontró UTF-8 no válido en uno o más argumentos
 cli-usage-other = causa desconocida

@@ -26,13 +26,18 @@ const LOG_BUFFER_LINES: usize = 4_096;
 /// or `trackline=debug`) to `log_file`. Failing to open the log is not fatal:
 /// the run goes on without one and `None` is returned. A level that cannot be
 /// read is reported on stderr and `info` is used.
-pub(crate) fn init(log_file: &Path, level: Option<&str>) -> Option<LogGuard> {
+pub(crate) fn init(log_file: &Path, level: Option<&str>, lang: crate::i18n::Lang) -> Option<LogGuard> {
     let filter = match level.map(str::trim).filter(|l| !l.is_empty()) {
         None => EnvFilter::new(crate::config::DEFAULT_LOG_LEVEL),
         Some(level) => EnvFilter::try_new(level).unwrap_or_else(|e| {
             eprintln!(
-                "trackline: ignoring the log level {:?} ({e}); using info. Give error, warn, info, debug or trace",
-                crate::text::safe_line(level, 80)
+                "{}",
+                crate::tr!(
+                    lang,
+                    "log-bad-level",
+                    level = format!("{:?}", crate::text::safe_line(level, 80)),
+                    reason = e.to_string()
+                )
             );
             EnvFilter::new(crate::config::DEFAULT_LOG_LEVEL)
         }),

@@ -616,3 +616,26 @@ fn the_log_holds_every_request_and_no_secret() {
     assert!(!log.contains(token.token.expose_secret()), "the token reached the log");
     assert!(!log.contains("\"demo\""), "the password reached the log");
 }
+
+/// A key of the additional data as long as the label column still has a
+/// space before its value.
+#[test]
+fn a_long_additional_data_key_keeps_a_space_before_its_value() {
+    let rig = Rig::new();
+    rig.login();
+    for lang in ["en", "es"] {
+        let output = rig
+            .cmd()
+            .env("TRACKLINE_LANG", lang)
+            .args(["process", "--id", "12348"])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.contains("\nerror_message Bank rejected the batch"),
+            "{lang}: {text}"
+        );
+        assert!(text.contains("\nretry_count 3\n"), "{lang}: {text}");
+    }
+}

@@ -435,3 +435,136 @@ fn inspect_says_its_warnings_and_markers_in_spanish_and_its_json_does_not_change
         en("broken.zip")
     );
 }
+
+/// Where each heading starts in a help text; panics naming the heading when
+/// one is missing.
+fn heading_order(help: &str, headings: &[&str]) -> Vec<usize> {
+    headings
+        .iter()
+        .map(|heading| {
+            help.lines()
+                .position(|line| line == *heading)
+                .unwrap_or_else(|| panic!("{heading:?} missing:\n{help}"))
+        })
+        .collect()
+}
+
+/// Spanish lists its headings in the English order: arguments, options
+/// (`-h`, `-V`), then the global options; at the root and in a subcommand.
+#[test]
+fn spanish_help_lists_options_before_global_options_as_english_does() {
+    let home = tempfile::TempDir::new().unwrap();
+    let cases: &[(&[&str], &[&str], &[&str])] = &[
+        (
+            &["--help"],
+            &["Options:", "Global options:"],
+            &["Opciones:", "Opciones globales:"],
+        ),
+        (
+            &["completions", "--help"],
+            &["Arguments:", "Options:", "Global options:"],
+            &["Argumentos:", "Opciones:", "Opciones globales:"],
+        ),
+        (
+            &["download", "--help"],
+            &["Arguments:", "Options:", "Global options:"],
+            &["Argumentos:", "Opciones:", "Opciones globales:"],
+        ),
+        (
+            &["status", "-h"],
+            &["Options:", "Global options:"],
+            &["Opciones:", "Opciones globales:"],
+        ),
+    ];
+    for (args, english, spanish) in cases {
+        for (lang, headings) in [("en", english), ("es", spanish)] {
+            let (code, help, _) = run(bare_cmd(home.path()).env("TRACKLINE_LANG", lang).args(*args));
+            assert_eq!(code, Some(0), "{args:?}");
+            let at = heading_order(&help, headings);
+            assert!(at.is_sorted() && at[0] < at[1], "{lang} {args:?}: {at:?}\n{help}");
+        }
+    }
+    let (_, root, _) = run(bare_cmd(home.path()).args(["--lang", "es", "--help"]));
+    let options = root.split("Opciones:\n").nth(1).unwrap();
+    let options = options.split("\n\n").next().unwrap();
+    assert_eq!(
+        options, "  -h, --help     Muestra la ayuda\n  -V, --version  Muestra la versión",
+        "{root}"
+    );
+    // Still parsed as before: -V prints the version, -h the help.
+    let (code, version, _) = run(bare_cmd(home.path()).args(["--lang", "es", "-V"]));
+    assert_eq!(code, Some(0));
+    assert!(version.starts_with("trackline "), "{version}");
+    let (code, help, _) = run(bare_cmd(home.path()).args(["--lang", "es", "status", "-h"]));
+    assert_eq!(code, Some(0));
+    assert!(help.starts_with("Quién ha iniciado sesión"), "{help}");
+}
+
+/// Words that were still English on a Spanish command line: a proxy that is
+/// not one, a log level that is not one, a value that is not an address or a
+/// number; English says them as before.
+#[test]
+fn proxy_log_level_and_value_mistakes_are_spanish() {
+    let home = tempfile::TempDir::new().unwrap();
+    let (code, _, stderr) = run(bare_cmd(home.path()).args(["--lang", "es", "--proxy", "ftp://x", "status"]));
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "trackline: --proxy: \"ftp://x\" no es una URL de proxy (el esquema debe ser http o https, no ftp); \
+         escríbala como http://host:puerto o http://usuario:contraseña@host:puerto\n"
+    );
+    let (code, _, stderr) = run(bare_cmd(home.path())
+        .env("HTTPS_PROXY", "http://ana:pw@")
+        .args(["--lang", "es", "status"]));
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("trackline: HTTPS_PROXY: \"http://***@\" no es una URL de proxy ("),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run(bare_cmd(home.path()).args(["--proxy", "ftp://x", "status"]));
+    assert_eq!(
+        stderr,
+        "trackline: --proxy: \"ftp://x\" is not a proxy URL (the scheme must be http or https, not ftp); \
+         write it as http://host:port or http://user:password@host:port\n"
+    );
+
+    let (_, _, stderr) = run(bare_cmd(home.path()).args(["--lang", "es", "--log-level", "bogus[", "status"]));
+    assert!(
+        stderr.starts_with("trackline: se ignora el nivel de registro \"bogus[\" ("),
+        "{stderr}"
+    );
+    let (_, _, stderr) = run(bare_cmd(home.path()).args(["--log-level", "bogus[", "status"]));
+    assert!(
+        stderr.starts_with("trackline: ignoring the log level \"bogus[\" ("),
+        "{stderr}"
+    );
+
+    for (args, said) in [
+        (
+            &["sandbox", "--listen", "bogus"][..],
+            "no es una dirección: escríbala como IP:PUERTO",
+        ),
+        (&["sandbox", "--token-ttl", "x"], "no es un número entero"),
+        (&["export", "--ids-from", "x", "--jobs", "x"], "no es un número entero"),
+    ] {
+        let (code, _, stderr) = run(bare_cmd(home.path()).env("TRACKLINE_LANG", "es").args(args));
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+}
+
+/// One process, one document: said in the singular, in both languages.
+#[test]
+fn forgetting_an_index_of_one_process_says_it_in_the_singular() {
+    for (lang, said) in [
+        ("es", "1 proceso, 1 documento, 0 vigilados"),
+        ("en", "1 process, 1 document, 0 watched"),
+    ] {
+        let rig = Rig::new();
+        rig.login();
+        rig.cmd().args(["process", "--id", "12345"]).assert().success();
+        let (code, _, stderr) = run(rig.cmd().env("TRACKLINE_LANG", lang).args(["index", "--clear"]));
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stderr.contains(said), "{lang}: {stderr}");
+    }
+}

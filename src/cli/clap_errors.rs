@@ -200,13 +200,22 @@ fn strings(value: &ContextValue) -> Vec<String> {
     }
 }
 
-/// A value parser's reason: a range (`70 is not in 1..=64`) or a number that
-/// is not one.
+/// A value parser's reason: a range (`70 is not in 1..=64`), a number or an
+/// address that is not one (the standard library's words); any other as it
+/// was said.
 fn reason(source: &str) -> String {
     if let Some((value, range)) = source.split_once(" is not in ") {
         return tr!(LANG, "cli-usage-out-of-range", value = value, range = range);
     }
-    tr!(LANG, "cli-usage-not-a-number")
+    match source {
+        "invalid digit found in string"
+        | "cannot parse integer from empty string"
+        | "number too large to fit in target type"
+        | "number too small to fit in target type" => tr!(LANG, "cli-usage-not-a-number"),
+        "invalid float literal" => tr!(LANG, "cli-usage-not-a-decimal"),
+        "invalid socket address syntax" => tr!(LANG, "cli-usage-not-an-address"),
+        other => other.to_string(),
+    }
 }
 
 /// One of clap's tips, recognised by its shape and said in Spanish.

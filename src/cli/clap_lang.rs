@@ -5,7 +5,7 @@
 use super::Cli;
 use crate::i18n::{Lang, slug};
 use clap::builder::StyledStr;
-use clap::{Arg, Command, CommandFactory};
+use clap::{Arg, ArgAction, Command, CommandFactory};
 use std::ffi::OsStr;
 
 /// The language of this run, chosen before parsing from the raw `argv`, the
@@ -44,20 +44,90 @@ fn value_of(argv: &[std::ffi::OsString], name: &str) -> Option<String> {
     found
 }
 
+/// What the words are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// `--help` and usage errors: clap's notes after each help text
+    /// (`[env: …]`, `[default: …]`) written in `lang` by us, the usage line ours.
+    Help,
+    /// The completion scripts: the command built as for parsing (every
+    /// subcommand with the global options, clap's `help`), no notes.
+    Completions,
+    /// The man page: the command as derived, not built (clap_mangen builds each
+    /// part it writes), the notes left to clap_mangen (whose words
+    /// [`super::man`] puts in `lang`) and no value of this run's environment.
+    Man,
+}
+
 /// The command line as clap parses it, its words in `lang`.
 pub(super) fn command(lang: Lang) -> Command {
+    build(lang, Target::Help)
+}
+
+/// The command line for the completion scripts, its words in `lang`;
+/// English is clap's `Command` as derived, as for [`command`].
+pub(super) fn completions_command(lang: Lang) -> Command {
+    build(lang, Target::Completions)
+}
+
+/// The command line for the man page, not built, its words in `lang`;
+/// English is clap's `Command` as derived.
+pub(super) fn man_command(lang: Lang) -> Command {
+    build(lang, Target::Man)
+}
+
+fn build(lang: Lang, target: Target) -> Command {
     let command = Cli::command();
     if lang == Lang::En {
         return command;
     }
-    let mut command = name_placeholders(command, lang);
-    command.build();
-    localize(command, "", lang)
+    let mut command = name_placeholders(command, lang, target);
+    if target != Target::Man {
+        command.build();
+    }
+    localize(command, "", lang, target)
+}
+
+/// The arguments in the order English shows their headings: arguments,
+/// options (`-h`, `-V` among them), then the global options. Every heading is
+/// ours in `lang`, and clap shows custom headings in the order their first
+/// argument comes; so, before clap builds the command, `-h` and `-V` are
+/// made ours (clap would add them after the global options) and the global
+/// options moved last (a subcommand gets them when built, after its own).
+fn english_order(command: Command) -> Command {
+    let has_version = command.get_version().is_some() || command.get_long_version().is_some();
+    let mut command = command.disable_help_flag(true).arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help_heading(None),
+    );
+    if has_version {
+        command = command.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help_heading(None),
+        );
+    }
+    let options = command
+        .get_arguments()
+        .filter(|arg| !arg.is_positional() && !arg.is_global_set())
+        .map(|arg| arg.get_id().clone());
+    let globals = command
+        .get_arguments()
+        .filter(|arg| !arg.is_positional() && arg.is_global_set())
+        .map(|arg| arg.get_id().clone());
+    let ids: Vec<_> = options.chain(globals).collect();
+    ids.into_iter()
+        .fold(command, |command, id| command.mut_arg(id, |arg| arg))
 }
 
 /// `[COMMAND]` and the "Commands" heading, which clap copies into usage lines
 /// and headings when it builds the command.
-fn name_placeholders(command: Command, lang: Lang) -> Command {
+fn name_placeholders(command: Command, lang: Lang, target: Target) -> Command {
     let command = if command.has_subcommands() {
         command
             .subcommand_value_name(lang.t("cli-word-command"))
@@ -65,9 +135,16 @@ fn name_placeholders(command: Command, lang: Lang) -> Command {
     } else {
         command
     };
+    // Only help shows headings (clap_mangen writes the arguments without one
+    // first by itself); completions keep the arguments in clap's order.
+    let command = if target == Target::Help {
+        english_order(command)
+    } else {
+        command
+    };
     command
         .mut_args(|arg| value_names(arg, lang))
-        .mut_subcommands(|sub| name_placeholders(sub, lang))
+        .mut_subcommands(|sub| name_placeholders(sub, lang, target))
 }
 
 /// An argument's value names (`<FILE>`) in `lang`: `cli-value-file`.
@@ -113,15 +190,18 @@ pub(crate) fn arg_key(path: &str, arg: &Arg) -> String {
     }
 }
 
-fn localize(mut command: Command, path: &str, lang: Lang) -> Command {
-    let usage = usage_body(&mut command, lang);
-    let heading = command.get_styles().get_usage();
-    let template = format!(
-        "{{before-help}}{{about-with-newline}}\n{}{}{} {{usage}}\n\n{{all-args}}{{after-help}}",
-        heading.render(),
-        lang.t("cli-heading-usage"),
-        heading.render_reset()
-    );
+fn localize(mut command: Command, path: &str, lang: Lang, target: Target) -> Command {
+    if target == Target::Help {
+        let usage = usage_body(&mut command, lang);
+        let heading = command.get_styles().get_usage();
+        let template = format!(
+            "{{before-help}}{{about-with-newline}}\n{}{}{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            heading.render(),
+            lang.t("cli-heading-usage"),
+            heading.render_reset()
+        );
+        command = command.help_template(template).override_usage(usage);
+    }
     // clap's own `help` subcommand (trackline has no command of that name).
     let builtin_help = command.get_name() == "help";
     let about_key = if builtin_help {
@@ -129,24 +209,47 @@ fn localize(mut command: Command, path: &str, lang: Lang) -> Command {
     } else {
         command_key("cli-about", path)
     };
-    let mut command = command.help_template(template).override_usage(usage);
     if let Some(about) = lang.try_t(&about_key) {
         command = command.about(about).long_about(None);
     }
     if let Some(examples) = lang.try_t(&command_key("cli-examples", path)) {
         command = command.after_help(examples).after_long_help(None);
     }
-    let command = command.mut_args(|arg| localize_arg(arg, path, builtin_help, lang));
+    let command = command.mut_args(|arg| localize_arg(arg, path, builtin_help, lang, target));
     if builtin_help {
-        return command;
+        let parent = path.strip_suffix("help").unwrap_or(path).trim_end_matches('-');
+        return help_copies(command, parent, lang);
     }
     command.mut_subcommands(|sub| {
-        let sub_path = if path.is_empty() {
-            sub.get_name().to_string()
+        let sub_path = join(path, sub.get_name());
+        localize(sub, &sub_path, lang, target)
+    })
+}
+
+/// `config-show`: the path of `name` under `path`.
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}-{name}")
+    }
+}
+
+/// The about texts of the copies of the commands that clap keeps under its
+/// `help` (for `trackline help <TAB>`), `path` being where `help` is.
+fn help_copies(command: Command, path: &str, lang: Lang) -> Command {
+    command.mut_subcommands(|sub| {
+        let sub_path = join(path, sub.get_name());
+        let key = if sub.get_name() == "help" {
+            "cli-about-help".to_string()
         } else {
-            format!("{path}-{}", sub.get_name())
+            command_key("cli-about", &sub_path)
         };
-        localize(sub, &sub_path, lang)
+        let sub = match lang.try_t(&key) {
+            Some(about) => sub.about(about).long_about(None),
+            None => sub,
+        };
+        help_copies(sub, &sub_path, lang)
     })
 }
 
@@ -159,7 +262,7 @@ fn usage_body(command: &mut Command, lang: Lang) -> StyledStr {
     StyledStr::from(body.replace("[OPTIONS]", &format!("[{}]", lang.t("cli-word-options"))))
 }
 
-fn localize_arg(arg: Arg, path: &str, builtin_help: bool, lang: Lang) -> Arg {
+fn localize_arg(arg: Arg, path: &str, builtin_help: bool, lang: Lang, target: Target) -> Arg {
     let key = if builtin_help {
         "cli-arg-help-subcommand".to_string()
     } else {
@@ -169,15 +272,28 @@ fn localize_arg(arg: Arg, path: &str, builtin_help: bool, lang: Lang) -> Arg {
         .try_t(&key)
         .or_else(|| arg.get_help().map(|help| help.to_string()))
         .unwrap_or_default();
-    for spec in specs(&arg, lang) {
-        help.push(' ');
-        help.push_str(&spec);
-    }
     let heading = match arg.get_help_heading() {
         Some(_) => lang.t("cli-heading-global-options"),
         None if arg.is_positional() => lang.t("cli-heading-arguments"),
         None => lang.t("cli-heading-options"),
     };
+    match target {
+        Target::Help => {}
+        Target::Completions => return arg.help(help).long_help(None).help_heading(heading),
+        // clap_mangen writes the arguments with no heading under its own
+        // "OPTIONS", before the others, as in English.
+        Target::Man => {
+            let arg = arg.help(help).long_help(None);
+            return match arg.get_help_heading() {
+                Some(_) => arg.help_heading(heading),
+                None => arg.help_heading(None),
+            };
+        }
+    }
+    for spec in specs(&arg, lang) {
+        help.push(' ');
+        help.push_str(&spec);
+    }
     arg.help(help)
         .long_help(None)
         .help_heading(heading)

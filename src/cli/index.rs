@@ -144,13 +144,14 @@ fn progress(lang: Lang, total: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    bar.set_style(
+    bar.set_style(super::progress::with_durations(
+        lang,
         ProgressStyle::with_template(&format!(
             "{{msg}} [{{bar:30}}] {{pos}}/{{len}} {}, {{elapsed}}",
             tr!(lang, "progress-processes")
         ))
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    ));
     bar.set_message(tr!(lang, "progress-looking-up"));
     bar
 }

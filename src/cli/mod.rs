@@ -12,6 +12,7 @@ mod ids;
 mod index;
 mod inspect;
 mod keys;
+mod man;
 mod manifest;
 mod output;
 mod progress;
@@ -86,15 +87,21 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     let command = cli.command;
     // Commands that need neither settings nor a runtime.
     match &command {
-        Some(Command::Completions { shell }) => return output::completions(*shell).map(|()| exit::OK),
-        Some(Command::Man) => return output::man_page().map(|()| exit::OK),
+        Some(Command::Completions { shell }) => {
+            return output::completions(early_lang(&cli.global), *shell).map(|()| exit::OK);
+        }
+        Some(Command::Man) => return man::man_page(early_lang(&cli.global)).map(|()| exit::OK),
         // Needs the config file's path only (config show resolves the settings itself).
         Some(Command::Config(sub)) => return output::config(&cli.global, sub),
         _ => {}
     }
     let local_offset = crate::tui::run::local_offset();
     let context = Context::new(&cli.global)?;
-    let _log = crate::logging::init(&context.paths.log_file, cli.global.log_level.as_deref());
+    let _log = crate::logging::init(
+        &context.paths.log_file,
+        cli.global.log_level.as_deref(),
+        context.settings.lang,
+    );
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?command_name(&command), "start");
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();

@@ -1,7 +1,7 @@
 //! `process`, `config`, `completions` and `man`: commands that print.
 
 use super::CliError;
-use super::args::{Cli, ConfigCommand, GlobalArgs, ProcessArgs, Shell};
+use super::args::{ConfigCommand, GlobalArgs, ProcessArgs, Shell};
 use super::context::Context;
 use super::stdout::outln;
 use crate::api::{Process, ProcessQuery};
@@ -11,7 +11,6 @@ use crate::exit;
 use crate::i18n::Lang;
 use crate::text::{relative_time_in, safe_line};
 use crate::tr;
-use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
 use time::OffsetDateTime;
@@ -91,7 +90,8 @@ pub(super) fn render_process(lang: Lang, process: &Process, now: OffsetDateTime)
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        out.push_str(&format!("{:<12}{}\n", safe_line(key, 40), safe_line(&shown, 300)));
+        // A key of 12 characters or more still gets a space before its value.
+        out.push_str(&format!("{:<11} {}\n", safe_line(key, 40), safe_line(&shown, 300)));
     }
     out.push_str(&format!(
         "\n{} ({})\n",
@@ -215,8 +215,9 @@ fn source_words(lang: crate::i18n::Lang, source: Source) -> String {
     }
 }
 
-/// `trackline completions SHELL`: the script on stdout.
-pub(super) fn completions(shell: Shell) -> Result<(), CliError> {
+/// `trackline completions SHELL`: the script on stdout, its descriptions in
+/// `lang` (the names of commands and flags are the same in every language).
+pub(super) fn completions(lang: Lang, shell: Shell) -> Result<(), CliError> {
     use clap_complete::Shell as S;
     let target = match shell {
         Shell::Bash => S::Bash,
@@ -225,99 +226,8 @@ pub(super) fn completions(shell: Shell) -> Result<(), CliError> {
         Shell::Powershell => S::PowerShell,
         Shell::Elvish => S::Elvish,
     };
-    let mut command = Cli::command();
+    let mut command = super::clap_lang::completions_command(lang);
     let mut script = Vec::new();
     clap_complete::generate(target, &mut command, "trackline", &mut script);
     super::stdout::bytes(&script)
 }
-
-/// `trackline man`: the man page (roff) on stdout.
-pub(super) fn man_page() -> Result<(), CliError> {
-    let mut page = Vec::new();
-    render_man(&mut page).map_err(|e| CliError::Other(format!("cannot write the man page: {e}")))?;
-    super::stdout::bytes(&page)
-}
-
-/// One page for the whole tool: the global options, then every command with
-/// its synopsis, options and examples, then the environment, files and exit
-/// status.
-pub(super) fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
-    let command = Cli::command();
-    let man = clap_mangen::Man::new(command.clone());
-    man.render_title(out)?;
-    man.render_name_section(out)?;
-    man.render_synopsis_section(out)?;
-    man.render_description_section(out)?;
-    man.render_options_section(out)?;
-    out.extend_from_slice(b".SH COMMANDS\n");
-    for sub in command.get_subcommands() {
-        render_man_command(out, sub, "trackline")?;
-    }
-    out.extend_from_slice(MAN_TAIL.as_bytes());
-    let mut extra = Vec::new();
-    man.render_extra_section(&mut extra)?;
-    let extra = String::from_utf8_lossy(&extra).replace(".SH EXTRA\nExamples:\n", ".SH EXAMPLES\n");
-    out.extend_from_slice(extra.as_bytes());
-    man.render_version_section(out)
-}
-
-/// A command as a `.SS` subsection: the headings clap_mangen writes for a
-/// whole page are dropped, so its synopsis, text, options and examples follow
-/// one another.
-fn render_man_command(out: &mut Vec<u8>, command: &clap::Command, parent: &str) -> std::io::Result<()> {
-    let name = format!("{parent} {}", command.get_name());
-    writeln!(out, ".SS \"{name}\"")?;
-    let man = clap_mangen::Man::new(command.clone().bin_name(name.clone()));
-    let mut part = Vec::new();
-    man.render_synopsis_section(&mut part)?;
-    if command.get_about().is_some() {
-        man.render_description_section(&mut part)?;
-    }
-    if command.get_arguments().any(|a| !a.is_hide_set()) {
-        man.render_options_section(&mut part)?;
-    }
-    if command.get_after_help().is_some() {
-        man.render_extra_section(&mut part)?;
-    }
-    for line in String::from_utf8_lossy(&part).lines() {
-        let line = if line.starts_with(".SH ") { ".PP" } else { line };
-        writeln!(out, "{line}")?;
-    }
-    for sub in command.get_subcommands() {
-        render_man_command(out, sub, &name)?;
-    }
-    Ok(())
-}
-
-const MAN_TAIL: &str = r#".SH ENVIRONMENT
-.TP
-\fBTRACKLINE_BASE_URL\fR, \fBTRACKLINE_PROFILE\fR, \fBTRACKLINE_DOWNLOAD_DIR\fR, \fBTRACKLINE_CONFIG\fR
-The same as \-\-base\-url, \-\-profile, \-\-download\-dir and \-\-config; a flag wins over its variable.
-.TP
-\fBTRACKLINE_EMAIL\fR, \fBTRACKLINE_PASSWORD\fR
-Log in without a prompt when the stored session is missing or expired (scripts, cron, CI).
-.TP
-\fBTRACKLINE_CA_CERT\fR, \fBSSL_CERT_FILE\fR
-PEM files of certificate authorities trusted besides the system's: the first as \-\-ca\-cert, the second added to it.
-.TP
-\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR
-The proxy for https and http servers (either case; lower case wins), and the hosts reached without it; \-\-proxy wins over them, they win over the config file's proxy.
-.TP
-\fBRUST_LOG\fR
-The log level, as \-\-log\-level.
-.TP
-\fBNO_COLOR\fR
-When set and not empty, the TUI uses no colour, as \-\-no\-color.
-.SH FILES
-.TP
-\fIconfig.toml\fR
-In the OS config dir (~/.config/trackline/ on Linux); \fBtrackline config path\fR prints it and \fBtrackline config init\fR writes a commented template.
-.TP
-\fIsessions/\fR, \fIindex/\fR, \fIrecent.json\fR, \fIprofiles.json\fR
-In the OS data dir (~/.local/share/trackline/ on Linux): one session file per profile (mode 0600, never the password), the local index of each profile (\fIindex/<profile>.sqlite\fR, mode 0600: every process and document seen, status changes, saved files), the recent processes, each profile's last email and server.
-.TP
-\fItrackline.log\fR
-In the OS state dir (~/.local/state/trackline/ on Linux), else the cache dir; rotated at 5 MB, three old ones kept; \fBtrackline status\fR prints its path.
-.SH "EXIT STATUS"
-0 done; 1 any other error; 2 bad usage or bad config file; 3 not logged in, wrong credentials or session expired; 4 no such process or attachment; 5 server or network unavailable after retries; 6 some files of a bulk download failed; 7 the server's certificate is not trusted or does not match its name; 128 + N ended by signal N (130 Ctrl\-C, 143 SIGTERM, 141 the reader of standard output went away).
-"#;

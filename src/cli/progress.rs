@@ -26,13 +26,14 @@ impl Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let total = (files > 1).then(|| {
             let bar = multi.add(ProgressBar::new(files as u64));
-            bar.set_style(
+            bar.set_style(with_durations(
+                lang,
                 ProgressStyle::with_template(&format!(
                     "{{msg:>30}} [{{bar:30}}] {{pos}}/{{len}} {}, {{elapsed}}",
                     tr!(lang, "progress-files")
                 ))
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
+            ));
             bar.set_message(tr!(lang, "progress-total"));
             bar
         });
@@ -110,12 +111,15 @@ fn file_style(lang: crate::i18n::Lang) -> ProgressStyle {
     let eta = tr!(lang, "progress-eta");
     if lang == crate::i18n::Lang::En {
         let template = format!("{{msg:>30}} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{bytes_per_sec}} {eta} {{eta}}");
-        return ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar());
+        return with_durations(
+            lang,
+            ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
     }
     let template = format!("{{msg:>30}} [{{bar:30}}] {{done}} / {{total}} {{rate}} {eta} {{eta}}");
     ProgressStyle::with_template(&template)
         .map(|style| {
-            style
+            with_durations(lang, style)
                 .with_key("done", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
                     let _ = w.write_str(&bytes_in(lang, state.pos()));
                 })
@@ -127,4 +131,70 @@ fn file_style(lang: crate::i18n::Lang) -> ProgressStyle {
                 })
         })
         .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// `style` with `{eta}` and `{elapsed}` written by [`short_duration`] in `lang`.
+pub(crate) fn with_durations(lang: Lang, style: ProgressStyle) -> ProgressStyle {
+    use indicatif::ProgressState;
+    style
+        .with_key("eta", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&short_duration(lang, state.eta()));
+        })
+        .with_key("elapsed", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = w.write_str(&short_duration(lang, state.elapsed()));
+        })
+}
+
+/// A duration as indicatif writes `{eta}` and `{elapsed}`: the unit that fits
+/// and the count rounded (`3s`, `2m`, `5h`, `2d`, `3w`, `1y`), the unit in
+/// `lang` (`3 s`, `2 min`, `3 sem`, `1 a` in Spanish).
+pub(crate) fn short_duration(lang: Lang, duration: std::time::Duration) -> String {
+    let english = format!("{:#}", indicatif::HumanDuration(duration));
+    let split = english.find(|c: char| !c.is_ascii_digit()).unwrap_or(english.len());
+    let (count, unit) = english.split_at(split);
+    let n = count.to_string();
+    match unit {
+        "s" => tr!(lang, "progress-time-second", n = n),
+        "m" => tr!(lang, "progress-time-minute", n = n),
+        "h" => tr!(lang, "progress-time-hour", n = n),
+        "d" => tr!(lang, "progress-time-day", n = n),
+        "w" => tr!(lang, "progress-time-week", n = n),
+        "y" => tr!(lang, "progress-time-year", n = n),
+        _ => english,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn english_durations_are_indicatifs() {
+        let mut secs = 0u64;
+        while secs < 3 * 365 * 86_400 {
+            let d = Duration::from_secs(secs);
+            assert_eq!(
+                short_duration(Lang::En, d),
+                format!("{:#}", indicatif::HumanDuration(d)),
+                "{secs}"
+            );
+            secs = secs * 3 / 2 + 1;
+        }
+        assert_eq!(short_duration(Lang::En, Duration::from_secs(3)), "3s");
+        assert_eq!(short_duration(Lang::En, Duration::from_secs(150)), "3m");
+        assert_eq!(short_duration(Lang::En, Duration::from_secs(2 * 86_400)), "2d");
+    }
+
+    #[test]
+    fn spanish_durations_have_spanish_units() {
+        let es = |secs: u64| short_duration(Lang::Es, Duration::from_secs(secs));
+        assert_eq!(es(0), "0 s");
+        assert_eq!(es(3), "3 s");
+        assert_eq!(es(150), "3 min");
+        assert_eq!(es(2 * 3600), "2 h");
+        assert_eq!(es(2 * 86_400), "2 d");
+        assert_eq!(es(3 * 7 * 86_400), "3 sem");
+        assert_eq!(es(2 * 365 * 86_400), "2 a");
+    }
 }

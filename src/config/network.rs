@@ -41,6 +41,27 @@ pub struct CaCertFile {
     pub from: &'static str,
 }
 
+/// Why a proxy is not a proxy URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyProblem {
+    /// The URL parser's words, kept as it says them (`empty host`).
+    Url(String),
+    /// A scheme other than http and https.
+    Scheme(String),
+    /// No host.
+    NoHost,
+}
+
+impl fmt::Display for ProxyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxyProblem::Url(reason) => f.write_str(reason),
+            ProxyProblem::Scheme(scheme) => write!(f, "the scheme must be http or https, not {scheme}"),
+            ProxyProblem::NoHost => f.write_str("it has no host"),
+        }
+    }
+}
+
 /// A proxy URL. It may hold a user and password, so it is shown only as
 /// [`ProxyUrl::redacted`] (`http://***@host:port`), by `Display` and `Debug` alike.
 #[derive(Clone, PartialEq, Eq)]
@@ -48,20 +69,20 @@ pub struct ProxyUrl(Url);
 
 impl ProxyUrl {
     /// Parses a proxy as users write it: a URL, or `host:port` meaning `http://host:port`.
-    pub fn parse(text: &str) -> Result<ProxyUrl, String> {
+    pub fn parse(text: &str) -> Result<ProxyUrl, ProxyProblem> {
         let text = text.trim();
         let with_scheme = if text.contains("://") {
             text.to_string()
         } else {
             format!("http://{text}")
         };
-        let url = Url::parse(&with_scheme).map_err(|e| e.to_string())?;
+        let url = Url::parse(&with_scheme).map_err(|e| ProxyProblem::Url(e.to_string()))?;
         match url.scheme() {
             "http" | "https" => {}
-            other => return Err(format!("the scheme must be http or https, not {other}")),
+            other => return Err(ProxyProblem::Scheme(other.to_string())),
         }
         if url.host().is_none() {
-            return Err("it has no host".to_string());
+            return Err(ProxyProblem::NoHost);
         }
         Ok(ProxyUrl(url))
     }
@@ -252,12 +273,10 @@ fn choice(picked: Option<(String, &'static str, Source)>) -> Result<Option<Proxy
     if value.trim().is_empty() {
         return Ok(None);
     }
-    let url = ProxyUrl::parse(&value).map_err(|reason| ConfigError::Invalid {
+    let url = ProxyUrl::parse(&value).map_err(|problem| ConfigError::BadProxy {
         setting: from.to_string(),
-        message: format!(
-            "{} is not a proxy URL ({reason}); write it as http://host:port or http://user:password@host:port",
-            redact_text(&value)
-        ),
+        value: redact_text(&value),
+        problem,
     })?;
     Ok(Some(ProxyChoice { url, from }))
 }

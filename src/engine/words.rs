@@ -5,6 +5,7 @@
 //! parser or the server said is kept as sent.
 
 use crate::config::ConfigError;
+use crate::config::ProxyProblem;
 use crate::engine::preview::PreviewError;
 use crate::engine::session::SessionError;
 use crate::i18n::Lang;
@@ -58,7 +59,24 @@ impl ConfigError {
                 name = name.as_str(),
                 known = known.join(", ")
             ),
-            ConfigError::Invalid { setting, message } => format!("{setting}: {message}"),
+            ConfigError::BadProxy {
+                setting,
+                value,
+                problem,
+            } => {
+                let reason = match problem {
+                    ProxyProblem::Url(reason) => reason.clone(),
+                    ProxyProblem::Scheme(scheme) => tr!(lang, "proxy-problem-scheme", scheme = scheme.as_str()),
+                    ProxyProblem::NoHost => tr!(lang, "proxy-problem-no-host"),
+                };
+                tr!(
+                    lang,
+                    "config-bad-proxy",
+                    setting = setting.as_str(),
+                    value = value.as_str(),
+                    reason = reason
+                )
+            }
             ConfigError::NoHomeDir => tr!(lang, "config-no-home"),
         }
     }
