@@ -9,6 +9,7 @@
 use super::error::ApiError;
 use super::model::{Process, ProcessQuery, parse_processes};
 use super::network::{self, ProxyTarget};
+use crate::i18n::{Message, message};
 use crate::text;
 use backon::{ExponentialBuilder, Retryable};
 use futures_util::StreamExt;
@@ -194,7 +195,7 @@ impl Client {
         let builder = network::configure(builder, &base, &options.extra_roots, options.proxy.as_ref())?;
         let http = builder
             .build()
-            .map_err(|e| ApiError::Http(text::safe_line(&root_cause(&e), 300)))?;
+            .map_err(|e| ApiError::Http(Message::library_words(&text::safe_line(&root_cause(&e), 300))))?;
         let base_text: Arc<str> = base.as_str().trim_end_matches('/').into();
         Ok(Client {
             http,
@@ -273,10 +274,14 @@ impl Client {
         struct LoginReply {
             token: String,
         }
-        let reply: LoginReply =
-            serde_json::from_slice(&bytes).map_err(|e| ApiError::BadJson(format!("login answer: {e}")))?;
+        let reply: LoginReply = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::BadJson(message!(
+                "api-login-answer",
+                error = Message::library_words(&e.to_string())
+            ))
+        })?;
         if reply.token.trim().is_empty() {
-            return Err(ApiError::BadJson("login answer has an empty token".into()));
+            return Err(ApiError::BadJson(message!("api-login-empty-token")));
         }
         Ok(SecretString::from(reply.token))
     }
@@ -293,7 +298,7 @@ impl Client {
             json_body(response, MAX_METADATA_BYTES).await
         };
         let bytes = self.retrying(attempt).await?;
-        parse_processes(&bytes).map_err(|e| ApiError::BadJson(text::safe_text(&e.to_string(), 200)))
+        parse_processes(&bytes).map_err(|e| ApiError::BadJson(super::model::json_reason(&e)))
     }
 
     /// `GET /track-line/ext/attachment/file`, once: the response with status
@@ -443,7 +448,7 @@ impl Client {
         match (map_reqwest_error(error, host), &self.proxy) {
             (ApiError::Connect { host, reason }, Some(proxy)) => ApiError::Connect {
                 host,
-                reason: format!("{reason} (through the proxy {proxy})"),
+                reason: message!("api-through-proxy", reason = reason, proxy = proxy.to_string()),
             },
             (other, _) => other,
         }
@@ -473,7 +478,12 @@ fn login_json(email: &str, password: &SecretString) -> Result<Zeroizing<Vec<u8>>
             password: secret,
         },
     )
-    .map_err(|e| ApiError::Http(format!("cannot write the login request: {e}")))?;
+    .map_err(|e| {
+        ApiError::Http(message!(
+            "api-login-request",
+            error = Message::library_words(&e.to_string())
+        ))
+    })?;
     Ok(body)
 }
 
@@ -486,12 +496,12 @@ fn map_reqwest_error(error: &reqwest::Error, host: String) -> ApiError {
     } else if error.is_connect() {
         ApiError::Connect {
             host,
-            reason: root_cause(error),
+            reason: network::connect_reason(error),
         }
     } else if error.is_redirect() {
-        ApiError::Http(format!("redirect loop at {host}"))
+        ApiError::Http(message!("api-redirect-loop", host = host))
     } else {
-        ApiError::Http(text::safe_text(&root_cause(error), 300))
+        ApiError::Http(Message::library_words(&text::safe_text(&root_cause(error), 300)))
     }
 }
 
@@ -639,12 +649,12 @@ fn origin_text(url: &Url) -> String {
 }
 
 fn parse_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Url, ApiError> {
-    let invalid = |reason: &str| ApiError::InvalidUrl {
+    let invalid = |reason: Message| ApiError::InvalidUrl {
         url: text::safe_text(base_url, 200),
-        reason: reason.to_string(),
+        reason,
     };
     let trimmed = base_url.trim();
-    let mut url = Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
+    let mut url = Url::parse(trimmed).map_err(|e| invalid(Message::library_words(&e.to_string())))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure_http || !is_insecure(&url) => {}
@@ -653,10 +663,10 @@ fn parse_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Url, ApiE
                 url: text::safe_text(trimmed, 200),
             });
         }
-        other => return Err(invalid(&format!("the scheme must be https, not {other}"))),
+        other => return Err(invalid(message!("api-scheme-https", scheme = other))),
     }
     if url.host().is_none() {
-        return Err(invalid("it has no host"));
+        return Err(invalid(message!("url-no-host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         url.set_query(None);

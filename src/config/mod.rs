@@ -77,7 +77,7 @@ pub enum ConfigError {
         /// The flag, variable or key (`--proxy`, `HTTPS_PROXY`, …).
         setting: String,
         /// What is wrong and how to write it.
-        message: String,
+        message: crate::i18n::Message,
     },
     /// The OS reports no home directory, so there is nowhere to keep files.
     #[error("cannot find the home directory to keep trackline's files in; set HOME")]

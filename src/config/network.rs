@@ -48,20 +48,21 @@ pub struct ProxyUrl(Url);
 
 impl ProxyUrl {
     /// Parses a proxy as users write it: a URL, or `host:port` meaning `http://host:port`.
-    pub fn parse(text: &str) -> Result<ProxyUrl, String> {
+    pub fn parse(text: &str) -> Result<ProxyUrl, crate::i18n::Message> {
+        use crate::i18n::{Message, message};
         let text = text.trim();
         let with_scheme = if text.contains("://") {
             text.to_string()
         } else {
             format!("http://{text}")
         };
-        let url = Url::parse(&with_scheme).map_err(|e| e.to_string())?;
+        let url = Url::parse(&with_scheme).map_err(|e| Message::library_words(&e.to_string()))?;
         match url.scheme() {
             "http" | "https" => {}
-            other => return Err(format!("the scheme must be http or https, not {other}")),
+            other => return Err(message!("proxy-scheme", scheme = other)),
         }
         if url.host().is_none() {
-            return Err("it has no host".to_string());
+            return Err(message!("url-no-host"));
         }
         Ok(ProxyUrl(url))
     }
@@ -172,13 +173,7 @@ impl Proxies {
     /// How `server` is reached, in words, for `status` and `config show`:
     /// "http://***@proxy:3128 (from HTTPS_PROXY)", "none", or "none (NO_PROXY names this server)".
     pub fn describe_for(&self, server: &str) -> String {
-        match self.for_server(server) {
-            ProxyUse::Direct => "none".to_string(),
-            ProxyUse::Bypassed { proxy, by } => {
-                format!("none ({by} names this server; {} is not used)", proxy.url)
-            }
-            ProxyUse::Via(choice) => format!("{} (from {})", choice.url, choice.from),
-        }
+        self.describe_for_in(crate::i18n::Lang::En, server)
     }
 
     /// [`Proxies::describe_for`] in `lang`.
@@ -254,10 +249,7 @@ fn choice(picked: Option<(String, &'static str, Source)>) -> Result<Option<Proxy
     }
     let url = ProxyUrl::parse(&value).map_err(|reason| ConfigError::Invalid {
         setting: from.to_string(),
-        message: format!(
-            "{} is not a proxy URL ({reason}); write it as http://host:port or http://user:password@host:port",
-            redact_text(&value)
-        ),
+        message: crate::i18n::message!("proxy-not-a-url", value = redact_text(&value), reason = reason),
     })?;
     Ok(Some(ProxyChoice { url, from }))
 }

@@ -58,7 +58,7 @@ impl ConfigError {
                 name = name.as_str(),
                 known = known.join(", ")
             ),
-            ConfigError::Invalid { setting, message } => format!("{setting}: {message}"),
+            ConfigError::Invalid { setting, message } => format!("{setting}: {}", message.text_in(lang)),
             ConfigError::NoHomeDir => tr!(lang, "config-no-home"),
         }
     }
@@ -145,13 +145,18 @@ impl IndexError {
     pub fn localized(&self, lang: Lang) -> String {
         match self {
             IndexError::ReadOnly { path, reason } => {
-                tr!(lang, "index-read-only", path = shown(path), reason = reason.as_str())
+                tr!(
+                    lang,
+                    "index-read-only",
+                    path = shown(path),
+                    reason = reason.text_in(lang)
+                )
             }
             IndexError::Damaged { path, reason } => {
-                tr!(lang, "index-damaged", path = shown(path), reason = reason.as_str())
+                tr!(lang, "index-damaged", path = shown(path), reason = reason.text_in(lang))
             }
             IndexError::Newer { path, reason } => {
-                tr!(lang, "index-newer", path = shown(path), reason = reason.as_str())
+                tr!(lang, "index-newer", path = shown(path), reason = reason.text_in(lang))
             }
             IndexError::EmptyProfile => tr!(lang, "profile-empty"),
             IndexError::Sql { path, source } => {

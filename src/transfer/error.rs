@@ -55,7 +55,7 @@ pub enum TransferError {
         /// The bytes that arrived.
         received: u64,
         /// What went wrong, from the network stack.
-        reason: String,
+        reason: crate::i18n::Message,
         /// The partial file.
         part: PathBuf,
     },
@@ -94,11 +94,8 @@ impl TransferError {
     /// What went wrong, in a few words, for a "retrying" line.
     pub(super) fn short_reason(&self) -> String {
         match self {
-            TransferError::Incomplete { expected, received, .. } => {
-                format!("the download ended after {received} of {expected} bytes")
-            }
-            TransferError::Interrupted { received, reason, .. } => {
-                format!("the connection broke after {received} bytes ({reason})")
+            TransferError::Incomplete { .. } | TransferError::Interrupted { .. } => {
+                self.short_reason_in(crate::i18n::Lang::En)
             }
             other => other.to_string(),
         }
