@@ -977,6 +977,7 @@ tls-failed-other = the secure connection failed ({ $detail })
 os-refused = connection refused
 os-dns = the server's name is not found (DNS)
 os-reset = the connection broke
+os-closed-early = the other end closed the connection early
 os-timed-out = timed out
 os-network-unreachable = the network is unreachable
 os-host-unreachable = there is no route to the server

@@ -998,6 +998,7 @@ tls-failed-other = la conexión segura falló ({ $detail })
 os-refused = conexión rechazada
 os-dns = no se encuentra el servidor (DNS)
 os-reset = la conexión se cortó
+os-closed-early = el otro extremo cerró la conexión antes de tiempo
 os-timed-out = se agotó el tiempo de espera
 os-network-unreachable = la red no está disponible
 os-host-unreachable = no hay ruta hasta el servidor

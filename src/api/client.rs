@@ -195,7 +195,7 @@ impl Client {
         let builder = network::configure(builder, &base, &options.extra_roots, options.proxy.as_ref())?;
         let http = builder
             .build()
-            .map_err(|e| ApiError::Http(Message::library_words(&text::safe_line(&root_cause(&e), 300))))?;
+            .map_err(|e| ApiError::Http(Message::library_words(&text::safe_line(&network::root_cause(&e), 300))))?;
         let base_text: Arc<str> = base.as_str().trim_end_matches('/').into();
         Ok(Client {
             http,
@@ -501,18 +501,11 @@ fn map_reqwest_error(error: &reqwest::Error, host: String) -> ApiError {
     } else if error.is_redirect() {
         ApiError::Http(message!("api-redirect-loop", host = host))
     } else {
-        ApiError::Http(Message::library_words(&text::safe_text(&root_cause(error), 300)))
+        ApiError::Http(Message::library_words(&text::safe_text(
+            &network::root_cause(error),
+            300,
+        )))
     }
-}
-
-/// The innermost error message, which says what actually went wrong
-/// ("Connection refused (os error 111)").
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(source) = current.source() {
-        current = source;
-    }
-    current.to_string()
 }
 
 /// Reads a body of at most `limit` bytes.
@@ -603,7 +596,9 @@ fn log_request(method: &str, url: &Url, sent: &Result<Response, reqwest::Error>,
     let target = log_target(url);
     match sent {
         Ok(response) => tracing::info!(method, target = %target, status = response.status().as_u16(), ms, "request"),
-        Err(error) => tracing::warn!(method, target = %target, error = %root_cause(error), ms, "request failed"),
+        Err(error) => {
+            tracing::warn!(method, target = %target, error = %network::root_cause(error), ms, "request failed")
+        }
     }
 }
 
@@ -703,6 +698,70 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn reasons_of_a_bad_server_url_are_spanish_and_english_as_before() {
+        let scheme = parse_base_url("ftp://x/api", false).unwrap_err();
+        assert_eq!(
+            scheme.to_string(),
+            "invalid server URL \"ftp://x/api\": the scheme must be https, not ftp"
+        );
+        assert_eq!(
+            scheme.localized(Lang::Es),
+            "la URL del servidor \"ftp://x/api\" no es válida: el esquema debe ser https, no ftp"
+        );
+        let unparsed = parse_base_url("not a url", false).unwrap_err();
+        assert_eq!(
+            unparsed.to_string(),
+            "invalid server URL \"not a url\": relative URL without a base"
+        );
+        assert!(
+            unparsed
+                .localized(Lang::Es)
+                .ends_with("no es válida: (relative URL without a base)")
+        );
+    }
+
+    #[test]
+    fn the_login_and_redirect_reasons_are_spanish_and_english_as_before() {
+        let loop_at = ApiError::Http(message!("api-redirect-loop", host = "http://h"));
+        assert_eq!(loop_at.to_string(), "request failed: redirect loop at http://h");
+        assert_eq!(
+            loop_at.localized(Lang::Es),
+            "la petición falló: bucle de redirecciones en http://h"
+        );
+        let answer = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        let bad = ApiError::BadJson(message!(
+            "api-login-answer",
+            error = Message::library_words(&answer.to_string())
+        ));
+        assert_eq!(
+            bad.to_string(),
+            "the server sent JSON the client cannot read: login answer: EOF while parsing an object at line 1 column 1"
+        );
+        assert_eq!(
+            bad.localized(Lang::Es),
+            "el servidor envió JSON que el cliente no sabe leer: la respuesta al inicio de sesión no se puede leer \
+             ((EOF while parsing an object at line 1 column 1))"
+        );
+        let proxied = ApiError::Connect {
+            host: "http://h".into(),
+            reason: message!(
+                "api-through-proxy",
+                reason = Message::of_io(&std::io::Error::from_raw_os_error(111)),
+                proxy = "http://***@p:3128"
+            ),
+        };
+        assert_eq!(
+            proxied.to_string(),
+            "cannot reach http://h: Connection refused (os error 111) (through the proxy http://***@p:3128)"
+        );
+        assert_eq!(
+            proxied.localized(Lang::Es),
+            "no se puede conectar con http://h: conexión rechazada (a través del proxy http://***@p:3128)"
+        );
+    }
 
     fn client(url: &str) -> Result<Client, ApiError> {
         Client::new(url, ClientOptions::default())

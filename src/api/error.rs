@@ -441,6 +441,44 @@ mod localized_tests {
     }
 
     #[test]
+    fn the_retry_hint_and_the_body_start_are_english_as_before() {
+        let limited = ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(30)),
+        };
+        assert_eq!(
+            limited.to_string(),
+            "the server is rate limiting requests (retry after 30 s); try again later"
+        );
+        let body = ApiError::UnexpectedBody {
+            content_type: "text/html".into(),
+            snippet: "<html>".into(),
+        };
+        assert_eq!(body.to_string(), "expected JSON, got text/html starting \"<html>\"");
+    }
+
+    #[test]
+    fn the_wrong_shapes_of_a_process_are_spanish_and_english_as_before() {
+        use crate::api::model::{json_reason, parse_processes};
+        let shape = json_reason(&parse_processes(b"\"hello\"").unwrap_err());
+        assert_eq!(
+            shape.as_str(),
+            "expected a process object or an array of them, got a string"
+        );
+        assert_eq!(
+            shape.text_in(Lang::Es),
+            "se esperaba un objeto de proceso o una lista de ellos y llegó un texto"
+        );
+        let id = json_reason(&parse_processes(br#"{"process_id": [1]}"#).unwrap_err());
+        assert_eq!(id.as_str(), "expected an id (string or number), got an array");
+        assert_eq!(
+            id.text_in(Lang::Es),
+            "se esperaba un id (texto o número) y llegó una lista"
+        );
+        let other = json_reason(&parse_processes(b"{").unwrap_err());
+        assert_eq!(other.text_in(Lang::Es), format!("({})", other.as_str()));
+    }
+
+    #[test]
     fn english_from_the_catalogue_is_the_display_text() {
         for e in translated() {
             assert_eq!(e.localized(Lang::En), e.to_string());

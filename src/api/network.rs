@@ -253,6 +253,16 @@ fn date(unix_secs: u64) -> Message {
         .map_or_else(|| message!("tls-unreadable-date"), Message::verbatim)
 }
 
+/// The innermost error message, which says what actually went wrong
+/// ("Connection refused (os error 111)").
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
 /// Why a connection could not be made, from `error`'s chain: the root
 /// cause's words in English ("Connection refused (os error 111)"), said by
 /// their kind in the other languages (a failed name lookup, a refusal, …).
@@ -315,6 +325,83 @@ mod tests {
         };
         let wrong = tls_error(&rustls::Error::InvalidCertificate(other), host).to_string();
         assert!(wrong.contains("wrong name): it names elsewhere.example."), "{wrong}");
+    }
+
+    #[test]
+    fn certificate_and_ca_file_reasons_are_spanish_and_english_as_before() {
+        use crate::i18n::Lang;
+        let host = "https://127.0.0.1:8443";
+        let problem = |e: CertificateError| match tls_error(&rustls::Error::InvalidCertificate(e), host) {
+            ApiError::Tls { problem, .. } => problem,
+            other => panic!("{other:?}"),
+        };
+        let expired = problem(CertificateError::ExpiredContext {
+            time: rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_700_000_000)),
+            not_after: rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_600_000_000)),
+        });
+        assert_eq!(expired.as_str(), "its certificate has expired (on 2020-09-13)");
+        assert_eq!(expired.text_in(Lang::Es), "su certificado ha caducado (el 2020-09-13)");
+        let nameless = problem(CertificateError::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap(),
+            presented: Vec::new(),
+        });
+        assert_eq!(
+            nameless.as_str(),
+            "its certificate is for another name (wrong name): it names no host"
+        );
+        assert_eq!(
+            nameless.text_in(Lang::Es),
+            "su certificado es de otro nombre (nombre incorrecto): nombra ningún servidor"
+        );
+        let odd = problem(CertificateError::BadSignature);
+        assert_eq!(odd.as_str(), "its certificate is not valid (BadSignature)");
+        assert_eq!(odd.text_in(Lang::Es), "su certificado no es válido ((BadSignature))");
+        let path = Path::new("/tmp/x.pem");
+        let empty = roots_from_pem(path, "--ca-cert", b"hello\n").unwrap_err();
+        assert_eq!(
+            empty.to_string(),
+            "cannot use the certificate file /tmp/x.pem (from --ca-cert): it holds no certificate; \
+             give a PEM file of certificates (-----BEGIN CERTIFICATE-----)"
+        );
+        assert!(
+            empty
+                .localized(Lang::Es)
+                .contains("/tmp/x.pem (de --ca-cert): no contiene ningún certificado;"),
+            "{}",
+            empty.localized(Lang::Es)
+        );
+    }
+
+    /// A failed name lookup is known by hyper-util's "dns error" in the chain.
+    #[test]
+    fn connect_reasons_are_said_by_their_kind_and_keep_the_os_words_in_english() {
+        use crate::i18n::Lang;
+        #[derive(Debug)]
+        struct Layer(&'static str, std::io::Error);
+        impl fmt::Display for Layer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Layer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.1)
+            }
+        }
+        let words = "failed to lookup address information: Name or service not known";
+        let dns = Layer("dns error", std::io::Error::other(words));
+        let reason = connect_reason(&dns);
+        assert_eq!(reason.as_str(), words);
+        assert_eq!(reason.text_in(Lang::Es), "no se encuentra el servidor (DNS)");
+        let refused = Layer("tcp connect error", std::io::Error::from_raw_os_error(111));
+        let reason = connect_reason(&refused);
+        assert_eq!(reason.as_str(), "Connection refused (os error 111)");
+        assert_eq!(reason.text_in(Lang::Es), "conexión rechazada");
+        let odd = Layer("tcp connect error", std::io::Error::from_raw_os_error(99));
+        assert_eq!(
+            connect_reason(&odd).text_in(Lang::Es),
+            "(os error 99: Cannot assign requested address)"
+        );
     }
 
     #[test]

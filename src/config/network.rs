@@ -309,6 +309,17 @@ pub(super) fn resolve_ca_certs(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_proxy_that_is_not_a_url_says_why_in_spanish_and_english_as_before() {
+        let scheme = ProxyUrl::parse("socks5://proxy:1080").unwrap_err();
+        assert_eq!(scheme.as_str(), "the scheme must be http or https, not socks5");
+        assert_eq!(scheme.text_in(Lang::Es), "el esquema debe ser http o https, no socks5");
+        let port = ProxyUrl::parse("http://proxy:99999").unwrap_err();
+        assert_eq!(port.as_str(), "invalid port number");
+        assert_eq!(port.text_in(Lang::Es), "(invalid port number)");
+    }
 
     fn snapshot(env: &[(&str, &str)]) -> Snapshot {
         Snapshot {

@@ -113,7 +113,8 @@ impl Message {
         use std::io::ErrorKind as K;
         let key = match kind {
             Some(K::ConnectionRefused) => "os-refused",
-            Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof) => "os-reset",
+            Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe) => "os-reset",
+            Some(K::UnexpectedEof) => "os-closed-early",
             Some(K::TimedOut) => "os-timed-out",
             Some(K::NetworkUnreachable | K::NetworkDown) => "os-network-unreachable",
             Some(K::HostUnreachable) => "os-host-unreachable",

@@ -117,4 +117,31 @@ mod tests {
         assert!(error.contains("cannot run"), "{error}");
         Ok(())
     }
+
+    #[test]
+    fn an_openers_failure_is_spanish_and_english_as_before() -> TestResult {
+        use crate::i18n::Lang;
+        let dir = tempfile::tempdir()?;
+        let failing = script(dir.path(), "fail.sh", "exit 3")?;
+        let file = dir.path().join("a.pdf");
+        let error = open_path(&file, failing.to_str()).err().ok_or("must fail")?;
+        let quoted = format!("{:?}", failing.display().to_string());
+        assert_eq!(error.as_str(), format!("the opener {quoted} failed (exit status: 3)"));
+        assert_eq!(
+            error.text_in(Lang::Es),
+            format!("el programa para abrir {quoted} falló ((exit status: 3))")
+        );
+        let missing = dir.path().join("no-such-opener");
+        let error = open_path(&file, missing.to_str()).err().ok_or("must fail")?;
+        let quoted = format!("{:?}", missing.display().to_string());
+        assert_eq!(
+            error.as_str(),
+            format!("cannot run the opener {quoted}: No such file or directory (os error 2)")
+        );
+        assert_eq!(
+            error.text_in(Lang::Es),
+            format!("no se puede ejecutar el programa para abrir {quoted} (no existe)")
+        );
+        Ok(())
+    }
 }
