@@ -10,8 +10,12 @@ use std::fmt;
 
 /// One message: a key of the catalogue, its arguments and its English text;
 /// or words that are no one's to translate (a library's, a server's), kept as they are.
+/// Boxed, so that an error holding one stays small.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Message {
+pub struct Message(Box<Body>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct Body {
     key: &'static str,
     args: Vec<(&'static str, Arg)>,
     english: String,
@@ -27,7 +31,7 @@ pub enum Arg {
     /// A number (chooses plural forms).
     Count(u64),
     /// Another message, said in the same language.
-    Message(Box<Message>),
+    Message(Message),
 }
 
 impl From<String> for Arg {
@@ -74,31 +78,31 @@ impl From<u16> for Arg {
 
 impl From<Message> for Arg {
     fn from(message: Message) -> Arg {
-        Arg::Message(Box::new(message))
+        Arg::Message(message)
     }
 }
 
 impl Message {
     /// The message `key` of the catalogue with `args`.
     pub fn new(key: &'static str, args: Vec<(&'static str, Arg)>) -> Message {
-        let mut message = Message {
+        let mut message = Message(Box::new(Body {
             key,
             args,
             english: String::new(),
             own_english: false,
-        };
-        message.english = message.text_in(Lang::En);
+        }));
+        message.0.english = message.text_in(Lang::En);
         message
     }
 
     /// Words that are the same in every language: a library's or a server's.
     pub fn verbatim(text: impl Into<String>) -> Message {
-        Message {
+        Message(Box::new(Body {
             key: "",
             args: Vec::new(),
             english: text.into(),
             own_english: false,
-        }
+        }))
     }
 
     /// What the operating system said in `error`: its own words in English,
@@ -130,12 +134,12 @@ impl Message {
 
     /// The message `key` in every language but English, which says `words`.
     pub fn in_own_english(key: &'static str, words: &str) -> Message {
-        Message {
+        Message(Box::new(Body {
             key,
             args: Vec::new(),
             english: words.to_string(),
             own_english: true,
-        }
+        }))
     }
 
     /// A library's words that trackline does not know: as they are in
@@ -154,28 +158,29 @@ impl Message {
 
     /// The message in `lang`.
     pub fn text_in(&self, lang: Lang) -> String {
-        if self.key.is_empty() || (self.own_english && lang == Lang::En) {
-            return self.english.clone();
+        let body = &self.0;
+        if body.key.is_empty() || (body.own_english && lang == Lang::En) {
+            return body.english.clone();
         }
         let mut args = Args::new();
-        for (name, value) in &self.args {
+        for (name, value) in &body.args {
             match value {
                 Arg::Text(text) => args.set(*name, text.clone()),
                 Arg::Count(n) => args.set(*name, *n),
                 Arg::Message(inner) => args.set(*name, inner.text_in(lang)),
             }
         }
-        lang.t_args(self.key, &args)
+        lang.t_args(body.key, &args)
     }
 
     /// Its catalogue key (empty for words kept verbatim).
     pub fn key(&self) -> &str {
-        self.key
+        self.0.key
     }
 
     /// Its English text, as `Display` and `--json` show it.
     pub fn as_str(&self) -> &str {
-        &self.english
+        &self.0.english
     }
 }
 
@@ -195,13 +200,13 @@ impl std::ops::Deref for Message {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.english
+        &self.0.english
     }
 }
 
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.english)
+        f.write_str(&self.0.english)
     }
 }
 
@@ -209,7 +214,7 @@ impl std::error::Error for Message {}
 
 impl Serialize for Message {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.english)
+        serializer.serialize_str(&self.0.english)
     }
 }
 
