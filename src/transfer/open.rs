@@ -126,21 +126,29 @@ mod tests {
         let file = dir.path().join("a.pdf");
         let error = open_path(&file, failing.to_str()).err().ok_or("must fail")?;
         let quoted = format!("{:?}", failing.display().to_string());
-        assert_eq!(error.as_str(), format!("the opener {quoted} failed (exit status: 3)"));
+        assert_eq!(
+            error.as_str(),
+            ["the opener ", &quoted, " failed (exit status: 3)"].concat()
+        );
         assert_eq!(
             error.text_in(Lang::Es),
-            format!("el programa para abrir {quoted} falló ((exit status: 3))")
+            ["el programa para abrir ", &quoted, " falló ((exit status: 3))"].concat()
         );
         let missing = dir.path().join("no-such-opener");
         let error = open_path(&file, missing.to_str()).err().ok_or("must fail")?;
         let quoted = format!("{:?}", missing.display().to_string());
         assert_eq!(
             error.as_str(),
-            format!("cannot run the opener {quoted}: No such file or directory (os error 2)")
+            [
+                "cannot run the opener ",
+                &quoted,
+                ": No such file or directory (os error 2)"
+            ]
+            .concat()
         );
         assert_eq!(
             error.text_in(Lang::Es),
-            format!("no se puede ejecutar el programa para abrir {quoted} (no existe)")
+            ["no se puede ejecutar el programa para abrir ", &quoted, " (no existe)"].concat()
         );
         Ok(())
     }
