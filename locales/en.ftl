@@ -996,6 +996,7 @@ index-opened-read-only = it was opened read-only
 index-work-stopped = the work on the index stopped: { $error }
 transfer-numbered-full = { $count } files named like { $name } already exist
 transfer-not-inside = { $path } is not inside { $dir }
+api-partial-unasked = the server sent only part of the file, unasked
 open-no-application = no application could open it ({ $error })
 open-cannot-run = cannot run the opener { $opener }: { $error }
 open-opener-failed = the opener { $opener } failed ({ $status })

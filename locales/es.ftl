@@ -1017,6 +1017,7 @@ index-opened-read-only = se abrió solo para lectura
 index-work-stopped = el trabajo con el índice se detuvo ({ $error })
 transfer-numbered-full = ya existen { $count } archivos con nombres como { $name }
 transfer-not-inside = { $path } no está dentro de { $dir }
+api-partial-unasked = el servidor envió solo una parte del archivo sin que se le pidiera
 open-no-application = ninguna aplicación pudo abrirlo ({ $error })
 open-cannot-run = no se puede ejecutar el programa para abrir { $opener } ({ $error })
 open-opener-failed = el programa para abrir { $opener } falló ({ $status })
