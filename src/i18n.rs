@@ -18,6 +18,10 @@ use std::sync::OnceLock;
 
 pub use fluent_bundle::FluentArgs as Args;
 
+mod message;
+pub(crate) use message::message;
+pub use message::{Arg, Message};
+
 /// The English catalogue's text.
 pub const EN_FTL: &str = include_str!("../locales/en.ftl");
 /// The Spanish catalogue's text.

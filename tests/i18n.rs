@@ -501,42 +501,6 @@ fn no_message_of_the_readers_and_the_engine_skips_the_catalogue() {
         // the front ends say them through `localized`).
         "retrying in {secs} s (attempt {attempt} of {max_attempts})",
         "the index stays in {mode} mode",
-        // Not yet in the catalogue (a follow-up, not the readers'): reasons
-        // that an error's `localized` passes on as its detail. The TLS and
-        // CA file reasons of the API, the proxy and scheme reasons of the
-        // config, the index's own reasons, a download's and an opener's.
-        "login answer: {e}",
-        "{reason} (through the proxy {proxy})",
-        "cannot write the login request: {e}",
-        "redirect loop at {host}",
-        "the scheme must be https, not {other}",
-        " starting {snippet:?}",
-        " (retry after {} s)",
-        "expected an id (string or number), got {}",
-        "expected a process object or an array of them, got {}",
-        "its PEM cannot be read ({e})",
-        "certificate {} of it cannot be used ({e})",
-        "the secure connection failed ({other})",
-        "its certificate is for another name (wrong name): it names {}",
-        "its certificate has expired (on {})",
-        "its certificate is not valid ({other:?})",
-        "none ({by} names this server; {} is not used)",
-        "{} (from {})",
-        "{} (from {name})",
-        "{from}, not the profile's {own}",
-        "it cannot be read ({e})",
-        "the work on the index stopped: {error}",
-        "it has schema {version}, this trackline reads {SCHEMA_VERSION}: update trackline",
-        "it is damaged and cannot be moved aside: {e}",
-        "it was opened read-only",
-        "the download ended after {received} of {expected} bytes",
-        "the connection broke after {received} bytes ({reason})",
-        "{MAX_NUMBERED} files named like {name} already exist",
-        "{} is not inside {}",
-        "no application could open it ({e})",
-        "cannot run the opener {opener:?}: {e}",
-        "the opener {opener:?} failed ({status})",
-        "cannot watch the opener {opener:?}: {e}",
     ];
     const OPENERS: &[&str] = &[
         "InspectError::Refused(",
@@ -546,6 +510,7 @@ fn no_message_of_the_readers_and_the_engine_skips_the_catalogue() {
         "reason: ",
         "message: ",
         "Err(\"",
+        "message!(",
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let layers = ["inspect", "engine", "index", "transfer", "api", "config"];
@@ -566,12 +531,17 @@ fn no_message_of_the_readers_and_the_engine_skips_the_catalogue() {
     let (scanned, english) = english_literals(&files, OPENERS, &allowed);
     assert!(scanned > 200, "only {scanned} places scanned");
     assert!(english.is_empty(), "English outside the catalogue: {english:#?}");
-    let (_, keyed) = english_literals(&files, &["warning!("], &[]);
-    let not_keys: Vec<_> = keyed
-        .iter()
-        .filter(|hit| !keys.iter().any(|key| hit.ends_with(&format!("warning!({key:?}"))))
-        .collect();
-    assert!(not_keys.is_empty(), "warning!( without a catalogue key: {not_keys:#?}");
+    for macro_name in ["warning!(", "message!("] {
+        let (_, keyed) = english_literals(&files, &[macro_name], &[]);
+        let not_keys: Vec<_> = keyed
+            .iter()
+            .filter(|hit| !keys.iter().any(|key| hit.ends_with(&format!("{macro_name}{key:?}"))))
+            .collect();
+        assert!(
+            not_keys.is_empty(),
+            "{macro_name} without a catalogue key: {not_keys:#?}"
+        );
+    }
     let (_, every) = english_literals(&files, OPENERS, &[]);
     for stale in ALLOWED {
         let found = every.iter().any(|hit| hit.ends_with(&format!("{stale:?}")));

@@ -9,6 +9,7 @@
 use super::error::ApiError;
 use super::model::{Process, ProcessQuery, parse_processes};
 use super::network::{self, ProxyTarget};
+use crate::i18n::{Message, message};
 use crate::text;
 use backon::{ExponentialBuilder, Retryable};
 use futures_util::StreamExt;
@@ -194,7 +195,7 @@ impl Client {
         let builder = network::configure(builder, &base, &options.extra_roots, options.proxy.as_ref())?;
         let http = builder
             .build()
-            .map_err(|e| ApiError::Http(text::safe_line(&root_cause(&e), 300)))?;
+            .map_err(|e| ApiError::Http(Message::library_words(&text::safe_line(&network::root_cause(&e), 300))))?;
         let base_text: Arc<str> = base.as_str().trim_end_matches('/').into();
         Ok(Client {
             http,
@@ -273,10 +274,14 @@ impl Client {
         struct LoginReply {
             token: String,
         }
-        let reply: LoginReply =
-            serde_json::from_slice(&bytes).map_err(|e| ApiError::BadJson(format!("login answer: {e}")))?;
+        let reply: LoginReply = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::BadJson(message!(
+                "api-login-answer",
+                error = Message::library_words(&e.to_string())
+            ))
+        })?;
         if reply.token.trim().is_empty() {
-            return Err(ApiError::BadJson("login answer has an empty token".into()));
+            return Err(ApiError::BadJson(message!("api-login-empty-token")));
         }
         Ok(SecretString::from(reply.token))
     }
@@ -293,7 +298,7 @@ impl Client {
             json_body(response, MAX_METADATA_BYTES).await
         };
         let bytes = self.retrying(attempt).await?;
-        parse_processes(&bytes).map_err(|e| ApiError::BadJson(text::safe_text(&e.to_string(), 200)))
+        parse_processes(&bytes).map_err(|e| ApiError::BadJson(super::model::json_reason(&e)))
     }
 
     /// `GET /track-line/ext/attachment/file`, once: the response with status
@@ -443,7 +448,7 @@ impl Client {
         match (map_reqwest_error(error, host), &self.proxy) {
             (ApiError::Connect { host, reason }, Some(proxy)) => ApiError::Connect {
                 host,
-                reason: format!("{reason} (through the proxy {proxy})"),
+                reason: message!("api-through-proxy", reason = reason, proxy = proxy.to_string()),
             },
             (other, _) => other,
         }
@@ -473,7 +478,12 @@ fn login_json(email: &str, password: &SecretString) -> Result<Zeroizing<Vec<u8>>
             password: secret,
         },
     )
-    .map_err(|e| ApiError::Http(format!("cannot write the login request: {e}")))?;
+    .map_err(|e| {
+        ApiError::Http(message!(
+            "api-login-request",
+            error = Message::library_words(&e.to_string())
+        ))
+    })?;
     Ok(body)
 }
 
@@ -486,23 +496,16 @@ fn map_reqwest_error(error: &reqwest::Error, host: String) -> ApiError {
     } else if error.is_connect() {
         ApiError::Connect {
             host,
-            reason: root_cause(error),
+            reason: network::connect_reason(error),
         }
     } else if error.is_redirect() {
-        ApiError::Http(format!("redirect loop at {host}"))
+        ApiError::Http(message!("api-redirect-loop", host = host))
     } else {
-        ApiError::Http(text::safe_text(&root_cause(error), 300))
+        ApiError::Http(Message::library_words(&text::safe_text(
+            &network::root_cause(error),
+            300,
+        )))
     }
-}
-
-/// The innermost error message, which says what actually went wrong
-/// ("Connection refused (os error 111)").
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(source) = current.source() {
-        current = source;
-    }
-    current.to_string()
 }
 
 /// Reads a body of at most `limit` bytes.
@@ -593,7 +596,9 @@ fn log_request(method: &str, url: &Url, sent: &Result<Response, reqwest::Error>,
     let target = log_target(url);
     match sent {
         Ok(response) => tracing::info!(method, target = %target, status = response.status().as_u16(), ms, "request"),
-        Err(error) => tracing::warn!(method, target = %target, error = %root_cause(error), ms, "request failed"),
+        Err(error) => {
+            tracing::warn!(method, target = %target, error = %network::root_cause(error), ms, "request failed")
+        }
     }
 }
 
@@ -639,12 +644,12 @@ fn origin_text(url: &Url) -> String {
 }
 
 fn parse_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Url, ApiError> {
-    let invalid = |reason: &str| ApiError::InvalidUrl {
+    let invalid = |reason: Message| ApiError::InvalidUrl {
         url: text::safe_text(base_url, 200),
-        reason: reason.to_string(),
+        reason,
     };
     let trimmed = base_url.trim();
-    let mut url = Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
+    let mut url = Url::parse(trimmed).map_err(|e| invalid(Message::library_words(&e.to_string())))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure_http || !is_insecure(&url) => {}
@@ -653,10 +658,10 @@ fn parse_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Url, ApiE
                 url: text::safe_text(trimmed, 200),
             });
         }
-        other => return Err(invalid(&format!("the scheme must be https, not {other}"))),
+        other => return Err(invalid(message!("api-scheme-https", scheme = other))),
     }
     if url.host().is_none() {
-        return Err(invalid("it has no host"));
+        return Err(invalid(message!("url-no-host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         url.set_query(None);
@@ -693,6 +698,70 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn reasons_of_a_bad_server_url_are_spanish_and_english_as_before() {
+        let scheme = parse_base_url("ftp://x/api", false).unwrap_err();
+        assert_eq!(
+            scheme.to_string(),
+            "invalid server URL \"ftp://x/api\": the scheme must be https, not ftp"
+        );
+        assert_eq!(
+            scheme.localized(Lang::Es),
+            "la URL del servidor \"ftp://x/api\" no es válida: el esquema debe ser https, no ftp"
+        );
+        let unparsed = parse_base_url("not a url", false).unwrap_err();
+        assert_eq!(
+            unparsed.to_string(),
+            "invalid server URL \"not a url\": relative URL without a base"
+        );
+        assert!(
+            unparsed
+                .localized(Lang::Es)
+                .ends_with("no es válida: (relative URL without a base)")
+        );
+    }
+
+    #[test]
+    fn the_login_and_redirect_reasons_are_spanish_and_english_as_before() {
+        let loop_at = ApiError::Http(message!("api-redirect-loop", host = "http://h"));
+        assert_eq!(loop_at.to_string(), "request failed: redirect loop at http://h");
+        assert_eq!(
+            loop_at.localized(Lang::Es),
+            "la petición falló: bucle de redirecciones en http://h"
+        );
+        let answer = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        let bad = ApiError::BadJson(message!(
+            "api-login-answer",
+            error = Message::library_words(&answer.to_string())
+        ));
+        assert_eq!(
+            bad.to_string(),
+            "the server sent JSON the client cannot read: login answer: EOF while parsing an object at line 1 column 1"
+        );
+        assert_eq!(
+            bad.localized(Lang::Es),
+            "el servidor envió JSON que el cliente no sabe leer: la respuesta al inicio de sesión no se puede leer \
+             ((EOF while parsing an object at line 1 column 1))"
+        );
+        let proxied = ApiError::Connect {
+            host: "http://h".into(),
+            reason: message!(
+                "api-through-proxy",
+                reason = Message::of_io(&std::io::Error::from_raw_os_error(111)),
+                proxy = "http://***@p:3128"
+            ),
+        };
+        assert_eq!(
+            proxied.to_string(),
+            "cannot reach http://h: Connection refused (os error 111) (through the proxy http://***@p:3128)"
+        );
+        assert_eq!(
+            proxied.localized(Lang::Es),
+            "no se puede conectar con http://h: conexión rechazada (a través del proxy http://***@p:3128)"
+        );
+    }
 
     fn client(url: &str) -> Result<Client, ApiError> {
         Client::new(url, ClientOptions::default())

@@ -2,6 +2,7 @@
 //! SPEC.md and a message that says what to do next.
 
 use crate::exit;
+use crate::i18n::{Lang, Message};
 use std::time::Duration;
 
 /// An error from the Trackline API or the way to it.
@@ -61,7 +62,7 @@ pub enum ApiError {
         /// The host that could not be reached.
         host: String,
         /// What went wrong, from the network stack.
-        reason: String,
+        reason: Message,
     },
     /// The body is not what the call answers (HTML from a proxy, say).
     #[error("expected JSON, got {content_type}{}", starts_with(snippet))]
@@ -73,7 +74,7 @@ pub enum ApiError {
     },
     /// JSON that does not fit the model.
     #[error("the server sent JSON the client cannot read: {0}")]
-    BadJson(String),
+    BadJson(Message),
     /// A body larger than the client accepts for metadata.
     #[error("the server sent more than {limit} bytes of metadata; refusing to read it")]
     TooLarge {
@@ -92,7 +93,7 @@ pub enum ApiError {
         /// The URL as given.
         url: String,
         /// Why it is not a URL.
-        reason: String,
+        reason: Message,
     },
     /// A redirect to another origin (or from https to http), which is never followed.
     #[error("the server redirected to {to}, another origin; not following it so the token stays with {from}")]
@@ -111,7 +112,7 @@ pub enum ApiError {
         /// The origin whose certificate was refused.
         host: String,
         /// What is wrong with it.
-        problem: String,
+        problem: Message,
     },
     /// The proxy answered 407: it wants a user and password it was not given (or others).
     #[error(
@@ -142,18 +143,18 @@ pub enum ApiError {
         /// What named it: `--ca-cert`, `TRACKLINE_CA_CERT`, `config ca_cert`, `SSL_CERT_FILE`.
         from: String,
         /// What is wrong with it.
-        reason: String,
+        reason: Message,
     },
     /// Anything else from the HTTP stack.
     #[error("request failed: {0}")]
-    Http(String),
+    Http(Message),
 }
 
 fn starts_with(snippet: &str) -> String {
     if snippet.is_empty() {
         String::new()
     } else {
-        format!(" starting {snippet:?}")
+        crate::tr!(Lang::En, "api-body-starting", snippet = format!("{snippet:?}"))
     }
 }
 
@@ -166,7 +167,7 @@ fn detail(message: &Option<String>) -> String {
 
 fn retry_hint(retry_after: &Option<Duration>) -> String {
     match retry_after {
-        Some(d) => format!(" (retry after {} s)", d.as_secs()),
+        Some(d) => crate::tr!(Lang::En, "api-retry-after", secs = d.as_secs()),
         None => String::new(),
     }
 }
@@ -293,7 +294,7 @@ impl ApiError {
             }
             ApiError::Timeout { host } => tr!(lang, "api-timeout", host = host.as_str()),
             ApiError::Connect { host, reason } => {
-                tr!(lang, "api-connect", host = host.as_str(), reason = reason.as_str())
+                tr!(lang, "api-connect", host = host.as_str(), reason = reason.text_in(lang))
             }
             ApiError::InsecureUrl { url } => tr!(lang, "api-insecure-url", url = url.as_str()),
             ApiError::UnexpectedBody { content_type, snippet } => {
@@ -309,26 +310,21 @@ impl ApiError {
                     start = start
                 )
             }
-            ApiError::BadJson(reason) => tr!(lang, "api-bad-json", reason = reason.as_str()),
+            ApiError::BadJson(reason) => tr!(lang, "api-bad-json", reason = reason.text_in(lang)),
             ApiError::TooLarge { limit } => tr!(lang, "api-too-large", limit = limit.to_string()),
             ApiError::InvalidUrl { url, reason } => {
                 tr!(
                     lang,
                     "api-invalid-url",
                     url = format!("{url:?}"),
-                    reason = reason.as_str()
+                    reason = reason.text_in(lang)
                 )
             }
             ApiError::RedirectRefused { from, to } => {
                 tr!(lang, "api-redirect-refused", from = from.as_str(), to = to.as_str())
             }
             ApiError::Tls { host, problem } => {
-                tr!(
-                    lang,
-                    "api-tls",
-                    host = host.as_str(),
-                    problem = tls_problem(lang, problem)
-                )
+                tr!(lang, "api-tls", host = host.as_str(), problem = problem.text_in(lang))
             }
             ApiError::ProxyAuth { proxy } => tr!(lang, "api-proxy-auth", proxy = proxy.as_str()),
             ApiError::ProxyRefused { proxy, host } => {
@@ -339,9 +335,9 @@ impl ApiError {
                 "api-bad-ca-file",
                 path = path.as_str(),
                 from = from.as_str(),
-                reason = reason.as_str()
+                reason = reason.text_in(lang)
             ),
-            ApiError::Http(reason) => tr!(lang, "api-http", reason = reason.as_str()),
+            ApiError::Http(reason) => tr!(lang, "api-http", reason = reason.text_in(lang)),
         }
     }
 }
@@ -372,45 +368,6 @@ fn looked_up(lang: crate::i18n::Lang, what: &str) -> String {
     } else {
         what.to_string()
     }
-}
-
-/// The words of [`crate::api::network`]'s certificate problems in `lang`
-/// (matched by their English start); the network stack's own words stay as sent.
-fn tls_problem(lang: crate::i18n::Lang, problem: &str) -> String {
-    use crate::tr;
-    if lang == crate::i18n::Lang::En {
-        return problem.to_string();
-    }
-    let fixed: [(&str, String); 6] = [
-        (
-            "its certificate is signed by an unknown certificate authority (unknown issuer)",
-            tr!(lang, "tls-unknown-issuer"),
-        ),
-        (
-            "its certificate is for another name (wrong name)",
-            tr!(lang, "tls-wrong-name"),
-        ),
-        ("its certificate has expired", tr!(lang, "tls-expired")),
-        (
-            "its certificate is not valid yet; check this computer's clock",
-            tr!(lang, "tls-not-valid-yet"),
-        ),
-        ("its certificate has been revoked", tr!(lang, "tls-revoked")),
-        ("its certificate is not valid", tr!(lang, "tls-invalid")),
-    ];
-    if let Some(rest) = problem.strip_prefix("the secure connection failed") {
-        return format!("{}{rest}", tr!(lang, "tls-failed"));
-    }
-    for (english, words) in fixed {
-        if let Some(rest) = problem.strip_prefix(english) {
-            let rest = match rest.strip_prefix(": it names ") {
-                Some(names) => tr!(lang, "tls-it-names", names = names),
-                None => rest.replace("(on ", "(el "),
-            };
-            return format!("{words}{rest}");
-        }
-    }
-    problem.to_string()
 }
 
 #[cfg(test)]
@@ -481,6 +438,44 @@ mod localized_tests {
             },
             ApiError::Http("boom".into()),
         ]
+    }
+
+    #[test]
+    fn the_retry_hint_and_the_body_start_are_english_as_before() {
+        let limited = ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(30)),
+        };
+        assert_eq!(
+            limited.to_string(),
+            "the server is rate limiting requests (retry after 30 s); try again later"
+        );
+        let body = ApiError::UnexpectedBody {
+            content_type: "text/html".into(),
+            snippet: "<html>".into(),
+        };
+        assert_eq!(body.to_string(), "expected JSON, got text/html starting \"<html>\"");
+    }
+
+    #[test]
+    fn the_wrong_shapes_of_a_process_are_spanish_and_english_as_before() {
+        use crate::api::model::{json_reason, parse_processes};
+        let shape = json_reason(&parse_processes(b"\"hello\"").unwrap_err());
+        assert_eq!(
+            shape.as_str(),
+            "expected a process object or an array of them, got a string"
+        );
+        assert_eq!(
+            shape.text_in(Lang::Es),
+            "se esperaba un objeto de proceso o una lista de ellos y llegó un texto"
+        );
+        let id = json_reason(&parse_processes(br#"{"process_id": [1]}"#).unwrap_err());
+        assert_eq!(id.as_str(), "expected an id (string or number), got an array");
+        assert_eq!(
+            id.text_in(Lang::Es),
+            "se esperaba un id (texto o número) y llegó una lista"
+        );
+        let other = json_reason(&parse_processes(b"{").unwrap_err());
+        assert_eq!(other.text_in(Lang::Es), format!("({})", other.as_str()));
     }
 
     #[test]

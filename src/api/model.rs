@@ -5,6 +5,7 @@
 //! numbers. Every field the models do not name is kept in `extra`, so that the
 //! TUI shows it and `--json` prints it back.
 
+use crate::i18n::{Message, message};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -37,10 +38,7 @@ impl<'de> Deserialize<'de> for Id {
         match Value::deserialize(deserializer)? {
             Value::String(s) => Ok(Id(s)),
             Value::Number(n) => Ok(Id(n.to_string())),
-            other => Err(serde::de::Error::custom(format!(
-                "expected an id (string or number), got {}",
-                json_kind(&other)
-            ))),
+            other => Err(serde::de::Error::custom(id_message(&other))),
         }
     }
 }
@@ -136,11 +134,48 @@ pub fn parse_processes(body: &[u8]) -> Result<Vec<Process>, serde_json::Error> {
     match value {
         Value::Array(items) => items.into_iter().map(serde_json::from_value).collect(),
         Value::Object(_) => Ok(vec![serde_json::from_value(value)?]),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a process object or an array of them, got {}",
-            json_kind(&other)
-        ))),
+        other => Err(serde::de::Error::custom(shape_message(&other))),
     }
+}
+
+fn id_message(value: &Value) -> Message {
+    message!("api-json-id", kind = kind_message(value))
+}
+
+fn shape_message(value: &Value) -> Message {
+    message!("api-json-shape", kind = kind_message(value))
+}
+
+/// [`json_kind`] as a message.
+fn kind_message(value: &Value) -> Message {
+    match value {
+        Value::Null => message!("json-kind-null"),
+        Value::Bool(_) => message!("json-kind-boolean"),
+        Value::Number(_) => message!("json-kind-number"),
+        Value::String(_) => message!("json-kind-string"),
+        Value::Array(_) => message!("json-kind-array"),
+        Value::Object(_) => message!("json-kind-object"),
+    }
+}
+
+/// Why [`parse_processes`] failed, as a message: a wrong shape or id said in
+/// any language, what serde said kept as it said it.
+pub(crate) fn json_reason(error: &serde_json::Error) -> Message {
+    let said = error.to_string();
+    let kinds = [
+        Value::Null,
+        Value::Bool(false),
+        Value::from(0),
+        Value::from(""),
+        Value::Array(Vec::new()),
+        Value::Object(serde_json::Map::new()),
+    ];
+    // serde keeps only the text of a custom error: it is known by its English.
+    kinds
+        .iter()
+        .flat_map(|kind| [id_message(kind), shape_message(kind)])
+        .find(|message| message.as_str() == said)
+        .unwrap_or_else(|| Message::library_words(&crate::text::safe_text(&said, 200)))
 }
 
 /// How a process is looked up.

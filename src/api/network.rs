@@ -3,6 +3,7 @@
 //! proxy that wants a password) told apart from the rest.
 
 use super::error::ApiError;
+use crate::i18n::{Message, message};
 use crate::text;
 use rustls::CertificateError;
 use rustls::pki_types::CertificateDer;
@@ -53,7 +54,7 @@ impl fmt::Debug for ProxyTarget {
 /// The certificates of a PEM file, each one checked to be usable as a
 /// trusted root. `path` is only for the error, which names it and what named it (`from`).
 pub fn roots_from_pem(path: &Path, from: &str, pem: &[u8]) -> Result<Vec<reqwest::Certificate>, ApiError> {
-    let bad = |reason: String| ApiError::BadCaFile {
+    let bad = |reason: Message| ApiError::BadCaFile {
         path: path.display().to_string(),
         from: from.to_string(),
         reason,
@@ -61,14 +62,23 @@ pub fn roots_from_pem(path: &Path, from: &str, pem: &[u8]) -> Result<Vec<reqwest
     let mut store = rustls::RootCertStore::empty();
     let mut roots = Vec::new();
     for (n, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
-        let cert = cert.map_err(|e| bad(format!("its PEM cannot be read ({e})")))?;
-        store
-            .add(cert.clone())
-            .map_err(|e| bad(format!("certificate {} of it cannot be used ({e})", n + 1)))?;
-        roots.push(reqwest::Certificate::from_der(&cert).map_err(|e| bad(e.to_string()))?);
+        let cert = cert.map_err(|e| {
+            bad(message!(
+                "ca-pem-unreadable",
+                error = Message::library_words(&e.to_string())
+            ))
+        })?;
+        store.add(cert.clone()).map_err(|e| {
+            bad(message!(
+                "ca-cert-unusable",
+                n = n + 1,
+                error = Message::library_words(&e.to_string())
+            ))
+        })?;
+        roots.push(reqwest::Certificate::from_der(&cert).map_err(|e| bad(Message::library_words(&e.to_string())))?);
     }
     if roots.is_empty() {
-        return Err(bad("it holds no certificate".to_string()));
+        return Err(bad(message!("ca-no-certificate")));
     }
     Ok(roots)
 }
@@ -95,7 +105,7 @@ pub(crate) fn configure(
             let no_proxy = target.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
             let proxy = reqwest::Proxy::all(target.url.as_str()).map_err(|e| ApiError::InvalidUrl {
                 url: target.shown.clone(),
-                reason: text::safe_line(&e.to_string(), 200),
+                reason: Message::library_words(&text::safe_line(&e.to_string(), 200)),
             })?;
             builder.proxy(proxy.no_proxy(no_proxy))
         }
@@ -180,41 +190,48 @@ fn tunnel_error(error: &(dyn std::error::Error + 'static)) -> Option<Tunnel> {
 fn tls_error(error: &rustls::Error, host: &str) -> ApiError {
     let problem = match error {
         rustls::Error::InvalidCertificate(cert) => certificate_problem(cert),
-        other => format!("the secure connection failed ({other})"),
+        other => message!(
+            "tls-failed-other",
+            detail = Message::library_words(&text::safe_line(&other.to_string(), 300))
+        ),
     };
     ApiError::Tls {
         host: host.to_string(),
-        problem: text::safe_line(&problem, 300),
+        problem,
     }
 }
 
-fn certificate_problem(error: &CertificateError) -> String {
+fn certificate_problem(error: &CertificateError) -> Message {
     match error {
-        CertificateError::UnknownIssuer => {
-            "its certificate is signed by an unknown certificate authority (unknown issuer)".to_string()
-        }
-        CertificateError::NotValidForName => "its certificate is for another name (wrong name)".to_string(),
-        CertificateError::NotValidForNameContext { presented, .. } => format!(
-            "its certificate is for another name (wrong name): it names {}",
-            if presented.is_empty() {
-                "no host".to_string()
+        CertificateError::UnknownIssuer => message!("tls-unknown-issuer"),
+        CertificateError::NotValidForName => message!("tls-wrong-name"),
+        CertificateError::NotValidForNameContext { presented, .. } => message!(
+            "tls-wrong-name-names",
+            names = if presented.is_empty() {
+                message!("tls-no-host")
             } else {
-                presented
-                    .iter()
-                    .map(|name| plain_name(name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                Message::verbatim(text::safe_line(
+                    &presented
+                        .iter()
+                        .map(|name| plain_name(name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    300,
+                ))
             }
         ),
-        CertificateError::Expired => "its certificate has expired".to_string(),
+        CertificateError::Expired => message!("tls-expired"),
         CertificateError::ExpiredContext { not_after, .. } => {
-            format!("its certificate has expired (on {})", date(not_after.as_secs()))
+            message!("tls-expired-on", date = date(not_after.as_secs()))
         }
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-            "its certificate is not valid yet; check this computer's clock".to_string()
+            message!("tls-not-valid-yet")
         }
-        CertificateError::Revoked => "its certificate has been revoked".to_string(),
-        other => format!("its certificate is not valid ({other:?})"),
+        CertificateError::Revoked => message!("tls-revoked"),
+        other => message!(
+            "tls-invalid-other",
+            detail = Message::library_words(&text::safe_line(&format!("{other:?}"), 300))
+        ),
     }
 }
 
@@ -225,7 +242,7 @@ fn plain_name(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-fn date(unix_secs: u64) -> String {
+fn date(unix_secs: u64) -> Message {
     i64::try_from(unix_secs)
         .ok()
         .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
@@ -233,7 +250,42 @@ fn date(unix_secs: u64) -> String {
             at.format(time::macros::format_description!("[year]-[month]-[day]"))
                 .ok()
         })
-        .unwrap_or_else(|| "an unreadable date".to_string())
+        .map_or_else(|| message!("tls-unreadable-date"), Message::verbatim)
+}
+
+/// The innermost error message, which says what actually went wrong
+/// ("Connection refused (os error 111)").
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+/// Why a connection could not be made, from `error`'s chain: the root
+/// cause's words in English ("Connection refused (os error 111)"), said by
+/// their kind in the other languages (a failed name lookup, a refusal, …).
+pub(crate) fn connect_reason(error: &(dyn std::error::Error + 'static)) -> Message {
+    let mut words = error.to_string();
+    let mut kind = None;
+    let mut dns = false;
+    let mut current = Some(error);
+    while let Some(e) = current {
+        words = e.to_string();
+        // hyper-util's `ConnectError` says "dns error" for a failed name lookup.
+        dns |= words == "dns error";
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() != std::io::ErrorKind::Other
+        {
+            kind = Some(io.kind());
+        }
+        current = e.source();
+    }
+    if dns {
+        return Message::in_own_english("os-dns", &words);
+    }
+    Message::os_words(kind, &words)
 }
 
 #[cfg(test)]
@@ -273,6 +325,83 @@ mod tests {
         };
         let wrong = tls_error(&rustls::Error::InvalidCertificate(other), host).to_string();
         assert!(wrong.contains("wrong name): it names elsewhere.example."), "{wrong}");
+    }
+
+    #[test]
+    fn certificate_and_ca_file_reasons_are_spanish_and_english_as_before() {
+        use crate::i18n::Lang;
+        let host = "https://127.0.0.1:8443";
+        let problem = |e: CertificateError| match tls_error(&rustls::Error::InvalidCertificate(e), host) {
+            ApiError::Tls { problem, .. } => problem,
+            other => panic!("{other:?}"),
+        };
+        let expired = problem(CertificateError::ExpiredContext {
+            time: rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_700_000_000)),
+            not_after: rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_600_000_000)),
+        });
+        assert_eq!(expired.as_str(), "its certificate has expired (on 2020-09-13)");
+        assert_eq!(expired.text_in(Lang::Es), "su certificado ha caducado (el 2020-09-13)");
+        let nameless = problem(CertificateError::NotValidForNameContext {
+            expected: rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap(),
+            presented: Vec::new(),
+        });
+        assert_eq!(
+            nameless.as_str(),
+            "its certificate is for another name (wrong name): it names no host"
+        );
+        assert_eq!(
+            nameless.text_in(Lang::Es),
+            "su certificado es de otro nombre (nombre incorrecto): nombra ningún servidor"
+        );
+        let odd = problem(CertificateError::BadSignature);
+        assert_eq!(odd.as_str(), "its certificate is not valid (BadSignature)");
+        assert_eq!(odd.text_in(Lang::Es), "su certificado no es válido ((BadSignature))");
+        let path = Path::new("/tmp/x.pem");
+        let empty = roots_from_pem(path, "--ca-cert", b"hello\n").unwrap_err();
+        assert_eq!(
+            empty.to_string(),
+            "cannot use the certificate file /tmp/x.pem (from --ca-cert): it holds no certificate; \
+             give a PEM file of certificates (-----BEGIN CERTIFICATE-----)"
+        );
+        assert!(
+            empty
+                .localized(Lang::Es)
+                .contains("/tmp/x.pem (de --ca-cert): no contiene ningún certificado;"),
+            "{}",
+            empty.localized(Lang::Es)
+        );
+    }
+
+    /// A failed name lookup is known by hyper-util's "dns error" in the chain.
+    #[test]
+    fn connect_reasons_are_said_by_their_kind_and_keep_the_os_words_in_english() {
+        use crate::i18n::Lang;
+        #[derive(Debug)]
+        struct Layer(&'static str, std::io::Error);
+        impl fmt::Display for Layer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Layer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.1)
+            }
+        }
+        let words = "failed to lookup address information: Name or service not known";
+        let dns = Layer("dns error", std::io::Error::other(words));
+        let reason = connect_reason(&dns);
+        assert_eq!(reason.as_str(), words);
+        assert_eq!(reason.text_in(Lang::Es), "no se encuentra el servidor (DNS)");
+        let refused = Layer("tcp connect error", std::io::Error::from_raw_os_error(111));
+        let reason = connect_reason(&refused);
+        assert_eq!(reason.as_str(), "Connection refused (os error 111)");
+        assert_eq!(reason.text_in(Lang::Es), "conexión rechazada");
+        let odd = Layer("tcp connect error", std::io::Error::from_raw_os_error(99));
+        assert_eq!(
+            connect_reason(&odd).text_in(Lang::Es),
+            "(os error 99: Cannot assign requested address)"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod snapshot;
 pub use file::{
     ColorOverride, Colors, Config, ProfileConfig, RetryConfig, ThemeName, TokenStoreKind, key_binding_error,
 };
-pub use network::{CaCertFile, Proxies, ProxyChoice, ProxyProblem, ProxyUrl, ProxyUse, SSL_CERT_FILE_ENV};
+pub use network::{CaCertFile, Proxies, ProxyChoice, ProxyUrl, ProxyUse, SSL_CERT_FILE_ENV};
 pub use paths::Paths;
 pub use setting::{NO_COLOR_ENV, Setting, Source};
 pub use settings::{
@@ -71,18 +71,13 @@ pub enum ConfigError {
         /// The profiles there are.
         known: Vec<String>,
     },
-    /// A proxy from a flag, the environment or the config file is not a
-    /// proxy URL.
-    #[error(
-        "{setting}: {value} is not a proxy URL ({problem}); write it as http://host:port or http://user:password@host:port"
-    )]
-    BadProxy {
+    /// A setting from the environment or a flag has a value that cannot be used.
+    #[error("{setting}: {message}")]
+    Invalid {
         /// The flag, variable or key (`--proxy`, `HTTPS_PROXY`, …).
         setting: String,
-        /// The value as written, quoted, anything before an `@` hidden.
-        value: String,
-        /// What is wrong with it.
-        problem: network::ProxyProblem,
+        /// What is wrong and how to write it.
+        message: crate::i18n::Message,
     },
     /// The OS reports no home directory, so there is nowhere to keep files.
     #[error("cannot find the home directory to keep trackline's files in; set HOME")]

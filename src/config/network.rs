@@ -41,27 +41,6 @@ pub struct CaCertFile {
     pub from: &'static str,
 }
 
-/// Why a proxy is not a proxy URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProxyProblem {
-    /// The URL parser's words, kept as it says them (`empty host`).
-    Url(String),
-    /// A scheme other than http and https.
-    Scheme(String),
-    /// No host.
-    NoHost,
-}
-
-impl fmt::Display for ProxyProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ProxyProblem::Url(reason) => f.write_str(reason),
-            ProxyProblem::Scheme(scheme) => write!(f, "the scheme must be http or https, not {scheme}"),
-            ProxyProblem::NoHost => f.write_str("it has no host"),
-        }
-    }
-}
-
 /// A proxy URL. It may hold a user and password, so it is shown only as
 /// [`ProxyUrl::redacted`] (`http://***@host:port`), by `Display` and `Debug` alike.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,20 +48,21 @@ pub struct ProxyUrl(Url);
 
 impl ProxyUrl {
     /// Parses a proxy as users write it: a URL, or `host:port` meaning `http://host:port`.
-    pub fn parse(text: &str) -> Result<ProxyUrl, ProxyProblem> {
+    pub fn parse(text: &str) -> Result<ProxyUrl, crate::i18n::Message> {
+        use crate::i18n::{Message, message};
         let text = text.trim();
         let with_scheme = if text.contains("://") {
             text.to_string()
         } else {
             format!("http://{text}")
         };
-        let url = Url::parse(&with_scheme).map_err(|e| ProxyProblem::Url(e.to_string()))?;
+        let url = Url::parse(&with_scheme).map_err(|e| Message::library_words(&e.to_string()))?;
         match url.scheme() {
             "http" | "https" => {}
-            other => return Err(ProxyProblem::Scheme(other.to_string())),
+            other => return Err(message!("proxy-scheme", scheme = other)),
         }
         if url.host().is_none() {
-            return Err(ProxyProblem::NoHost);
+            return Err(message!("url-no-host"));
         }
         Ok(ProxyUrl(url))
     }
@@ -193,13 +173,7 @@ impl Proxies {
     /// How `server` is reached, in words, for `status` and `config show`:
     /// "http://***@proxy:3128 (from HTTPS_PROXY)", "none", or "none (NO_PROXY names this server)".
     pub fn describe_for(&self, server: &str) -> String {
-        match self.for_server(server) {
-            ProxyUse::Direct => "none".to_string(),
-            ProxyUse::Bypassed { proxy, by } => {
-                format!("none ({by} names this server; {} is not used)", proxy.url)
-            }
-            ProxyUse::Via(choice) => format!("{} (from {})", choice.url, choice.from),
-        }
+        self.describe_for_in(crate::i18n::Lang::En, server)
     }
 
     /// [`Proxies::describe_for`] in `lang`.
@@ -273,10 +247,9 @@ fn choice(picked: Option<(String, &'static str, Source)>) -> Result<Option<Proxy
     if value.trim().is_empty() {
         return Ok(None);
     }
-    let url = ProxyUrl::parse(&value).map_err(|problem| ConfigError::BadProxy {
+    let url = ProxyUrl::parse(&value).map_err(|reason| ConfigError::Invalid {
         setting: from.to_string(),
-        value: redact_text(&value),
-        problem,
+        message: crate::i18n::message!("proxy-not-a-url", value = redact_text(&value), reason = reason),
     })?;
     Ok(Some(ProxyChoice { url, from }))
 }
@@ -336,6 +309,17 @@ pub(super) fn resolve_ca_certs(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_proxy_that_is_not_a_url_says_why_in_spanish_and_english_as_before() {
+        let scheme = ProxyUrl::parse("socks5://proxy:1080").unwrap_err();
+        assert_eq!(scheme.as_str(), "the scheme must be http or https, not socks5");
+        assert_eq!(scheme.text_in(Lang::Es), "el esquema debe ser http o https, no socks5");
+        let port = ProxyUrl::parse("http://proxy:99999").unwrap_err();
+        assert_eq!(port.as_str(), "invalid port number");
+        assert_eq!(port.text_in(Lang::Es), "(invalid port number)");
+    }
 
     fn snapshot(env: &[(&str, &str)]) -> Snapshot {
         Snapshot {

@@ -333,22 +333,15 @@ impl Settings {
     /// TRACKLINE_BASE_URL" or "from --base-url", with the profile's own server
     /// if it has one. `None` when the profile (or the default) named it.
     pub fn base_url_origin(&self) -> Option<String> {
-        let from = match self.source(Setting::BaseUrl) {
-            Source::Env => "from TRACKLINE_BASE_URL",
-            Source::Flag => "from --base-url",
-            Source::Default | Source::Remembered | Source::File => return None,
-        };
-        Some(match &self.profile_base_url {
-            Some(own) if own.trim_end_matches('/') != self.base_url.trim_end_matches('/') => {
-                format!("{from}, not the profile's {own}")
-            }
-            _ => from.to_string(),
-        })
+        self.base_url_origin_said(crate::i18n::Lang::En)
     }
 
     /// [`Settings::base_url_origin`] in [`Settings::lang`].
     pub fn base_url_origin_in(&self) -> Option<String> {
-        let lang = self.lang;
+        self.base_url_origin_said(self.lang)
+    }
+
+    fn base_url_origin_said(&self, lang: crate::i18n::Lang) -> Option<String> {
         let from = match self.source(Setting::BaseUrl) {
             Source::Env => crate::tr!(lang, "origin-from", name = "TRACKLINE_BASE_URL"),
             Source::Flag => crate::tr!(lang, "origin-from", name = "--base-url"),
@@ -443,8 +436,8 @@ impl Settings {
                     Setting::NoColor => self.no_color.to_string(),
                     Setting::LogLevel => self.log_level.clone(),
                     Setting::Lang => match &self.lang_origin {
-                        crate::i18n::Origin::Env => format!("{} (from {})", self.lang, crate::i18n::LANG_ENV),
-                        crate::i18n::Origin::Locale(name) => format!("{} (from {name})", self.lang),
+                        crate::i18n::Origin::Env => lang_from(self.lang, crate::i18n::LANG_ENV),
+                        crate::i18n::Origin::Locale(name) => lang_from(self.lang, name),
                         _ => self.lang.to_string(),
                     },
                 };
@@ -516,6 +509,17 @@ fn known_profiles(config: &Config, snapshot: &Snapshot) -> Vec<String> {
     known.extend(snapshot.stored_profiles.iter().cloned());
     known.extend(snapshot.remembered.keys().cloned());
     known.into_iter().collect()
+}
+
+/// "es (from LANG)", as `config show` prints the language in English.
+fn lang_from(lang: crate::i18n::Lang, name: &str) -> String {
+    use crate::i18n::Lang;
+    crate::tr!(
+        Lang::En,
+        "config-value-lang",
+        lang = lang.code(),
+        from = crate::tr!(Lang::En, "origin-from", name = name)
+    )
 }
 
 #[cfg(test)]

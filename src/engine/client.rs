@@ -122,8 +122,8 @@ fn read_roots(files: &[CaCertFile]) -> Result<Vec<reqwest::Certificate>, ApiErro
             path: file.path.display().to_string(),
             from: file.from.to_string(),
             reason: match e.kind() {
-                std::io::ErrorKind::NotFound => "it does not exist".to_string(),
-                _ => format!("it cannot be read ({e})"),
+                std::io::ErrorKind::NotFound => crate::i18n::message!("ca-missing"),
+                _ => crate::i18n::message!("ca-unreadable", error = crate::i18n::Message::of_io(&e)),
             },
         })?;
         roots.extend(roots_from_pem(&file.path, file.from, &pem)?);

@@ -130,7 +130,10 @@ impl IndexBook {
             .unwrap_or_else(|error| {
                 Err(IndexError::ReadOnly {
                     path: PathBuf::new(),
-                    reason: format!("the work on the index stopped: {error}"),
+                    reason: crate::i18n::message!(
+                        "index-work-stopped",
+                        error = crate::i18n::Message::library_words(&error.to_string())
+                    ),
                 })
             })
     }

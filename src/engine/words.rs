@@ -5,7 +5,6 @@
 //! parser or the server said is kept as sent.
 
 use crate::config::ConfigError;
-use crate::config::ProxyProblem;
 use crate::engine::preview::PreviewError;
 use crate::engine::session::SessionError;
 use crate::i18n::Lang;
@@ -59,24 +58,7 @@ impl ConfigError {
                 name = name.as_str(),
                 known = known.join(", ")
             ),
-            ConfigError::BadProxy {
-                setting,
-                value,
-                problem,
-            } => {
-                let reason = match problem {
-                    ProxyProblem::Url(reason) => reason.clone(),
-                    ProxyProblem::Scheme(scheme) => tr!(lang, "proxy-problem-scheme", scheme = scheme.as_str()),
-                    ProxyProblem::NoHost => tr!(lang, "proxy-problem-no-host"),
-                };
-                tr!(
-                    lang,
-                    "config-bad-proxy",
-                    setting = setting.as_str(),
-                    value = value.as_str(),
-                    reason = reason
-                )
-            }
+            ConfigError::Invalid { setting, message } => format!("{setting}: {}", message.text_in(lang)),
             ConfigError::NoHomeDir => tr!(lang, "config-no-home"),
         }
     }
@@ -163,13 +145,18 @@ impl IndexError {
     pub fn localized(&self, lang: Lang) -> String {
         match self {
             IndexError::ReadOnly { path, reason } => {
-                tr!(lang, "index-read-only", path = shown(path), reason = reason.as_str())
+                tr!(
+                    lang,
+                    "index-read-only",
+                    path = shown(path),
+                    reason = reason.text_in(lang)
+                )
             }
             IndexError::Damaged { path, reason } => {
-                tr!(lang, "index-damaged", path = shown(path), reason = reason.as_str())
+                tr!(lang, "index-damaged", path = shown(path), reason = reason.text_in(lang))
             }
             IndexError::Newer { path, reason } => {
-                tr!(lang, "index-newer", path = shown(path), reason = reason.as_str())
+                tr!(lang, "index-newer", path = shown(path), reason = reason.text_in(lang))
             }
             IndexError::EmptyProfile => tr!(lang, "profile-empty"),
             IndexError::Sql { path, source } => {

@@ -49,7 +49,7 @@ pub enum IndexError {
         /// The index file.
         path: PathBuf,
         /// What the system said.
-        reason: String,
+        reason: crate::i18n::Message,
     },
     /// The file is damaged in a way that opening could not repair.
     #[error("the index {} is damaged ({reason}); `trackline index --clear` starts it over", path.display())]
@@ -57,7 +57,7 @@ pub enum IndexError {
         /// The index file.
         path: PathBuf,
         /// What SQLite said.
-        reason: String,
+        reason: crate::i18n::Message,
     },
     /// The file was written by a newer trackline.
     #[error("the index {} is from a newer trackline ({reason})", path.display())]
@@ -65,7 +65,7 @@ pub enum IndexError {
         /// The index file.
         path: PathBuf,
         /// What is different.
-        reason: String,
+        reason: crate::i18n::Message,
     },
     /// The empty string is not a profile name.
     #[error("a profile name cannot be empty")]

@@ -4,6 +4,7 @@
 //! and a new one started; a folder that cannot be written is read as it is.
 
 use super::IndexError;
+use crate::i18n::{Message, message};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -226,7 +227,7 @@ impl Index {
         } else {
             Err(IndexError::ReadOnly {
                 path: self.path.clone(),
-                reason: "it was opened read-only".to_string(),
+                reason: message!("index-opened-read-only"),
             })
         }
     }
@@ -237,7 +238,7 @@ impl Index {
 fn prepare_file(path: &Path) -> Result<(), IndexError> {
     let read_only = |e: std::io::Error| IndexError::ReadOnly {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason: Message::of_io(&e),
     };
     if let Some(dir) = path.parent() {
         crate::store::atomic::create_private_dir(dir).map_err(read_only)?;
@@ -370,13 +371,13 @@ fn ensure_schema(conn: &mut Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
+/// A file of a newer schema: the message rides in the error to [`IndexError::from_sql`].
 fn newer_schema(version: i64) -> rusqlite::Error {
-    rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
-        Some(format!(
-            "it has schema {version}, this trackline reads {SCHEMA_VERSION}: update trackline"
-        )),
-    )
+    rusqlite::Error::ToSqlConversionFailure(Box::new(message!(
+        "index-schema-newer",
+        version = version.to_string(),
+        reads = SCHEMA_VERSION.to_string()
+    )))
 }
 
 /// Whether SQLite says the file is not a database or is damaged.
@@ -403,7 +404,7 @@ fn move_aside(path: &Path) -> Result<PathBuf, IndexError> {
         Err(e) => {
             return Err(IndexError::ReadOnly {
                 path: path.to_path_buf(),
-                reason: format!("it is damaged and cannot be moved aside: {e}"),
+                reason: message!("index-damaged-stuck", error = Message::of_io(&e)),
             });
         }
     }
@@ -419,18 +420,26 @@ fn move_aside(path: &Path) -> Result<PathBuf, IndexError> {
 impl IndexError {
     pub(crate) fn from_sql(path: &Path, error: rusqlite::Error) -> IndexError {
         let path = path.to_path_buf();
+        if let rusqlite::Error::ToSqlConversionFailure(inner) = &error
+            && let Some(reason) = inner.downcast_ref::<Message>()
+        {
+            return IndexError::Newer {
+                path,
+                reason: reason.clone(),
+            };
+        }
         match error.sqlite_error_code() {
             Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => IndexError::ReadOnly {
                 path,
-                reason: error.to_string(),
+                reason: Message::library_words(&error.to_string()),
             },
             Some(ErrorCode::TypeMismatch) => IndexError::Newer {
                 path,
-                reason: error.to_string(),
+                reason: Message::library_words(&error.to_string()),
             },
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => IndexError::Damaged {
                 path,
-                reason: error.to_string(),
+                reason: Message::library_words(&error.to_string()),
             },
             _ => IndexError::Sql { path, source: error },
         }

@@ -209,4 +209,21 @@ fn a_file_of_a_newer_schema_is_refused_and_left_alone() {
     let error = Index::open(&path).unwrap_err();
     assert!(matches!(error, IndexError::Newer { .. }), "{error:?}");
     assert_eq!(user_version(&path), 3);
+    let IndexError::Newer { reason, .. } = &error else {
+        unreachable!()
+    };
+    assert_eq!(
+        reason.as_str(),
+        "it has schema 3, this trackline reads 2: update trackline"
+    );
+    assert_eq!(
+        reason.text_in(crate::i18n::Lang::Es),
+        "tiene el esquema 3 y este trackline lee el 2: actualice trackline"
+    );
+    assert!(
+        error
+            .to_string()
+            .ends_with("(it has schema 3, this trackline reads 2: update trackline)"),
+        "{error}"
+    );
 }

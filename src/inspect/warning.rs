@@ -3,130 +3,21 @@
 //! `inspect --json` prints, the same whatever the language; [`Warning::text_in`]
 //! says it in the language of a human summary.
 
-use crate::i18n::{Args, Lang};
-use serde::{Serialize, Serializer};
-use std::fmt;
-
-/// One warning: a message of the catalogue, its arguments and its English text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Warning {
-    key: &'static str,
-    args: Vec<(&'static str, Value)>,
-    english: String,
-}
-
-/// An argument of a warning: a text (as given) or a count.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
-    /// Inserted as it is.
-    Text(String),
-    /// A number (chooses plural forms).
-    Count(u64),
-}
-
-impl From<String> for Value {
-    fn from(text: String) -> Value {
-        Value::Text(text)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(text: &str) -> Value {
-        Value::Text(text.to_string())
-    }
-}
-
-impl From<u64> for Value {
-    fn from(n: u64) -> Value {
-        Value::Count(n)
-    }
-}
-
-impl From<usize> for Value {
-    fn from(n: usize) -> Value {
-        Value::Count(n as u64)
-    }
-}
-
-impl From<u32> for Value {
-    fn from(n: u32) -> Value {
-        Value::Count(u64::from(n))
-    }
-}
-
-impl Warning {
-    /// The warning `key` of the catalogue with `args`.
-    pub(crate) fn new(key: &'static str, args: Vec<(&'static str, Value)>) -> Warning {
-        let mut warning = Warning {
-            key,
-            args,
-            english: String::new(),
-        };
-        warning.english = warning.text_in(Lang::En);
-        warning
-    }
-
-    /// The warning in `lang`.
-    pub fn text_in(&self, lang: Lang) -> String {
-        let mut args = Args::new();
-        for (name, value) in &self.args {
-            match value {
-                Value::Text(text) => args.set(*name, text.clone()),
-                Value::Count(n) => args.set(*name, *n),
-            }
-        }
-        lang.t_args(self.key, &args)
-    }
-
-    /// Its catalogue key.
-    pub fn key(&self) -> &str {
-        self.key
-    }
-
-    /// Its English text, as `--json` prints it.
-    pub fn as_str(&self) -> &str {
-        &self.english
-    }
-}
-
-impl std::ops::Deref for Warning {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.english
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.english)
-    }
-}
-
-impl Serialize for Warning {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.english)
-    }
-}
+/// One warning: a [`Message`](crate::i18n::Message) of the catalogue.
+pub type Warning = crate::i18n::Message;
 
 /// A [`Warning`]: `warning!("inspect-warn-pdf-encrypted")`,
 /// `warning!("inspect-warn-encoding", encoding = "UTF-16LE")`.
 macro_rules! warning {
-    ($key:literal) => {
-        $crate::inspect::Warning::new($key, Vec::new())
-    };
-    ($key:literal, $($name:ident = $value:expr),+ $(,)?) => {
-        $crate::inspect::Warning::new(
-            $key,
-            vec![$((stringify!($name), $crate::inspect::warning::Value::from($value))),+],
-        )
+    ($($message:tt)+) => {
+        $crate::i18n::message!($($message)+)
     };
 }
 pub(crate) use warning;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::i18n::Lang;
 
     /// The English of every warning is, word for word, what `--json` printed
     /// before warnings had keys.

@@ -99,7 +99,7 @@ pub(super) async fn attempt_once(
                     tracing::debug!("the server answered a resume with another range; starting over");
                     continue;
                 }
-                return Err(ApiError::Http("the server sent only part of the file, unasked".into()).into());
+                return Err(ApiError::Http(crate::i18n::message!("api-partial-unasked")).into());
             }
         } else if let Some(part) = resume.part.as_mut() {
             part.truncate().await.map_err(|source| TransferError::Io {

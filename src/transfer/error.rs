@@ -55,7 +55,7 @@ pub enum TransferError {
         /// The bytes that arrived.
         received: u64,
         /// What went wrong, from the network stack.
-        reason: String,
+        reason: crate::i18n::Message,
         /// The partial file.
         part: PathBuf,
     },
@@ -94,11 +94,8 @@ impl TransferError {
     /// What went wrong, in a few words, for a "retrying" line.
     pub(super) fn short_reason(&self) -> String {
         match self {
-            TransferError::Incomplete { expected, received, .. } => {
-                format!("the download ended after {received} of {expected} bytes")
-            }
-            TransferError::Interrupted { received, reason, .. } => {
-                format!("the connection broke after {received} bytes ({reason})")
+            TransferError::Incomplete { .. } | TransferError::Interrupted { .. } => {
+                self.short_reason_in(crate::i18n::Lang::En)
             }
             other => other.to_string(),
         }
@@ -136,6 +133,57 @@ fn io_hint(error: &io::Error) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Lang, Message};
+
+    #[test]
+    fn the_short_reasons_of_a_retry_are_spanish_and_english_as_before() {
+        let ended = TransferError::Incomplete {
+            expected: 20,
+            received: 10,
+            part: PathBuf::from("/d/a.part"),
+        };
+        assert_eq!(ended.short_reason(), "the download ended after 10 of 20 bytes");
+        assert_eq!(
+            ended.short_reason_in(Lang::Es),
+            "la descarga terminó tras 10 de 20 bytes"
+        );
+        let words = "error decoding response body: end of file before message length reached";
+        let broke = TransferError::Interrupted {
+            received: 10,
+            reason: Message::os_words(Some(io::ErrorKind::UnexpectedEof), words),
+            part: PathBuf::from("/d/a.part"),
+        };
+        assert_eq!(
+            broke.short_reason(),
+            format!("the connection broke after 10 bytes ({words})")
+        );
+        assert_eq!(
+            broke.short_reason_in(Lang::Es),
+            "la conexión se cortó tras 10 bytes (el otro extremo cerró la conexión antes de tiempo)"
+        );
+    }
+
+    #[test]
+    fn a_name_outside_the_folder_is_said_in_spanish_and_english_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = std::env::temp_dir().join("a.pdf");
+        let outside = super::super::naming::ensure_inside(dir.path(), &elsewhere).unwrap_err();
+        let error = TransferError::Io {
+            path: elsewhere.clone(),
+            source: outside,
+        };
+        let english = format!("{} is not inside {}", elsewhere.display(), dir.path().display());
+        assert!(error.to_string().contains(&english), "{error}");
+        assert!(
+            error.localized(Lang::Es).contains(&format!(
+                "{} no está dentro de {}",
+                elsewhere.display(),
+                dir.path().display()
+            )),
+            "{}",
+            error.localized(Lang::Es)
+        );
+    }
 
     fn io_error(kind: io::ErrorKind) -> TransferError {
         TransferError::Io {

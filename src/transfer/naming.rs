@@ -360,7 +360,7 @@ pub(crate) fn persist_no_clobber(part: &Path, dir: &Path, name: &str) -> io::Res
     }
     Err(io::Error::new(
         io::ErrorKind::AlreadyExists,
-        format!("{MAX_NUMBERED} files named like {name} already exist"),
+        crate::i18n::message!("transfer-numbered-full", count = MAX_NUMBERED.to_string(), name = name),
     ))
 }
 
@@ -402,7 +402,11 @@ pub(crate) fn ensure_inside(dir: &Path, path: &Path) -> io::Result<()> {
     let outside = || {
         io::Error::new(
             io::ErrorKind::PermissionDenied,
-            format!("{} is not inside {}", path.display(), dir.display()),
+            crate::i18n::message!(
+                "transfer-not-inside",
+                path = path.display().to_string(),
+                dir = dir.display().to_string()
+            ),
         )
     };
     let file_name = path.file_name().ok_or_else(outside)?;

@@ -1,6 +1,7 @@
 //! Opening a saved file with the user's application: the configured `opener`
 //! command, else the system's default (the `open` crate).
 
+use crate::i18n::{Message, message};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,16 +19,17 @@ const OPENER_POLL: Duration = Duration::from_millis(20);
 /// Blocks for at most a few seconds, to learn whether the opener failed (run
 /// it on a blocking thread in async code). The error says what went wrong,
 /// not where the file is: the caller adds that.
-pub fn open_path(path: &Path, opener: Option<&str>) -> Result<(), String> {
+pub fn open_path(path: &Path, opener: Option<&str>) -> Result<(), Message> {
     match opener.map(str::trim).filter(|o| !o.is_empty()) {
         Some(opener) => run_opener(opener, path),
-        None => open::that_detached(path).map_err(|e| format!("no application could open it ({e})")),
+        None => open::that_detached(path).map_err(|e| message!("open-no-application", error = Message::of_io(&e))),
     }
 }
 
 /// Runs the configured opener: the whole setting as one program when such a
 /// file exists, else split at white space into a program and its arguments.
-fn run_opener(opener: &str, path: &Path) -> Result<(), String> {
+fn run_opener(opener: &str, path: &Path) -> Result<(), Message> {
+    let quoted = format!("{opener:?}");
     let mut command = if Path::new(opener).is_file() {
         Command::new(opener)
     } else {
@@ -43,19 +45,31 @@ fn run_opener(opener: &str, path: &Path) -> Result<(), String> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot run the opener {opener:?}: {e}"))?;
+        .map_err(|e| message!("open-cannot-run", opener = quoted.as_str(), error = Message::of_io(&e)))?;
     let deadline = Instant::now() + OPENER_GRACE;
     loop {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => return Err(format!("the opener {opener:?} failed ({status})")),
+            Ok(Some(status)) => {
+                return Err(message!(
+                    "open-opener-failed",
+                    opener = quoted.as_str(),
+                    status = Message::library_words(&status.to_string())
+                ));
+            }
             Ok(None) if Instant::now() >= deadline => {
                 // Still running: the application itself. Reap it when it ends.
                 std::thread::spawn(move || child.wait());
                 return Ok(());
             }
             Ok(None) => std::thread::sleep(OPENER_POLL),
-            Err(e) => return Err(format!("cannot watch the opener {opener:?}: {e}")),
+            Err(e) => {
+                return Err(message!(
+                    "open-cannot-watch",
+                    opener = quoted.as_str(),
+                    error = Message::of_io(&e)
+                ));
+            }
         }
     }
 }
@@ -101,6 +115,41 @@ mod tests {
         let missing = dir.path().join("no-such-opener");
         let error = open_path(&file, missing.to_str()).err().ok_or("must fail")?;
         assert!(error.contains("cannot run"), "{error}");
+        Ok(())
+    }
+
+    #[test]
+    fn an_openers_failure_is_spanish_and_english_as_before() -> TestResult {
+        use crate::i18n::Lang;
+        let dir = tempfile::tempdir()?;
+        let failing = script(dir.path(), "fail.sh", "exit 3")?;
+        let file = dir.path().join("a.pdf");
+        let error = open_path(&file, failing.to_str()).err().ok_or("must fail")?;
+        let quoted = format!("{:?}", failing.display().to_string());
+        assert_eq!(
+            error.as_str(),
+            ["the opener ", &quoted, " failed (exit status: 3)"].concat()
+        );
+        assert_eq!(
+            error.text_in(Lang::Es),
+            ["el programa para abrir ", &quoted, " falló ((exit status: 3))"].concat()
+        );
+        let missing = dir.path().join("no-such-opener");
+        let error = open_path(&file, missing.to_str()).err().ok_or("must fail")?;
+        let quoted = format!("{:?}", missing.display().to_string());
+        assert_eq!(
+            error.as_str(),
+            [
+                "cannot run the opener ",
+                &quoted,
+                ": No such file or directory (os error 2)"
+            ]
+            .concat()
+        );
+        assert_eq!(
+            error.text_in(Lang::Es),
+            ["no se puede ejecutar el programa para abrir ", &quoted, " (no existe)"].concat()
+        );
         Ok(())
     }
 }

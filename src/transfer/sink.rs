@@ -77,7 +77,7 @@ pub(super) async fn write_body(
                 let _ = writer.finish().await;
                 return Err(TransferError::Interrupted {
                     received,
-                    reason: error_chain(&error),
+                    reason: broke_because(&error),
                     part: part.to_path_buf(),
                 });
             }
@@ -117,6 +117,23 @@ pub(super) async fn write_body(
         bytes: received,
         sha256: hex::encode(hasher.finalize()),
     })
+}
+
+/// Why a body stopped: its error chain in English, said by the OS error's
+/// kind (a reset, a time-out) in the other languages, else kept in brackets.
+fn broke_because(error: &(dyn std::error::Error + 'static)) -> crate::i18n::Message {
+    let words = error_chain(error);
+    let mut kind = None;
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<io::Error>()
+            && io.kind() != io::ErrorKind::Other
+        {
+            kind = Some(io.kind());
+        }
+        current = e.source();
+    }
+    crate::i18n::Message::os_words(kind, &words)
 }
 
 /// An error and its sources, made safe to show.

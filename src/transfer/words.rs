@@ -20,7 +20,7 @@ impl TransferError {
                 lang,
                 "transfer-io",
                 path = shown(path),
-                reason = source.to_string(),
+                reason = said_by(lang, source),
                 hint = io_hint(lang, source)
             ),
             TransferError::Exists { path } => tr!(lang, "transfer-exists", path = shown(path)),
@@ -40,11 +40,23 @@ impl TransferError {
                 lang,
                 "transfer-interrupted",
                 received = received.to_string(),
-                reason = reason.as_str(),
+                reason = reason.text_in(lang),
                 part = shown(part)
             ),
             TransferError::Cancelled { .. } => tr!(lang, "transfer-cancelled"),
         }
+    }
+}
+
+/// What the OS said in `error`, as it said it; trackline's own words inside
+/// one (a name that leaves the folder, no free numbered name) in `lang`.
+fn said_by(lang: Lang, error: &io::Error) -> String {
+    match error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<crate::i18n::Message>())
+    {
+        Some(words) => words.text_in(lang),
+        None => error.to_string(),
     }
 }
 
@@ -73,7 +85,7 @@ impl TransferError {
                 lang,
                 "transfer-broke-after",
                 received = received.to_string(),
-                reason = reason.as_str()
+                reason = reason.text_in(lang)
             ),
             other => other.localized(lang),
         }

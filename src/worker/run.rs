@@ -258,12 +258,16 @@ impl Worker {
             }
             Command::CancelAllDownloads => self.queue.cancel_all(),
             Command::Open(path) => {
-                let opener = self.config().settings.opener;
+                let settings = self.config().settings;
+                let (opener, lang) = (settings.opener, settings.lang);
                 let events = self.events.clone();
                 self.spawn(async move {
                     let event = match crate::engine::open::open(&path, opener.as_deref()).await {
                         Ok(()) => Event::Opened(path),
-                        Err(error) => Event::OpenFailed { path, error },
+                        Err(error) => Event::OpenFailed {
+                            path,
+                            error: error.text_in(lang),
+                        },
                     };
                     let _ = events.send(event);
                 });
