@@ -511,7 +511,7 @@ fn proxy_log_level_and_value_mistakes_are_spanish() {
     assert_eq!(
         stderr,
         "trackline: --proxy: \"ftp://x\" no es una URL de proxy (el esquema debe ser http o https, no ftp); \
-         escríbala como http://host:puerto o http://usuario:contraseña@host:puerto\n"
+         escríbala como http://servidor:puerto o http://usuario:contraseña@servidor:puerto\n"
     );
     let (code, _, stderr) = run(bare_cmd(home.path())
         .env("HTTPS_PROXY", "http://ana:pw@")

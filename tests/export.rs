@@ -403,7 +403,22 @@ fn open_hands_the_saved_file_to_the_configured_opener() {
     let path = String::from_utf8(output.stdout).unwrap().trim().to_string();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot open") && stderr.contains(&path), "{stderr}");
+    assert!(stderr.contains("the opener \"false\" failed"), "{stderr}");
     assert!(Path::new(&path).is_file());
+
+    // In Spanish the opener's failure is Spanish too, inside the Spanish sentence.
+    let output = rig
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .args(["--lang", "es", "download", "98765", "--open", "--force"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no se puede abrir el archivo: el programa para abrir \"false\" falló"),
+        "{stderr}"
+    );
 }
 
 /// The body of the file the stalling server below serves.

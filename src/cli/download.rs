@@ -327,7 +327,7 @@ async fn open_saved(context: &Context, path: &Path, bars: &Bars) {
         bars.println(&tr!(
             bars.lang(),
             "download-cannot-open",
-            reason = error.to_string(),
+            reason = error.text_in(bars.lang()),
             path = path.display().to_string()
         ));
     }
