@@ -568,3 +568,22 @@ fn forgetting_an_index_of_one_process_says_it_in_the_singular() {
         assert!(stderr.contains(said), "{lang}: {stderr}");
     }
 }
+
+/// What the OS says about a missing file is said in Spanish by
+/// its kind, the path kept; English keeps the OS's own words.
+#[test]
+fn a_missing_ids_file_says_the_os_reason_in_spanish() {
+    let home = tempfile::TempDir::new().unwrap();
+    let missing = home.path().join("no-such-ids.txt");
+    let (code, _, stderr) = run(bare_cmd(home.path())
+        .args(["--lang", "es", "export", "--ids-from"])
+        .arg(&missing));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no existe") && stderr.contains("no-such-ids.txt"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("No such file"), "{stderr}");
+    let (_, _, stderr) = run(bare_cmd(home.path()).args(["export", "--ids-from"]).arg(&missing));
+    assert!(stderr.contains("No such file or directory (os error 2)"), "{stderr}");
+}

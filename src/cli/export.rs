@@ -43,7 +43,7 @@ pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, C
             lang,
             "export-cannot-create",
             path = dir.display().to_string(),
-            reason = e.to_string()
+            reason = crate::i18n::Message::of_io(&e).text_in(lang)
         ))
     })?;
     let manifest_path = dir.join(MANIFEST_NAME);
@@ -164,7 +164,7 @@ pub(super) async fn export(context: &Context, args: &ExportArgs) -> Result<u8, C
             lang,
             "store-write",
             path = manifest_path.display().to_string(),
-            reason = e.to_string()
+            reason = crate::i18n::Message::of_io(&e).text_in(lang)
         ))
     })?;
 

@@ -29,7 +29,7 @@ pub(crate) fn read_ids_file(lang: Lang, path: &Path) -> Result<Vec<String>, CliE
             lang,
             "ids-cannot-read",
             path = path.display().to_string(),
-            reason = e.to_string()
+            reason = crate::i18n::Message::of_io(&e).text_in(lang)
         ))
     })?;
     let text = decode(lang, &bytes).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;

@@ -18,12 +18,17 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// What the OS said in `source`, in `lang` (see [`crate::i18n::Message::of_io`]).
+fn os_said(lang: Lang, source: &std::io::Error) -> String {
+    crate::i18n::Message::of_io(source).text_in(lang)
+}
+
 impl ConfigError {
     /// The message in `lang`.
     pub fn localized(&self, lang: Lang) -> String {
         match self {
             ConfigError::Read { path, source } => {
-                tr!(lang, "config-read", path = shown(path), reason = source.to_string())
+                tr!(lang, "config-read", path = shown(path), reason = os_said(lang, source))
             }
             ConfigError::Missing { path } => tr!(lang, "config-missing", path = shown(path)),
             ConfigError::Parse {
@@ -69,10 +74,10 @@ impl StoreError {
     pub fn localized(&self, lang: Lang) -> String {
         match self {
             StoreError::Read { path, source } => {
-                tr!(lang, "store-read", path = shown(path), reason = source.to_string())
+                tr!(lang, "store-read", path = shown(path), reason = os_said(lang, source))
             }
             StoreError::Write { path, source } => {
-                tr!(lang, "store-write", path = shown(path), reason = source.to_string())
+                tr!(lang, "store-write", path = shown(path), reason = os_said(lang, source))
             }
             StoreError::Corrupt { path, reason } => {
                 tr!(lang, "store-corrupt", path = shown(path), reason = reason.as_str())
@@ -130,7 +135,7 @@ impl InspectError {
                     lang,
                     "inspect-unreadable",
                     path = path.as_str(),
-                    reason = source.to_string()
+                    reason = os_said(lang, source)
                 )
             }
             InspectError::Cancelled => tr!(lang, "inspect-cancelled"),
@@ -366,13 +371,40 @@ mod tests {
     }
 
     #[test]
-    fn spanish_keeps_paths_and_what_the_os_said() {
+    fn spanish_keeps_paths_and_says_what_the_os_said_by_its_kind() {
         let e = TransferError::Io {
             path: PathBuf::from("/descargas/a.pdf.part"),
             source: io(io::ErrorKind::StorageFull),
         };
         let es = e.localized(Lang::Es);
-        assert!(es.contains("/descargas/a.pdf.part") && es.contains("refused"), "{es}");
-        assert!(es.contains("disco"), "{es}");
+        assert!(
+            es.contains("/descargas/a.pdf.part") && es.contains("el disco está lleno"),
+            "{es}"
+        );
+        assert!(!es.contains("refused"), "{es}");
+        assert!(
+            e.localized(Lang::En).contains("refused"),
+            "English keeps the OS's words"
+        );
+        let unknown = TransferError::Io {
+            path: PathBuf::from("/descargas/b.pdf"),
+            source: io::Error::other("Device or resource busy (os error 16)"),
+        };
+        assert!(
+            unknown
+                .localized(Lang::Es)
+                .contains("(os error 16: Device or resource busy)"),
+            "{}",
+            unknown.localized(Lang::Es)
+        );
+        let config = ConfigError::Read {
+            path: PathBuf::from("/home/ana/.config/trackline/config.toml"),
+            source: io(io::ErrorKind::PermissionDenied),
+        };
+        assert!(
+            config.localized(Lang::Es).contains("permiso denegado"),
+            "{}",
+            config.localized(Lang::Es)
+        );
     }
 }

@@ -56,7 +56,7 @@ fn said_by(lang: Lang, error: &io::Error) -> String {
         .and_then(|inner| inner.downcast_ref::<crate::i18n::Message>())
     {
         Some(words) => words.text_in(lang),
-        None => error.to_string(),
+        None => crate::i18n::Message::of_io(error).text_in(lang),
     }
 }
 
