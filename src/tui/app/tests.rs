@@ -986,6 +986,38 @@ fn a_retry_notice_belongs_to_the_lookup_it_is_about() {
 }
 
 #[test]
+fn a_retry_the_process_title_has_no_room_for_shows_whole_in_the_pane_at_80x24() {
+    for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Es] {
+        let mut app = App::new(init(true)).with_lang(lang);
+        typed(&mut app, "123456789");
+        let req = req_of(&app.update(key(KeyCode::Enter)));
+        app.update(ev(Event::Retrying {
+            target: RetryTarget::Lookup(req),
+            attempt: 2,
+            max_attempts: 5,
+            delay: std::time::Duration::from_secs(3),
+        }));
+        let retry = app.lookup_retry().unwrap().to_string();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| super::super::view::draw(f, &app, NOW)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let rows: Vec<String> = (0..24)
+            .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect();
+        let words: Vec<&str> = rows
+            .iter()
+            .flat_map(|row| row.split('│'))
+            .flat_map(str::split_whitespace)
+            .collect();
+        assert!(
+            words.join(" ").contains(&retry),
+            "{lang:?}: {retry:?} whole:\n{}",
+            rows.join("\n")
+        );
+    }
+}
+
+#[test]
 fn a_download_refused_for_the_session_runs_again_after_login() {
     let mut app = loaded(process("1", 1));
     let (id, _) = downloads_of(&app.update(ch('d')))[0];

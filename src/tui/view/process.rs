@@ -37,6 +37,9 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
     if !lines.is_empty() && app.current.is_some() {
         lines.push(Line::default());
     }
+    let title = crate::tr!(app.lang, "pane-process");
+    // The corners, the spaces around the title and after the info, and one ─ before the corner.
+    let title_room = (area.width as usize).saturating_sub(fit::width(&title) + 6);
     let mut info = Vec::new();
     if let Some(mark) = &app.index.cached {
         let ago = crate::text::relative_time_in(app.lang, mark.seen, now);
@@ -52,17 +55,28 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             ));
         }
     } else if let Lookup::Loading { query, .. } = &app.lookup {
-        info.push(Span::styled(
-            crate::tr!(
-                app.lang,
-                "process-looking-up",
-                spinner = app.spinner_frame(),
-                what = safe_line(&crate::tui::app::query_in(app.lang, query), 60)
-            ),
-            t.info,
-        ));
+        let looking = crate::tr!(
+            app.lang,
+            "process-looking-up",
+            spinner = app.spinner_frame(),
+            what = safe_line(&crate::tui::app::query_in(app.lang, query), 60)
+        );
+        let in_title = fit::width(&looking);
+        info.push(Span::styled(looking, t.info));
         if let Some(retry) = app.lookup_retry() {
-            info.push(Span::styled(format!(" {retry}"), t.warn));
+            if in_title + 1 + fit::width(retry) <= title_room {
+                info.push(Span::styled(format!(" {retry}"), t.warn));
+            } else {
+                // A retry the title has no room for gets its own rows at the top of the pane.
+                let mut retried: Vec<Line> = fit::wrap(retry, width)
+                    .into_iter()
+                    .map(|line| Line::from(Span::styled(line, t.warn)))
+                    .collect();
+                if lines.is_empty() && app.current.is_some() {
+                    retried.push(Line::default());
+                }
+                lines.splice(0..0, retried);
+            }
         }
     }
     let rows = (inner.height as usize).saturating_sub(lines.len());
@@ -83,10 +97,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &App, now: OffsetDateTime
             t.muted,
         ));
     }
-    let title = crate::tr!(app.lang, "pane-process");
-    // The corners, the spaces around the title and after the info, and one ─ before the corner.
-    let room = (area.width as usize).saturating_sub(fit::width(&title) + 6);
-    let block = pane(t, &title, focused, super::fit_spans(info, room));
+    let block = pane(t, &title, focused, super::fit_spans(info, title_room));
     frame.render_widget(block, area);
 
     if !app.choices.is_empty() {
