@@ -15,6 +15,17 @@ pub fn sample(name: &str) -> Vec<u8> {
 /// A PDF of `objects` (object n is `objects[n - 1]`, object 1 the catalog),
 /// with a correct xref.
 pub fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    pdf_with_trailer(objects, |_| String::new())
+}
+
+/// [`pdf_of`] whose trailer names its own xref as the previous one: an xref
+/// chain that loops.
+pub fn pdf_whose_xref_loops(objects: &[Vec<u8>]) -> Vec<u8> {
+    pdf_with_trailer(objects, |xref| format!(" /Prev {xref}"))
+}
+
+/// A PDF of `objects` whose trailer adds `more(xref)` (given the xref's offset).
+fn pdf_with_trailer(objects: &[Vec<u8>], more: impl Fn(usize) -> String) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
@@ -30,8 +41,9 @@ pub fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
     }
     out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
+            "trailer\n<< /Size {} /Root 1 0 R{} >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1,
+            more(xref)
         )
         .as_bytes(),
     );
