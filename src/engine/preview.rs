@@ -10,7 +10,7 @@
 
 use super::session::SessionManager;
 use crate::config::Paths;
-use crate::inspect::warning::warning;
+use crate::i18n::message;
 use crate::inspect::{self, InspectError, Options, Report};
 use crate::transfer::{self, DownloadRequest, TransferError};
 use sha2::{Digest, Sha256};
@@ -140,7 +140,7 @@ impl PreviewError {
 pub async fn inspect_path(path: PathBuf, options: Options) -> Result<Report, InspectError> {
     tokio::task::spawn_blocking(move || inspect::inspect_file(&path, &options))
         .await
-        .map_err(|e| InspectError::Refused(warning!("inspect-refused-stopped", error = e.to_string())))?
+        .map_err(|e| InspectError::Refused(message!("inspect-refused-stopped", error = e.to_string())))?
 }
 
 /// Fetches `attachment_id` into `cache` (or finds its recent copy there) and
@@ -160,7 +160,7 @@ pub async fn fetch(
     let target = slot.join(DOCUMENT);
     if tokio::fs::metadata(&target).await.is_ok() {
         tokio::fs::remove_file(&target).await.map_err(|e| {
-            PreviewError::Inspect(InspectError::Refused(warning!(
+            PreviewError::Inspect(InspectError::Refused(message!(
                 "inspect-refused-cache",
                 path = target.display().to_string(),
                 error = e.to_string()
@@ -240,14 +240,14 @@ pub fn read_entry_at(archive: &Path, entries: &[usize], options: &Options) -> Re
     };
     let limits = &options.limits;
     if entries.len() > usize::from(limits.max_archive_depth) {
-        return Err(InspectError::Refused(warning!(
+        return Err(InspectError::Refused(message!(
             "inspect-refused-nested",
             depth = u64::from(limits.max_archive_depth)
         )));
     }
     let size = std::fs::metadata(archive).map_err(unreadable)?.len();
     if size > limits.max_input {
-        return Err(InspectError::Refused(warning!(
+        return Err(InspectError::Refused(message!(
             "inspect-refused-archive-large",
             mib = size >> 20,
             max = limits.max_input >> 20

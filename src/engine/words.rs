@@ -304,10 +304,10 @@ mod tests {
             }),
             PreviewError::Inspect(InspectError::Cancelled),
             PreviewError::Inspect(InspectError::OutOfTime { seconds: 10 }),
-            PreviewError::Inspect(InspectError::Refused(crate::inspect::warning::warning!(
+            PreviewError::Inspect(InspectError::Refused(crate::i18n::message!(
                 "inspect-refused-encrypted"
             ))),
-            PreviewError::Inspect(InspectError::Refused(crate::inspect::warning::warning!(
+            PreviewError::Inspect(InspectError::Refused(crate::i18n::message!(
                 "inspect-refused-nested",
                 depth = 3u64
             ))),
@@ -355,7 +355,7 @@ mod tests {
     /// stays as it said it, as a detail in brackets.
     #[test]
     fn a_refusal_is_spanish_and_keeps_the_library_detail_in_brackets() {
-        let e = InspectError::Refused(crate::inspect::warning::warning!(
+        let e = InspectError::Refused(crate::i18n::message!(
             "inspect-warn-archive-unreadable",
             error = "invalid Zip archive: Could not find EOCD"
         ));

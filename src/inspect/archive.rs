@@ -5,8 +5,8 @@
 //! ratio no real document has, is listed but not unpacked.
 
 use super::report::{Body, Kind, Report};
-use super::warning::warning;
 use super::{InspectError, Options, inspect_summary};
+use crate::i18n::message;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
@@ -46,7 +46,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     let mut zip = match zip::ZipArchive::new(Cursor::new(bytes)) {
         Ok(zip) => zip,
         Err(error) => {
-            report.warnings.push(crate::inspect::warning::warning!(
+            report.warnings.push(crate::i18n::message!(
                 "inspect-warn-archive-unreadable",
                 error = error.to_string()
             ));
@@ -63,7 +63,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
             options.budget.check()?;
         }
         if summary.entries.len() >= limits.max_entries {
-            report.warnings.push(crate::inspect::warning::warning!(
+            report.warnings.push(crate::i18n::message!(
                 "inspect-warn-archive-many",
                 count = zip.len(),
                 listed = limits.max_entries
@@ -96,13 +96,12 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         });
     }
     if climbing > 0 {
-        report.warnings.push(crate::inspect::warning::warning!(
-            "inspect-warn-archive-climbing",
-            count = climbing
-        ));
+        report
+            .warnings
+            .push(crate::i18n::message!("inspect-warn-archive-climbing", count = climbing));
     }
     if claimed > limits.max_unpacked_total {
-        report.warnings.push(crate::inspect::warning::warning!(
+        report.warnings.push(crate::i18n::message!(
             "inspect-warn-archive-claims",
             claimed = claimed >> 20,
             allowed = limits.max_unpacked_total >> 20,
@@ -110,7 +109,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         ));
     }
     if let Some(entry) = summary.entries.iter().find(|e| is_bomb(e, options)) {
-        report.warnings.push(crate::inspect::warning::warning!(
+        report.warnings.push(crate::i18n::message!(
             "inspect-warn-archive-ratio",
             name = entry.name.as_str(),
             times = entry.bytes / entry.compressed_bytes.max(1)
@@ -143,35 +142,35 @@ fn is_bomb(entry: &Entry, options: &Options) -> bool {
 pub fn read_entry(bytes: &[u8], index: usize, options: &Options) -> Result<Vec<u8>, InspectError> {
     let refuse = InspectError::Refused;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| refuse(warning!("inspect-warn-archive-unreadable", error = e.to_string())))?;
+        .map_err(|e| refuse(message!("inspect-warn-archive-unreadable", error = e.to_string())))?;
     let limits = &options.limits;
     let (size, packed) = {
         let raw = zip.by_index_raw(index).map_err(|e| {
-            refuse(warning!(
+            refuse(message!(
                 "inspect-refused-no-entry",
                 index = index,
                 error = e.to_string()
             ))
         })?;
         if raw.encrypted() {
-            return Err(refuse(warning!("inspect-refused-encrypted")));
+            return Err(refuse(message!("inspect-refused-encrypted")));
         }
         (raw.size(), raw.compressed_size())
     };
     if size > limits.max_entry {
-        return Err(refuse(warning!(
+        return Err(refuse(message!(
             "inspect-refused-entry-large",
             mib = size >> 20,
             max = limits.max_entry >> 20
         )));
     }
     if size > 1 << 20 && size / packed.max(1) > limits.max_ratio {
-        return Err(refuse(warning!(
+        return Err(refuse(message!(
             "inspect-refused-entry-ratio",
             times = size / packed.max(1)
         )));
     }
-    let unpack = |e: &dyn std::fmt::Display| refuse(warning!("inspect-refused-unpack", error = e.to_string()));
+    let unpack = |e: &dyn std::fmt::Display| refuse(message!("inspect-refused-unpack", error = e.to_string()));
     let file = zip.by_index(index).map_err(|e| unpack(&e))?;
     let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     let mut limited = file.take(size.min(limits.max_entry) + 1);
@@ -185,7 +184,7 @@ pub fn read_entry(bytes: &[u8], index: usize, options: &Options) -> Result<Vec<u
         out.extend_from_slice(buf.get(..n).unwrap_or_default());
     }
     if out.len() as u64 > size {
-        return Err(refuse(warning!("inspect-refused-overrun")));
+        return Err(refuse(message!("inspect-refused-overrun")));
     }
     Ok(out)
 }
@@ -194,7 +193,7 @@ pub fn read_entry(bytes: &[u8], index: usize, options: &Options) -> Result<Vec<u
 /// `depth` is how many archives deep `bytes` itself is (0 for a file).
 pub fn inspect_entry(bytes: &[u8], index: usize, options: &Options, depth: u8) -> Result<Report, InspectError> {
     if depth >= options.limits.max_archive_depth {
-        return Err(InspectError::Refused(warning!(
+        return Err(InspectError::Refused(message!(
             "inspect-refused-nested",
             depth = u64::from(options.limits.max_archive_depth)
         )));

@@ -152,9 +152,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
             Err(error) if error.to_string().contains("recursion limit") => {
                 report.kind = Kind::Json;
                 report.media_type = "application/json".to_owned();
-                report
-                    .warnings
-                    .push(crate::inspect::warning::warning!("inspect-warn-json-deep"));
+                report.warnings.push(crate::i18n::message!("inspect-warn-json-deep"));
                 report.set_lines(text_lines(text, limits.max_lines));
                 return Ok(());
             }
@@ -170,7 +168,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     report.kind = Kind::Text;
     report.media_type = "text/plain".to_owned();
     if decoded.encoding != "UTF-8" {
-        report.warnings.push(crate::inspect::warning::warning!(
+        report.warnings.push(crate::i18n::message!(
             "inspect-warn-encoding",
             encoding = decoded.encoding
         ));
@@ -199,7 +197,7 @@ pub fn text_lines(text: &str, max: usize) -> Lines {
 
 /// The marker of a body cut at `max` lines.
 fn more_lines(max: usize) -> Warning {
-    super::warning::warning!("inspect-body-more-lines", max = max)
+    crate::i18n::message!("inspect-body-more-lines", max = max)
 }
 
 /// A hex view of `bytes`: offset, 16 bytes, and the printable ones; at most
@@ -225,7 +223,7 @@ pub fn hex_lines(bytes: &[u8], max: usize) -> Lines {
         })
         .collect();
     let more =
-        (bytes.len() > max * 16).then(|| super::warning::warning!("inspect-body-bytes-in-all", bytes = bytes.len()));
+        (bytes.len() > max * 16).then(|| crate::i18n::message!("inspect-body-bytes-in-all", bytes = bytes.len()));
     (lines, more)
 }
 
@@ -278,7 +276,7 @@ pub(crate) fn pretty_xml(doc: &xml::Doc<'_>, max_lines: usize, max_depth: usize)
             Step::Close(node, depth) => lines.push(format!("{}</{}>", "  ".repeat(depth), node.qualified())),
         }
     }
-    let warning = too_deep.then(|| super::warning::warning!("inspect-warn-xml-deep", levels = max_depth));
+    let warning = too_deep.then(|| crate::i18n::message!("inspect-warn-xml-deep", levels = max_depth));
     ((lines, more), warning)
 }
 

@@ -4,8 +4,8 @@
 //! [`Limits::max_pixels`](super::Limits) is summarised, never decoded.
 
 use super::report::{Kind, Report};
-use super::warning::warning;
 use super::{InspectError, Options};
+use crate::i18n::message;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use serde::Serialize;
 use std::io::Cursor;
@@ -30,7 +30,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         Ok(summary) => {
             let pixels = u64::from(summary.width) * u64::from(summary.height);
             if pixels > options.limits.max_pixels {
-                report.warnings.push(crate::inspect::warning::warning!(
+                report.warnings.push(crate::i18n::message!(
                     "inspect-warn-picture-large",
                     width = summary.width,
                     height = summary.height,
@@ -39,7 +39,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
             }
             report.image = Some(summary);
         }
-        Err(why) => report.warnings.push(crate::inspect::warning::warning!(
+        Err(why) => report.warnings.push(crate::i18n::message!(
             "inspect-warn-picture-unreadable",
             error = why.to_string()
         )),
@@ -99,14 +99,14 @@ fn orientation_number(orientation: image::metadata::Orientation) -> u8 {
 /// orientation, and scaled down to at most `max_out_pixels` pixels, for a
 /// front end to draw. Refused when the file claims more than the limit.
 pub fn upright(bytes: &[u8], options: &Options, max_out_pixels: u64) -> Result<DynamicImage, InspectError> {
-    let unreadable = |why: String| InspectError::Refused(warning!("inspect-warn-picture-unreadable", error = why));
+    let unreadable = |why: String| InspectError::Refused(message!("inspect-warn-picture-unreadable", error = why));
     let undecodable =
-        |e: image::ImageError| InspectError::Refused(warning!("inspect-refused-picture-decode", error = e.to_string()));
+        |e: image::ImageError| InspectError::Refused(message!("inspect-refused-picture-decode", error = e.to_string()));
     let summary = header(bytes).map_err(unreadable)?;
     let pixels = u64::from(summary.width) * u64::from(summary.height);
     let max = options.limits.max_pixels;
     if pixels > max {
-        return Err(InspectError::Refused(warning!(
+        return Err(InspectError::Refused(message!(
             "inspect-warn-picture-large",
             width = summary.width,
             height = summary.height,

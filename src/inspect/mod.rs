@@ -170,7 +170,7 @@ pub(crate) fn inspect_summary(
         report.media_type = sniff::media_type(bytes)
             .unwrap_or("application/octet-stream")
             .to_owned();
-        report.warnings.push(warning::warning!(
+        report.warnings.push(crate::i18n::message!(
             "inspect-warn-too-large",
             bytes = total,
             limit = options.limits.max_input >> 20

@@ -49,7 +49,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     let doc = match loaded {
         Some(Ok(doc)) => doc,
         Some(Err(error)) => {
-            report.warnings.push(crate::inspect::warning::warning!(
+            report.warnings.push(crate::i18n::message!(
                 "inspect-warn-pdf-unreadable",
                 error = error.to_string()
             ));
@@ -58,7 +58,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
         None => {
             report
                 .warnings
-                .push(crate::inspect::warning::warning!("inspect-warn-pdf-malformed"));
+                .push(crate::i18n::message!("inspect-warn-pdf-malformed"));
             return Ok(());
         }
     };
@@ -68,9 +68,7 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     let pages = walk.pages();
     summary.pages = pages.len();
     if walk.looped {
-        report
-            .warnings
-            .push(crate::inspect::warning::warning!("inspect-warn-pdf-loop"));
+        report.warnings.push(crate::i18n::message!("inspect-warn-pdf-loop"));
     }
     if let Ok(info) = doc
         .trailer
@@ -92,14 +90,12 @@ pub(crate) fn inspect(bytes: &[u8], options: &Options, report: &mut Report) -> R
     if doc.is_encrypted() {
         report
             .warnings
-            .push(crate::inspect::warning::warning!("inspect-warn-pdf-encrypted"));
+            .push(crate::i18n::message!("inspect-warn-pdf-encrypted"));
     } else if let Some(&first) = pages.first() {
         summary.text = walk.page_text(first, options.limits.max_entry);
     }
     if summary.text.trim().is_empty() && summary.pages > 0 {
-        report
-            .warnings
-            .push(crate::inspect::warning::warning!("inspect-warning-scan"));
+        report.warnings.push(crate::i18n::message!("inspect-warning-scan"));
     }
     options.budget.check()?;
     if let Some(found) = embedded_invoice(&walk, &files, options, &mut report.warnings)? {
@@ -157,11 +153,11 @@ enum NotInflated {
 impl NotInflated {
     /// The warning of the embedded file `name`.
     fn warning(self, name: String) -> crate::inspect::Warning {
-        use crate::inspect::warning::warning;
+        use crate::i18n::message;
         match self {
-            NotInflated::Broken(error) => warning!("inspect-warn-embedded-inflate", name = name, error = error),
-            NotInflated::Large(mib) => warning!("inspect-warn-embedded-large", name = name, mib = mib),
-            NotInflated::Filters(filters) => warning!("inspect-warn-embedded-filters", name = name, filters = filters),
+            NotInflated::Broken(error) => message!("inspect-warn-embedded-inflate", name = name, error = error),
+            NotInflated::Large(mib) => message!("inspect-warn-embedded-large", name = name, mib = mib),
+            NotInflated::Filters(filters) => message!("inspect-warn-embedded-filters", name = name, filters = filters),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! prefix a file uses, or none; nothing walks it recursively.
 
 use super::Warning;
-use super::warning::warning;
+use crate::i18n::message;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
@@ -124,15 +124,15 @@ impl<'a> Doc<'a> {
     }
 
     fn intern(&mut self, ns: &[u8]) -> Result<u16, Warning> {
-        let ns = std::str::from_utf8(ns).map_err(|_| warning!("inspect-warn-xml-namespace-utf8"))?;
+        let ns = std::str::from_utf8(ns).map_err(|_| message!("inspect-warn-xml-namespace-utf8"))?;
         if let Some(i) = self.namespaces.iter().position(|n| n == ns) {
-            return u16::try_from(i).map_err(|_| warning!("inspect-warn-xml-namespaces"));
+            return u16::try_from(i).map_err(|_| message!("inspect-warn-xml-namespaces"));
         }
         if self.namespaces.len() >= usize::from(NO_NS) {
-            return Err(warning!("inspect-warn-xml-namespaces"));
+            return Err(message!("inspect-warn-xml-namespaces"));
         }
         self.namespaces.push(ns.to_owned());
-        u16::try_from(self.namespaces.len() - 1).map_err(|_| warning!("inspect-warn-xml-namespaces"))
+        u16::try_from(self.namespaces.len() - 1).map_err(|_| message!("inspect-warn-xml-namespaces"))
     }
 }
 
@@ -149,7 +149,7 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, Warning> {
     };
     let mut open: Vec<u32> = Vec::new();
     let malformed =
-        |e: quick_xml::Error, at: u64| warning!("inspect-warn-xml-malformed", at = at, error = e.to_string());
+        |e: quick_xml::Error, at: u64| message!("inspect-warn-xml-malformed", at = at, error = e.to_string());
     loop {
         let at = reader.buffer_position();
         let (resolved, event) = reader.read_resolved_event().map_err(|e| malformed(e, at))?;
@@ -157,7 +157,7 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, Warning> {
             ResolveResult::Bound(ns) => Some(ns.as_ref().to_vec()),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(prefix) => {
-                return Err(warning!(
+                return Err(message!(
                     "inspect-warn-xml-prefix",
                     prefix = String::from_utf8_lossy(&prefix).into_owned()
                 ));
@@ -166,13 +166,13 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, Warning> {
         match event {
             Event::Start(start) | Event::Empty(start) if open.is_empty() && !doc.elements.is_empty() => {
                 let _ = start;
-                return Err(warning!("inspect-warn-xml-roots"));
+                return Err(message!("inspect-warn-xml-roots"));
             }
             Event::Start(start) => {
                 let id = push_element(&mut doc, text, &open, &start, ns.as_deref(), max_nodes)?;
                 open.push(id);
                 if open.len() >= MAX_NESTING {
-                    return Err(warning!("inspect-warn-xml-nesting", levels = MAX_NESTING));
+                    return Err(message!("inspect-warn-xml-nesting", levels = MAX_NESTING));
                 }
             }
             Event::Empty(start) => {
@@ -184,19 +184,19 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, Warning> {
             Event::Text(t) => {
                 let piece = t
                     .decode()
-                    .map_err(|e| warning!("inspect-warn-xml-text-utf8", error = e.to_string()))?;
+                    .map_err(|e| message!("inspect-warn-xml-text-utf8", error = e.to_string()))?;
                 add_text(&mut doc, &open, piece);
             }
             Event::CData(c) => {
                 let piece = c
                     .decode()
-                    .map_err(|e| warning!("inspect-warn-xml-text-utf8", error = e.to_string()))?;
+                    .map_err(|e| message!("inspect-warn-xml-text-utf8", error = e.to_string()))?;
                 add_text(&mut doc, &open, piece);
             }
             Event::GeneralRef(r) => {
                 let name = r
                     .decode()
-                    .map_err(|e| warning!("inspect-warn-xml-utf8", error = e.to_string()))?;
+                    .map_err(|e| message!("inspect-warn-xml-utf8", error = e.to_string()))?;
                 let ch = match name.as_ref() {
                     "amp" => '&',
                     "lt" => '<',
@@ -207,23 +207,23 @@ pub(crate) fn parse(text: &str, max_nodes: u32) -> Result<Doc<'_>, Warning> {
                         .resolve_char_ref()
                         .ok()
                         .flatten()
-                        .ok_or_else(|| warning!("inspect-warn-xml-char-ref", name = name.as_ref()))?,
-                    _ => return Err(warning!("inspect-warn-xml-entity", name = name.as_ref())),
+                        .ok_or_else(|| message!("inspect-warn-xml-char-ref", name = name.as_ref()))?,
+                    _ => return Err(message!("inspect-warn-xml-entity", name = name.as_ref())),
                 };
                 add_text(&mut doc, &open, Cow::Owned(ch.to_string()));
             }
             Event::DocType(_) => {
-                return Err(warning!("inspect-warn-xml-dtd"));
+                return Err(message!("inspect-warn-xml-dtd"));
             }
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
         }
     }
     if doc.elements.is_empty() {
-        return Err(warning!("inspect-warn-xml-no-root"));
+        return Err(message!("inspect-warn-xml-no-root"));
     }
     if !open.is_empty() {
-        return Err(warning!("inspect-warn-xml-unclosed"));
+        return Err(message!("inspect-warn-xml-unclosed"));
     }
     Ok(doc)
 }
@@ -243,7 +243,7 @@ fn push_element<'a>(
     ns: Option<&[u8]>,
     max_nodes: u32,
 ) -> Result<u32, Warning> {
-    let unreadable = || warning!("inspect-warn-xml-in-place");
+    let unreadable = || message!("inspect-warn-xml-in-place");
     let qualified = in_input(input, start.name().as_ref()).ok_or_else(unreadable)?;
     let local = qualified.rsplit(':').next().unwrap_or(qualified);
     let ns = match ns {
@@ -252,7 +252,7 @@ fn push_element<'a>(
     };
     let from = doc.attributes.len() as u32;
     for attribute in start.attributes() {
-        let attribute = attribute.map_err(|e| warning!("inspect-warn-xml-attribute", error = e.to_string()))?;
+        let attribute = attribute.map_err(|e| message!("inspect-warn-xml-attribute", error = e.to_string()))?;
         let key = attribute.key.as_ref();
         if key == b"xmlns" || key.starts_with(b"xmlns:") {
             continue;
@@ -263,7 +263,7 @@ fn push_element<'a>(
             _ => Cow::Owned(
                 attribute
                     .normalized_value(XmlVersion::Implicit1_0)
-                    .map_err(|e| warning!("inspect-warn-xml-attribute-value", error = e.to_string()))?
+                    .map_err(|e| message!("inspect-warn-xml-attribute-value", error = e.to_string()))?
                     .into_owned(),
             ),
         };
@@ -271,7 +271,7 @@ fn push_element<'a>(
     }
     let id = doc.elements.len() as u32;
     if id as u64 + doc.attributes.len() as u64 >= u64::from(max_nodes) {
-        return Err(warning!("inspect-warn-xml-nodes", max = max_nodes));
+        return Err(message!("inspect-warn-xml-nodes", max = max_nodes));
     }
     doc.elements.push(Element {
         qualified,

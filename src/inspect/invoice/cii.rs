@@ -44,7 +44,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         .and_then(|d| text(path(d, &[(R, "IssueDateTime"), (U, "DateTimeString")])))
         .and_then(iso_date);
     let Some(transaction) = child(root, M, "SupplyChainTradeTransaction") else {
-        w.push(crate::inspect::warning::warning!("inspect-warn-no-cii-transaction"));
+        w.push(crate::i18n::message!("inspect-warn-no-cii-transaction"));
         return Ok(f);
     };
     if let Some(agreement) = child(transaction, R, "ApplicableHeaderTradeAgreement") {

@@ -44,11 +44,11 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         .unwrap_or_default();
     let Some(&invoice) = invoices.first() else {
         f.warnings
-            .push(crate::inspect::warning::warning!("inspect-warn-no-facturae-invoice"));
+            .push(crate::i18n::message!("inspect-warn-no-facturae-invoice"));
         return Ok(f);
     };
     if invoices.len() > 1 {
-        f.warnings.push(crate::inspect::warning::warning!(
+        f.warnings.push(crate::i18n::message!(
             "inspect-warn-many-invoices",
             count = invoices.len()
         ));
@@ -146,7 +146,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
         let add = Amount::sum(plus.iter().flatten()).unwrap_or_default();
         f.payable_adjustment = add.checked_sub(subtract);
     } else {
-        w.push(crate::inspect::warning::warning!("inspect-warn-no-facturae-totals"));
+        w.push(crate::i18n::message!("inspect-warn-no-facturae-totals"));
     }
 
     for (index, line) in child(invoice, q, "Items")

@@ -35,15 +35,12 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
     }
     let bodies: Vec<Node<'_, '_>> = children(root, q, "FatturaElettronicaBody").collect();
     let Some(&body) = bodies.first() else {
-        f.warnings
-            .push(crate::inspect::warning::warning!("inspect-warn-no-fattura-body"));
+        f.warnings.push(crate::i18n::message!("inspect-warn-no-fattura-body"));
         return Ok(f);
     };
     if bodies.len() > 1 {
-        f.warnings.push(crate::inspect::warning::warning!(
-            "inspect-warn-many-bodies",
-            count = bodies.len()
-        ));
+        f.warnings
+            .push(crate::i18n::message!("inspect-warn-many-bodies", count = bodies.len()));
     }
     let general = path(body, &[(q, "DatiGenerali"), (q, "DatiGeneraliDocumento")]);
     let w = &mut f.warnings;

@@ -386,7 +386,7 @@ pub(crate) fn amount(text: Option<&str>, what: &str, warnings: &mut Vec<crate::i
     let text = text?;
     let parsed = Amount::parse(text);
     if parsed.is_none() {
-        warnings.push(crate::inspect::warning::warning!(
+        warnings.push(crate::i18n::message!(
             "inspect-warn-not-decimal",
             what = what,
             text = crate::text::safe_line(text, 40)

@@ -99,7 +99,7 @@ pub(crate) fn read(root: Node<'_, '_>, options: &Options) -> Result<Facts, Inspe
             f.payable_adjustment = rounding.unwrap_or_default().checked_sub(prepaid.unwrap_or_default());
         }
     } else {
-        w.push(crate::inspect::warning::warning!("inspect-warn-no-ubl-totals"));
+        w.push(crate::i18n::message!("inspect-warn-no-ubl-totals"));
     }
 
     let line_name = if credit { "CreditNoteLine" } else { "InvoiceLine" };
