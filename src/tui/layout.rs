@@ -418,7 +418,7 @@ pub(crate) struct ListRows {
     pub(crate) documents: usize,
     /// The downloads.
     pub(crate) downloads: usize,
-    /// The help overlay's keys (without its header).
+    /// The help overlay's actions the view scrolls by (0 while it is hidden).
     pub(crate) help: usize,
     /// The profile chooser.
     pub(crate) profiles: usize,
@@ -456,7 +456,12 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> ListRows {
             (table.height as usize).saturating_sub(usize::from(documents_header(table)))
         },
         downloads: downloads_areas(panes.downloads, app).0.height as usize,
-        help: help_table(app, area).rows,
+        // The help's table is laid out only while it shows (it words every action).
+        help: if app.help.is_some() {
+            help_table(app, area).rows
+        } else {
+            0
+        },
         profiles: inside(profiles_rect(area, app.sessions.profiles.len())).height as usize,
         preview: panes.preview.map_or(0, |r| preview_parts(r, app).1.height as usize),
         preview_width: panes.preview.map_or(0, |r| preview_parts(r, app).1.width as usize),
