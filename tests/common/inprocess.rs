@@ -110,7 +110,7 @@ impl TuiRig {
         host: impl TerminalHost<TestBackend> + Send + 'static,
     ) -> TuiRig {
         let sandbox = Sandbox::start(options).await.unwrap();
-        TuiRig::launch_at(sandbox, home, paths, width, height, host, |_| {}, None).await
+        TuiRig::start_on(sandbox, home, paths, width, height, host).await
     }
 
     /// [`TuiRig::start_at`] against a `sandbox` already started (its address

@@ -319,18 +319,8 @@ fn a_long_login_error_is_shown_whole_at_80x24() {
         }),
         NOW,
     ));
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| crate::tui::view::draw(f, &app, NOW)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    let rows: Vec<String> = (0..24)
-        .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect();
-    let words: Vec<&str> = rows
-        .iter()
-        .flat_map(|row| row.split('│'))
-        .flat_map(str::split_whitespace)
-        .collect();
-    let shown = words.join(" ");
+    let rows = super::test_msgs::rows_drawn(&app, 80, 24);
+    let shown = super::test_msgs::words_inside(&rows);
     assert!(
         shown.contains("of the office network"),
         "the error's last words are on the screen:\n{}",

@@ -49,3 +49,23 @@ pub(super) fn init(logged_in: bool) -> AppInit {
         local_offset: UtcOffset::UTC,
     }
 }
+
+/// The rows of `app` drawn on a `w`×`h` screen at [`NOW`].
+pub(super) fn rows_drawn(app: &super::App, w: u16, h: u16) -> Vec<String> {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, app, NOW)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
+        .collect()
+}
+
+/// The words of `rows` between their borders, joined by single spaces: a
+/// text wrapped onto several rows of a pane reads as one.
+pub(super) fn words_inside(rows: &[String]) -> String {
+    rows.iter()
+        .flat_map(|row| row.split('│'))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
+}

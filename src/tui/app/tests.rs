@@ -998,19 +998,9 @@ fn a_retry_the_process_title_has_no_room_for_shows_whole_in_the_pane_at_80x24() 
             delay: std::time::Duration::from_secs(3),
         }));
         let retry = app.lookup_retry().unwrap().to_string();
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|f| super::super::view::draw(f, &app, NOW)).unwrap();
-        let buffer = terminal.backend().buffer();
-        let rows: Vec<String> = (0..24)
-            .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect())
-            .collect();
-        let words: Vec<&str> = rows
-            .iter()
-            .flat_map(|row| row.split('│'))
-            .flat_map(str::split_whitespace)
-            .collect();
+        let rows = super::test_msgs::rows_drawn(&app, 80, 24);
         assert!(
-            words.join(" ").contains(&retry),
+            super::test_msgs::words_inside(&rows).contains(&retry),
             "{lang:?}: {retry:?} whole:\n{}",
             rows.join("\n")
         );
